@@ -1,0 +1,8 @@
+package main
+
+import "github.com/urfave/cli/v2"
+
+// TODO(owner): replace this stub.
+func gateCommand() *cli.Command {
+	return &cli.Command{Name: "gate", Usage: "not implemented yet", Action: func(*cli.Context) error { return failure(errNotImplemented) }}
+}

@@ -1,0 +1,215 @@
+// Package results owns rbench's on-disk result format: one JSON document per
+// run with a schema_version, per-operation latency summaries and the HDR
+// histograms they came from (V2 compressed, base64, readable by other
+// HdrHistogram tools), per-second series, and optional recovery, server-side
+// and capacity-plan sections.
+//
+// Latency figures are microseconds (float64, so sub-microsecond codec times
+// survive); field names carry the unit.
+package results
+
+import "time"
+
+// Format marks a file as rbench results, so foreign JSON is told apart from a
+// newer schema.
+const Format = "rbench-results"
+
+// SchemaVersion is the version this build writes and the newest it reads.
+const SchemaVersion = 1
+
+// Histogram range shared by every latency histogram rbench records: 1 us to
+// 60 s at 3 significant digits, values in microseconds.
+const (
+	HistMinUs  = 1
+	HistMaxUs  = 60_000_000
+	HistDigits = 3
+)
+
+// Op classes, used by gates (write.p99, read.p99.9) and the report.
+const (
+	ClassWrite   = "write"
+	ClassRead    = "read"
+	ClassStartup = "startup"
+)
+
+// Run is one results file.
+type Run struct {
+	Format        string        `json:"format"`
+	SchemaVersion int           `json:"schema_version"`
+	Meta          Meta          `json:"meta"`
+	Ops           []Op          `json:"ops,omitempty"`
+	Pacing        []Pacing      `json:"pacing,omitempty"`
+	Errors        ErrorCounts   `json:"errors"`
+	Startup       []StartupLoad `json:"startup,omitempty"`
+	Payloads      []PayloadSize `json:"payloads,omitempty"`
+	Server        *ServerView   `json:"server,omitempty"`
+	Recovery      *Recovery     `json:"recovery,omitempty"`
+	Plan          *Plan         `json:"plan,omitempty"`
+	Warnings      []string      `json:"warnings,omitempty"`
+}
+
+// Meta describes where, when and how a run was made.
+type Meta struct {
+	RunID string `json:"run_id"`
+	// Name labels the run in reports and comparisons (default: the workload).
+	Name  string    `json:"name"`
+	Tool  Tool      `json:"tool"`
+	Host  Host      `json:"host"`
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+	// MeasuredSec is the measured part of the run, warm-up excluded.
+	MeasuredSec float64           `json:"measured_sec"`
+	WarmupSec   float64           `json:"warmup_sec"`
+	Target      Target            `json:"target"`
+	Config      map[string]string `json:"config,omitempty"` // effective configuration, secrets as ****
+	Workload    Workload          `json:"workload"`
+	// Sources lists the files a merged run came from.
+	Sources []string `json:"sources,omitempty"`
+}
+
+// Tool is the rbench build that made the run.
+type Tool struct {
+	Version   string `json:"version"`
+	Commit    string `json:"commit"`
+	GoVersion string `json:"go_version"`
+}
+
+// Host is the load generator's machine.
+type Host struct {
+	Hostname string `json:"hostname,omitempty"`
+	OS       string `json:"os"`
+	Arch     string `json:"arch"`
+	CPUModel string `json:"cpu_model"`
+	Cores    int    `json:"cores"`
+}
+
+// Target is the Redis server measured.
+type Target struct {
+	Addr            string `json:"addr"`
+	Throwaway       bool   `json:"throwaway"`
+	ServerVersion   string `json:"server_version"`
+	Mode            string `json:"mode"` // standalone, cluster, sentinel
+	Role            string `json:"role"`
+	AOFEnabled      bool   `json:"aof_enabled"`
+	Appendfsync     string `json:"appendfsync"`
+	Save            string `json:"save"` // RDB save points, "" when off
+	Maxmemory       int64  `json:"maxmemory"`
+	MaxmemoryPolicy string `json:"maxmemory_policy"`
+}
+
+// Workload is the specification the run executed, enough to repeat it.
+type Workload struct {
+	Name             string         `json:"name"`
+	Seed             int64          `json:"seed"`
+	Connections      int            `json:"connections"`
+	Pipeline         int            `json:"pipeline"`
+	DurationSec      float64        `json:"duration_sec,omitempty"`
+	Ops              int64          `json:"ops,omitempty"`
+	WarmupSec        float64        `json:"warmup_sec,omitempty"`
+	Rate             float64        `json:"rate,omitempty"` // target ops/s; 0 means closed loop
+	Pacer            string         `json:"pacer,omitempty"`
+	Keys             int64          `json:"keys,omitempty"`
+	Encodings        []string       `json:"encodings,omitempty"`
+	ReadRatio        float64        `json:"read_ratio,omitempty"`
+	BufferIntervalMS int            `json:"buffer_interval_ms,omitempty"`
+	Distribution     string         `json:"distribution,omitempty"`
+	File             string         `json:"file,omitempty"`
+	Params           map[string]any `json:"params,omitempty"`
+}
+
+// Op is the measurement of one operation kind under one encoding.
+type Op struct {
+	Name     string `json:"op"`       // add_order, update_order, get_instrument, set, ...
+	Class    string `json:"class"`    // ClassWrite, ClassRead or ClassStartup
+	Encoding string `json:"encoding"` // msgpack, json, or raw
+	Count    int64  `json:"count"`
+	Errors   int64  `json:"errors"`
+	// Rate is successful operations per measured second.
+	Rate          float64 `json:"ops_per_sec"`
+	BytesSent     int64   `json:"bytes_sent"`
+	BytesReceived int64   `json:"bytes_received"`
+	// Service is the time from the actual send to the reply.
+	Service Latency `json:"service"`
+	// Response is the time from the intended send time to the reply, which
+	// corrects for coordinated omission; in closed loop it equals Service.
+	Response Latency `json:"response"`
+	// Encode and Decode are client-side codec times, kept apart from the
+	// Redis round trip; nil for operations that carry no payload.
+	Encode *Latency `json:"encode,omitempty"`
+	Decode *Latency `json:"decode,omitempty"`
+	// ServiceHDR and ResponseHDR are the histograms behind Service and
+	// Response: V2 compressed, base64, in microseconds.
+	ServiceHDR  string   `json:"service_hdr"`
+	ResponseHDR string   `json:"response_hdr"`
+	Series      []Second `json:"series,omitempty"`
+}
+
+// Latency summarises a histogram, in microseconds.
+type Latency struct {
+	Min   float64 `json:"min_us"`
+	Mean  float64 `json:"mean_us"`
+	P50   float64 `json:"p50_us"`
+	P90   float64 `json:"p90_us"`
+	P99   float64 `json:"p99_us"`
+	P999  float64 `json:"p99_9_us"`
+	P9999 float64 `json:"p99_99_us"`
+	Max   float64 `json:"max_us"`
+}
+
+// Second is one point of an operation's per-second series. T counts seconds
+// from the start of the measured part of the run.
+type Second struct {
+	T      int     `json:"t"`
+	Count  int64   `json:"count"`
+	Errors int64   `json:"errors"`
+	P50    float64 `json:"p50_us"`
+	P99    float64 `json:"p99_us"`
+	Max    float64 `json:"max_us"`
+	// HDR is the second's response-time histogram, so merged series can be
+	// recomputed instead of averaged.
+	HDR string `json:"hdr,omitempty"`
+}
+
+// Pacing reports how well an encoding pass kept to its schedule.
+type Pacing struct {
+	Encoding     string  `json:"encoding"`
+	Mode         string  `json:"mode"`  // closed or open
+	Pacer        string  `json:"pacer"` // e.g. "constant 10000/s"
+	TargetRate   float64 `json:"target_rate"`
+	AchievedRate float64 `json:"achieved_rate"`
+	// Late counts sends that left more than LateThresholdUs after their
+	// intended time.
+	Late            int64   `json:"late"`
+	LateThresholdUs float64 `json:"late_threshold_us"`
+	MaxLateUs       float64 `json:"max_late_us"`
+}
+
+// ErrorCounts counts failed operations by class.
+type ErrorCounts struct {
+	Timeout    int64 `json:"timeout"`
+	Connection int64 `json:"connection"`
+	Server     int64 `json:"server"` // error replies
+	Decode     int64 `json:"decode"`
+	Other      int64 `json:"other"`
+}
+
+// StartupLoad is one replay of the node's startup load.
+type StartupLoad struct {
+	Encoding string  `json:"encoding"`
+	Style    string  `json:"style"` // sequential or concurrent
+	TotalSec float64 `json:"total_sec"`
+	// Keys loaded per collection (instruments, accounts, orders, positions, ...).
+	Keys     map[string]int64 `json:"keys"`
+	Commands int64            `json:"commands"`
+	Bytes    int64            `json:"bytes"`
+}
+
+// PayloadSize compares one payload type across encodings.
+type PayloadSize struct {
+	Type         string  `json:"type"`
+	Encoding     string  `json:"encoding"`
+	Bytes        int     `json:"bytes"`
+	EncodeNs     float64 `json:"encode_ns"`
+	DecodeNs     float64 `json:"decode_ns"`
+	MemoryPerKey float64 `json:"memory_per_key,omitempty"` // Redis MEMORY USAGE, bytes
+}
