@@ -1,0 +1,325 @@
+package results
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Sentinel errors of Decode and ReadFile; test with errors.Is.
+var (
+	// ErrForeign: the document is not rbench results (another tool's JSON,
+	// or not JSON at all).
+	ErrForeign = errors.New("not an rbench results file")
+	// ErrSchemaVersion: the file was written by a newer rbench with a schema
+	// this build cannot read.
+	ErrSchemaVersion = errors.New("unsupported results schema version")
+	// ErrCorrupt: an rbench results file that is truncated, malformed or
+	// holds a histogram that does not decode.
+	ErrCorrupt = errors.New("corrupt results file")
+)
+
+// maxFileSize bounds what Decode reads, so a wrong path (a disk image, a
+// device) fails fast instead of filling memory.
+const maxFileSize = 1 << 30
+
+// NewRun returns an empty run of the current format and schema version.
+func NewRun(meta Meta) *Run {
+	return &Run{Format: Format, SchemaVersion: SchemaVersion, Meta: meta}
+}
+
+// Encode writes run as indented JSON, setting the format marker and schema
+// version when they are unset.
+func (r *Run) Encode(w io.Writer) error {
+	c := *r
+	if c.Format == "" {
+		c.Format = Format
+	}
+	if c.SchemaVersion == 0 {
+		c.SchemaVersion = SchemaVersion
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(&c); err != nil {
+		return fmt.Errorf("encode results: %w", err)
+	}
+	return nil
+}
+
+// WriteFile writes run to path atomically: a temporary file in the same
+// directory, fsync, then rename, so a reader (or a crash) never sees half a
+// file. It creates the directory when missing.
+func (r *Run) WriteFile(path string) error {
+	var buf bytes.Buffer
+	if err := r.Encode(&buf); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
+
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("write %s: fsync: %w", path, err)
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	// Make the rename itself durable; not every filesystem supports it.
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
+
+// ReadFile reads and checks a results file. Errors name the file and wrap
+// ErrForeign, ErrSchemaVersion or ErrCorrupt, or the os error.
+func ReadFile(path string) (*Run, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read results: %w", err)
+	}
+	defer f.Close()
+	run, err := Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return run, nil
+}
+
+// Decode reads one results document and checks it: the format marker, the
+// schema version (newer than SchemaVersion is refused), that the JSON is
+// complete, and that every histogram decodes. Errors wrap ErrForeign,
+// ErrSchemaVersion or ErrCorrupt.
+func Decode(r io.Reader) (*Run, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read results: %w", err)
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrForeign, maxFileSize)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, fmt.Errorf("%w: the file is empty", ErrCorrupt)
+	}
+	if trimmed[0] != '{' {
+		return nil, fmt.Errorf("%w: not a JSON object (starts with %q)", ErrForeign, firstBytes(trimmed))
+	}
+	if !json.Valid(trimmed) {
+		// Tell truncation (the usual crash damage) from other damage.
+		var probe any
+		err := json.Unmarshal(trimmed, &probe)
+		var se *json.SyntaxError
+		if errors.As(err, &se) && se.Offset >= int64(len(trimmed)) || strings.Contains(fmt.Sprint(err), "unexpected end of JSON input") {
+			return nil, fmt.Errorf("%w: truncated JSON after %d bytes", ErrCorrupt, len(trimmed))
+		}
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("%w: invalid JSON at byte %d: %v", ErrCorrupt, se.Offset, err)
+		}
+		return nil, fmt.Errorf("%w: invalid JSON: %v", ErrCorrupt, err)
+	}
+	var head struct {
+		Format        any `json:"format"`
+		SchemaVersion any `json:"schema_version"`
+	}
+	if err := json.Unmarshal(trimmed, &head); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrForeign, err)
+	}
+	if f, _ := head.Format.(string); f != Format {
+		return nil, fmt.Errorf("%w: \"format\" is %s, want %q (is it another tool's output?)", ErrForeign, describe(head.Format), Format)
+	}
+	v, ok := head.SchemaVersion.(float64)
+	if !ok || v != float64(int(v)) || v < 1 {
+		return nil, fmt.Errorf("%w: \"schema_version\" is %s, want a whole number from 1 to %d", ErrCorrupt, describe(head.SchemaVersion), SchemaVersion)
+	}
+	if int(v) > SchemaVersion {
+		return nil, fmt.Errorf("%w: schema_version %d is newer than the %d this rbench reads; upgrade rbench", ErrSchemaVersion, int(v), SchemaVersion)
+	}
+	var run Run
+	if err := json.Unmarshal(trimmed, &run); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if err := run.checkHistograms(); err != nil {
+		return nil, err
+	}
+	return &run, nil
+}
+
+// checkHistograms decodes every histogram once, so a corrupt one is reported
+// at load time, naming the op, rather than deep inside a report or a gate.
+func (r *Run) checkHistograms() error {
+	for _, op := range r.Ops {
+		for _, h := range []struct{ kind, s string }{{"service_hdr", op.ServiceHDR}, {"response_hdr", op.ResponseHDR}} {
+			if h.s == "" {
+				continue
+			}
+			if _, err := DecodeHDR(h.s); err != nil {
+				return fmt.Errorf("op %s (%s) %s: %w", op.Name, op.Encoding, h.kind, err)
+			}
+		}
+		for _, s := range op.Series {
+			if s.HDR == "" {
+				continue
+			}
+			if _, err := DecodeHDR(s.HDR); err != nil {
+				return fmt.Errorf("op %s (%s) series second %d: %w", op.Name, op.Encoding, s.T, err)
+			}
+		}
+	}
+	return nil
+}
+
+func describe(v any) string {
+	if v == nil {
+		return "missing"
+	}
+	b, _ := json.Marshal(v)
+	if len(b) > 40 {
+		b = append(b[:40], "..."...)
+	}
+	return string(b)
+}
+
+func firstBytes(b []byte) string {
+	if len(b) > 16 {
+		b = b[:16]
+	}
+	return string(b)
+}
+
+// HostInfo describes the machine rbench runs on: hostname, OS, architecture,
+// the CPU model from /proc/cpuinfo ("unknown" elsewhere) and the logical CPUs
+// Go may use.
+func HostInfo() Host {
+	h := Host{OS: runtime.GOOS, Arch: runtime.GOARCH, CPUModel: cpuModel("/proc/cpuinfo"), Cores: runtime.NumCPU()}
+	h.Hostname, _ = os.Hostname()
+	return h
+}
+
+func cpuModel(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	// x86 says "model name"; arm64 kernels vary, so fall back to other keys.
+	found := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if _, seen := found[k]; !seen && v != "" {
+			found[k] = v
+		}
+	}
+	for _, k := range []string{"model name", "Model", "Hardware", "cpu model", "cpu", "Processor"} {
+		if v := found[k]; v != "" {
+			return v
+		}
+	}
+	return "unknown"
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+// NewRunDir creates and returns a new run folder
+// base/run-YYYYMMDD-HHMMSS-<workload> (t in its own location). A second run
+// in the same second gets a -2, -3, ... suffix rather than overwriting.
+func NewRunDir(base, workload string, t time.Time) (string, error) {
+	name := strings.Trim(unsafeName.ReplaceAllString(workload, "_"), "._")
+	if name == "" {
+		name = "run"
+	}
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		return "", fmt.Errorf("create run folder: %w", err)
+	}
+	stem := filepath.Join(base, "run-"+t.Format("20060102-150405")+"-"+name)
+	dir := stem
+	for i := 2; ; i++ {
+		err := os.Mkdir(dir, 0o755)
+		if err == nil {
+			return dir, nil
+		}
+		if !errors.Is(err, os.ErrExist) || i > 1000 {
+			return "", fmt.Errorf("create run folder: %w", err)
+		}
+		dir = fmt.Sprintf("%s-%d", stem, i)
+	}
+}
+
+// WriteRunDir writes run.json into dir plus, per op kind and encoding, its
+// percentile distributions <op>-<encoding>-response.hgrm and
+// <op>-<encoding>-service.hgrm. It returns the path of run.json.
+func WriteRunDir(dir string, run *Run) (string, error) {
+	jsonPath := filepath.Join(dir, "run.json")
+	if err := run.WriteFile(jsonPath); err != nil {
+		return "", err
+	}
+	for _, op := range run.Ops {
+		for _, h := range []struct{ kind, s string }{{"response", op.ResponseHDR}, {"service", op.ServiceHDR}} {
+			if h.s == "" {
+				continue
+			}
+			hist, err := DecodeHDR(h.s)
+			if err != nil {
+				return jsonPath, fmt.Errorf("op %s (%s) %s: %w", op.Name, op.Encoding, h.kind, err)
+			}
+			var buf bytes.Buffer
+			if err := WriteHGRM(&buf, hist); err != nil {
+				return jsonPath, err
+			}
+			name := HGRMName(op, h.kind)
+			if err := writeFileAtomic(filepath.Join(dir, name), buf.Bytes()); err != nil {
+				return jsonPath, err
+			}
+		}
+	}
+	return jsonPath, nil
+}
+
+// HGRMName is the file name WriteRunDir gives an op's distribution; kind is
+// "response" or "service".
+func HGRMName(op Op, kind string) string {
+	n := op.Name
+	if op.Encoding != "" {
+		n += "-" + op.Encoding
+	}
+	return strings.Trim(unsafeName.ReplaceAllString(n, "_"), "._") + "-" + kind + ".hgrm"
+}
