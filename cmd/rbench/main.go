@@ -31,6 +31,8 @@ func main() {
 }
 
 func newApp() *cli.App {
+	// -h is --host (redis-cli style), so help answers to --help only.
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
 	return &cli.App{
 		Name:    "rbench",
 		Usage:   "benchmark and plan Redis as the cache of a live trading node",

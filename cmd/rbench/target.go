@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/urfave/cli/v2"
+
+	"github.com/rbench/rbench/config"
+	"github.com/rbench/rbench/target"
+)
+
+// Flag names shared by every command that connects.
+const (
+	flagEnvFile     = "env-file"
+	flagRetries     = "retries"
+	flagBackoffMin  = "backoff-min"
+	flagBackoffMax  = "backoff-max"
+	flagRedisServer = "redis-server"
+	flagClean       = "clean"
+)
+
+// flagAliases gives the redis-cli style short names.
+var flagAliases = map[string][]string{
+	"host":     {"h"},
+	"port":     {"p"},
+	"password": {"a"},
+	"db":       {"n"},
+}
+
+// boolVars are the configuration variables whose flags take no value.
+var boolVars = map[string]bool{config.VarTLS: true, config.VarDebug: true}
+
+// configFlags are the flags mirroring the configuration variables, plus
+// --env-file. Their values go through package config, which validates them
+// together with the environment and .env, so no default is set here: an
+// unset flag must not hide the environment.
+func configFlags() []cli.Flag {
+	var fs []cli.Flag
+	for _, v := range config.Vars {
+		usage := v.Help + " [$" + v.Name + "]"
+		if v.Default != "" && !boolVars[v.Name] {
+			usage += " (default: " + v.Default + ")"
+		}
+		if boolVars[v.Name] {
+			fs = append(fs, &cli.BoolFlag{Name: v.Flag, Aliases: flagAliases[v.Flag], Usage: usage, Category: "Connection"})
+			continue
+		}
+		fs = append(fs, &cli.StringFlag{Name: v.Flag, Aliases: flagAliases[v.Flag], Usage: usage, Category: "Connection"})
+	}
+	return append(fs, &cli.StringFlag{Name: flagEnvFile, Usage: "read variables from this .env file (default: ./.env when present)", Category: "Connection", TakesFile: true})
+}
+
+// connectionFlags are appended to every command that talks to Redis.
+func connectionFlags() []cli.Flag {
+	return append(configFlags(),
+		&cli.IntFlag{Name: flagRetries, Value: target.DefaultRetries, Usage: "connection retries after the first attempt (0: none)", Category: "Connection"},
+		&cli.DurationFlag{Name: flagBackoffMin, Value: target.DefaultBackoffMin, Usage: "wait before the first retry; doubles each retry, with jitter", Category: "Connection"},
+		&cli.DurationFlag{Name: flagBackoffMax, Value: target.DefaultBackoffMax, Usage: "longest wait between retries", Category: "Connection"},
+		&cli.StringFlag{Name: flagRedisServer, Usage: "redis-server binary for the throwaway server started when no target is configured (default: from PATH)", Category: "Connection", TakesFile: true},
+		&cli.BoolFlag{Name: flagClean, Usage: "delete keys already under the trader prefix (trader-{id}:) on an external server instead of refusing to run", Category: "Connection"},
+	)
+}
+
+// loadConfig resolves the configuration from the command's flags, the
+// environment and the .env file. Its errors are usage errors (exit 2).
+func loadConfig(c *cli.Context) (*config.Config, error) {
+	flags := map[string]string{}
+	for _, v := range config.Vars {
+		if !c.IsSet(v.Flag) {
+			continue
+		}
+		if boolVars[v.Name] {
+			flags[v.Name] = strconv.FormatBool(c.Bool(v.Flag))
+		} else {
+			flags[v.Name] = c.String(v.Flag)
+		}
+	}
+	cfg, err := config.Load(config.Input{Flags: flags, EnvFile: c.String(flagEnvFile)})
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return cfg, nil
+}
+
+// targetOptions maps the retry and throwaway-server flags.
+func targetOptions(c *cli.Context, log *slog.Logger) (target.Options, error) {
+	o := target.Options{
+		Retries:     c.Int(flagRetries),
+		BackoffMin:  c.Duration(flagBackoffMin),
+		BackoffMax:  c.Duration(flagBackoffMax),
+		RedisServer: c.String(flagRedisServer),
+		Logger:      log,
+		Announce:    os.Stderr,
+	}
+	switch {
+	case o.Retries < 0:
+		return o, usageError(fmt.Errorf("--retries %d: allowed: an integer >= 0", o.Retries))
+	case o.Retries == 0:
+		o.Retries = -1 // target.Options: 0 means the default
+	}
+	if o.BackoffMin <= 0 || o.BackoffMax <= 0 {
+		return o, usageError(fmt.Errorf("--backoff-min %s / --backoff-max %s: allowed: positive durations such as 100ms or 2s", o.BackoffMin, o.BackoffMax))
+	}
+	if o.BackoffMax < o.BackoffMin {
+		return o, usageError(fmt.Errorf("--backoff-max %s is below --backoff-min %s: allowed: a cap at least the first wait", o.BackoffMax, o.BackoffMin))
+	}
+	return o, nil
+}
+
+// openTarget loads the configuration and connects (or starts a throwaway
+// server, announced on stderr). Errors come wrapped with their exit code:
+// bad configuration exits 2, an unreachable or rejecting server 1. The
+// caller must Close the target, which also stops a throwaway server.
+func openTarget(c *cli.Context) (*target.Target, error) {
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	log := cfg.Logger(os.Stderr)
+	redis.SetLogger(redisLogger{log})
+	opts, err := targetOptions(c, log)
+	if err != nil {
+		return nil, err
+	}
+	t, err := target.Open(c.Context, cfg, opts)
+	if err != nil {
+		if errors.Is(err, config.ErrInvalid) {
+			return nil, usageError(err)
+		}
+		return nil, failure(err)
+	}
+	return t, nil
+}
+
+// openTargetForWrite is openTarget for commands that write keys: it also
+// refuses an external server that already holds keys under the trader prefix,
+// unless --clean deletes them (exit 2 when refused).
+func openTargetForWrite(c *cli.Context) (*target.Target, error) {
+	t, err := openTarget(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.CheckPrefix(c.Context, t.Config.Prefix(), c.Bool(flagClean)); err != nil {
+		_ = t.Close()
+		if errors.Is(err, target.ErrPrefixInUse) {
+			return nil, usageError(err)
+		}
+		return nil, failure(err)
+	}
+	return t, nil
+}
+
+// redisLogger sends go-redis's internal messages (pool dial failures that
+// the retry loop already reports) to the debug log instead of stderr.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
+}

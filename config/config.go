@@ -1,0 +1,536 @@
+// Package config resolves rbench's settings from, highest first, command-line
+// flags, the environment, a .env file and defaults, and validates them all at
+// once. Every effective value remembers where it came from, so `rbench config`
+// can show it and an error can say which source to fix. Passwords are never
+// shown: they print as ****.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Redacted replaces secrets wherever rbench prints or records configuration.
+const Redacted = "****"
+
+// ErrInvalid is matched (errors.Is) by every configuration error: a value
+// that fails validation, a malformed .env file, a missing --env-file. The CLI
+// maps it to exit code 2.
+var ErrInvalid = errors.New("invalid configuration")
+
+// Variable names.
+const (
+	VarURL             = "REDIS_URL"
+	VarHost            = "REDIS_HOST"
+	VarPort            = "REDIS_PORT"
+	VarUsername        = "REDIS_USERNAME"
+	VarPassword        = "REDIS_PASSWORD"
+	VarCLIAuth         = "REDISCLI_AUTH"
+	VarDB              = "REDIS_DB"
+	VarTLS             = "REDIS_TLS"
+	VarConnectTimeout  = "REDIS_CONNECT_TIMEOUT"
+	VarResponseTimeout = "REDIS_RESPONSE_TIMEOUT"
+	VarEncoding        = "RBENCH_ENCODING"
+	VarTraderID        = "RBENCH_TRADER_ID"
+	VarDebug           = "RBENCH_DEBUG"
+)
+
+// Defaults.
+const (
+	DefaultHost            = "127.0.0.1"
+	DefaultPort            = 6379
+	DefaultConnectTimeout  = 5 * time.Second
+	DefaultResponseTimeout = 3 * time.Second
+	// DefaultEncoding is the trading node's default (CacheConfig encoding="msgpack").
+	DefaultEncoding = "msgpack"
+	DefaultTraderID = "RBENCH-001"
+	// DefaultEnvFile is read when present and no --env-file is given.
+	DefaultEnvFile = ".env"
+)
+
+// Encodings are the accepted RBENCH_ENCODING values.
+var Encodings = []string{"msgpack", "json"}
+
+// Var describes one configuration variable; Vars drives the CLI flags,
+// `rbench config` and docs/configuration.md.
+type Var struct {
+	Name    string // environment / .env name
+	Flag    string // long flag name without dashes
+	Default string // "" when none
+	Help    string
+	Secret  bool
+}
+
+// Vars lists every variable in display order. REDISCLI_AUTH is an alias of
+// REDIS_PASSWORD (as redis-cli reads it) and has no row of its own.
+var Vars = []Var{
+	{Name: VarURL, Flag: "url", Help: "server URL: redis://[user:password@]host:port/db, rediss:// for TLS, unix:///path.sock; its parts yield to REDIS_HOST etc. from the same or a higher source", Secret: true},
+	{Name: VarHost, Flag: "host", Default: DefaultHost, Help: "server hostname, IP address or unix socket path; when neither this nor REDIS_URL is set rbench starts a throwaway redis-server"},
+	{Name: VarPort, Flag: "port", Default: strconv.Itoa(DefaultPort), Help: "server port, 1-65535"},
+	{Name: VarUsername, Flag: "user", Help: "ACL username (needs a password)"},
+	{Name: VarPassword, Flag: "password", Help: "password (REDISCLI_AUTH is read too); always shown as ****", Secret: true},
+	{Name: VarDB, Flag: "db", Default: "0", Help: "database number, >= 0"},
+	{Name: VarTLS, Flag: "tls", Default: "false", Help: "connect with TLS (true/false)"},
+	{Name: VarConnectTimeout, Flag: "connect-timeout", Default: DefaultConnectTimeout.String(), Help: "dial timeout per attempt, a positive duration (5s, 500ms; a bare number is seconds)"},
+	{Name: VarResponseTimeout, Flag: "response-timeout", Default: DefaultResponseTimeout.String(), Help: "read/write timeout per command, a positive duration"},
+	{Name: VarEncoding, Flag: "encoding", Default: DefaultEncoding, Help: "payload encoding: msgpack (the trading node's default) or json"},
+	{Name: VarTraderID, Flag: "trader-id", Default: DefaultTraderID, Help: "trader id; every key rbench writes starts with trader-{id}: (no ':' or whitespace)"},
+	{Name: VarDebug, Flag: "debug", Default: "false", Help: "debug variant: JSON encoding (unless RBENCH_ENCODING is set) and verbose logging"},
+}
+
+// LookupVar returns the Var called name.
+func LookupVar(name string) (Var, bool) {
+	for _, v := range Vars {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return Var{}, false
+}
+
+// Source is where a value came from, highest precedence first: flag, env,
+// .env, default. A value taken from REDIS_URL has the URL's source.
+type Source string
+
+// Sources.
+const (
+	FromFlag    Source = "flag"
+	FromEnv     Source = "env"
+	FromDotenv  Source = ".env"
+	FromDefault Source = "default"
+)
+
+func (s Source) rank() int {
+	switch s {
+	case FromFlag:
+		return 3
+	case FromEnv:
+		return 2
+	case FromDotenv:
+		return 1
+	}
+	return 0
+}
+
+// Setting is one effective value and where it came from.
+type Setting struct {
+	Name string // variable name, e.g. REDIS_PORT
+	// Value is the text as given. For secrets it is the secret itself: print
+	// Display instead.
+	Value  string
+	Source Source
+	// Origin says exactly where: "--port", "REDIS_PORT", ".env:3",
+	// "REDIS_URL (env)" or "default".
+	Origin string
+	Secret bool
+}
+
+// Display is Value with passwords replaced by ****.
+func (s Setting) Display() string {
+	switch {
+	case s.Secret && s.Name == VarURL:
+		return RedactURL(s.Value)
+	case s.Secret && s.Value != "":
+		return Redacted
+	}
+	return s.Value
+}
+
+// Input is what Load reads besides the process environment.
+type Input struct {
+	// Flags holds the values of the flags the user set, by variable name
+	// (REDIS_PORT: "6380"). Flags left at their zero value must be absent.
+	Flags map[string]string
+	// LookupEnv reads the environment.
+	// default: os.LookupEnv
+	LookupEnv func(string) (string, bool)
+	// EnvFile is the .env file to read; a named file that does not exist is
+	// an error.
+	// default: ./.env when it exists, else none
+	EnvFile string
+}
+
+// Config is the effective, validated configuration. Use Load to make one.
+type Config struct {
+	// Network is "tcp", or "unix" when Host is a socket path.
+	Network  string
+	Host     string
+	Port     int
+	Username string
+	Password string
+	DB       int
+	TLS      bool
+	// ConnectTimeout bounds each dial; ResponseTimeout each command's read
+	// and write.
+	ConnectTimeout  time.Duration
+	ResponseTimeout time.Duration
+	Encoding        string
+	TraderID        string
+	Debug           bool
+	// EnvFile is the .env file that was read, "" when none.
+	EnvFile string
+
+	settings map[string]Setting
+}
+
+// Problem is one invalid value.
+type Problem struct {
+	Setting Setting
+	// Allowed says what would be accepted, e.g. "an integer 1-65535".
+	Allowed string
+}
+
+func (p Problem) String() string {
+	return fmt.Sprintf("%s=%s (from %s): %s", p.Setting.Name, quoteIfNeeded(p.Setting.Display()), p.Setting.Origin, p.Allowed)
+}
+
+func quoteIfNeeded(s string) string {
+	if s == "" || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) || r == '"' }) {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// ValidationError lists every invalid value at once.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	if len(e.Problems) == 1 {
+		return "invalid configuration: " + e.Problems[0].String()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid configuration (%d problems):", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrInvalid) hold.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// Load resolves and validates the configuration. Its error matches ErrInvalid
+// and, for bad values, is a *ValidationError naming every problem.
+func Load(in Input) (*Config, error) {
+	lookup := in.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	c := &Config{settings: map[string]Setting{}}
+
+	dotenv := map[string]Entry{}
+	path := in.EnvFile
+	if path == "" {
+		if _, err := os.Stat(DefaultEnvFile); err == nil {
+			path = DefaultEnvFile
+		}
+	}
+	if path != "" {
+		entries, err := ReadDotenv(path)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("%w: env file %s does not exist: create it (see .env.example) or drop --env-file", ErrInvalid, path)
+			}
+			if errors.Is(err, ErrDotenv) {
+				return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+			}
+			return nil, fmt.Errorf("%w: reading env file: %w", ErrInvalid, err)
+		}
+		for _, e := range entries {
+			dotenv[e.Key] = e
+		}
+		c.EnvFile = path
+	}
+
+	resolve := func(v Var, aliases ...string) Setting {
+		s := Setting{Name: v.Name, Secret: v.Secret}
+		if val, ok := in.Flags[v.Name]; ok {
+			s.Value, s.Source, s.Origin = val, FromFlag, "--"+v.Flag
+			return s
+		}
+		for _, n := range append([]string{v.Name}, aliases...) {
+			if val, ok := lookup(n); ok && val != "" {
+				s.Value, s.Source, s.Origin = val, FromEnv, n
+				return s
+			}
+		}
+		for _, n := range append([]string{v.Name}, aliases...) {
+			if e, ok := dotenv[n]; ok && e.Value != "" {
+				s.Value, s.Source, s.Origin = e.Value, FromDotenv, fmt.Sprintf("%s:%d %s", path, e.Line, n)
+				return s
+			}
+		}
+		s.Value, s.Source, s.Origin = v.Default, FromDefault, "default"
+		return s
+	}
+	for _, v := range Vars {
+		var aliases []string
+		if v.Name == VarPassword {
+			aliases = []string{VarCLIAuth}
+		}
+		c.settings[v.Name] = resolve(v, aliases...)
+	}
+
+	var problems []Problem
+	bad := func(s Setting, allowed string) { problems = append(problems, Problem{Setting: s, Allowed: allowed}) }
+
+	// REDIS_URL parts compete with the single variables by source; on a tie
+	// the single variable wins, being the more specific.
+	if us := c.settings[VarURL]; us.Value != "" {
+		u, err := ParseURL(us.Value)
+		if err != nil {
+			bad(us, err.Error()+"; allowed: redis://[user:password@]host[:port][/db], rediss://... or unix:///path.sock")
+		} else {
+			from := func(name, val string, present bool) {
+				cur := c.settings[name]
+				if !present || cur.Source.rank() >= us.Source.rank() && cur.Source != FromDefault {
+					return
+				}
+				c.settings[name] = Setting{Name: name, Value: val, Source: us.Source, Origin: VarURL + " (" + us.Origin + ")", Secret: cur.Secret}
+			}
+			from(VarHost, u.Host, true)
+			from(VarPort, strconv.Itoa(u.Port), u.Port != 0)
+			from(VarUsername, u.Username, u.Username != "")
+			from(VarPassword, u.Password, u.HasPassword)
+			from(VarDB, strconv.Itoa(u.DB), u.HasDB)
+			from(VarTLS, strconv.FormatBool(u.TLS()), u.Scheme != "unix")
+		}
+	}
+
+	host := c.settings[VarHost]
+	c.Host, c.Network = host.Value, "tcp"
+	if strings.HasPrefix(c.Host, "/") {
+		c.Network = "unix"
+	} else if h, ok := validHost(c.Host); ok {
+		c.Host = h
+	} else {
+		bad(host, "allowed: a hostname (RFC 1123), an IPv4 or IPv6 address, or an absolute unix socket path")
+	}
+
+	port := c.settings[VarPort]
+	if n, err := strconv.Atoi(strings.TrimSpace(port.Value)); err != nil || n < 1 || n > 65535 {
+		bad(port, "allowed: an integer 1-65535")
+	} else {
+		c.Port = n
+	}
+
+	c.Username = c.settings[VarUsername].Value
+	c.Password = c.settings[VarPassword].Value
+	if c.Username != "" && c.Password == "" {
+		bad(c.settings[VarUsername], "a username needs a password (the trading node refuses one without it too): set REDIS_PASSWORD or --password, or drop the username")
+	}
+
+	db := c.settings[VarDB]
+	if n, err := strconv.Atoi(strings.TrimSpace(db.Value)); err != nil || n < 0 {
+		bad(db, "allowed: an integer >= 0")
+	} else {
+		c.DB = n
+	}
+
+	tls := c.settings[VarTLS]
+	if b, err := parseBool(tls.Value); err != nil {
+		bad(tls, "allowed: true or false (also 1/0, yes/no, on/off)")
+	} else {
+		c.TLS = b
+	}
+	if c.TLS && c.Network == "unix" {
+		bad(tls, "TLS over a unix socket is not supported: set REDIS_TLS=false or use a TCP host")
+	}
+
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{VarConnectTimeout, &c.ConnectTimeout}, {VarResponseTimeout, &c.ResponseTimeout}} {
+		s := c.settings[d.name]
+		v, err := parseDuration(s.Value)
+		if err != nil || v <= 0 {
+			bad(s, "allowed: a positive duration such as 5s, 500ms or 1m (a bare number is seconds)")
+			continue
+		}
+		*d.dst = v
+	}
+
+	dbg := c.settings[VarDebug]
+	if b, err := parseBool(dbg.Value); err != nil {
+		bad(dbg, "allowed: true or false")
+	} else {
+		c.Debug = b
+	}
+
+	enc := c.settings[VarEncoding]
+	if c.Debug && enc.Source == FromDefault {
+		enc = Setting{Name: VarEncoding, Value: "json", Source: dbg.Source, Origin: dbg.Origin}
+		c.settings[VarEncoding] = enc
+	}
+	if !slices.Contains(Encodings, enc.Value) {
+		bad(enc, "allowed: msgpack or json")
+	} else {
+		c.Encoding = enc.Value
+	}
+
+	tid := c.settings[VarTraderID]
+	if err := checkTraderID(tid.Value); err != nil {
+		bad(tid, err.Error())
+	} else {
+		c.TraderID = tid.Value
+	}
+
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	return c, nil
+}
+
+func checkTraderID(s string) error {
+	switch {
+	case s == "":
+		return errors.New("allowed: a non-empty id such as TRADER-001")
+	case strings.ContainsFunc(s, func(r rune) bool { return r == ':' || unicode.IsSpace(r) || !unicode.IsPrint(r) }):
+		return errors.New("allowed: an id without ':', whitespace or control characters, since it becomes the key prefix trader-{id}:")
+	case len(s) > 128:
+		return errors.New("allowed: at most 128 bytes")
+	}
+	return nil
+}
+
+// validHost accepts an RFC 1123 hostname, an IPv4 address or an IPv6
+// literal (bare or in brackets) and returns it without brackets.
+func validHost(h string) (string, bool) {
+	if strings.HasPrefix(h, "[") && strings.HasSuffix(h, "]") {
+		ip := net.ParseIP(h[1 : len(h)-1])
+		return h[1 : len(h)-1], ip != nil && ip.To4() == nil
+	}
+	if net.ParseIP(h) != nil {
+		return h, true
+	}
+	if len(h) == 0 || len(h) > 253 {
+		return "", false
+	}
+	labels := strings.Split(strings.TrimSuffix(h, "."), ".")
+	for _, l := range labels {
+		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return "", false
+		}
+		for _, c := range l {
+			if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+				return "", false
+			}
+		}
+	}
+	// An all-numeric dotted name that failed ParseIP (999.1.1.1) is a bad
+	// address, not a hostname.
+	if strings.Trim(strings.ReplaceAll(h, ".", ""), "0123456789") == "" {
+		return "", false
+	}
+	return h, true
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "t", "true", "yes", "y", "on":
+		return true, nil
+	case "0", "f", "false", "no", "n", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not a boolean", s)
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if f > 1e9 {
+			return 0, errors.New("too long")
+		}
+		return time.Duration(f * float64(time.Second)), nil
+	}
+	return time.ParseDuration(s)
+}
+
+// Configured reports whether a target was named (REDIS_URL or REDIS_HOST by
+// flag, environment or .env). When it is not, rbench starts a throwaway
+// redis-server instead of touching whatever listens on the default address.
+func (c *Config) Configured() bool {
+	return c.settings[VarURL].Value != "" || c.settings[VarHost].Source != FromDefault
+}
+
+// Addr is host:port, or the socket path for unix sockets.
+func (c *Config) Addr() string {
+	if c.Network == "unix" {
+		return c.Host
+	}
+	return net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+}
+
+// Prefix is the key prefix every key rbench writes starts with:
+// "trader-{trader_id}:".
+func (c *Config) Prefix() string { return "trader-" + c.TraderID + ":" }
+
+// Setting returns the effective value of the variable name.
+func (c *Config) Setting(name string) (Setting, bool) {
+	s, ok := c.settings[name]
+	return s, ok
+}
+
+// Settings lists every variable in Vars order. Print Display, not Value.
+func (c *Config) Settings() []Setting {
+	out := make([]Setting, 0, len(Vars))
+	for _, v := range Vars {
+		out = append(out, c.settings[v.Name])
+	}
+	return out
+}
+
+// Map is the configuration as name -> displayed value, secrets as ****, for
+// results files (results.Meta.Config).
+func (c *Config) Map() map[string]string {
+	m := make(map[string]string, len(c.settings))
+	for _, s := range c.Settings() {
+		m[s.Name] = s.Display()
+	}
+	return m
+}
+
+// WithTarget returns a copy of c pointed at a server rbench started itself:
+// host, port and password replace the configured ones, sourced "throwaway".
+func (c *Config) WithTarget(host string, port int, password string) *Config {
+	cp := *c
+	cp.settings = make(map[string]Setting, len(c.settings))
+	for k, v := range c.settings {
+		cp.settings[k] = v
+	}
+	cp.Network, cp.Host, cp.Port, cp.Password, cp.Username, cp.TLS = "tcp", host, port, password, "", false
+	set := func(name, val string) {
+		s := cp.settings[name]
+		s.Value, s.Source, s.Origin = val, FromDefault, "throwaway server"
+		cp.settings[name] = s
+	}
+	set(VarHost, host)
+	set(VarPort, strconv.Itoa(port))
+	set(VarPassword, password)
+	set(VarUsername, "")
+	set(VarTLS, "false")
+	return &cp
+}
+
+// Logger returns rbench's logger writing text to w: info level, debug level
+// with Debug.
+func (c *Config) Logger(w io.Writer) *slog.Logger {
+	level := slog.LevelInfo
+	if c.Debug {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
