@@ -139,9 +139,15 @@ type Op struct {
 	Decode *Latency `json:"decode,omitempty"`
 	// ServiceHDR and ResponseHDR are the histograms behind Service and
 	// Response: V2 compressed, base64, in microseconds.
-	ServiceHDR  string   `json:"service_hdr"`
-	ResponseHDR string   `json:"response_hdr"`
-	Series      []Second `json:"series,omitempty"`
+	ServiceHDR  string `json:"service_hdr"`
+	ResponseHDR string `json:"response_hdr"`
+	// EncodeHist and DecodeHist are the histograms behind Encode and
+	// Decode, V2 compressed, base64, in NANOSECONDS (codec times are often
+	// under a microsecond; NewHistogram's range then spans 1 ns to 60 ms).
+	// Merge recomputes Encode and Decode from them; "" when not recorded.
+	EncodeHist string   `json:"encode_hdr,omitempty"`
+	DecodeHist string   `json:"decode_hdr,omitempty"`
+	Series     []Second `json:"series,omitempty"`
 }
 
 // Latency summarises a histogram, in microseconds.
