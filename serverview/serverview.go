@@ -1,0 +1,473 @@
+// Package serverview records what Redis itself saw during a run: INFO
+// sampled once a second, the server-side latency of each command (Redis 7's
+// LATENCY HISTOGRAM at the end minus at the start), the slow log entries of
+// the run and MEMORY USAGE on a sample of keys per collection.
+//
+// Managed Redis services often disable LATENCY, SLOWLOG, MEMORY or even
+// INFO sections. A refused command is recorded in ServerView.Unavailable and
+// the rest carries on; nothing here fails a run.
+//
+// The Sampler never resets anything on the server (no SLOWLOG RESET, no
+// CONFIG RESETSTAT): it works from differences, so it is safe against a
+// server rbench did not start.
+package serverview
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/rbench/rbench/results"
+)
+
+// Defaults of Options.
+const (
+	DefaultInterval               = time.Second
+	DefaultMemoryKeysPerCollection = 200
+	DefaultMemoryMaxScan          = 200_000
+	DefaultTimeout                = 5 * time.Second
+	DefaultSlowlogMax             = 1024
+)
+
+// Options configure a Sampler. The zero value samples INFO every second,
+// keeps the server-side latency of every command that ran (except the
+// sampler's own) and measures no MEMORY USAGE.
+type Options struct {
+	// Interval between INFO samples.
+	// default: 1s
+	Interval time.Duration
+	// Commands limits LATENCY HISTOGRAM to these commands (Redis names,
+	// case-insensitive, subcommands as "config|get").
+	// default: every command that ran, minus the sampler's own (info,
+	// latency|histogram, slowlog|get) and connection set-up (hello,
+	// client|setinfo, client|setname)
+	Commands []string
+	// Memory lists the key prefixes (one per encoding) whose collections
+	// get MEMORY USAGE at Stop.
+	// default: none
+	Memory []MemoryTarget
+	// MemoryKeysPerCollection caps the keys measured per collection.
+	// default: 200
+	MemoryKeysPerCollection int
+	// MemoryMaxScan caps the keys SCAN visits per prefix, so a huge keyspace
+	// does not stall Stop.
+	// default: 200000
+	MemoryMaxScan int
+	// MemorySamples is MEMORY USAGE's SAMPLES argument: how many elements of
+	// a list, set or hash Redis looks at to estimate its size; 0 measures
+	// every element (exact, slower on long lists).
+	// default: 0 (exact)
+	MemorySamples int
+	// SlowlogMax caps the slow log entries read at Stop.
+	// default: 1024
+	SlowlogMax int
+	// Timeout bounds each command the sampler sends.
+	// default: 5s
+	Timeout time.Duration
+}
+
+// MemoryTarget is one key prefix to sample, with the encoding of the values
+// under it. Collections are the key segment after the prefix:
+// "trader-RBENCH-001:msgpack:orders:O-1" is collection "orders" under prefix
+// "trader-RBENCH-001:msgpack:".
+type MemoryTarget struct {
+	// Prefix ends with the delimiter, e.g. "trader-RBENCH-001:"; one is
+	// added when missing.
+	Prefix   string
+	Encoding string
+}
+
+func (o Options) withDefaults() Options {
+	if o.Interval <= 0 {
+		o.Interval = DefaultInterval
+	}
+	if o.MemoryKeysPerCollection <= 0 {
+		o.MemoryKeysPerCollection = DefaultMemoryKeysPerCollection
+	}
+	if o.MemoryMaxScan <= 0 {
+		o.MemoryMaxScan = DefaultMemoryMaxScan
+	}
+	if o.SlowlogMax <= 0 {
+		o.SlowlogMax = DefaultSlowlogMax
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	return o
+}
+
+// ownCommands are left out of the default latency view: they are the
+// sampler's own traffic or connection set-up, not the workload.
+var ownCommands = map[string]bool{
+	"info": true, "latency|histogram": true, "slowlog|get": true,
+	"hello": true, "client|setinfo": true, "client|setname": true,
+}
+
+// Sampler records the server-side view of one run. Start it before the
+// workload, call Measure when the measured part begins (after warm-up) and
+// Stop at the end. Its methods are safe for concurrent use.
+type Sampler struct {
+	opts   Options
+	client redis.UniversalClient
+	owned  bool // client was cloned by Start and is closed by Stop
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu          sync.Mutex
+	view        results.ServerView
+	measureFrom time.Time
+	latStart    map[string]CommandHistogram
+	slowStartID int64 // highest slow log id before the run; -1 when empty
+	refused     map[string]bool
+	warned      map[string]bool
+	stopped     bool
+}
+
+// Start takes the start-of-run baselines (LATENCY HISTOGRAM, the newest
+// slow log id) and then samples INFO every Interval until Stop or ctx ends.
+//
+// When client is a *redis.Client, the sampler opens its own one-connection
+// client with the same options, so its commands never wait behind, or take
+// a connection from, the workers' pool. Other clients are used as given (a
+// dedicated client is the caller's job) and never closed.
+func Start(ctx context.Context, client redis.UniversalClient, opts Options) *Sampler {
+	opts = opts.withDefaults()
+	s := &Sampler{
+		opts:        opts,
+		client:      client,
+		done:        make(chan struct{}),
+		refused:     map[string]bool{},
+		warned:      map[string]bool{},
+		slowStartID: -1,
+	}
+	if c, ok := client.(*redis.Client); ok {
+		o := *c.Options()
+		o.PoolSize = 1
+		o.MinIdleConns = 0
+		o.MaxIdleConns = 1
+		s.client = redis.NewClient(&o)
+		s.owned = true
+	}
+	s.view.IntervalSec = opts.Interval.Seconds()
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	s.measureFrom = time.Now()
+	s.baseline(s.ctx)
+	go s.loop()
+	return s
+}
+
+// Measure marks the start of the measured part of the run: T counts from
+// now, and the latency histogram and slow log baselines are taken again so
+// warm-up traffic is left out.
+func (s *Sampler) Measure() {
+	s.mu.Lock()
+	now := time.Now()
+	shift := now.Sub(s.measureFrom).Seconds()
+	s.measureFrom = now
+	for i := range s.view.Series {
+		// Samples already taken belong to the warm-up: T below zero.
+		s.view.Series[i].T -= shift
+	}
+	s.mu.Unlock()
+	s.baseline(s.ctx)
+}
+
+// Stop ends sampling, takes the end-of-run LATENCY HISTOGRAM, slow log and
+// MEMORY USAGE, and returns the view. Those end-of-run commands run even
+// when the context given to Start was cancelled (a Ctrl-C still gets its
+// server view), each bounded by Options.Timeout. Calling Stop again returns
+// the same view.
+func (s *Sampler) Stop() results.ServerView {
+	s.mu.Lock()
+	if s.stopped {
+		v := s.view
+		s.mu.Unlock()
+		return v
+	}
+	s.stopped = true
+	s.mu.Unlock()
+	s.cancel()
+	<-s.done
+	ctx := context.WithoutCancel(s.ctx)
+	// Order matters: the latency histogram comes first so the SCAN and
+	// MEMORY USAGE below never count as workload commands.
+	s.endLatency(ctx)
+	s.endSlowlog(ctx)
+	s.memory(ctx)
+	if s.owned {
+		_ = s.client.Close()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.view
+}
+
+func (s *Sampler) loop() {
+	defer close(s.done)
+	t := time.NewTicker(s.opts.Interval)
+	defer t.Stop()
+	s.sample(s.ctx)
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+			s.sample(s.ctx)
+		}
+	}
+}
+
+func (s *Sampler) sample(ctx context.Context) {
+	if s.isRefused("INFO") {
+		return
+	}
+	now := time.Now()
+	cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
+	txt, err := s.client.Info(cctx, "memory", "stats", "clients", "persistence", "keyspace").Result()
+	cancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			return // stopping
+		}
+		s.failed("INFO", err)
+		return
+	}
+	sec := ParseInfo(txt)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sec.T = now.Sub(s.measureFrom).Seconds()
+	if n := len(s.view.Series); n > 0 {
+		prev := s.view.Series[n-1]
+		if dt := sec.T - prev.T; dt > 0 && sec.TotalCommands >= prev.TotalCommands {
+			sec.CommandsPerSec = float64(sec.TotalCommands-prev.TotalCommands) / dt
+		}
+	}
+	s.view.Series = append(s.view.Series, sec)
+}
+
+func (s *Sampler) baseline(ctx context.Context) {
+	if h, ok := s.latency(ctx); ok {
+		s.mu.Lock()
+		s.latStart = h
+		s.mu.Unlock()
+	}
+	if !s.isRefused("SLOWLOG") {
+		cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
+		entries, err := s.client.SlowLogGet(cctx, 1).Result()
+		cancel()
+		if err != nil {
+			s.failed("SLOWLOG", err)
+		} else {
+			s.mu.Lock()
+			s.slowStartID = -1
+			if len(entries) > 0 {
+				s.slowStartID = entries[0].ID
+			}
+			s.mu.Unlock()
+		}
+	}
+}
+
+func (s *Sampler) latency(ctx context.Context) (map[string]CommandHistogram, bool) {
+	if s.isRefused("LATENCY") {
+		return nil, false
+	}
+	args := []any{"LATENCY", "HISTOGRAM"}
+	for _, c := range s.opts.Commands {
+		args = append(args, strings.ToLower(c))
+	}
+	cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
+	reply, err := s.client.Do(cctx, args...).Result()
+	cancel()
+	if err != nil {
+		s.failed("LATENCY", err)
+		return nil, false
+	}
+	h, err := ParseLatencyHistogram(reply)
+	if err != nil {
+		s.warn("LATENCY HISTOGRAM reply: " + err.Error())
+		return nil, false
+	}
+	return h, true
+}
+
+func (s *Sampler) endLatency(ctx context.Context) {
+	s.mu.Lock()
+	start := s.latStart
+	s.mu.Unlock()
+	if start == nil {
+		return // refused or failed at the start: a difference would be the server's lifetime
+	}
+	end, ok := s.latency(ctx)
+	if !ok {
+		return
+	}
+	lat, reset := Difference(start, end)
+	out := lat[:0]
+	for _, l := range lat {
+		if len(s.opts.Commands) == 0 && ownCommands[l.Command] {
+			continue
+		}
+		out = append(out, l)
+	}
+	s.mu.Lock()
+	s.view.Latency = out
+	s.mu.Unlock()
+	if reset {
+		s.warn("LATENCY HISTOGRAM: the server's latency statistics went backwards during the run (CONFIG RESETSTAT or a restart); the per-command figures cover only part of it")
+	}
+}
+
+func (s *Sampler) endSlowlog(ctx context.Context) {
+	if s.isRefused("SLOWLOG") {
+		return
+	}
+	cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
+	entries, err := s.client.SlowLogGet(cctx, int64(s.opts.SlowlogMax)).Result()
+	cancel()
+	if err != nil {
+		s.failed("SLOWLOG", err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept, missed := slowlogSince(entries, s.slowStartID)
+	s.view.Slowlog = kept
+	s.view.SlowlogMissed = missed
+}
+
+// slowlogSince keeps the entries newer than startID, oldest first, and
+// counts the ids between startID and the oldest kept entry that are gone.
+func slowlogSince(entries []redis.SlowLog, startID int64) ([]results.SlowlogEntry, int64) {
+	var kept []results.SlowlogEntry
+	oldest := int64(-1)
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if e.ID <= startID {
+			continue
+		}
+		if oldest < 0 || e.ID < oldest {
+			oldest = e.ID
+		}
+		kept = append(kept, results.SlowlogEntry{
+			ID:         e.ID,
+			Time:       e.Time.Unix(),
+			DurationUs: e.Duration.Microseconds(),
+			Args:       e.Args,
+			ClientAddr: e.ClientAddr,
+			ClientName: e.ClientName,
+		})
+	}
+	var missed int64
+	if oldest > startID+1 {
+		missed = oldest - startID - 1
+	}
+	return kept, missed
+}
+
+// isRefused reports whether the server already refused cmd.
+func (s *Sampler) isRefused(cmd string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused[cmd]
+}
+
+// failed records err from cmd: a server error reply means the command is
+// unavailable (renamed, disabled, no ACL permission) and it is not sent
+// again; anything else (a timeout, a lost connection) is a warning.
+func (s *Sampler) failed(cmd string, err error) {
+	var rerr redis.Error
+	if errors.As(err, &rerr) && !errors.Is(err, redis.Nil) {
+		s.mu.Lock()
+		if !s.refused[cmd] {
+			s.refused[cmd] = true
+			s.view.Unavailable = append(s.view.Unavailable, cmd+": "+err.Error())
+		}
+		s.mu.Unlock()
+		return
+	}
+	s.warn(cmd + ": " + err.Error())
+}
+
+func (s *Sampler) warn(msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.warned[msg] {
+		return
+	}
+	s.warned[msg] = true
+	s.view.Warnings = append(s.view.Warnings, msg)
+}
+
+// ParseInfo reads the fields the server view keeps from an INFO reply.
+// Missing or malformed fields stay zero.
+func ParseInfo(txt string) results.ServerSecond {
+	var sec results.ServerSecond
+	for line := range strings.Lines(txt) {
+		line = strings.TrimRight(line, "\r\n")
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := func() int64 { n, _ := strconv.ParseInt(v, 10, 64); return n }
+		switch k {
+		case "used_memory":
+			sec.UsedMemory = i()
+		case "used_memory_rss":
+			sec.UsedMemoryRSS = i()
+		case "mem_fragmentation_ratio":
+			sec.Fragmentation, _ = strconv.ParseFloat(v, 64)
+		case "instantaneous_ops_per_sec":
+			sec.OpsPerSec = i()
+		case "total_commands_processed":
+			sec.TotalCommands = i()
+		case "connected_clients":
+			sec.ConnectedClients = i()
+		case "aof_current_size":
+			sec.AOFSize = i()
+		case "aof_rewrite_in_progress":
+			sec.AOFRewriteInProgress = v == "1"
+		case "aof_last_bgrewrite_status":
+			sec.AOFLastRewriteStatus = v
+		case "evicted_keys":
+			sec.EvictedKeys = i()
+		case "rejected_connections":
+			sec.RejectedConnections = i()
+		case "latest_fork_usec":
+			sec.LatestForkUs = i()
+		default:
+			if strings.HasPrefix(k, "db") {
+				if _, err := strconv.Atoi(k[2:]); err != nil {
+					continue
+				}
+				for kv := range strings.SplitSeq(v, ",") {
+					if n, ok := strings.CutPrefix(kv, "keys="); ok {
+						keys, err := strconv.ParseInt(n, 10, 64)
+						if err == nil {
+							if sec.Keys == nil {
+								sec.Keys = map[string]int64{}
+							}
+							sec.Keys[k] = keys
+						}
+					}
+				}
+			}
+		}
+	}
+	return sec
+}
+
+// errFormat marks a reply whose shape is not what Redis 7 sends.
+var errFormat = errors.New("unexpected reply shape")
+
+func formatErr(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errFormat}, a...)...)
+}
