@@ -1,0 +1,171 @@
+package gate
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/rbench/rbench/results"
+)
+
+// Verdicts of a Change.
+const (
+	Noise  = "~ noise"
+	Better = "better"
+	Worse  = "worse"
+	OnlyA  = "only in A"
+	OnlyB  = "only in B"
+)
+
+// Change is one statistic of one class or op kind in two runs.
+type Change struct {
+	// Scope is a class (write, read, startup) or an op kind with its
+	// encoding (add_order@msgpack).
+	Scope string
+	// Stat is p50, p90, p99, p99.9, p99.99, max (response time) or rate.
+	Stat string
+	Kind Kind
+	// A and B are the values (microseconds or ops/s); NaN when missing.
+	A, B float64
+	// DeltaPct is (B-A)/A in percent; NaN when either is missing or A is 0.
+	DeltaPct float64
+	// Verdict is Noise, Better, Worse, OnlyA or OnlyB.
+	Verdict string
+}
+
+var compareStats = []string{"p50", "p90", "p99", "p99.9", "p99.99", "max", "rate"}
+
+// Compare sets run b against run a, per class and per op kind and
+// encoding, for each response-time percentile and the rate. A change within
+// noise (a fraction: 0.05 is 5%) either way is marked Noise.
+func Compare(a, b *results.Run, noise float64) []Change {
+	av, bv := newView(a), newView(b)
+	var scopes []Metric
+	for _, class := range []string{results.ClassWrite, results.ClassRead, results.ClassStartup} {
+		m := Metric{Scope: "class", Class: class}
+		if len(av.ops(m)) > 0 || len(bv.ops(m)) > 0 {
+			scopes = append(scopes, m)
+		}
+	}
+	seen := map[[2]string]bool{}
+	for _, r := range []*results.Run{a, b} {
+		for _, op := range r.Ops {
+			k := [2]string{op.Name, op.Encoding}
+			if !seen[k] {
+				seen[k] = true
+				scopes = append(scopes, Metric{Scope: "op", Op: op.Name, Encoding: op.Encoding})
+			}
+		}
+	}
+	var out []Change
+	for _, s := range scopes {
+		scope := s.Class
+		if s.Scope == "op" {
+			scope = s.Op
+			if s.Encoding != "" {
+				scope += "@" + s.Encoding
+			}
+		}
+		for _, stat := range compareStats {
+			m := s
+			m.Stat, m.Kind = stat, Duration
+			if stat == "rate" {
+				m.Kind = Rate
+			} else if stat != "max" {
+				fmt.Sscanf(stat[1:], "%g", &m.Percentile)
+			}
+			m.Name = canonical(m)
+			c := Change{Scope: scope, Stat: stat, Kind: m.Kind, A: math.NaN(), B: math.NaN(), DeltaPct: math.NaN()}
+			if v, err := av.value(m); err == nil {
+				c.A = v
+			}
+			if v, err := bv.value(m); err == nil {
+				c.B = v
+			}
+			switch {
+			case math.IsNaN(c.A) && math.IsNaN(c.B):
+				continue
+			case math.IsNaN(c.B):
+				c.Verdict = OnlyA
+			case math.IsNaN(c.A):
+				c.Verdict = OnlyB
+			default:
+				c.Verdict = judge(&c, noise)
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func judge(c *Change, noise float64) string {
+	if c.A == 0 {
+		if c.B == 0 {
+			c.DeltaPct = 0
+			return Noise
+		}
+		if c.Kind == Rate {
+			return Better
+		}
+		return Worse
+	}
+	c.DeltaPct = 100 * (c.B - c.A) / c.A
+	if math.Abs(c.DeltaPct) <= noise*100 {
+		return Noise
+	}
+	up := c.DeltaPct > 0
+	if c.Kind == Rate {
+		up = !up // a higher rate is better
+	}
+	if up {
+		return Worse
+	}
+	return Better
+}
+
+func (c Change) cells() [5]string {
+	delta := "-"
+	if !math.IsNaN(c.DeltaPct) {
+		delta = signedPct(c.DeltaPct)
+	}
+	return [5]string{c.Scope, c.Stat, format(c.Kind, c.A), format(c.Kind, c.B), delta}
+}
+
+// WriteCompare writes changes as an aligned table; aName and bName head the
+// value columns (the file names).
+func WriteCompare(w io.Writer, changes []Change, aName, bName string) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "SCOPE\tSTAT\tA: %s\tB: %s\tCHANGE\tVERDICT\n", aName, bName)
+	last := ""
+	for _, c := range changes {
+		cl := c.cells()
+		if cl[0] == last {
+			cl[0] = ""
+		} else {
+			last = cl[0]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cl[0], cl[1], cl[2], cl[3], cl[4], c.Verdict)
+	}
+	return tw.Flush()
+}
+
+// WriteCompareMarkdown writes changes as a GitHub-flavoured Markdown table.
+func WriteCompareMarkdown(w io.Writer, changes []Change, aName, bName string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "| Scope | Stat | A: %s | B: %s | Change | Verdict |\n|---|---|---:|---:|---:|---|\n", mdCell(aName), mdCell(bName))
+	for _, c := range changes {
+		cl := c.cells()
+		v := c.Verdict
+		switch v {
+		case Worse:
+			v = "🔺 worse"
+		case Better:
+			v = "🟢 better"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", mdCode(cl[0]), cl[1], cl[2], cl[3], cl[4], v)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,363 @@
+package gate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/rbench/rbench/results"
+)
+
+// ErrNoData means the results do not hold what a metric needs.
+var ErrNoData = errors.New("not in the results")
+
+// Result is the outcome of one check.
+type Result struct {
+	// Metric is the metric checked, e.g. "write.p99" or, for a baseline
+	// comparison, "write.p99 vs baseline".
+	Metric string
+	// Threshold is the condition, e.g. "< 1ms".
+	Threshold string
+	// Actual is the measured value formatted with its unit; "-" when missing.
+	Actual string
+	// Value is the measured value in the metric's unit (microseconds for
+	// durations); NaN when missing.
+	Value float64
+	Pass  bool
+	// Detail explains a failure that has no value (the metric is missing)
+	// or gives context (the baseline value).
+	Detail string
+}
+
+// Report is the outcome of a gate.
+type Report struct {
+	Results []Result
+}
+
+// Failed counts the failed checks.
+func (r Report) Failed() int {
+	n := 0
+	for _, x := range r.Results {
+		if !x.Pass {
+			n++
+		}
+	}
+	return n
+}
+
+// Passed reports whether every check passed.
+func (r Report) Passed() bool { return r.Failed() == 0 }
+
+// Evaluate checks run against each threshold. A metric the run lacks fails
+// its threshold with the reason in Detail.
+func Evaluate(run *results.Run, ths []Threshold) Report {
+	v := newView(run)
+	var rep Report
+	for _, t := range ths {
+		res := Result{Metric: t.Metric.Name, Threshold: string(t.Op) + " " + format(t.Metric.Kind, t.Value)}
+		val, err := v.value(t.Metric)
+		if err != nil {
+			res.Actual, res.Value, res.Detail = "-", math.NaN(), err.Error()
+		} else {
+			res.Actual, res.Value = format(t.Metric.Kind, val), val
+			res.Pass = t.Op.Holds(val, t.Value)
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	return rep
+}
+
+// Value returns the value of metric m in run, in the metric's unit
+// (microseconds for durations). Errors wrap ErrNoData.
+func Value(run *results.Run, m Metric) (float64, error) {
+	return newView(run).value(m)
+}
+
+// view answers metric queries on one run, merging histograms once.
+type view struct {
+	run   *results.Run
+	hists map[string]*hdrhistogram.Histogram
+}
+
+func newView(run *results.Run) *view {
+	return &view{run: run, hists: map[string]*hdrhistogram.Histogram{}}
+}
+
+func (v *view) ops(m Metric) []results.Op {
+	var out []results.Op
+	for _, op := range v.run.Ops {
+		if m.Encoding != "" && op.Encoding != m.Encoding {
+			continue
+		}
+		switch m.Scope {
+		case "op":
+			if op.Name != m.Op {
+				continue
+			}
+		case "class":
+			if m.Class != "all" && op.Class != m.Class {
+				continue
+			}
+		}
+		out = append(out, op)
+	}
+	return out
+}
+
+func describeScope(m Metric) string {
+	s := ""
+	switch m.Scope {
+	case "op":
+		s = "no " + m.Op + " ops"
+	default:
+		if m.Class == "all" {
+			s = "no ops"
+		} else {
+			s = "no " + m.Class + " ops"
+		}
+	}
+	if m.Encoding != "" {
+		s += " with encoding " + m.Encoding
+	}
+	return s
+}
+
+func (v *view) value(m Metric) (float64, error) {
+	if m.Scope == "global" {
+		return v.global(m)
+	}
+	ops := v.ops(m)
+	if len(ops) == 0 {
+		return 0, fmt.Errorf("%w: %s (have %s)", ErrNoData, describeScope(m), v.inventory())
+	}
+	switch m.Stat {
+	case "count":
+		var n int64
+		for _, op := range ops {
+			n += op.Count
+		}
+		return float64(n), nil
+	case "errors":
+		var n int64
+		for _, op := range ops {
+			n += op.Errors
+		}
+		return float64(n), nil
+	case "rate":
+		return slowestEncodingRate(ops), nil
+	}
+	h, err := v.histogram(m, ops)
+	if err != nil {
+		return 0, err
+	}
+	if h.TotalCount() == 0 {
+		return 0, fmt.Errorf("%w: %s recorded no latencies", ErrNoData, m.Name)
+	}
+	switch m.Stat {
+	case "min":
+		return float64(h.Min()), nil
+	case "mean":
+		return h.Mean(), nil
+	case "max":
+		return float64(h.Max()), nil
+	}
+	return float64(h.ValueAtQuantile(m.Percentile)), nil
+}
+
+// slowestEncodingRate sums rates per encoding and returns the lowest sum:
+// encodings are measured one after another, so their rates do not add up.
+func slowestEncodingRate(ops []results.Op) float64 {
+	per := map[string]float64{}
+	for _, op := range ops {
+		per[op.Encoding] += op.Rate
+	}
+	low := math.Inf(1)
+	for _, r := range per {
+		low = math.Min(low, r)
+	}
+	return low
+}
+
+func (v *view) histogram(m Metric, ops []results.Op) (*hdrhistogram.Histogram, error) {
+	key := fmt.Sprintf("%s|%s|%s|%s|%v", m.Scope, m.Class, m.Op, m.Encoding, m.Service)
+	if h, ok := v.hists[key]; ok {
+		return h, nil
+	}
+	var enc []string
+	for _, op := range ops {
+		s := op.ResponseHDR
+		if m.Service {
+			s = op.ServiceHDR
+		}
+		if s == "" && op.Count > 0 {
+			return nil, fmt.Errorf("%w: op %s (%s) has no histogram to compute %s from", ErrNoData, op.Name, op.Encoding, m.Name)
+		}
+		enc = append(enc, s)
+	}
+	h, err := results.MergeHDRs(enc...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.Name, err)
+	}
+	v.hists[key] = h
+	return h, nil
+}
+
+// inventory lists the classes and ops a run holds, for "not found" messages.
+func (v *view) inventory() string {
+	seen := map[string]bool{}
+	var names []string
+	for _, op := range v.run.Ops {
+		n := op.Class + ":" + op.Name + "@" + op.Encoding
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return "no ops at all"
+	}
+	sort.Strings(names)
+	if len(names) > 12 {
+		names = append(names[:12], "...")
+	}
+	return strings.Join(names, ", ")
+}
+
+func (v *view) global(m Metric) (float64, error) {
+	r := v.run
+	switch m.Stat {
+	case "errors":
+		return float64(totalErrors(r)), nil
+	case "errors.timeout":
+		return float64(r.Errors.Timeout), nil
+	case "errors.connection":
+		return float64(r.Errors.Connection), nil
+	case "errors.server":
+		return float64(r.Errors.Server), nil
+	case "errors.decode":
+		return float64(r.Errors.Decode), nil
+	case "errors.other":
+		return float64(r.Errors.Other), nil
+	case "errors.pct":
+		var ok int64
+		for _, op := range r.Ops {
+			ok += op.Count
+		}
+		e := totalErrors(r)
+		if ok+e == 0 {
+			return 0, fmt.Errorf("%w: no operations, so no error percentage", ErrNoData)
+		}
+		return 100 * float64(e) / float64(ok+e), nil
+	case "rate":
+		if len(r.Ops) == 0 {
+			return 0, fmt.Errorf("%w: no ops", ErrNoData)
+		}
+		return slowestEncodingRate(r.Ops), nil
+	case "late", "late.max":
+		if len(r.Pacing) == 0 {
+			return 0, fmt.Errorf("%w: no pacing section (a closed-loop run or an old file)", ErrNoData)
+		}
+		var n int64
+		var worst float64
+		for _, p := range r.Pacing {
+			n += p.Late
+			worst = math.Max(worst, p.MaxLateUs)
+		}
+		if m.Stat == "late" {
+			return float64(n), nil
+		}
+		return worst, nil
+	case "startup.total":
+		if len(r.Startup) == 0 {
+			return 0, fmt.Errorf("%w: no startup-load replay (run the startup-load workload)", ErrNoData)
+		}
+		var worst float64
+		for _, s := range r.Startup {
+			worst = math.Max(worst, s.TotalSec)
+		}
+		return worst * 1e6, nil
+	case "recovery.lost", "recovery.ready":
+		if r.Recovery == nil {
+			return 0, fmt.Errorf("%w: no recovery section (made by rbench recover)", ErrNoData)
+		}
+		if m.Stat == "recovery.lost" {
+			return float64(r.Recovery.Lost), nil
+		}
+		if len(r.Recovery.Cycles) == 0 {
+			return 0, fmt.Errorf("%w: the recovery section has no cycles", ErrNoData)
+		}
+		var worst float64
+		for _, c := range r.Recovery.Cycles {
+			worst = math.Max(worst, c.TradingReadySec)
+		}
+		return worst * 1e6, nil
+	}
+	return 0, fmt.Errorf("%w: unknown metric %s", ErrNoData, m.Name)
+}
+
+// totalErrors is the larger of the per-class error counts and the per-op
+// ones: both count the same failures, and either may be unfilled.
+func totalErrors(r *results.Run) int64 {
+	var ops int64
+	for _, op := range r.Ops {
+		ops += op.Errors
+	}
+	return max(r.Errors.Total(), ops)
+}
+
+// baselineStats are the class statistics a baseline comparison checks.
+var baselineStats = []string{"p50", "p90", "p99", "p99.9", "p99.99"}
+
+// CompareBaseline checks cur against base: for every class the baseline
+// measured (write, read, startup), each response-time percentile p50 to
+// p99.99 may rise and the class rate may fall by at most maxRegression (a
+// fraction: 0.1 is 10%). A class missing from cur fails.
+func CompareBaseline(base, cur *results.Run, maxRegression float64) Report {
+	bv, cv := newView(base), newView(cur)
+	var rep Report
+	band := fmtPct(maxRegression * 100)
+	for _, class := range []string{results.ClassWrite, results.ClassRead, results.ClassStartup} {
+		probe := Metric{Scope: "class", Class: class}
+		if len(bv.ops(probe)) == 0 {
+			continue
+		}
+		for _, stat := range append(append([]string(nil), baselineStats...), "rate") {
+			m, err := ParseMetric(class + "." + stat)
+			if err != nil {
+				panic(err) // the names above are fixed and valid
+			}
+			b, err := bv.value(m)
+			res := Result{Metric: m.Name + " vs baseline", Value: math.NaN(), Actual: "-"}
+			if err != nil || b <= 0 {
+				// Nothing to compare against (empty histogram, zero rate).
+				continue
+			}
+			var limit float64
+			if m.Kind == Rate {
+				limit = b * (1 - maxRegression)
+				res.Threshold = fmt.Sprintf(">= %s (baseline %s -%s)", format(m.Kind, limit), format(m.Kind, b), band)
+			} else {
+				limit = b * (1 + maxRegression)
+				res.Threshold = fmt.Sprintf("<= %s (baseline %s +%s)", format(m.Kind, limit), format(m.Kind, b), band)
+			}
+			c, err := cv.value(m)
+			if err != nil {
+				res.Detail = err.Error()
+				rep.Results = append(rep.Results, res)
+				continue
+			}
+			res.Value = c
+			res.Actual = fmt.Sprintf("%s (%s)", format(m.Kind, c), signedPct(100*(c-b)/b))
+			if m.Kind == Rate {
+				res.Pass = c >= limit
+			} else {
+				res.Pass = c <= limit
+			}
+			rep.Results = append(rep.Results, res)
+		}
+	}
+	return rep
+}

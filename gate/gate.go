@@ -1,0 +1,325 @@
+// Package gate checks rbench results against thresholds, for CI.
+//
+// # Threshold grammar
+//
+// A threshold is one k6-like comparison:
+//
+//	threshold = metric op value
+//	op        = "<" | "<=" | ">" | ">=" | "==" | "!="
+//	value     = number [unit]          number: 12, 0.5, 1e3
+//	unit      = "ns" | "us" | "µs" | "ms" | "s"   (latency and duration metrics: required)
+//	          | "%"                               (percent metrics: optional)
+//
+// Spaces around op are allowed: `write.p99 < 1ms` equals `write.p99<1ms`.
+// Count and rate metrics take a plain number.
+//
+// # Metrics
+//
+// Latency percentiles, response time by default (measured from the intended
+// send time, so corrected for coordinated omission), service time (actual send
+// to reply) with the ".service" suffix:
+//
+//	CLASS.STAT            write.p99, read.p99.9, all.max
+//	CLASS.STAT.service    write.p99.service
+//	op.NAME.STAT          op.add_order.p99
+//	op.NAME@ENC.STAT      op.add_order@json.p99.9.service
+//	CLASS@ENC.STAT        write@msgpack.p99
+//
+// CLASS is write, read, startup or all (every op); NAME an op kind (add_order,
+// get_instrument, set, ...); ENC an encoding (msgpack, json, raw). STAT is
+// min, mean, max or pN for any percentile N in (0, 100]: p50, p90, p95, p99,
+// p99.9, p99.99. A class percentile comes from the merged histograms of all
+// the ops of that class (of every encoding unless @ENC narrows it), never
+// from averaging per-op percentiles.
+//
+// Counts and rates:
+//
+//	rate, rate@ENC        total successful ops/s; with several encodings
+//	                      (measured one after another) the slowest encoding's
+//	CLASS.rate            the same for one class; op.NAME.rate for one op
+//	CLASS.count           successful ops; op.NAME.count
+//	CLASS.errors          failed ops recorded on the ops; op.NAME.errors
+//	errors                all failed operations
+//	errors.timeout        failed by class: timeout, connection, server
+//	                      (error replies), decode, other
+//	errors.pct            failed ops as a percent of all attempted (value in %)
+//	late                  sends that left later than the pacer's threshold
+//	late.max              the latest send's delay (a duration)
+//	startup.total         the slowest startup-load replay (a duration)
+//	recovery.lost         acknowledged writes lost over all recovery cycles
+//	recovery.ready        the slowest restart-to-trading-ready time (a duration)
+//
+// A metric the results do not contain (read.p99 on a write-only run,
+// recovery.lost without a recovery section) fails its threshold with a
+// message saying what is missing: it never passes silently.
+package gate
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrSyntax is wrapped by every *SyntaxError.
+var ErrSyntax = errors.New("malformed threshold")
+
+// SyntaxError is a malformed threshold: Col is the 1-based column (in
+// characters) where the problem starts.
+type SyntaxError struct {
+	Expr string
+	Col  int
+	Msg  string
+}
+
+func (e *SyntaxError) Error() string {
+	caret := strings.Repeat(" ", max(e.Col-1, 0)) + "^"
+	return fmt.Sprintf("threshold %q: column %d: %s\n  %s\n  %s", e.Expr, e.Col, e.Msg, e.Expr, caret)
+}
+
+// Is makes errors.Is(err, ErrSyntax) true.
+func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
+
+// Op is a comparison operator.
+type Op string
+
+// The comparison operators.
+const (
+	LT Op = "<"
+	LE Op = "<="
+	GT Op = ">"
+	GE Op = ">="
+	EQ Op = "=="
+	NE Op = "!="
+)
+
+// Holds reports whether actual op limit is true.
+func (o Op) Holds(actual, limit float64) bool {
+	switch o {
+	case LT:
+		return actual < limit
+	case LE:
+		return actual <= limit
+	case GT:
+		return actual > limit
+	case GE:
+		return actual >= limit
+	case EQ:
+		return actual == limit
+	case NE:
+		return actual != limit
+	}
+	return false
+}
+
+// Kind is what a metric measures, which decides the units its value takes.
+type Kind int
+
+// Metric kinds.
+const (
+	// Duration values are microseconds; thresholds need a time unit.
+	Duration Kind = iota + 1
+	// Count values are plain numbers.
+	Count
+	// Rate values are operations per second.
+	Rate
+	// Percent values are 0-100.
+	Percent
+)
+
+// Threshold is one parsed expression.
+type Threshold struct {
+	// Expr is the expression as written, trimmed.
+	Expr   string
+	Metric Metric
+	Op     Op
+	// Value is the limit in the metric's unit: microseconds for durations.
+	Value float64
+}
+
+// Parse parses one threshold expression. Errors are *SyntaxError with the
+// column of the problem.
+func Parse(expr string) (Threshold, error) {
+	p := parser{src: expr}
+	return p.threshold()
+}
+
+type parser struct {
+	src string
+	pos int // byte offset
+}
+
+func (p *parser) fail(at int, format string, args ...any) error {
+	return &SyntaxError{Expr: p.src, Col: utf8.RuneCountInString(p.src[:at]) + 1, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) skipSpace() {
+	for p.pos < len(p.src) && (p.src[p.pos] == ' ' || p.src[p.pos] == '\t') {
+		p.pos++
+	}
+}
+
+func isMetricChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == '@'
+}
+
+func (p *parser) threshold() (Threshold, error) {
+	var t Threshold
+	p.skipSpace()
+	start := p.pos
+	for p.pos < len(p.src) && isMetricChar(p.src[p.pos]) {
+		p.pos++
+	}
+	if p.pos == start {
+		if p.pos >= len(p.src) {
+			return t, p.fail(p.pos, "empty threshold: want METRIC OP VALUE, e.g. write.p99<1ms")
+		}
+		return t, p.fail(p.pos, "want a metric name (e.g. write.p99), found %q", p.rest(1))
+	}
+	m, err := parseMetric(p.src[start:p.pos], func(off int, format string, args ...any) error {
+		return p.fail(start+off, format, args...)
+	})
+	if err != nil {
+		return t, err
+	}
+	t.Metric = m
+	p.skipSpace()
+	opAt := p.pos
+	switch {
+	case strings.HasPrefix(p.src[p.pos:], "<="), strings.HasPrefix(p.src[p.pos:], ">="),
+		strings.HasPrefix(p.src[p.pos:], "=="), strings.HasPrefix(p.src[p.pos:], "!="):
+		t.Op = Op(p.src[p.pos : p.pos+2])
+		p.pos += 2
+	case strings.HasPrefix(p.src[p.pos:], "<"), strings.HasPrefix(p.src[p.pos:], ">"):
+		t.Op = Op(p.src[p.pos : p.pos+1])
+		p.pos++
+	case strings.HasPrefix(p.src[p.pos:], "="):
+		return t, p.fail(opAt, "%q is not an operator: use == (or <, <=, >, >=, !=)", "=")
+	case p.pos >= len(p.src):
+		return t, p.fail(opAt, "missing operator and value after %q: want one of < <= > >= == != then a value", m.Name)
+	default:
+		return t, p.fail(opAt, "want an operator (< <= > >= == !=), found %q", p.rest(1))
+	}
+	p.skipSpace()
+	numAt := p.pos
+	for p.pos < len(p.src) && strings.IndexByte("0123456789.eE+-", p.src[p.pos]) >= 0 {
+		// An 'e' only belongs to the number when a digit or sign follows.
+		if c := p.src[p.pos]; (c == 'e' || c == 'E') && !(p.pos+1 < len(p.src) && strings.IndexByte("0123456789+-", p.src[p.pos+1]) >= 0) {
+			break
+		}
+		p.pos++
+	}
+	if p.pos == numAt {
+		if p.pos >= len(p.src) {
+			return t, p.fail(p.pos, "missing value after %q", string(t.Op))
+		}
+		return t, p.fail(numAt, "want a number, found %q", p.rest(1))
+	}
+	num := p.src[numAt:p.pos]
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return t, p.fail(numAt, "%q is not a number", num)
+	}
+	if v < 0 {
+		return t, p.fail(numAt, "negative value %s: no metric can be negative", num)
+	}
+	unitAt := p.pos
+	for p.pos < len(p.src) && p.src[p.pos] != ' ' && p.src[p.pos] != '\t' {
+		p.pos++
+	}
+	unit := p.src[unitAt:p.pos]
+	p.skipSpace()
+	if p.pos < len(p.src) {
+		return t, p.fail(p.pos, "unexpected %q after the value", p.src[p.pos:])
+	}
+	scaled, err := applyUnit(m, v, unit)
+	if err != nil {
+		at := unitAt
+		if unit == "" {
+			at = numAt
+		}
+		return t, p.fail(at, "%s", err.Error())
+	}
+	t.Value = scaled
+	t.Expr = strings.TrimSpace(p.src)
+	return t, nil
+}
+
+func (p *parser) rest(n int) string {
+	r := p.src[p.pos:]
+	if len(r) > n {
+		_, size := utf8.DecodeRuneInString(r)
+		r = r[:size]
+	}
+	return r
+}
+
+// durationUnits are microseconds per unit.
+var durationUnits = map[string]float64{"ns": 0.001, "us": 1, "µs": 1, "μs": 1, "ms": 1000, "s": 1_000_000}
+
+func applyUnit(m Metric, v float64, unit string) (float64, error) {
+	switch m.Kind {
+	case Duration:
+		if unit == "" {
+			return 0, fmt.Errorf("%s is a duration: give the value a unit (ns, us, ms or s), e.g. %s<1ms", m.Name, m.Name)
+		}
+		f, ok := durationUnits[unit]
+		if !ok {
+			return 0, fmt.Errorf("unknown unit %q for the duration %s: use ns, us, ms or s", unit, m.Name)
+		}
+		return v * f, nil
+	case Percent:
+		if unit != "" && unit != "%" {
+			return 0, fmt.Errorf("%s is a percentage: write the value as a number or with %%, not %q", m.Name, unit)
+		}
+		return v, nil
+	default:
+		if unit != "" {
+			what := "a count"
+			if m.Kind == Rate {
+				what = "a rate in ops/s"
+			}
+			return 0, fmt.Errorf("%s is %s: write a plain number, without %q", m.Name, what, unit)
+		}
+		return v, nil
+	}
+}
+
+// ParseList parses thresholds, one per line. Blank lines and lines starting
+// with # are skipped, and so is a YAML list marker ("- write.p99<1ms", quotes
+// allowed), so a YAML list of strings reads as well. name labels errors
+// (usually the file name); they give its line too.
+func ParseList(r io.Reader, name string) ([]Threshold, error) {
+	var out []Threshold
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") || s == "---" {
+			continue
+		}
+		if strings.HasPrefix(s, "- ") || s == "-" {
+			s = strings.TrimSpace(s[1:])
+		}
+		// A trailing YAML comment.
+		if i := strings.Index(s, " #"); i >= 0 {
+			s = strings.TrimSpace(s[:i])
+		}
+		if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
+			s = s[1 : len(s)-1]
+		}
+		t, err := Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		out = append(out, t)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, nil
+}
