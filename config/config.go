@@ -129,8 +129,9 @@ type Setting struct {
 	// Display instead.
 	Value  string
 	Source Source
-	// Origin says exactly where: "--port", "REDIS_PORT", ".env:3",
-	// "REDIS_URL (env)" or "default".
+	// Origin says exactly where, to tell the user what to edit: "flag --port",
+	// "env REDIS_PORT", "file .env:3", "env REDIS_URL" (a part of the URL)
+	// or "default".
 	Origin string
 	Secret bool
 }
@@ -258,18 +259,18 @@ func Load(in Input) (*Config, error) {
 	resolve := func(v Var, aliases ...string) Setting {
 		s := Setting{Name: v.Name, Secret: v.Secret}
 		if val, ok := in.Flags[v.Name]; ok {
-			s.Value, s.Source, s.Origin = val, FromFlag, "--"+v.Flag
+			s.Value, s.Source, s.Origin = val, FromFlag, "flag --"+v.Flag
 			return s
 		}
 		for _, n := range append([]string{v.Name}, aliases...) {
 			if val, ok := lookup(n); ok && val != "" {
-				s.Value, s.Source, s.Origin = val, FromEnv, n
+				s.Value, s.Source, s.Origin = val, FromEnv, "env "+n
 				return s
 			}
 		}
 		for _, n := range append([]string{v.Name}, aliases...) {
 			if e, ok := dotenv[n]; ok && e.Value != "" {
-				s.Value, s.Source, s.Origin = e.Value, FromDotenv, fmt.Sprintf("%s:%d %s", path, e.Line, n)
+				s.Value, s.Source, s.Origin = e.Value, FromDotenv, fmt.Sprintf("file %s:%d", path, e.Line)
 				return s
 			}
 		}
@@ -299,7 +300,7 @@ func Load(in Input) (*Config, error) {
 				if !present || cur.Source.rank() >= us.Source.rank() && cur.Source != FromDefault {
 					return
 				}
-				c.settings[name] = Setting{Name: name, Value: val, Source: us.Source, Origin: VarURL + " (" + us.Origin + ")", Secret: cur.Secret}
+				c.settings[name] = Setting{Name: name, Value: val, Source: us.Source, Origin: us.Origin, Secret: cur.Secret}
 			}
 			from(VarHost, u.Host, true)
 			from(VarPort, strconv.Itoa(u.Port), u.Port != 0)
