@@ -1,0 +1,418 @@
+package workloads
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/redis/go-redis/v9"
+	"github.com/rbench/rbench/results"
+)
+
+// phase is one timed stretch of a pass: the warm-up (not recorded) or the
+// measured part.
+type phase struct {
+	p      *pass
+	kinds  []OpKind
+	pacer  Pacer
+	dur    time.Duration // 0 with ops > 0
+	ops    int64         // exact operation count; 0 means run for dur
+	record bool
+	start  time.Time
+
+	// next is the number of operations claimed so far; workers claim
+	// operation numbers (and so schedule slots) from it.
+	_    [64]byte
+	next atomic.Uint64
+	_    [64]byte
+
+	mu   sync.Mutex
+	recs []*Recorder
+
+	cancel  context.CancelCauseFunc
+	collect *collector
+}
+
+func newPhase(p *pass, kinds []OpKind, pacer Pacer, dur time.Duration, ops int64, record bool) *phase {
+	if ops > 0 {
+		dur = 0
+	}
+	return &phase{p: p, kinds: kinds, pacer: pacer, dur: dur, ops: ops, record: record}
+}
+
+func (ph *phase) addRecorder() *Recorder {
+	r := newRecorder(len(ph.kinds), ph.pacer != nil, ph.start, ph.p.opts.LateThreshold)
+	ph.mu.Lock()
+	ph.recs = append(ph.recs, r)
+	ph.mu.Unlock()
+	return r
+}
+
+func (ph *phase) recorders() []*Recorder {
+	ph.mu.Lock()
+	defer ph.mu.Unlock()
+	return append([]*Recorder(nil), ph.recs...)
+}
+
+// run drives workers until the phase ends and returns the measured time:
+// from the start to the last reply.
+func (ph *phase) run(ctx context.Context, workers []Worker) (time.Duration, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ph.cancel = cancel
+	ph.start = time.Now()
+	recs := make([]*Recorder, len(workers))
+	if ph.record {
+		for i := range recs {
+			recs[i] = ph.addRecorder()
+		}
+	}
+	var stopCollector func()
+	if ph.record {
+		ph.collect = newCollector(ph, ph.p)
+		stopCollector = ph.collect.start(ctx)
+	}
+	errs := make([]error, len(workers))
+	var wg sync.WaitGroup
+	for i, w := range workers {
+		wg.Add(1)
+		go func(i int, w Worker) {
+			defer wg.Done()
+			errs[i] = ph.work(ctx, i, w, recs[i])
+			if recs[i] != nil {
+				recs[i].close()
+			}
+		}(i, w)
+	}
+	wg.Wait()
+	measured := time.Since(ph.start)
+	if stopCollector != nil {
+		stopCollector()
+	}
+	err := errors.Join(errs...)
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		err = errors.Join(cause, err)
+	} else if perr := ctx.Err(); perr != nil && err == nil {
+		// The caller cancelled (Ctrl-C): stop with what we have.
+		err = perr
+	}
+	return measured, err
+}
+
+// fail stops the phase with err as the cause.
+func (ph *phase) fail(err error) { ph.cancel(err) }
+
+// worker-local state of the hot loop.
+type workerState struct {
+	ops    []Op
+	pipe   redis.Pipeliner
+	txpipe redis.Pipeliner
+	timer  *time.Timer
+}
+
+// work is one worker's loop. Per operation it does not allocate, log or
+// lock; go-redis's own per-command allocations (the Cmd values the worker
+// builds) are the exception.
+func (ph *phase) work(ctx context.Context, id int, w Worker, rec *Recorder) error {
+	client := ph.p.opts.Client
+	depth := ph.p.spec.Pipeline
+	st := workerState{ops: make([]Op, depth), pipe: client.Pipeline(), txpipe: client.TxPipeline()}
+	nkinds := len(ph.kinds)
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if ph.pacer == nil && ph.ops == 0 && time.Since(ph.start) >= ph.dur {
+			return nil
+		}
+		k := uint64(depth)
+		n := ph.next.Add(k) - k
+		if ph.ops > 0 {
+			if n >= uint64(ph.ops) {
+				return nil
+			}
+			k = min(k, uint64(ph.ops)-n)
+		}
+		batch := st.ops[:k]
+		var sendAt time.Duration
+		if ph.pacer != nil {
+			for j := range batch {
+				d, stop := ph.pacer.Pace(0, n+uint64(j))
+				if stop || (ph.ops == 0 && d >= ph.dur) {
+					batch = batch[:j]
+					break
+				}
+				batch[j].intended = d
+			}
+			if len(batch) == 0 {
+				return nil
+			}
+			// A pipelined batch leaves when its last operation is due.
+			sendAt = batch[len(batch)-1].intended
+		}
+		for j := range batch {
+			op := &batch[j]
+			clear(op.Cmds)
+			*op = Op{Cmds: op.Cmds[:0], intended: op.intended}
+			if err := w.Next(ctx, op); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				err = fmt.Errorf("worker %d: next operation: %w", id, err)
+				ph.fail(err)
+				return err
+			}
+			if op.Kind < 0 || op.Kind >= nkinds {
+				err := fmt.Errorf("worker %d: op kind %d out of range (the workload declares %d kinds)", id, op.Kind, nkinds)
+				ph.fail(err)
+				return err
+			}
+		}
+		if ph.pacer != nil {
+			if wait := sendAt - time.Since(ph.start); wait > 0 {
+				if !st.sleep(ctx, wait) {
+					return nil
+				}
+			}
+		}
+		ph.execute(ctx, &st, batch, w, rec)
+	}
+}
+
+func (st *workerState) sleep(ctx context.Context, d time.Duration) bool {
+	if st.timer == nil {
+		st.timer = time.NewTimer(d)
+	} else {
+		st.timer.Reset(d)
+	}
+	select {
+	case <-st.timer.C:
+		return true
+	case <-ctx.Done():
+		st.timer.Stop()
+		return false
+	}
+}
+
+// execute sends a batch and records each operation. Non-transactional
+// operations share one round trip; a transaction takes its own (MULTI/EXEC
+// blocks are not pipelined with each other).
+func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Worker, rec *Recorder) {
+	hasTx := false
+	for j := range batch {
+		hasTx = hasTx || batch[j].Tx
+	}
+	switch {
+	case !hasTx && len(batch) == 1 && len(batch[0].Cmds) == 1:
+		sent := time.Since(ph.start)
+		_ = ph.p.opts.Client.Process(ctx, batch[0].Cmds[0])
+		done := time.Since(ph.start)
+		ph.finish(ctx, &batch[0], sent, done, nil, w, rec)
+	case !hasTx:
+		for j := range batch {
+			for _, c := range batch[j].Cmds {
+				_ = st.pipe.Process(ctx, c)
+			}
+		}
+		sent := time.Since(ph.start)
+		_, execErr := st.pipe.Exec(ctx)
+		done := time.Since(ph.start)
+		for j := range batch {
+			ph.finish(ctx, &batch[j], sent, done, execErr, w, rec)
+		}
+	default:
+		for j := range batch {
+			op := &batch[j]
+			pipe := st.pipe
+			if op.Tx {
+				pipe = st.txpipe
+			}
+			for _, c := range op.Cmds {
+				_ = pipe.Process(ctx, c)
+			}
+			sent := time.Since(ph.start)
+			_, execErr := pipe.Exec(ctx)
+			done := time.Since(ph.start)
+			ph.finish(ctx, op, sent, done, execErr, w, rec)
+		}
+	}
+}
+
+// finish checks one operation's replies and records it.
+func (ph *phase) finish(ctx context.Context, op *Op, sent, done time.Duration, execErr error, w Worker, rec *Recorder) {
+	intended := sent
+	if ph.pacer != nil {
+		intended = op.intended
+	}
+	err := firstErr(op.Cmds)
+	if err == nil && execErr != nil && !errors.Is(execErr, redis.Nil) && len(op.Cmds) > 0 {
+		err = execErr
+	}
+	if err == nil {
+		err = w.Check(op)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return // the phase is stopping; this failure is ours, not Redis's
+		}
+		class := Classify(err)
+		if rec != nil {
+			rec.recordError(op.Kind, done, class)
+		}
+		if class == ClassConnection {
+			ph.fail(fmt.Errorf("%w: %w", ErrConnectionLost, err))
+		}
+		return
+	}
+	if rec == nil {
+		return
+	}
+	bs, br := op.BytesSent, op.BytesReceived
+	if bs == 0 {
+		bs = requestBytes(op)
+	}
+	if br == 0 {
+		br = replyBytes(op)
+	}
+	rec.record(op.Kind, intended, sent, done, op, bs, br)
+}
+
+func firstErr(cmds []redis.Cmder) error {
+	for _, c := range cmds {
+		if err := c.Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return err
+		}
+	}
+	return nil
+}
+
+// results merges the recorders into per-kind results.
+func (ph *phase) results(measured time.Duration) (*passResult, error) {
+	recs := ph.recorders()
+	res := &passResult{measured: measured}
+	var errs []error
+	var late int64
+	var maxLate time.Duration
+	var total int64
+	for k, kind := range ph.kinds {
+		var service, response, enc, dec *hdrhistogram.Histogram
+		var count, nerr, bs, br int64
+		used := false
+		for _, r := range recs {
+			kr := r.kinds[k]
+			if kr == nil {
+				continue
+			}
+			used = true
+			service = mergeInto(service, kr.service, results.NewHistogram)
+			if kr.response != nil {
+				response = mergeInto(response, kr.response, results.NewHistogram)
+			}
+			enc = mergeInto(enc, kr.encode, newCodecHistogram)
+			dec = mergeInto(dec, kr.decode, newCodecHistogram)
+			count += kr.count
+			nerr += kr.errors
+			bs += kr.bytesSent
+			br += kr.bytesRcv
+		}
+		if !used {
+			continue
+		}
+		op, err := results.OpFromHistograms(kind.Name, kind.Class, ph.p.encoding, service, response, measured)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		op.Errors = nerr
+		op.BytesSent = bs
+		op.BytesReceived = br
+		if enc != nil {
+			l := nsToUs(results.Summarize(enc))
+			op.Encode = &l
+			op.EncodeHist, _ = results.EncodeHDR(enc)
+		}
+		if dec != nil {
+			l := nsToUs(results.Summarize(dec))
+			op.Decode = &l
+			op.DecodeHist, _ = results.EncodeHDR(dec)
+		}
+		if ph.collect != nil {
+			op.Series = ph.collect.series(k, measured)
+		}
+		total += count
+		res.ops = append(res.ops, op)
+	}
+	for _, r := range recs {
+		addErrors(&res.errors, r.errs)
+		late += r.late
+		if r.maxLate > maxLate {
+			maxLate = r.maxLate
+		}
+	}
+	pc := &results.Pacing{Encoding: ph.p.encoding, Mode: "closed", Pacer: pacerString(ph.pacer)}
+	if ph.pacer != nil {
+		pc.Mode = "open"
+		pc.TargetRate = targetRate(ph.pacer, ph.dur, ph.ops, measured)
+		pc.Late = late
+		pc.LateThresholdUs = float64(ph.p.opts.LateThreshold) / 1e3
+		pc.MaxLateUs = float64(maxLate) / 1e3
+	}
+	if measured > 0 {
+		pc.AchievedRate = float64(total) / measured.Seconds()
+	}
+	res.pacing = pc
+	return res, errors.Join(errs...)
+}
+
+// targetRate is the mean rate the schedule asked for over the phase.
+func targetRate(p Pacer, dur time.Duration, ops int64, measured time.Duration) float64 {
+	if ops > 0 {
+		// The phase scheduled exactly ops operations; the last was due at:
+		last, _ := p.Pace(0, uint64(ops-1))
+		if last <= 0 {
+			return p.Rate(0)
+		}
+		return float64(ops) / last.Seconds()
+	}
+	if dur <= 0 {
+		dur = measured
+	}
+	// Count the schedule's slots before dur by bisection on Pace.
+	lo, hi := uint64(0), uint64(1)
+	for {
+		d, stop := p.Pace(0, hi)
+		if stop || d >= dur || hi > 1<<50 {
+			break
+		}
+		lo, hi = hi, hi*2
+	}
+	for lo+1 < hi {
+		mid := lo + (hi-lo)/2
+		if d, stop := p.Pace(0, mid); !stop && d < dur {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return float64(hi) / dur.Seconds()
+}
+
+func mergeInto(dst, src *hdrhistogram.Histogram, mk func() *hdrhistogram.Histogram) *hdrhistogram.Histogram {
+	if src == nil {
+		return dst
+	}
+	if dst == nil {
+		dst = mk()
+	}
+	dst.Merge(src)
+	return dst
+}
+
+func nsToUs(l results.Latency) results.Latency {
+	return results.Latency{Min: l.Min / 1e3, Mean: l.Mean / 1e3, P50: l.P50 / 1e3, P90: l.P90 / 1e3,
+		P99: l.P99 / 1e3, P999: l.P999 / 1e3, P9999: l.P9999 / 1e3, Max: l.Max / 1e3}
+}

@@ -1,0 +1,171 @@
+package workloads
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rbench/rbench/results"
+)
+
+// The raw workload: plain SET and GET of fixed-size values over a keyspace
+// of --keys keys, the unit redis-benchmark and memtier_benchmark measure, so
+// rbench's figures can be held against theirs. Keys are
+// {prefix}:key:{index}, e.g. trader-RBENCH-001:raw:key:000123; Setup writes
+// every key once so GETs hit.
+func init() {
+	Register(Definition{
+		Name:    "raw",
+		Summary: "plain SET/GET of --value-size byte values over --keys keys (compare with redis-benchmark, memtier)",
+		New:     newRaw,
+	})
+}
+
+// Raw op kinds.
+const (
+	rawSet = iota
+	rawGet
+)
+
+// maxPreformattedKeys bounds the keys raw formats once at setup (about
+// 60 bytes each); larger keyspaces format each key as it is used.
+const maxPreformattedKeys = 1 << 20
+
+type rawWorkload struct {
+	spec      *Spec
+	readRatio float64
+	env       *Env
+	keys      []any // preformatted keys, nil for large keyspaces
+	width     int
+	value     any
+}
+
+func newRaw(spec *Spec) (Workload, error) {
+	w := &rawWorkload{spec: spec, readRatio: DefaultReadRatio}
+	if spec.ReadRatio != nil {
+		w.readRatio = *spec.ReadRatio
+	}
+	if spec.OpsMix != "" {
+		mix, err := ParseMix(spec.OpsMix)
+		if err != nil {
+			return nil, err
+		}
+		var set, get float64
+		for _, m := range mix {
+			switch m.Name {
+			case "set":
+				set = m.Weight
+			case "get":
+				get = m.Weight
+			default:
+				return nil, fmt.Errorf("%w: ops_mix %q: raw has op kinds set and get, not %q", ErrBadSpec, spec.OpsMix, m.Name)
+			}
+		}
+		w.readRatio = get / (set + get)
+	}
+	if spec.ValueSize < 1 {
+		return nil, fmt.Errorf("%w: value_size %d: raw needs at least 1 byte", ErrBadSpec, spec.ValueSize)
+	}
+	return w, nil
+}
+
+func (w *rawWorkload) Name() string { return "raw" }
+
+func (w *rawWorkload) OpKinds() []OpKind {
+	return []OpKind{rawSet: {"set", results.ClassWrite}, rawGet: {"get", results.ClassRead}}
+}
+
+func (w *rawWorkload) key(i int64) any {
+	if w.keys != nil {
+		return w.keys[i]
+	}
+	return w.formatKey(i)
+}
+
+func (w *rawWorkload) formatKey(i int64) string {
+	b := make([]byte, 0, len(w.env.Prefix)+5+w.width)
+	b = append(b, w.env.Prefix...)
+	b = append(b, ":key:"...)
+	s := strconv.FormatInt(i, 10)
+	for pad := w.width - len(s); pad > 0; pad-- {
+		b = append(b, '0')
+	}
+	return string(append(b, s...))
+}
+
+// Setup writes every key once, in pipelines of 1000 SETs.
+func (w *rawWorkload) Setup(ctx context.Context, env *Env) error {
+	w.env = env
+	w.width = max(6, len(strconv.FormatInt(w.spec.Keys-1, 10)))
+	if w.spec.Keys <= maxPreformattedKeys {
+		w.keys = make([]any, w.spec.Keys)
+		for i := range w.keys {
+			w.keys[i] = w.formatKey(int64(i))
+		}
+	}
+	// The value is random bytes from the seed: reproducible, and not a run
+	// of one byte that compression anywhere on the path would flatter.
+	rng := env.Rand(1 << 40)
+	v := make([]byte, w.spec.ValueSize)
+	for i := range v {
+		v[i] = byte('a' + rng.IntN(26))
+	}
+	w.value = string(v)
+	pipe := env.Client.Pipeline()
+	for i := int64(0); i < w.spec.Keys; i++ {
+		pipe.Process(ctx, redis.NewStatusCmd(ctx, "set", w.key(i), w.value))
+		if pipe.Len() == 1000 || i == w.spec.Keys-1 {
+			if _, err := pipe.Exec(ctx); err != nil {
+				return fmt.Errorf("loading %d raw keys: %w", w.spec.Keys, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (w *rawWorkload) NewWorker(id int) Worker {
+	rw := &rawWorker{w: w, rng: w.env.Rand(uint64(id))}
+	if w.spec.Distribution == "zipfian" && w.spec.Keys > 1 {
+		rw.zipf = rand.NewZipf(rw.rng, 1.1, 1, uint64(w.spec.Keys-1))
+	}
+	return rw
+}
+
+type rawWorker struct {
+	w    *rawWorkload
+	rng  *rand.Rand
+	zipf *rand.Zipf
+}
+
+func (rw *rawWorker) Next(ctx context.Context, op *Op) error {
+	var i int64
+	if rw.zipf != nil {
+		i = int64(rw.zipf.Uint64())
+	} else {
+		i = rw.rng.Int64N(rw.w.spec.Keys)
+	}
+	key := rw.w.key(i)
+	if rw.rng.Float64() < rw.w.readRatio {
+		op.Kind = rawGet
+		op.Cmds = append(op.Cmds, redis.NewStringCmd(ctx, "get", key))
+	} else {
+		op.Kind = rawSet
+		op.Cmds = append(op.Cmds, redis.NewStatusCmd(ctx, "set", key, rw.w.value))
+	}
+	return nil
+}
+
+// Check verifies a GET returned a value of the configured size: a short
+// value means another writer touched rbench's keys.
+func (rw *rawWorker) Check(op *Op) error {
+	if op.Kind != rawGet {
+		return nil
+	}
+	c := op.Cmds[0].(*redis.StringCmd)
+	if c.Err() == nil && len(c.Val()) != rw.w.spec.ValueSize {
+		return fmt.Errorf("%w: GET %v returned %d bytes, want %d", ErrDecode, c.Args()[1], len(c.Val()), rw.w.spec.ValueSize)
+	}
+	return nil
+}

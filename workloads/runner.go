@@ -1,0 +1,411 @@
+package workloads
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rbench/rbench/results"
+)
+
+// DefaultLateThreshold is how far behind its intended time a send may leave
+// before it counts as late.
+const DefaultLateThreshold = time.Millisecond
+
+// Options configure Run.
+type Options struct {
+	// Client is shared by the workers. Its pool must hold at least
+	// Spec.Connections connections (target.NewClient(connections)).
+	// Required.
+	Client redis.UniversalClient
+	// Spec is the workload specification; defaults are applied by Run.
+	Spec Spec
+	// Meta is copied into the results; the caller fills Tool, Target,
+	// Config and Name, Run fills the rest (RunID, Host, times, Workload).
+	// default: empty
+	Meta results.Meta
+	// Progress receives the progress line while a pass runs.
+	// default: nil (no progress)
+	Progress io.Writer
+	// Interactive redraws the progress line in place (a terminal); otherwise
+	// one plain line is written every ProgressEvery.
+	// default: false
+	Interactive bool
+	// ProgressEvery is the interval between progress lines.
+	// default: 1s when Interactive, else 5s
+	ProgressEvery time.Duration
+	// Log receives notes (cleaning, setup, warm-up).
+	// default: io.Discard
+	Log io.Writer
+	// LateThreshold: an open-loop send leaving more than this after its
+	// intended time counts as late.
+	// default: 1ms
+	LateThreshold time.Duration
+	// KeepKeys leaves the keys a pass wrote; by default they stay too: the
+	// keyspace is cleaned before each pass, not after. CleanAfter removes
+	// them when the pass ends.
+	// default: false
+	CleanAfter bool
+}
+
+// Run executes opts.Spec once per encoding and returns the results. When it
+// fails part way (Redis killed, Ctrl-C, a worker error) it returns the
+// results gathered so far together with the error, so the caller can still
+// save them. A run that completes with failed operations returns its results
+// and an error wrapping ErrRunErrors.
+func Run(ctx context.Context, opts Options) (*results.Run, error) {
+	if opts.Client == nil {
+		return nil, fmt.Errorf("%w: no redis client", ErrBadSpec)
+	}
+	spec := opts.Spec.WithDefaults()
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	def, err := Lookup(spec.Workload)
+	if err != nil {
+		return nil, err
+	}
+	encodings := spec.Encodings
+	if len(encodings) == 0 {
+		if len(def.Encodings) > 0 {
+			encodings = def.Encodings[:1]
+		} else {
+			encodings = []string{"raw"}
+		}
+	}
+	for _, e := range encodings {
+		if !supports(def, e) {
+			return nil, fmt.Errorf("%w: encoding %q: workload %s supports %v", ErrBadSpec, e, def.Name, encodingsOf(def))
+		}
+	}
+	spec.Encodings = encodings
+	pacer, _ := spec.Pacer()
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	if opts.LateThreshold <= 0 {
+		opts.LateThreshold = DefaultLateThreshold
+	}
+	if opts.ProgressEvery <= 0 {
+		opts.ProgressEvery = 5 * time.Second
+		if opts.Interactive {
+			opts.ProgressEvery = time.Second
+		}
+	}
+	// Validate before touching Redis: a bad spec fails fast.
+	if _, err := def.New(&spec); err != nil {
+		return nil, err
+	}
+
+	meta := opts.Meta
+	meta.Start = time.Now()
+	if meta.RunID == "" {
+		meta.RunID = meta.Start.UTC().Format("20060102T150405.000Z")
+	}
+	if meta.Name == "" {
+		meta.Name = spec.Workload
+	}
+	if meta.Host.OS == "" {
+		meta.Host = results.HostInfo()
+	}
+	if meta.Tool.GoVersion == "" {
+		meta.Tool.GoVersion = runtime.Version()
+	}
+	meta.WarmupSec = time.Duration(spec.Warmup).Seconds()
+	meta.Workload = workloadMeta(spec, pacer)
+	run := results.NewRun(meta)
+
+	if err := warmPool(ctx, opts.Client, spec.Connections); err != nil {
+		run.Meta.End = time.Now()
+		return run, fmt.Errorf("warming %d connections: %w", spec.Connections, classifyFatal(err))
+	}
+	var runErr error
+	for _, enc := range encodings {
+		p := &pass{opts: &opts, spec: &spec, def: def, encoding: enc, pacer: pacer}
+		res, err := p.run(ctx)
+		if res != nil {
+			run.Ops = append(run.Ops, res.ops...)
+			if res.pacing != nil {
+				run.Pacing = append(run.Pacing, *res.pacing)
+			}
+			if res.startup != nil {
+				run.Startup = append(run.Startup, *res.startup)
+			}
+			addErrors(&run.Errors, res.errors)
+			run.Meta.MeasuredSec += res.measured.Seconds()
+		}
+		if err != nil {
+			runErr = fmt.Errorf("encoding %s: %w", enc, err)
+			run.Warnings = append(run.Warnings, fmt.Sprintf("run stopped during the %s pass: %v; results are partial", enc, err))
+			break
+		}
+	}
+	run.Meta.End = time.Now()
+	if runErr == nil {
+		if n := totalErrors(run.Errors); n > 0 {
+			runErr = fmt.Errorf("%w: %d operations failed (timeout %d, connection %d, server %d, decode %d, other %d)",
+				ErrRunErrors, n, run.Errors.Timeout, run.Errors.Connection, run.Errors.Server, run.Errors.Decode, run.Errors.Other)
+		}
+	}
+	return run, runErr
+}
+
+func supports(def Definition, enc string) bool {
+	for _, e := range encodingsOf(def) {
+		if e == enc {
+			return true
+		}
+	}
+	return false
+}
+
+func encodingsOf(def Definition) []string {
+	if len(def.Encodings) == 0 {
+		return []string{"raw"}
+	}
+	return def.Encodings
+}
+
+func workloadMeta(s Spec, p Pacer) results.Workload {
+	w := results.Workload{
+		Name:             s.Workload,
+		Seed:             s.Seed,
+		Connections:      s.Connections,
+		Pipeline:         s.Pipeline,
+		Ops:              s.Ops,
+		WarmupSec:        time.Duration(s.Warmup).Seconds(),
+		Keys:             s.Keys,
+		Encodings:        s.Encodings,
+		ReadRatio:        *s.ReadRatio,
+		BufferIntervalMS: int(time.Duration(s.BufferInterval) / time.Millisecond),
+		Distribution:     s.Distribution,
+		Params:           map[string]any{},
+	}
+	if s.Ops == 0 {
+		w.DurationSec = time.Duration(s.Duration).Seconds()
+	}
+	if p != nil {
+		w.Rate = p.Rate(0)
+		w.Pacer = pacerString(p)
+	}
+	if s.OpsMix != "" {
+		w.Params["ops_mix"] = s.OpsMix
+	}
+	if s.ValueSize != 0 {
+		w.Params["value_size"] = s.ValueSize
+	}
+	w.Params["trader_id"] = s.TraderID
+	w.Params["target_p99"] = time.Duration(s.TargetP99).String()
+	for k, v := range s.Params {
+		w.Params[k] = v
+	}
+	return w
+}
+
+func addErrors(dst *results.ErrorCounts, e results.ErrorCounts) {
+	dst.Timeout += e.Timeout
+	dst.Connection += e.Connection
+	dst.Server += e.Server
+	dst.Decode += e.Decode
+	dst.Other += e.Other
+}
+
+func totalErrors(e results.ErrorCounts) int64 {
+	return e.Timeout + e.Connection + e.Server + e.Decode + e.Other
+}
+
+// classifyFatal marks connection-class errors with ErrConnectionLost.
+func classifyFatal(err error) error {
+	if err != nil && Classify(err) == ClassConnection && !errors.Is(err, ErrConnectionLost) {
+		return fmt.Errorf("%w: %w", ErrConnectionLost, err)
+	}
+	return err
+}
+
+// warmPool opens n connections before anything is timed: the first command
+// on a new go-redis connection also pays for the dial and the HELLO
+// handshake, which would otherwise land in the first measured latencies.
+func warmPool(ctx context.Context, c redis.UniversalClient, n int) error {
+	if cl, ok := c.(*redis.Client); ok {
+		// A Conn holds one pooled connection until Close, so n Conns are
+		// n distinct connections.
+		conns := make([]*redis.Conn, 0, n)
+		defer func() {
+			for _, cn := range conns {
+				_ = cn.Close()
+			}
+		}()
+		for i := 0; i < n; i++ {
+			cn := cl.Conn()
+			conns = append(conns, cn)
+			if err := cn.Ping(ctx).Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// Cluster and other clients: concurrent pings open connections too.
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = c.Ping(ctx).Err()
+		}(i)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// passResult is one encoding pass's outcome.
+type passResult struct {
+	ops      []results.Op
+	pacing   *results.Pacing
+	startup  *results.StartupLoad
+	errors   results.ErrorCounts
+	measured time.Duration
+}
+
+// pass runs the workload under one encoding.
+type pass struct {
+	opts     *Options
+	spec     *Spec
+	def      Definition
+	encoding string
+	pacer    Pacer
+	prefix   string
+}
+
+func (p *pass) run(ctx context.Context) (*passResult, error) {
+	p.prefix = "trader-" + p.spec.TraderID + ":" + p.encoding
+	log := p.opts.Log
+	n, err := cleanPrefix(ctx, p.opts.Client, p.prefix+":")
+	if err != nil {
+		return nil, fmt.Errorf("cleaning %s:*: %w", p.prefix, classifyFatal(err))
+	}
+	if n > 0 {
+		fmt.Fprintf(log, "[%s] removed %d keys left under %s:*\n", p.encoding, n, p.prefix)
+	}
+	wl, err := p.def.New(p.spec)
+	if err != nil {
+		return nil, err
+	}
+	kinds := wl.OpKinds()
+	env := &Env{
+		Client:      p.opts.Client,
+		Prefix:      p.prefix,
+		TraderID:    p.spec.TraderID,
+		Encoding:    p.encoding,
+		Spec:        p.spec,
+		Seed:        p.spec.Seed,
+		Connections: p.spec.Connections,
+		Pipeline:    p.spec.Pipeline,
+		Log:         log,
+	}
+	setupStart := time.Now()
+	if err := wl.Setup(ctx, env); err != nil {
+		return nil, fmt.Errorf("setting up %s: %w", wl.Name(), classifyFatal(err))
+	}
+	fmt.Fprintf(log, "[%s] setup took %s\n", p.encoding, time.Since(setupStart).Round(time.Millisecond))
+	if p.opts.CleanAfter {
+		defer func() {
+			if _, err := cleanPrefix(context.WithoutCancel(ctx), p.opts.Client, p.prefix+":"); err != nil {
+				fmt.Fprintf(log, "[%s] cleaning after the pass: %v\n", p.encoding, err)
+			}
+		}()
+	}
+	if one, ok := wl.(OneShot); ok {
+		return p.runOneShot(ctx, env, one, kinds)
+	}
+
+	workers := make([]Worker, p.spec.Connections)
+	for i := range workers {
+		workers[i] = wl.NewWorker(i)
+	}
+	if w := time.Duration(p.spec.Warmup); w > 0 {
+		wp := p.pacer
+		if wp != nil && wp.Rate(0) > 0 {
+			wp = ConstantPacer{Freq: wp.Rate(0)}
+		}
+		fmt.Fprintf(log, "[%s] warming up for %s (not recorded)\n", p.encoding, w)
+		ph := newPhase(p, kinds, wp, w, 0, false)
+		if _, err := ph.run(ctx, workers); err != nil {
+			return nil, fmt.Errorf("warm-up: %w", err)
+		}
+	}
+	ph := newPhase(p, kinds, p.pacer, time.Duration(p.spec.Duration), p.spec.Ops, true)
+	measured, err := ph.run(ctx, workers)
+	res, berr := ph.results(measured)
+	return res, errors.Join(err, berr)
+}
+
+func (p *pass) runOneShot(ctx context.Context, env *Env, one OneShot, kinds []OpKind) (*passResult, error) {
+	ph := newPhase(p, kinds, nil, 0, 0, true)
+	ph.start = time.Now()
+	env.newRecorder = ph.addRecorder
+	col := newCollector(ph, p)
+	stop := col.start(ctx)
+	rec := env.NewRecorder()
+	sl, err := one.Run(ctx, env, rec)
+	measured := time.Since(ph.start)
+	for _, r := range ph.recorders() {
+		r.close()
+	}
+	stop()
+	sl.Encoding = p.encoding
+	res, berr := ph.results(measured)
+	if res != nil {
+		res.startup = &sl
+	}
+	return res, errors.Join(classifyFatal(err), berr)
+}
+
+// cleanPrefix removes every key starting with prefix (SCAN + UNLINK) and
+// returns how many it removed.
+func cleanPrefix(ctx context.Context, c redis.UniversalClient, prefix string) (int64, error) {
+	var removed int64
+	clean := func(ctx context.Context, c redis.Cmdable) error {
+		var cursor uint64
+		for {
+			keys, next, err := c.Scan(ctx, cursor, escapeGlob(prefix)+"*", 5000).Result()
+			if err != nil {
+				return err
+			}
+			if len(keys) > 0 {
+				n, err := c.Unlink(ctx, keys...).Result()
+				if err != nil {
+					return err
+				}
+				atomic.AddInt64(&removed, n)
+			}
+			if next == 0 {
+				return nil
+			}
+			cursor = next
+		}
+	}
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		err := cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return clean(ctx, m) })
+		return removed, err
+	}
+	return removed, clean(ctx, c)
+}
+
+func escapeGlob(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', ']', '\\':
+			out = append(out, '\\')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}

@@ -1,0 +1,120 @@
+package workloads
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rbench/rbench/localredis"
+)
+
+func newClient(t testing.TB, srv *localredis.Server, pool int) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), PoolSize: pool, MaxRetries: -1})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// commandCalls returns INFO commandstats calls for cmd.
+func commandCalls(t *testing.T, c *redis.Client, cmd string) int64 {
+	t.Helper()
+	info, err := c.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\r\n") {
+		if rest, ok := strings.CutPrefix(line, "cmdstat_"+cmd+":calls="); ok {
+			n, _ := strconv.ParseInt(rest[:strings.IndexByte(rest, ',')], 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+func TestOpsExact(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	for _, pipeline := range []int{1, 7} {
+		t.Run("pipeline"+strconv.Itoa(pipeline), func(t *testing.T) {
+			c := newClient(t, srv, 8)
+			ctx := context.Background()
+			if err := c.ConfigResetStat(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+			ratio := 0.5
+			run, err := Run(ctx, Options{Client: c, Spec: Spec{
+				Connections: 8, Pipeline: pipeline, Ops: 5003, Keys: 100, ReadRatio: &ratio,
+				Warmup: Duration(200 * time.Millisecond),
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var counted int64
+			for _, op := range run.Ops {
+				counted += op.Count
+				if op.Encoding != "raw" {
+					t.Errorf("op %s encoding %q, want raw", op.Name, op.Encoding)
+				}
+			}
+			if counted != 5003 {
+				t.Errorf("histograms hold %d ops, want exactly 5003 (warm-up excluded)", counted)
+			}
+			// Server side: setup wrote 100 keys; warm-up did some; the
+			// measured part exactly 5003 more. So the server saw at least
+			// 5103, and the histograms none of the warm-up's.
+			sets, gets := commandCalls(t, c, "set"), commandCalls(t, c, "get")
+			warm := sets + gets - 100 - 5003
+			if warm <= 0 {
+				t.Errorf("server saw %d SET + %d GET: the warm-up ran no operations", sets, gets)
+			}
+			if run.Meta.Workload.Ops != 5003 || run.Meta.Workload.Connections != 8 {
+				t.Errorf("workload meta %+v", run.Meta.Workload)
+			}
+		})
+	}
+}
+
+// TestOpsExactServerSide checks --ops against the server's own count without
+// warm-up.
+func TestOpsExactServerSide(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	c := newClient(t, srv, 4)
+	ctx := context.Background()
+	_ = c.ConfigResetStat(ctx).Err()
+	zero := 0.0
+	if _, err := Run(ctx, Options{Client: c, Spec: Spec{Connections: 4, Pipeline: 3, Ops: 1001, Keys: 10, ReadRatio: &zero}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := commandCalls(t, c, "set"); got != 10+1001 {
+		t.Errorf("server saw %d SETs, want 10 (setup) + 1001", got)
+	}
+}
+
+func TestKilledMidRun(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	c := newClient(t, srv, 4)
+	go func() {
+		time.Sleep(700 * time.Millisecond)
+		_ = srv.Kill()
+	}()
+	var progress bytes.Buffer
+	run, err := Run(context.Background(), Options{Client: c, Progress: &progress, ProgressEvery: 100 * time.Millisecond,
+		Spec: Spec{Connections: 4, Duration: Duration(20 * time.Second), Keys: 100}})
+	if !errors.Is(err, ErrConnectionLost) {
+		t.Fatalf("err = %v, want ErrConnectionLost", err)
+	}
+	if run == nil || len(run.Ops) == 0 || run.Ops[0].Count == 0 {
+		t.Fatalf("no partial results: %+v", run)
+	}
+	if run.Meta.MeasuredSec > 10 {
+		t.Errorf("run went on for %.1fs after the kill", run.Meta.MeasuredSec)
+	}
+	if len(run.Warnings) == 0 {
+		t.Error("partial run carries no warning")
+	}
+	t.Logf("progress:\n%s", progress.String())
+}

@@ -1,0 +1,208 @@
+// Package workloads is rbench's load engine: it runs a Workload's operations
+// against Redis from --connections workers, closed loop or open loop at a
+// paced rate, and records every operation's latency in HDR histograms.
+//
+// # Measurement
+//
+// Every operation carries its intended send time. In open loop (a Pacer) the
+// intended time comes from the schedule; the engine records both the service
+// time (actual send to reply) and the response time (intended send to
+// reply), which includes the time the operation waited because the server or
+// the client fell behind: the correction for coordinated omission that wrk2
+// makes. In closed loop the intended time is the actual send, so response
+// equals service. Warm-up operations are never recorded.
+//
+// Each worker owns its histograms (hdrhistogram-go is not safe for
+// concurrent use), allocated lazily for the op kinds it runs; they are merged
+// at the end, never averaged. Per-second response-time histograms are handed
+// from the workers to a collector once a second and merged across workers
+// into the per-second series.
+//
+// # Plug-ins
+//
+// A workload implements Workload (and Worker): see their documentation and
+// raw.go, the smallest complete example. Register it with Register.
+package workloads
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rbench/rbench/results"
+)
+
+// OpKind names one kind of operation a workload performs, e.g. {"add_order",
+// results.ClassWrite}. Results, histograms and the final table are per kind.
+type OpKind struct {
+	Name  string // snake_case: set, get, add_order, read_order, scan, mget
+	Class string // results.ClassWrite, results.ClassRead or results.ClassStartup
+}
+
+// Workload is a plug-in the engine runs. The engine makes a fresh Workload
+// (Definition.New) for every encoding pass, calls Setup once, then NewWorker
+// once per connection, and drives the workers from their own goroutines.
+type Workload interface {
+	// Name is the workload's registered name, e.g. "raw".
+	Name() string
+	// OpKinds lists every kind the workers may return; Op.Kind indexes it.
+	OpKinds() []OpKind
+	// Setup prepares the keyspace under env.Prefix before anything is timed
+	// (e.g. loads the keys a read workload reads). The keyspace is already
+	// clean. Setup may use env.Client freely.
+	Setup(ctx context.Context, env *Env) error
+	// NewWorker returns worker id's generator (0 <= id < env.Connections).
+	// Seed it from env.Seed and id so runs reproduce.
+	NewWorker(id int) Worker
+}
+
+// Worker produces the operations of one connection slot. The engine calls a
+// Worker from one goroutine only; it need not be safe for concurrent use.
+//
+// For each operation the engine calls Next with a reset *Op, sends op.Cmds
+// (one round trip; MULTI/EXEC around them when op.Tx; several operations in
+// one round trip with --pipeline), times it, then calls Check with the same
+// *Op after the replies arrived. Workers keep state (which orders are open,
+// ...) across calls as they like.
+type Worker interface {
+	// Next fills op with the next operation: Kind, Cmds (built with
+	// redis.NewXxxCmd(ctx, ...)), Tx, and Encode when the workload encoded a
+	// payload. Returning an error stops the run (use it for broken
+	// generators, not for Redis errors).
+	Next(ctx context.Context, op *Op) error
+	// Check inspects the replies in op.Cmds (and decodes payloads, timing the
+	// decode into op.Decode). A non-nil error counts the operation as failed;
+	// wrap decode failures with ErrDecode. The engine has already counted
+	// command errors (redis.Nil is a miss, not an error) before Check.
+	Check(op *Op) error
+}
+
+// OneShot is implemented by workloads that run a fixed plan once instead of
+// a stream of operations (startup-load). The engine calls Setup, then Run
+// instead of NewWorker, ignores --duration, --ops, --rate and --warmup, and
+// adds the returned StartupLoad to the results. Record per-command latency
+// with rec (one Recorder per goroutine: env.NewRecorder).
+type OneShot interface {
+	Run(ctx context.Context, env *Env, rec *Recorder) (results.StartupLoad, error)
+}
+
+// Op is one operation: the commands sent in one round trip and what the
+// workload learnt building and checking them. The engine reuses Ops: keep
+// op.Cmds' backing array (append to op.Cmds[:0], which Next receives).
+type Op struct {
+	// Kind indexes Workload.OpKinds().
+	Kind int
+	// Cmds are sent in order in one round trip.
+	Cmds []redis.Cmder
+	// Tx wraps Cmds in MULTI/EXEC, as the trading node's cache writer does
+	// for every cache call; the op counts once, whatever len(Cmds).
+	Tx bool
+	// Encode is the client-side time spent encoding payloads for this op.
+	// Zero means the op carries no encoded payload (no encode histogram).
+	Encode time.Duration
+	// Decode is the client-side time Check spent decoding replies.
+	Decode time.Duration
+	// BytesSent and BytesReceived override the engine's estimate from the
+	// RESP encoding of Cmds and their replies when non-zero.
+	BytesSent, BytesReceived int64
+
+	intended time.Duration // since phase start
+}
+
+// Env is what a workload gets from the engine for one encoding pass.
+type Env struct {
+	// Client is shared by all workers; its pool has one connection per
+	// worker and has been warmed.
+	Client redis.UniversalClient
+	// Prefix is the pass's key prefix without a trailing ':', e.g.
+	// "trader-RBENCH-001:msgpack"; every key the workload writes starts
+	// with Prefix + ":".
+	Prefix string
+	// TraderID is the trader id in the prefix, e.g. "RBENCH-001".
+	TraderID string
+	// Encoding is this pass's payload encoding: msgpack, json, or raw.
+	Encoding string
+	// Spec is the whole workload specification (flags and file).
+	Spec *Spec
+	// Seed is Spec.Seed; workers derive theirs from it and their id.
+	Seed int64
+	// Connections and Pipeline are the effective values.
+	Connections, Pipeline int
+	// Log receives human-readable notes (setup progress); never nil.
+	Log io.Writer
+
+	newRecorder func() *Recorder
+}
+
+// Rand returns a PCG source seeded from env.Seed and stream, e.g. a worker's id.
+func (e *Env) Rand(stream uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(uint64(e.Seed), stream))
+}
+
+// NewRecorder returns a recorder whose figures are merged into the pass's
+// results; one per goroutine (one-shot workloads).
+func (e *Env) NewRecorder() *Recorder { return e.newRecorder() }
+
+// Definition registers a workload.
+type Definition struct {
+	Name string
+	// Summary is one line for `rbench run --help`.
+	Summary string
+	// Encodings the workload supports; nil means payload-free (raw).
+	Encodings []string
+	// New validates spec and builds a Workload for one encoding pass.
+	New func(spec *Spec) (Workload, error)
+}
+
+var (
+	registryMu sync.Mutex
+	registry   = map[string]Definition{}
+)
+
+// Register adds a workload definition; it panics on a duplicate name
+// (registration happens in init functions).
+func Register(d Definition) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[d.Name]; dup {
+		panic("workloads: duplicate workload " + d.Name)
+	}
+	registry[d.Name] = d
+}
+
+// Lookup returns the definition registered under name.
+func Lookup(name string) (Definition, error) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	d, ok := registry[name]
+	if !ok {
+		return Definition{}, fmt.Errorf("%w: workload %q: want one of %s", ErrBadSpec, name, strings.Join(namesLocked(), ", "))
+	}
+	return d, nil
+}
+
+// Definitions lists the registered workloads by name.
+func Definitions() []Definition {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	out := make([]Definition, 0, len(registry))
+	for _, n := range namesLocked() {
+		out = append(out, registry[n])
+	}
+	return out
+}
+
+func namesLocked() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
