@@ -1,0 +1,175 @@
+// Package codecs turns payload values into the bytes a trading node stores in
+// Redis and back: msgpack (the node's default encoding) and JSON.
+//
+// Both codecs write maps keyed by the same snake_case strings, never arrays,
+// so redis-cli users and other tools can read either. Decoding bad bytes
+// returns an error wrapping ErrDecode; it never panics.
+//
+// Codecs are safe for concurrent use.
+package codecs
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// Codec encodes and decodes payload values.
+type Codec interface {
+	// Name is the encoding name used in keys, flags and results: "msgpack" or "json".
+	Name() string
+	// Encode returns v's encoding in a new slice.
+	Encode(v any) ([]byte, error)
+	// Decode decodes data into v, a non-nil pointer (a payload struct or *map[string]any).
+	Decode(data []byte, v any) error
+	// AppendEncode appends v's encoding to dst and returns the extended slice, so a
+	// caller that reuses dst encodes without allocating a fresh buffer per value.
+	AppendEncode(dst []byte, v any) ([]byte, error)
+}
+
+// Encoding names.
+const (
+	MsgPack = "msgpack"
+	JSON    = "json"
+)
+
+// ErrUnknownCodec is returned by ByName for a name that is not a codec.
+var ErrUnknownCodec = errors.New("unknown encoding")
+
+// ErrDecode wraps every decoding failure.
+var ErrDecode = errors.New("decode")
+
+var registry = map[string]Codec{
+	MsgPack: msgpackCodec{},
+	JSON:    jsonCodec{},
+}
+
+// ByName returns the codec called name ("msgpack" or "json", case-insensitive).
+func ByName(name string) (Codec, error) {
+	if c, ok := registry[strings.ToLower(strings.TrimSpace(name))]; ok {
+		return c, nil
+	}
+	return nil, fmt.Errorf("%w %q: use one of %s", ErrUnknownCodec, name, strings.Join(Names(), ", "))
+}
+
+// Names lists the codec names in sorted order.
+func Names() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// decodeGuard turns a panic inside a third-party decoder into an error: fuzzing
+// must never be able to crash a run that reads foreign data from Redis.
+func decodeGuard(name string, err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w %s: malformed input: %v", ErrDecode, name, r)
+	}
+}
+
+// JSONCodec is encoding/json with compact output (no trailing newline, no HTML escaping).
+type jsonCodec struct{}
+
+func (jsonCodec) Name() string { return JSON }
+
+func (c jsonCodec) Encode(v any) ([]byte, error) { return c.AppendEncode(nil, v) }
+
+type jsonEnc struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonPool = sync.Pool{New: func() any {
+	e := &jsonEnc{}
+	e.enc = json.NewEncoder(&e.buf)
+	// Payloads carry symbols like "EUR/USD" and "S&P": keep them readable, as Python's json does.
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+func (jsonCodec) AppendEncode(dst []byte, v any) ([]byte, error) {
+	e := jsonPool.Get().(*jsonEnc)
+	defer jsonPool.Put(e)
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		return dst, fmt.Errorf("encode json: %w", err)
+	}
+	b := e.buf.Bytes()
+	// json.Encoder ends every value with '\n'; the node stores compact JSON.
+	return append(dst, b[:len(b)-1]...), nil
+}
+
+func (jsonCodec) Decode(data []byte, v any) (err error) {
+	defer decodeGuard(JSON, &err)
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%w json: %w", ErrDecode, err)
+	}
+	return nil
+}
+
+// msgpackCodec is vmihailenco/msgpack/v5 writing structs as maps keyed by their
+// `msgpack` tags (the same names as the `json` tags).
+type msgpackCodec struct{}
+
+func (msgpackCodec) Name() string { return MsgPack }
+
+func (c msgpackCodec) Encode(v any) ([]byte, error) { return c.AppendEncode(nil, v) }
+
+type mpEnc struct {
+	buf bytes.Buffer
+	enc *msgpack.Encoder
+}
+
+var mpEncPool = sync.Pool{New: func() any {
+	e := &mpEnc{}
+	e.enc = msgpack.NewEncoder(&e.buf)
+	return e
+}}
+
+func (msgpackCodec) AppendEncode(dst []byte, v any) ([]byte, error) {
+	e := mpEncPool.Get().(*mpEnc)
+	defer mpEncPool.Put(e)
+	e.buf.Reset()
+	e.enc.Reset(&e.buf)
+	// Sorted map keys keep generic maps (info, params) byte-identical run to run.
+	e.enc.SetSortMapKeys(true)
+	if err := e.enc.Encode(v); err != nil {
+		return dst, fmt.Errorf("encode msgpack: %w", err)
+	}
+	return append(dst, e.buf.Bytes()...), nil
+}
+
+type mpDec struct {
+	r   bytes.Reader
+	dec *msgpack.Decoder
+}
+
+var mpDecPool = sync.Pool{New: func() any {
+	d := &mpDec{}
+	d.dec = msgpack.NewDecoder(&d.r)
+	return d
+}}
+
+func (msgpackCodec) Decode(data []byte, v any) (err error) {
+	defer decodeGuard(MsgPack, &err)
+	d := mpDecPool.Get().(*mpDec)
+	defer mpDecPool.Put(d)
+	d.r.Reset(data)
+	d.dec.Reset(&d.r)
+	if err := d.dec.Decode(v); err != nil {
+		return fmt.Errorf("%w msgpack: %w", ErrDecode, err)
+	}
+	if d.r.Len() != 0 {
+		return fmt.Errorf("%w msgpack: %d trailing bytes after the value", ErrDecode, d.r.Len())
+	}
+	return nil
+}
