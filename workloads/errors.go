@@ -8,8 +8,8 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rbench/rbench/results"
+	"github.com/redis/go-redis/v9"
 )
 
 // Sentinel errors.

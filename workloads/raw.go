@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rbench/rbench/results"
+	"github.com/redis/go-redis/v9"
 )
 
 // The raw workload: plain SET and GET of fixed-size values over a keyspace

@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rbench/rbench/results"
+	"github.com/redis/go-redis/v9"
 )
 
 // DefaultLateThreshold is how far behind its intended time a send may leave

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rbench/rbench/localredis"
+	"github.com/redis/go-redis/v9"
 )
 
 func newClient(t testing.TB, srv *localredis.Server, pool int) *redis.Client {

@@ -34,8 +34,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rbench/rbench/results"
+	"github.com/redis/go-redis/v9"
 )
 
 // OpKind names one kind of operation a workload performs, e.g. {"add_order",
