@@ -70,7 +70,6 @@ func TestDeletePrefix(t *testing.T) {
 	}
 }
 
-
 func TestCheckPrefix(t *testing.T) {
 	ctx := context.Background()
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
