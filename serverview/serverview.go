@@ -28,11 +28,11 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultInterval               = time.Second
+	DefaultInterval                = time.Second
 	DefaultMemoryKeysPerCollection = 200
-	DefaultMemoryMaxScan          = 200_000
-	DefaultTimeout                = 5 * time.Second
-	DefaultSlowlogMax             = 1024
+	DefaultMemoryMaxScan           = 200_000
+	DefaultTimeout                 = 5 * time.Second
+	DefaultSlowlogMax              = 1024
 )
 
 // Options configure a Sampler. The zero value samples INFO every second,
