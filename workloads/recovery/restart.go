@@ -70,6 +70,10 @@ type LocalRestarter struct {
 	// Timeout bounds each wait (shutdown, port, ready).
 	// default: 60s
 	Timeout time.Duration
+	// AfterStop, when set, runs while the server is down (tests truncate
+	// the AOF here, as a torn write would).
+	// default: nil
+	AfterStop func() error
 }
 
 // Mode implements Restarter.
@@ -112,6 +116,11 @@ func (r *LocalRestarter) Restart(ctx context.Context) (Timing, error) {
 		}
 	}
 	tm.Stop = time.Since(tm.Start)
+	if r.AfterStop != nil {
+		if err := r.AfterStop(); err != nil {
+			return tm, err
+		}
+	}
 	logOffset := fileSize(logPath)
 	if err := srv.StartProcess(); err != nil {
 		return tm, err

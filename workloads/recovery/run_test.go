@@ -1,0 +1,171 @@
+package recovery
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/results"
+)
+
+// testRun runs cycles against a new throwaway server with small, quick settings.
+func testRun(t *testing.T, p localredis.Persistence, restarter func(*localredis.Server) Restarter, tweak func(*Options)) *results.Recovery {
+	t.Helper()
+	ctx := context.Background()
+	srv := localredis.ForTest(t, localredis.Options{Persistence: p})
+	rdb := newClient(t, srv)
+	var log strings.Builder
+	opts := Options{
+		Client: rdb,
+		NewClient: func() redis.UniversalClient {
+			return redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1})
+		},
+		Restarter:   restarter(srv),
+		Keys:        1500,
+		Cycles:      1,
+		WriteDuring: true,
+		WriteRate:   1000,
+		WriteLead:   300 * 1e6,
+		Log:         &log,
+	}
+	if tweak != nil {
+		tweak(&opts)
+	}
+	rec, err := Run(ctx, opts)
+	t.Log("\n" + log.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+func kill(srv *localredis.Server) Restarter     { return &LocalRestarter{Server: srv} }
+func graceful(srv *localredis.Server) Restarter { return &LocalRestarter{Server: srv, Graceful: true} }
+
+func TestKillAOFAlwaysLosesNothing(t *testing.T) {
+	rec := testRun(t, localredis.AOFAlways, kill, func(o *Options) { o.Cycles = 3 })
+	if len(rec.Cycles) != 3 {
+		t.Fatalf("%d cycles", len(rec.Cycles))
+	}
+	for _, c := range rec.Cycles {
+		if c.Lost != 0 || c.LostWithinWindow != 0 || c.Verdict != "pass" {
+			t.Errorf("cycle %d: lost %d (+%d), verdict %s, examples %v", c.Cycle, c.Lost, c.LostWithinWindow, c.Verdict, c.Examples)
+		}
+		if c.WritesDuring == 0 {
+			t.Errorf("cycle %d: no writes acknowledged during the restart", c.Cycle)
+		}
+		if c.ReadySec <= 0 || c.TradingReadySec < c.ReadySec || c.StartupSequentialSec <= 0 {
+			t.Errorf("cycle %d: timings %+v", c.Cycle, c)
+		}
+		if c.Integrity["orders"].Verified == 0 {
+			t.Errorf("cycle %d: no orders verified: %+v", c.Cycle, c.Integrity)
+		}
+		if !c.AOFEnabled || c.AOFSizeBytes == 0 {
+			t.Errorf("cycle %d: AOF figures missing: enabled %v size %d", c.Cycle, c.AOFEnabled, c.AOFSizeBytes)
+		}
+	}
+	if rec.Verdict != "pass" || rec.Persistence != "aof-always" || rec.Mode != ModeKill {
+		t.Errorf("recovery %s/%s verdict %s %v", rec.Persistence, rec.Mode, rec.Verdict, rec.Reasons)
+	}
+}
+
+func TestKillNoPersistenceReportsLoss(t *testing.T) {
+	rec := testRun(t, localredis.None, kill, nil)
+	c := rec.Cycles[0]
+	// Everything written before the kill is gone; only the writes after
+	// the restart remain.
+	if c.Lost < c.Items/2 {
+		t.Errorf("lost %d of %d items", c.Lost, c.Items)
+	}
+	if c.Integrity["orders"].MissingKeys == 0 {
+		t.Errorf("orders: %+v", c.Integrity["orders"])
+	}
+	if rec.Verdict != "fail" || len(rec.Reasons) == 0 {
+		t.Errorf("verdict %s %v", rec.Verdict, rec.Reasons)
+	}
+	if !strings.Contains(strings.Join(rec.Notes, " "), "not configured to keep the state") {
+		t.Errorf("notes do not say the server keeps nothing: %v", rec.Notes)
+	}
+}
+
+func TestGracefulEverysecLosesNothing(t *testing.T) {
+	rec := testRun(t, localredis.AOFEverysec, graceful, nil)
+	c := rec.Cycles[0]
+	if c.Lost != 0 || c.LostWithinWindow != 0 || rec.Verdict != "pass" {
+		t.Errorf("lost %d (+%d), verdict %s %v %v", c.Lost, c.LostWithinWindow, rec.Verdict, rec.Reasons, c.Examples)
+	}
+	if rec.LossWindowSec != 0 {
+		t.Errorf("graceful restart allows a loss window of %vs", rec.LossWindowSec)
+	}
+}
+
+func TestCorruptAndWrongTypeReported(t *testing.T) {
+	var damaged []string
+	rec := testRun(t, localredis.AOFAlways, kill, func(o *Options) {
+		o.WriteDuring = false
+		o.BeforeVerify = func(ctx context.Context, _ int) error {
+			keys, err := scanKeys(ctx, o.Client, DefaultPrefix+"orders:*", 1000)
+			if err != nil {
+				return err
+			}
+			damaged = keys[:2]
+			if err := o.Client.LSet(ctx, keys[0], 0, "\xc1garbage").Err(); err != nil {
+				return err
+			}
+			return o.Client.Eval(ctx, "redis.call('DEL', KEYS[1]); return redis.call('SET', KEYS[1], 'x')", []string{keys[1]}).Err()
+		}
+	})
+	c := rec.Cycles[0]
+	o := c.Integrity["orders"]
+	if o.Corrupt != 1 || o.WrongType != 1 || c.Lost != 0 {
+		t.Errorf("orders %+v, lost %d", o, c.Lost)
+	}
+	if rec.Verdict != "fail" || rec.Corrupt != 1 || rec.WrongType != 1 {
+		t.Errorf("verdict %s corrupt %d wrong type %d", rec.Verdict, rec.Corrupt, rec.WrongType)
+	}
+	ex := strings.Join(c.Examples, "\n")
+	for _, k := range damaged {
+		if !strings.Contains(ex, k) {
+			t.Errorf("examples do not name %s:\n%s", k, ex)
+		}
+	}
+}
+
+func TestTruncatedAOFTailReported(t *testing.T) {
+	const cut = 3000
+	rec := testRun(t, localredis.AOFAlways, func(srv *localredis.Server) Restarter {
+		return &LocalRestarter{Server: srv, AfterStop: func() error {
+			files, err := filepath.Glob(filepath.Join(srv.Dir(), "appendonlydir", "*.incr.aof"))
+			if err != nil || len(files) != 1 {
+				t.Fatalf("incr AOF files: %v %v", files, err)
+			}
+			fi, err := os.Stat(files[0])
+			if err != nil {
+				return err
+			}
+			return os.Truncate(files[0], fi.Size()-cut)
+		}}
+	}, func(o *Options) { o.WriteDuring = false })
+	c := rec.Cycles[0]
+	if c.Lost == 0 || rec.Verdict != "fail" {
+		t.Fatalf("truncated tail not reported: lost %d verdict %s", c.Lost, rec.Verdict)
+	}
+	var tail int64
+	for _, ig := range c.Integrity {
+		tail += ig.MissingTail + ig.MissingKeys + ig.MissingMembers
+		if ig.Corrupt != 0 || ig.WrongType != 0 {
+			t.Errorf("a truncated tail shows up as damage: %+v", ig)
+		}
+	}
+	if tail == 0 {
+		t.Errorf("no missing tail, keys or members: %+v", c.Integrity)
+	}
+	if c.Lost > 200 {
+		t.Errorf("cutting %d bytes lost %d items: more than the tail", cut, c.Lost)
+	}
+}
