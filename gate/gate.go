@@ -10,7 +10,8 @@
 //	unit      = "ns" | "us" | "µs" | "ms" | "s"   (latency and duration metrics: required)
 //	          | "%"                               (percent metrics: optional)
 //
-// Spaces around op are allowed: `write.p99 < 1ms` equals `write.p99<1ms`.
+// Spaces around op and before the unit are allowed: `write.p99 < 1 ms`
+// equals `write.p99<1ms`.
 // Count and rate metrics take a plain number.
 //
 // # Metrics
@@ -225,6 +226,13 @@ func (p *parser) threshold() (Threshold, error) {
 	}
 	if v < 0 {
 		return t, p.fail(numAt, "negative value %s: no metric can be negative", num)
+	}
+	// "1 ms" reads as "1ms": allow spaces before a known unit.
+	if save := p.pos; save < len(p.src) && (p.src[save] == ' ' || p.src[save] == '\t') {
+		p.skipSpace()
+		if _, ok := durationUnits[strings.TrimSpace(p.src[p.pos:])]; !ok && strings.TrimSpace(p.src[p.pos:]) != "%" {
+			p.pos = save
+		}
 	}
 	unitAt := p.pos
 	for p.pos < len(p.src) && p.src[p.pos] != ' ' && p.src[p.pos] != '\t' {

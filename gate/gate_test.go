@@ -23,6 +23,8 @@ func TestParse(t *testing.T) {
 	}{
 		{"write.p99<1ms", "write.p99", LT, 1000, Duration},
 		{"  write.p99 < 1ms  ", "write.p99", LT, 1000, Duration},
+		{"write.p99 < 1 ms", "write.p99", LT, 1000, Duration},
+		{"errors.pct<1 %", "errors.pct", LT, 1, Percent},
 		{"read.p99.9<=2ms", "read.p99.9", LE, 2000, Duration},
 		{"all.max<1s", "all.max", LT, 1e6, Duration},
 		{"write.p99.99.service<500us", "write.p99.99.service", LT, 500, Duration},
@@ -96,6 +98,7 @@ func TestParseErrors(t *testing.T) {
 		{"write.p99<1.2.3ms", 11, "not a number"},
 		{"µ.p99<1ms", 1, "want a metric name"},
 		{"write.p99<1ms µ", 15, "unexpected"},
+		{"write.p99<1 xs", 13, "unexpected"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -1,8 +1,63 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"errors"
+	"fmt"
 
-// TODO(owner): replace this stub.
+	"github.com/urfave/cli/v2"
+
+	"github.com/rbench/rbench/gate"
+)
+
 func compareCommand() *cli.Command {
-	return &cli.Command{Name: "compare", Usage: "not implemented yet", Action: func(*cli.Context) error { return failure(errNotImplemented) }}
+	return &cli.Command{
+		Name:      "compare",
+		Usage:     "compare two runs per op kind and percentile, marking noise",
+		ArgsUsage: "A.json B.json",
+		UsageText: `rbench compare [--noise 5%] [--format markdown] A.json B.json
+
+Examples:
+  rbench compare main.json branch.json
+  rbench compare --noise 3% --format markdown base.json run.json >> "$GITHUB_STEP_SUMMARY"`,
+		Description: `For each class (write, read, startup) and op kind with its encoding: p50, p90,
+p99, p99.9, p99.99 and max response time and the rate in both runs, and the
+change from A to B in percent. Changes within --noise either way read "~ noise";
+others "better" or "worse" (a higher rate is better). Class figures come from
+the merged histograms. To fail CI on a regression use rbench gate --baseline.`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "noise", Value: "5%", Usage: "changes within this `BAND` are noise"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or markdown"},
+		},
+		Action: func(c *cli.Context) error {
+			paths, err := positionalArgs(c)
+			if err != nil {
+				return err
+			}
+			if len(paths) != 2 {
+				return usageError(errors.New("compare: give exactly two result files: rbench compare A.json B.json"))
+			}
+			noise, err := gate.ParsePercent(c.String("noise"))
+			if err != nil {
+				return usageError(fmt.Errorf("compare: --noise: %w", err))
+			}
+			format := c.String("format")
+			if format != "text" && format != "markdown" && format != "md" {
+				return usageError(fmt.Errorf("compare: --format %q: use text or markdown", format))
+			}
+			runs, err := readRuns(paths)
+			if err != nil {
+				return err
+			}
+			changes := gate.Compare(runs[0], runs[1], noise)
+			if format == "text" {
+				err = gate.WriteCompare(c.App.Writer, changes, paths[0], paths[1])
+			} else {
+				err = gate.WriteCompareMarkdown(c.App.Writer, changes, paths[0], paths[1])
+			}
+			if err != nil {
+				return failure(err)
+			}
+			return nil
+		},
+	}
 }

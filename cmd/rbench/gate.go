@@ -1,8 +1,128 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
 
-// TODO(owner): replace this stub.
+	"github.com/urfave/cli/v2"
+
+	"github.com/rbench/rbench/gate"
+	"github.com/rbench/rbench/results"
+)
+
 func gateCommand() *cli.Command {
-	return &cli.Command{Name: "gate", Usage: "not implemented yet", Action: func(*cli.Context) error { return failure(errNotImplemented) }}
+	return &cli.Command{
+		Name:      "gate",
+		Usage:     "pass or fail a run against thresholds and a baseline, for CI",
+		ArgsUsage: "RESULTS.json...",
+		UsageText: `rbench gate [--threshold EXPR]... [--thresholds FILE] [--baseline BASE.json] RESULTS.json...
+
+Examples:
+  rbench gate --threshold 'write.p99<1ms' --threshold 'read.p99.9<2ms' --threshold 'errors==0' run.json
+  rbench gate --thresholds gates.txt --baseline main.json --max-regression 10% run.json
+  rbench gate --thresholds gates.txt --format markdown --junit gate.xml run.json >> "$GITHUB_STEP_SUMMARY"`,
+		Description: `A threshold is METRIC OP VALUE: write.p99<1ms, op.add_order@json.p99.9.service<=2ms,
+errors==0, rate>=50000, recovery.lost==0, recovery.ready<30s. Latency metrics are
+response time (from the intended send, corrected for coordinated omission) unless
+suffixed .service; class percentiles come from the merged histograms. Every metric
+is listed in docs/gates.md. A metric missing from the results fails.
+
+--baseline compares each class percentile (p50..p99.99) and rate with the
+baseline and fails only when latency rises, or the rate falls, by more than
+--max-regression. Several RESULTS files are merged first.
+
+Exit codes: 0 every threshold passed, 99 a threshold failed, 2 bad input
+(unreadable results, a malformed expression, shown with its column).`,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "threshold", Aliases: []string{"t"}, Usage: "a threshold `EXPR` such as 'write.p99<1ms' (repeatable)"},
+			&cli.StringFlag{Name: "thresholds", Usage: "read thresholds from `FILE`: one per line, # comments, or a YAML list"},
+			&cli.StringFlag{Name: "baseline", Usage: "compare with the baseline results `FILE`"},
+			&cli.StringFlag{Name: "max-regression", Value: "10%", Usage: "with --baseline: the allowed regression `BAND`"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or markdown"},
+			&cli.StringFlag{Name: "junit", Usage: "also write JUnit XML to `FILE` (one test case per threshold)"},
+		},
+		Action: runGate,
+	}
+}
+
+func runGate(c *cli.Context) error {
+	paths, err := positionalArgs(c)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return usageError(errors.New("gate: no results file given: rbench gate --threshold 'write.p99<1ms' run.json"))
+	}
+	format := c.String("format")
+	if format != "text" && format != "markdown" && format != "md" {
+		return usageError(fmt.Errorf("gate: --format %q: use text or markdown", format))
+	}
+	var ths []gate.Threshold
+	for _, expr := range c.StringSlice("threshold") {
+		t, err := gate.Parse(expr)
+		if err != nil {
+			return usageError(err)
+		}
+		ths = append(ths, t)
+	}
+	if f := c.String("thresholds"); f != "" {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return usageError(fmt.Errorf("gate: --thresholds: %w", err))
+		}
+		list, err := gate.ParseList(bytes.NewReader(data), f)
+		if err != nil {
+			return usageError(err)
+		}
+		ths = append(ths, list...)
+	}
+	basePath := c.String("baseline")
+	if len(ths) == 0 && basePath == "" {
+		return usageError(errors.New("gate: nothing to check: give --threshold EXPR, --thresholds FILE or --baseline FILE"))
+	}
+	band, err := gate.ParsePercent(c.String("max-regression"))
+	if err != nil {
+		return usageError(fmt.Errorf("gate: --max-regression: %w", err))
+	}
+	runs, err := readRuns(paths)
+	if err != nil {
+		return err
+	}
+	run := runs[0]
+	if len(runs) > 1 {
+		if run, err = results.Merge(runs...); err != nil {
+			return usageError(fmt.Errorf("gate: %w", err))
+		}
+	}
+	rep := gate.Evaluate(run, ths)
+	if basePath != "" {
+		base, err := results.ReadFile(basePath)
+		if err != nil {
+			return usageError(fmt.Errorf("gate: --baseline: %w", err))
+		}
+		rep.Results = append(rep.Results, gate.CompareBaseline(base, run, band).Results...)
+	}
+	if format == "text" {
+		err = rep.WriteText(c.App.Writer)
+	} else {
+		err = rep.WriteMarkdown(c.App.Writer)
+	}
+	if err != nil {
+		return failure(err)
+	}
+	if f := c.String("junit"); f != "" {
+		var buf bytes.Buffer
+		if err := rep.WriteJUnit(&buf, ""); err != nil {
+			return failure(err)
+		}
+		if err := os.WriteFile(f, buf.Bytes(), 0o644); err != nil {
+			return failure(fmt.Errorf("gate: --junit: %w", err))
+		}
+	}
+	if !rep.Passed() {
+		return &exitError{code: exitThreshold, err: fmt.Errorf("gate: %d of %d thresholds failed", rep.Failed(), len(rep.Results))}
+	}
+	return nil
 }
