@@ -1,8 +1,268 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
 
-// TODO(owner): replace this stub.
+	"github.com/redis/go-redis/v9"
+	"github.com/urfave/cli/v2"
+
+	"github.com/rbench/rbench/config"
+	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/results"
+	"github.com/rbench/rbench/target"
+	"github.com/rbench/rbench/workloads/recovery"
+)
+
 func recoverCommand() *cli.Command {
-	return &cli.Command{Name: "recover", Usage: "not implemented yet", Action: func(*cli.Context) error { return failure(errNotImplemented) }}
+	return &cli.Command{
+		Name:  "recover",
+		Usage: "crash or restart Redis under load and prove every acknowledged write survived; time restart to trading-ready",
+		UsageText: `rbench recover [--cycles N] [--mode kill|graceful] [--persistence MODE] [--keys N] [connection flags]
+
+Examples:
+  rbench recover --cycles 3 --mode kill --persistence aof-always --keys 20000
+  rbench recover --persistence none          # shows what a cache without persistence loses
+  REDIS_URL=redis://:$REDIS_PASSWORD@127.0.0.1:6379/0 rbench recover \
+      --restart-cmd "docker compose -f compose/docker-compose.redis.yml restart redis"`,
+		Description: `Each cycle populates --keys keys with the trading node's write path (MULTI/EXEC
+cache calls), keeps writers sending the order flow while the server restarts
+(--write-during), and remembers every write Redis acknowledged. It then
+restarts the server: SIGKILL (--mode kill, a crash) or SHUTDOWN (--mode
+graceful) on the throwaway server rbench starts with --persistence, or the
+operator's --restart-cmd for an external server (rbench never kills a process
+it did not start). It times the port opening, PING answering without LOADING,
+the server's own AOF/RDB load, and the node's startup load (sequential and
+concurrent), then reads every key back and compares it with the acknowledged
+writes: missing keys, missing tail events, corrupt payloads, wrong types and
+unexpected keys, per collection.
+
+Policy: aof-always loses nothing; aof-everysec may lose the writes acknowledged
+within --loss-window before a crash (reported, not failed); rdb and none are
+not configured to keep the state, and their losses fail the run. Results go
+to --results-dir (a run folder) or --out, as a run with a recovery section.
+Exit status: 0 nothing lost, 1 acknowledged writes lost beyond the policy's
+window (or damaged, or the restart failed), 2 bad flags or an external server
+without --restart-cmd.`,
+		Flags: append(connectionFlags(),
+			&cli.IntFlag{Name: "cycles", Value: recovery.DefaultCycles, Usage: "restart cycles"},
+			&cli.StringFlag{Name: "mode", Value: recovery.ModeKill, Usage: "how to restart the throwaway server: kill (SIGKILL, a crash) or graceful (SHUTDOWN)"},
+			&cli.StringFlag{Name: "persistence", Value: string(localredis.AOFEverysec), Usage: "the throwaway server's persistence: aof-always, aof-everysec, rdb or none"},
+			&cli.IntFlag{Name: "keys", Value: recovery.DefaultKeys, Usage: "keys to populate per cycle"},
+			&cli.BoolFlag{Name: "write-during", Value: true, Usage: "keep writers sending the order flow through the restart (--write-during=false to stop)"},
+			&cli.IntFlag{Name: "writers", Value: recovery.DefaultWriters, Usage: "writer connections"},
+			&cli.Float64Flag{Name: "write-rate", Value: recovery.DefaultWriteRate, Usage: "cache calls per second during the restart, over all writers"},
+			&cli.DurationFlag{Name: "loss-window", Value: recovery.DefaultLossWindow, Usage: "aof-everysec crash: losses acknowledged this long before the crash are reported, not failed"},
+			&cli.StringFlag{Name: "restart-cmd", Usage: "shell `COMMAND` that restarts an external server, e.g. \"docker compose -f compose/docker-compose.redis.yml restart redis\""},
+			&cli.DurationFlag{Name: "restart-timeout", Value: 2 * time.Minute, Usage: "longest wait for the server to come back"},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the written data"},
+			&cli.StringFlag{Name: "results-dir", Value: "results", Usage: "write a run folder run-<time>-recover under `DIR`"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the results to `FILE` instead of a run folder"},
+		),
+		Action: recoverAction,
+	}
+}
+
+func recoverAction(c *cli.Context) error {
+	mode := c.String("mode")
+	if mode != recovery.ModeKill && mode != recovery.ModeGraceful {
+		return usageError(fmt.Errorf("--mode %q: allowed: kill or graceful", mode))
+	}
+	persistence, err := localredis.ParsePersistence(c.String("persistence"))
+	if err != nil {
+		return usageError(fmt.Errorf("--persistence: %w", err))
+	}
+	for _, f := range []string{"cycles", "keys", "writers"} {
+		if c.Int(f) < 1 {
+			return usageError(fmt.Errorf("--%s %d: allowed: an integer >= 1", f, c.Int(f)))
+		}
+	}
+	if c.Float64("write-rate") <= 0 {
+		return usageError(fmt.Errorf("--write-rate %v: allowed: a positive number of calls per second", c.Float64("write-rate")))
+	}
+	restartCmd := strings.TrimSpace(c.String("restart-cmd"))
+
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
+	if cfg.Configured() {
+		switch {
+		case restartCmd == "":
+			return usageError(refuseExternal(c, cfg))
+		case c.IsSet("persistence"):
+			return usageError(errors.New("--persistence sets up the throwaway server; an external server keeps its own settings, which rbench reads and reports (drop --persistence)"))
+		case c.IsSet("mode"):
+			return usageError(errors.New("--mode applies to the throwaway server; with --restart-cmd the command decides how the server stops (drop --mode)"))
+		}
+	} else if restartCmd != "" {
+		return usageError(errors.New("--restart-cmd restarts an external server, but no target is configured (REDIS_URL, REDIS_HOST or --host): rbench would start and restart its own throwaway server; drop --restart-cmd or point rbench at the server"))
+	}
+
+	opts, err := targetOptions(c, cfg.Logger(os.Stderr))
+	if err != nil {
+		return err
+	}
+	opts.Persistence = persistence
+	start := time.Now()
+	t, err := target.Open(c.Context, cfg, opts)
+	if err != nil {
+		if errors.Is(err, config.ErrInvalid) {
+			return usageError(err)
+		}
+		return failure(err)
+	}
+	defer t.Close()
+	prefix := t.Config.Prefix()
+	if !t.Throwaway() {
+		if err := t.CheckPrefix(c.Context, prefix, c.Bool(flagClean)); err != nil {
+			return usageError(err)
+		}
+	}
+
+	ropts := recovery.Options{
+		Client: t.Client,
+		NewClient: func() redis.UniversalClient {
+			o := target.ClientOptions(t.Config)
+			o.PoolSize, o.MaxRetries = 1, -1
+			return redis.NewUniversalClient(o)
+		},
+		Prefix:      prefix,
+		Keys:        c.Int("keys"),
+		Cycles:      c.Int("cycles"),
+		WriteDuring: c.Bool("write-during"),
+		Writers:     c.Int("writers"),
+		WriteRate:   c.Float64("write-rate"),
+		LossWindow:  c.Duration("loss-window"),
+		Seed:        c.Int64("seed"),
+		Log:         c.App.ErrWriter,
+	}
+	if t.Throwaway() {
+		ropts.Persistence = string(persistence)
+		ropts.Restarter = &recovery.LocalRestarter{Server: t.Server, Graceful: mode == recovery.ModeGraceful, Timeout: c.Duration("restart-timeout")}
+	} else {
+		ropts.Restarter = &recovery.CmdRestarter{Command: restartCmd, Addr: t.Addr(), Username: t.Config.Username, Password: t.Config.Password, Timeout: c.Duration("restart-timeout")}
+	}
+	params := map[string]any{"cycles": c.Int("cycles"), "mode": mode, "persistence": string(persistence),
+		"write_during": c.Bool("write-during"), "loss_window": c.Duration("loss-window").String()}
+	if !t.Throwaway() {
+		params["mode"], params["persistence"], params["restart_cmd"] = recovery.ModeCmd, "external", restartCmd
+	}
+	info, _ := t.Info(c.Context)
+	rec, runErr := recovery.Run(c.Context, ropts)
+
+	run := results.NewRun(results.Meta{
+		RunID:  "recover-" + start.UTC().Format("20060102-150405"),
+		Name:   "recover",
+		Tool:   results.Tool{Version: version, Commit: commit, GoVersion: runtime.Version()},
+		Host:   results.HostInfo(),
+		Start:  start,
+		End:    time.Now(),
+		Target: info,
+		Config: cfg.Map(),
+		Workload: results.Workload{
+			Name:        "recover",
+			Seed:        c.Int64("seed"),
+			Connections: c.Int("writers"),
+			Keys:        int64(c.Int("keys")),
+			Rate:        c.Float64("write-rate"),
+			Params:      params,
+		},
+	})
+	run.Recovery = rec
+	if rec != nil {
+		for _, cy := range rec.Cycles {
+			run.Startup = append(run.Startup, cy.Startup...)
+		}
+		printRecovery(c.App.Writer, rec)
+	}
+	path, werr := writeRecoverRun(c, run, start)
+	if werr == nil {
+		fmt.Fprintf(c.App.Writer, "results: %s\n", path)
+	}
+	switch {
+	case runErr != nil:
+		return failure(errors.Join(runErr, werr))
+	case werr != nil:
+		return failure(werr)
+	case rec == nil:
+		return failure(errors.New("recovery produced no results"))
+	case rec.Verdict != "pass":
+		return failure(fmt.Errorf("recovery failed: %s", strings.Join(rec.Reasons, "; ")))
+	}
+	return nil
+}
+
+// refuseExternal explains why rbench will not restart an external server,
+// with its persistence settings when it answers.
+func refuseExternal(c *cli.Context, cfg *config.Config) error {
+	opts, err := targetOptions(c, cfg.Logger(io.Discard))
+	if err != nil {
+		return recovery.ErrExternalNoCmd
+	}
+	opts.Retries = -1
+	t, err := target.Open(c.Context, cfg, opts)
+	if err != nil {
+		return recovery.ErrExternalNoCmd
+	}
+	defer t.Close()
+	s := recovery.ServerSettings(c.Context, t.Client)
+	return fmt.Errorf("%w. Its persistence (from %s): appendonly %s, appendfsync %s, save %q, which amounts to %s",
+		recovery.ErrExternalNoCmd, s.Source, s.AppendOnly, s.AppendFsync, s.Save, recovery.PersistenceOf(s))
+}
+
+func writeRecoverRun(c *cli.Context, run *results.Run, start time.Time) (string, error) {
+	if out := c.String("out"); out != "" {
+		return out, run.WriteFile(out)
+	}
+	dir, err := results.NewRunDir(c.String("results-dir"), "recover", start)
+	if err != nil {
+		return "", err
+	}
+	return results.WriteRunDir(dir, run)
+}
+
+func printRecovery(w io.Writer, rec *results.Recovery) {
+	fmt.Fprintf(w, "recover: %d cycles, mode %s, persistence %s (server: appendonly %s, appendfsync %s, save %q; from %s)\n",
+		len(rec.Cycles), rec.Mode, rec.Persistence, rec.Server.AppendOnly, rec.Server.AppendFsync, rec.Server.Save, rec.Server.Source)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "cycle\tport open\tready\tserver load\tstartup seq\tstartup conc\ttrading-ready\tacked calls\tverified keys\tlost\twithin window\tcorrupt\twrong type\tverdict")
+	for _, cy := range rec.Cycles {
+		load := "?"
+		if cy.LoadSec >= 0 {
+			load = fmt.Sprintf("%.3fs", cy.LoadSec)
+		}
+		var corrupt, wrong int64
+		for _, ig := range cy.Integrity {
+			corrupt += ig.Corrupt
+			wrong += ig.WrongType
+		}
+		fmt.Fprintf(tw, "%d\t%.3fs\t%.3fs\t%s\t%.3fs\t%.3fs\t%.3fs\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n",
+			cy.Cycle, cy.PortOpenSec, cy.ReadySec, load, cy.StartupSequentialSec, cy.StartupConcurrentSec, cy.TradingReadySec,
+			cy.Acknowledged, cy.Verified, cy.Lost, cy.LostWithinWindow, corrupt, wrong, cy.Verdict)
+	}
+	_ = tw.Flush()
+	for _, cy := range rec.Cycles {
+		if cy.Lost+cy.LostWithinWindow > 0 {
+			fmt.Fprintf(w, "cycle %d: %d acknowledged items lost, acknowledged between %.3fs and %.3fs before the restart\n",
+				cy.Cycle, cy.Lost+cy.LostWithinWindow, cy.LostFirstSec, cy.LostLastSec)
+		}
+		for _, ex := range cy.Examples {
+			fmt.Fprintf(w, "  cycle %d: %s\n", cy.Cycle, ex)
+		}
+	}
+	for _, n := range rec.Notes {
+		fmt.Fprintln(w, "note:", n)
+	}
+	if rec.Verdict == "pass" {
+		fmt.Fprintf(w, "verdict: pass: no acknowledged write lost beyond the %s policy (%d within its window)\n", rec.Persistence, rec.LostWithinWindow)
+	} else {
+		fmt.Fprintf(w, "verdict: %s: %s\n", rec.Verdict, strings.Join(rec.Reasons, "; "))
+	}
 }
