@@ -279,12 +279,15 @@ func (v *view) global(m Metric) (float64, error) {
 			worst = math.Max(worst, s.TotalSec)
 		}
 		return worst * 1e6, nil
-	case "recovery.lost", "recovery.ready":
+	case "recovery.lost", "recovery.ready", "recovery.corrupt":
 		if r.Recovery == nil {
 			return 0, fmt.Errorf("%w: no recovery section (made by rbench recover)", ErrNoData)
 		}
-		if m.Stat == "recovery.lost" {
+		switch m.Stat {
+		case "recovery.lost":
 			return float64(r.Recovery.Lost), nil
+		case "recovery.corrupt":
+			return float64(r.Recovery.Corrupt + r.Recovery.WrongType), nil
 		}
 		if len(r.Recovery.Cycles) == 0 {
 			return 0, fmt.Errorf("%w: the recovery section has no cycles", ErrNoData)

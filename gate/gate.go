@@ -49,6 +49,7 @@
 //	startup.total         the slowest startup-load replay (a duration)
 //	recovery.lost         acknowledged writes lost over all recovery cycles
 //	recovery.ready        the slowest restart-to-trading-ready time (a duration)
+//	recovery.corrupt      payloads corrupt or keys of the wrong type after restarts
 //
 // A metric the results do not contain (read.p99 on a write-only run,
 // recovery.lost without a recovery section) fails its threshold with a

@@ -272,7 +272,8 @@ func TestEvaluateRecovery(t *testing.T) {
 	run.Recovery = &results.Recovery{Lost: 0, Cycles: []results.RecoveryCycle{{TradingReadySec: 1.5}, {TradingReadySec: 2.25}}}
 	run.Startup = []results.StartupLoad{{TotalSec: 0.5}, {TotalSec: 0.75}}
 	var ths []Threshold
-	for _, e := range []string{"recovery.lost==0", "recovery.ready<2.5s", "recovery.ready>=2250ms", "startup.total==750ms"} {
+	run.Recovery.Corrupt, run.Recovery.WrongType = 1, 2
+	for _, e := range []string{"recovery.lost==0", "recovery.corrupt==3", "recovery.ready<2.5s", "recovery.ready>=2250ms", "startup.total==750ms"} {
 		th, err := Parse(e)
 		if err != nil {
 			t.Fatal(err)

@@ -48,6 +48,7 @@ var globalMetrics = map[string]Kind{
 	"startup.total":     Duration,
 	"recovery.lost":     Count,
 	"recovery.ready":    Duration,
+	"recovery.corrupt":  Count,
 }
 
 // ParseMetric parses a metric name alone (see the package doc).
@@ -144,7 +145,7 @@ func isClass(s string) bool {
 }
 
 func knownGlobals() string {
-	return "errors, errors.timeout, errors.connection, errors.server, errors.decode, errors.other, errors.pct, rate, late, late.max, startup.total, recovery.lost, recovery.ready"
+	return "errors, errors.timeout, errors.connection, errors.server, errors.decode, errors.other, errors.pct, rate, late, late.max, startup.total, recovery.lost, recovery.ready, recovery.corrupt"
 }
 
 func parseStat(m *Metric, rest string, at int, fail failFunc) error {

@@ -182,7 +182,13 @@ func Decode(r io.Reader) (*Run, error) {
 // checkHistograms decodes every histogram once, so a corrupt one is reported
 // at load time, naming the op, rather than deep inside a report or a gate.
 func (r *Run) checkHistograms() error {
-	for _, op := range r.Ops {
+	ops := r.Ops
+	if r.Recovery != nil {
+		for _, c := range r.Recovery.Cycles {
+			ops = append(ops[:len(ops):len(ops)], c.StartupOps...)
+		}
+	}
+	for _, op := range ops {
 		for _, h := range []struct{ kind, s string }{{"service_hdr", op.ServiceHDR}, {"response_hdr", op.ResponseHDR}} {
 			if h.s == "" {
 				continue

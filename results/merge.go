@@ -97,10 +97,25 @@ func Merge(runs ...*Run) (*Run, error) {
 			if out.Recovery == nil {
 				rec := *r.Recovery
 				rec.Cycles = append([]RecoveryCycle(nil), rec.Cycles...)
+				rec.Reasons = append([]string(nil), rec.Reasons...)
+				rec.Notes = append([]string(nil), rec.Notes...)
 				out.Recovery = &rec
 			} else {
-				out.Recovery.Cycles = append(out.Recovery.Cycles, r.Recovery.Cycles...)
-				out.Recovery.Lost += r.Recovery.Lost
+				o, in := out.Recovery, r.Recovery
+				o.Cycles = append(o.Cycles, in.Cycles...)
+				o.Lost += in.Lost
+				o.LostWithinWindow += in.LostWithinWindow
+				o.Corrupt += in.Corrupt
+				o.WrongType += in.WrongType
+				if in.Verdict == "fail" {
+					o.Verdict = "fail"
+				}
+				for _, x := range in.Reasons {
+					o.Reasons = appendUnique(o.Reasons, x)
+				}
+				for _, x := range in.Notes {
+					o.Notes = appendUnique(o.Notes, x)
+				}
 			}
 		}
 	}

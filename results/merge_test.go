@@ -160,3 +160,25 @@ func (p *secPair) series(t *testing.T) []Second {
 	}
 	return out
 }
+
+func TestMergeSections(t *testing.T) {
+	a, b := NewRun(Meta{RunID: "a"}), NewRun(Meta{RunID: "b"})
+	a.Recovery = &Recovery{Lost: 1, Corrupt: 1, Verdict: "pass", Cycles: []RecoveryCycle{{Cycle: 1}}, Notes: []string{"n"}}
+	b.Recovery = &Recovery{Lost: 2, WrongType: 1, Verdict: "fail", Cycles: []RecoveryCycle{{Cycle: 1}}, Reasons: []string{"lost"}}
+	a.Payloads = []PayloadSize{{Type: "order", Encoding: "json", Bytes: 10}}
+	b.Payloads = []PayloadSize{{Type: "order", Encoding: "json", Bytes: 10}}
+	m, err := Merge(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := m.Recovery
+	if r.Lost != 3 || r.Corrupt != 1 || r.WrongType != 1 || r.Verdict != "fail" || len(r.Cycles) != 2 || len(r.Reasons) != 1 || len(r.Notes) != 1 {
+		t.Fatalf("recovery %+v", r)
+	}
+	if len(m.Payloads) != 1 {
+		t.Fatalf("payloads %+v", m.Payloads)
+	}
+	if a.Recovery.Lost != 1 || len(a.Recovery.Cycles) != 1 {
+		t.Fatal("input modified")
+	}
+}
