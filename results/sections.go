@@ -101,6 +101,10 @@ type RecoveryCycle struct {
 	// LostWithinWindow those the policy allows.
 	Lost             int64 `json:"lost"`
 	LostWithinWindow int64 `json:"lost_within_window"`
+	// LostFollowOn counts items acknowledged after the crash that are
+	// missing because the crash had emptied their list (an RPUSHX onto a
+	// lost list is a no-op): consequences of the loss, not failures.
+	LostFollowOn int64 `json:"lost_follow_on"`
 	// LostFirstSec and LostLastSec bound the acknowledgement times of the
 	// lost items, in seconds before the crash (positive = before); zero
 	// when nothing was lost.
@@ -198,6 +202,11 @@ type ServerSecond struct {
 	AOFLastRewriteStatus string `json:"aof_last_bgrewrite_status,omitempty"`
 	EvictedKeys          int64  `json:"evicted_keys"`
 	RejectedConnections  int64  `json:"rejected_connections"`
+	// CowBytes is current_cow_size: memory copied so far by a running fork
+	// child (0 when none runs); AOFLastCowBytes is aof_last_cow_size, what
+	// the last AOF rewrite copied. Both size the fork headroom of a plan.
+	CowBytes        int64 `json:"current_cow_size"`
+	AOFLastCowBytes int64 `json:"aof_last_cow_size"`
 	// LatestForkUs is latest_fork_usec: how long the server was stopped by
 	// its last fork (BGSAVE or AOF rewrite), in microseconds.
 	LatestForkUs int64 `json:"latest_fork_usec"`

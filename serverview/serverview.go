@@ -441,6 +441,10 @@ func ParseInfo(txt string) results.ServerSecond {
 			sec.EvictedKeys = i()
 		case "rejected_connections":
 			sec.RejectedConnections = i()
+		case "current_cow_size":
+			sec.CowBytes = i()
+		case "aof_last_cow_size":
+			sec.AOFLastCowBytes = i()
 		case "latest_fork_usec":
 			sec.LatestForkUs = i()
 		default:
