@@ -368,16 +368,16 @@ func runCycle(ctx context.Context, o *Options, n int, window time.Duration) (*re
 	c.Examples = v.Examples
 	c.Verified = v.Verified
 	j := Judge(v, tm.Start, window)
-	c.Lost, c.LostWithinWindow = j.Lost, j.Within
-	if v.Lost() > 0 {
+	c.Lost, c.LostWithinWindow, c.LostFollowOn = j.Lost, j.Within, j.FollowOn
+	if j.Lost+j.Within > 0 {
 		c.LostFirstSec, c.LostLastSec = secs(j.FirstBefore), secs(j.LastBefore)
 	}
 	c.Verdict = "pass"
 	if c.Lost > 0 || v.Corrupt > 0 || v.WrongType > 0 {
 		c.Verdict = "fail"
 	}
-	logf("verified %d keys: lost %d (+%d within the window), corrupt %d, wrong type %d, in doubt %d calls, %d write errors during the restart: %s",
-		c.Verified, c.Lost, c.LostWithinWindow, v.Corrupt, v.WrongType, c.InDoubt, writeErrs.Load(), c.Verdict)
+	logf("verified %d keys: lost %d (+%d within the window, +%d follow-on), corrupt %d, wrong type %d, in doubt %d calls, %d write errors during the restart: %s",
+		c.Verified, c.Lost, c.LostWithinWindow, c.LostFollowOn, v.Corrupt, v.WrongType, c.InDoubt, writeErrs.Load(), c.Verdict)
 	return c, nil
 }
 

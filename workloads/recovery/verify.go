@@ -396,28 +396,42 @@ func (v *verifier) members(key string, c *results.RecoveryIntegrity, e *entry, g
 type Judgement struct {
 	// Lost is beyond the window (a failure); Within is allowed.
 	Lost, Within int64
-	// FirstBefore and LastBefore bound the lost items' acknowledgement
-	// times, as durations before the crash; zero when nothing was lost.
+	// FollowOn counts items acknowledged after the crash that are missing:
+	// appends (RPUSHX) to lists the crash had already emptied, which Redis
+	// rightly made no-ops. They are consequences of the losses counted in
+	// Lost and Within, not losses of their own.
+	FollowOn int64
+	// FirstBefore and LastBefore bound the acknowledgement times of the
+	// items lost in the crash, as durations before it; zero when nothing
+	// was lost.
 	FirstBefore, LastBefore time.Duration
 }
 
 // Judge splits v's losses at crash-window: losses acknowledged at or after
 // that moment are allowed (Within), older ones are not (Lost). A window of
-// zero allows nothing.
+// zero allows nothing. Losses acknowledged after crash are FollowOn.
 func Judge(v *Verification, crash time.Time, window time.Duration) Judgement {
 	var j Judgement
-	if len(v.Losses) == 0 {
-		return j
-	}
 	edge := crash.Add(-window).UnixNano()
+	var first, last int64
 	for _, at := range v.Losses {
-		if window > 0 && at >= edge {
+		switch {
+		case at > crash.UnixNano():
+			j.FollowOn++
+			continue
+		case window > 0 && at >= edge:
 			j.Within++
-		} else {
+		default:
 			j.Lost++
 		}
+		if first == 0 {
+			first = at
+		}
+		last = at
 	}
-	j.FirstBefore = crash.Sub(time.Unix(0, v.Losses[0]))
-	j.LastBefore = crash.Sub(time.Unix(0, v.Losses[len(v.Losses)-1]))
+	if first != 0 {
+		j.FirstBefore = crash.Sub(time.Unix(0, first))
+		j.LastBefore = crash.Sub(time.Unix(0, last))
+	}
 	return j
 }

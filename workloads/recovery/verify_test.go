@@ -183,6 +183,7 @@ func TestJudge(t *testing.T) {
 		crash.Add(-5 * time.Second).UnixNano(),
 		crash.Add(-1500 * time.Millisecond).UnixNano(),
 		crash.Add(-100 * time.Millisecond).UnixNano(),
+		crash.Add(300 * time.Millisecond).UnixNano(),
 	}}
 	tests := []struct {
 		window       time.Duration
@@ -196,6 +197,9 @@ func TestJudge(t *testing.T) {
 		j := Judge(v, crash, tt.window)
 		if j.Lost != tt.lost || j.Within != tt.within {
 			t.Errorf("window %v: lost %d within %d, want %d %d", tt.window, j.Lost, j.Within, tt.lost, tt.within)
+		}
+		if j.FollowOn != 1 {
+			t.Errorf("window %v: follow-on %d, want 1", tt.window, j.FollowOn)
 		}
 		if j.FirstBefore != 5*time.Second || j.LastBefore != 100*time.Millisecond {
 			t.Errorf("window bounds %v %v", j.FirstBefore, j.LastBefore)

@@ -1,0 +1,69 @@
+package workloads
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/rbench/rbench/results"
+)
+
+// WriteTable prints the final table of a run: per op kind and encoding the
+// count, rate, response-time and service-time percentiles, errors, and PASS
+// or FAIL of the response-time p99 against targetP99 (zero: 1 ms). Pacing
+// (open loop) and errors follow; a run with errors says so on its last line.
+// It returns whether every op kind passed.
+func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, error) {
+	if targetP99 <= 0 {
+		targetP99 = DefaultTargetP99
+	}
+	limit := float64(targetP99) / float64(time.Microsecond)
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "op\tencoding\tcount\tops/s\tresponse p50\tp99\tp99.9\tmax\tservice p50\tp99\tp99.9\tmax\terrors\tp99<"+fmtDur(targetP99))
+	allPass := true
+	for _, op := range run.Ops {
+		verdict := "PASS"
+		if op.Count == 0 || op.Response.P99 >= limit {
+			verdict = "FAIL"
+			allPass = false
+		}
+		if op.Class == results.ClassStartup {
+			verdict = "-" // startup commands are judged by total load time
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n",
+			op.Name, op.Encoding, op.Count, op.Rate,
+			fmtUs(op.Response.P50), fmtUs(op.Response.P99), fmtUs(op.Response.P999), fmtUs(op.Response.Max),
+			fmtUs(op.Service.P50), fmtUs(op.Service.P99), fmtUs(op.Service.P999), fmtUs(op.Service.Max),
+			op.Errors, verdict)
+	}
+	if err := tw.Flush(); err != nil {
+		return false, err
+	}
+	for _, p := range run.Pacing {
+		if p.Mode != "open" {
+			continue
+		}
+		fmt.Fprintf(&b, "pacing %s: %s, target %.0f ops/s, achieved %.0f ops/s, %d sends late by more than %s (worst %s)\n",
+			p.Encoding, p.Pacer, p.TargetRate, p.AchievedRate, p.Late, fmtUs(p.LateThresholdUs), fmtUs(p.MaxLateUs))
+	}
+	for _, s := range run.Startup {
+		fmt.Fprintf(&b, "startup load %s (%s): %.3fs, %d commands, %d bytes\n", s.Encoding, s.Style, s.TotalSec, s.Commands, s.Bytes)
+	}
+	for _, warn := range run.Warnings {
+		fmt.Fprintf(&b, "WARNING: %s\n", warn)
+	}
+	e := run.Errors
+	if n := totalErrors(e); n > 0 {
+		fmt.Fprintf(&b, "ERRORS: %d operations failed (timeout %d, connection %d, server %d, decode %d, other %d): the figures above exclude them\n",
+			n, e.Timeout, e.Connection, e.Server, e.Decode, e.Other)
+	}
+	_, err := io.WriteString(w, b.String())
+	return allPass, err
+}
+
+func fmtDur(d time.Duration) string {
+	return fmtUs(float64(d) / float64(time.Microsecond))
+}
