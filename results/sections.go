@@ -214,9 +214,9 @@ type ServerSecond struct {
 
 // ServerLatency is the server-side latency of one command over the run, from
 // the difference of Redis 7's LATENCY HISTOGRAM at the end and at the start.
-// The server measures from the command's parse to its reply being queued,
-// so the gap to the client-side latency of the same command is network,
-// kernel and client time. Percentiles are bucket upper bounds: Redis keeps
+// The server measures the time the command ran, so the gap to the
+// client-side latency of the same command is network, kernel, client and
+// queueing time. Percentiles are bucket upper bounds: Redis keeps
 // power-of-two buckets, so each figure may overstate the latency by up to 2x.
 type ServerLatency struct {
 	// Command is Redis's lower-case name, with the subcommand after a "|"

@@ -253,6 +253,9 @@ func printRecovery(w io.Writer, rec *results.Recovery) {
 			fmt.Fprintf(w, "cycle %d: %d acknowledged items lost, acknowledged between %.3fs and %.3fs before the restart\n",
 				cy.Cycle, cy.Lost+cy.LostWithinWindow, cy.LostFirstSec, cy.LostLastSec)
 		}
+		if cy.LostFollowOn > 0 {
+			fmt.Fprintf(w, "cycle %d: %d appends after the restart went to lists the restart had lost (no-ops in Redis, not counted as lost)\n", cy.Cycle, cy.LostFollowOn)
+		}
 		for _, ex := range cy.Examples {
 			fmt.Fprintf(w, "  cycle %d: %s\n", cy.Cycle, ex)
 		}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/results"
+)
+
+// recoverRbench builds rbench into a temporary directory and runs it there
+// with env (and PATH) only, so no .env or REDIS_* of the caller leaks in.
+func recoverRbench(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "rbench")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}, env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	default:
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+func TestRecoverRefusesExternalWithoutRestartCmd(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{})
+	pid := srv.Pid()
+	_, stderr, code := recoverRbench(t, []string{"REDIS_URL=" + srv.URL()}, "recover", "--cycles", "1", "--keys", "100")
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+	}
+	for _, want := range []string{"--restart-cmd", "did not start", "appendonly yes", "aof-everysec"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, stderr)
+		}
+	}
+	if srv.Pid() != pid {
+		t.Fatalf("the external server's process changed: pid %d, was %d", srv.Pid(), pid)
+	}
+}
+
+func TestRecoverNoPersistenceExitsOne(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "recover.json")
+	stdout, stderr, code := recoverRbench(t, nil, "recover", "--cycles", "1", "--keys", "300",
+		"--persistence", "none", "--write-during=false", "--out", out)
+	if code != exitFailure {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitFailure, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "not configured to keep the state") || !strings.Contains(stdout, "verdict: fail") {
+		t.Errorf("stdout does not explain the loss:\n%s", stdout)
+	}
+	run, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := run.Recovery
+	if rec == nil || rec.Lost == 0 || rec.Verdict != "fail" || len(rec.Cycles) != 1 || rec.Persistence != "none" {
+		t.Fatalf("recovery section %+v", rec)
+	}
+	if rec.Cycles[0].Integrity["orders"].MissingKeys == 0 {
+		t.Errorf("orders integrity %+v", rec.Cycles[0].Integrity["orders"])
+	}
+}
