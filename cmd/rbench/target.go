@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 
 	"github.com/redis/go-redis/v9"
@@ -23,6 +24,8 @@ const (
 	flagBackoffMax  = "backoff-max"
 	flagRedisServer = "redis-server"
 	flagClean       = "clean"
+
+	flagCategory = "Connection"
 )
 
 // flagAliases gives the redis-cli style short names.
@@ -48,31 +51,61 @@ func configFlags() []cli.Flag {
 			usage += " (default: " + v.Default + ")"
 		}
 		if boolVars[v.Name] {
-			fs = append(fs, &cli.BoolFlag{Name: v.Flag, Aliases: flagAliases[v.Flag], Usage: usage, Category: "Connection"})
+			fs = append(fs, &cli.BoolFlag{Name: v.Flag, Aliases: flagAliases[v.Flag], Usage: usage, Category: flagCategory})
 			continue
 		}
-		fs = append(fs, &cli.StringFlag{Name: v.Flag, Aliases: flagAliases[v.Flag], Usage: usage, Category: "Connection"})
+		fs = append(fs, &cli.StringFlag{Name: v.Flag, Aliases: flagAliases[v.Flag], Usage: usage, Category: flagCategory})
 	}
-	return append(fs, &cli.StringFlag{Name: flagEnvFile, Usage: "read variables from this .env file (default: ./.env when present)", Category: "Connection", TakesFile: true})
+	return append(fs, &cli.StringFlag{Name: flagEnvFile, Usage: "read variables from this .env file (default: ./.env when present)", Category: flagCategory, TakesFile: true})
 }
 
 // connectionFlags are appended to every command that talks to Redis.
 func connectionFlags() []cli.Flag {
 	return append(configFlags(),
-		&cli.IntFlag{Name: flagRetries, Value: target.DefaultRetries, Usage: "connection retries after the first attempt (0: none)", Category: "Connection"},
-		&cli.DurationFlag{Name: flagBackoffMin, Value: target.DefaultBackoffMin, Usage: "wait before the first retry; doubles each retry, with jitter", Category: "Connection"},
-		&cli.DurationFlag{Name: flagBackoffMax, Value: target.DefaultBackoffMax, Usage: "longest wait between retries", Category: "Connection"},
-		&cli.StringFlag{Name: flagRedisServer, Usage: "redis-server binary for the throwaway server started when no target is configured (default: from PATH)", Category: "Connection", TakesFile: true},
-		&cli.BoolFlag{Name: flagClean, Usage: "delete keys already under the trader prefix (trader-{id}:) on an external server instead of refusing to run", Category: "Connection"},
+		&cli.IntFlag{Name: flagRetries, Value: target.DefaultRetries, Usage: "connection retries after the first attempt (0: none)", Category: flagCategory},
+		&cli.DurationFlag{Name: flagBackoffMin, Value: target.DefaultBackoffMin, Usage: "wait before the first retry; doubles each retry, with jitter", Category: flagCategory},
+		&cli.DurationFlag{Name: flagBackoffMax, Value: target.DefaultBackoffMax, Usage: "longest wait between retries", Category: flagCategory},
+		&cli.StringFlag{Name: flagRedisServer, Usage: "redis-server binary for the throwaway server started when no target is configured (default: from PATH)", Category: flagCategory, TakesFile: true},
+		&cli.BoolFlag{Name: flagClean, Usage: "delete keys already under the trader prefix (trader-{id}:) on an external server instead of refusing to run", Category: flagCategory},
 	)
+}
+
+// connectionFlagsWithout is connectionFlags minus the named flags, for a
+// command that defines its own flag of that name (e.g. a --encoding taking a
+// list). The configuration variable then comes from env, .env or default.
+func connectionFlagsWithout(names ...string) []cli.Flag {
+	var out []cli.Flag
+	for _, f := range connectionFlags() {
+		if !slices.Contains(names, f.Names()[0]) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ownFlags lists the configuration flags the command took from
+// connectionFlags, told apart by their category from a command's own flag of
+// the same name.
+func ownFlags(c *cli.Context) map[string]bool {
+	own := map[string]bool{}
+	if c.Command == nil {
+		return own
+	}
+	for _, f := range c.Command.Flags {
+		if cf, ok := f.(cli.CategorizableFlag); ok && cf.GetCategory() == flagCategory {
+			own[f.Names()[0]] = true
+		}
+	}
+	return own
 }
 
 // loadConfig resolves the configuration from the command's flags, the
 // environment and the .env file. Its errors are usage errors (exit 2).
 func loadConfig(c *cli.Context) (*config.Config, error) {
 	flags := map[string]string{}
+	own := ownFlags(c)
 	for _, v := range config.Vars {
-		if !c.IsSet(v.Flag) {
+		if !own[v.Flag] || !c.IsSet(v.Flag) {
 			continue
 		}
 		if boolVars[v.Name] {
@@ -81,7 +114,11 @@ func loadConfig(c *cli.Context) (*config.Config, error) {
 			flags[v.Name] = c.String(v.Flag)
 		}
 	}
-	cfg, err := config.Load(config.Input{Flags: flags, EnvFile: c.String(flagEnvFile)})
+	envFile := ""
+	if own[flagEnvFile] {
+		envFile = c.String(flagEnvFile)
+	}
+	cfg, err := config.Load(config.Input{Flags: flags, EnvFile: envFile})
 	if err != nil {
 		return nil, usageError(err)
 	}
