@@ -1,0 +1,39 @@
+package report
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+)
+
+// The directory pattern always matches (README.md is committed), so a build
+// made before `make assets` still compiles; Render reports the missing file.
+//
+//go:embed assets
+var assetFS embed.FS
+
+// chartLibraryPath is the embedded chart library, relative to the package.
+const chartLibraryPath = "assets/echarts.min.js"
+
+// chartLibrary returns the embedded ECharts build. Tests replace it to run
+// without the asset.
+var chartLibrary = func() ([]byte, error) {
+	b, err := fs.ReadFile(assetFS, chartLibraryPath)
+	if err != nil || len(b) == 0 {
+		return nil, fmt.Errorf("%w: report/%s was not embedded in this build; run `make assets` (it fetches echarts from the npm registry) and rebuild", ErrNoChartLibrary, chartLibraryPath)
+	}
+	return b, nil
+}
+
+// checkInlineScript refuses a script that would end its <script> element
+// early when inlined; html/template inserts template.JS verbatim.
+func checkInlineScript(name string, b []byte) error {
+	low := bytes.ToLower(b)
+	for _, bad := range []string{"</script", "<!--", "<script"} {
+		if bytes.Contains(low, []byte(bad)) {
+			return fmt.Errorf("report: %s contains %q and cannot be inlined into a <script> element", name, bad)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,1004 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/rbench/rbench/results"
+)
+
+// builder turns runs into a page: sections of charts and tables.
+type builder struct {
+	opts     Options
+	runs     []*results.Run
+	targetUs float64
+	charts   []chartSpec
+}
+
+func buildPage(runs []*results.Run, o Options) (*page, error) {
+	if len(runs) == 0 {
+		return nil, ErrNoRuns
+	}
+	for i, r := range runs {
+		if r == nil {
+			return nil, fmt.Errorf("%w: run %d is nil", ErrBadOptions, i+1)
+		}
+	}
+	o, err := o.withDefaults(runs)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{opts: o, runs: runs, targetUs: float64(o.Target) / float64(time.Microsecond)}
+	p := &page{Title: o.Title, Subtitle: b.subtitle()}
+	for _, s := range []section{
+		b.summary(),
+		b.latency(),
+		b.timeline(),
+		b.encodings(),
+		b.startup(),
+		b.recovery(),
+		b.server(),
+	} {
+		if len(s.Blocks) > 0 {
+			p.Sections = append(p.Sections, s)
+		}
+	}
+	p.Charts = b.charts
+	return p, nil
+}
+
+func (b *builder) subtitle() string {
+	if len(b.runs) == 1 {
+		r := b.runs[0]
+		return joinName(b.opts.Names[0], r.Meta.Workload.Name, r.Meta.Start.UTC().Format(time.RFC3339))
+	}
+	return fmt.Sprintf("%d runs overlaid: %s (the first is the baseline)", len(b.runs), strings.Join(b.opts.Names, ", "))
+}
+
+// name prefixes a series with its run's name when several runs are overlaid.
+func (b *builder) name(run int, parts ...string) string {
+	if len(b.runs) > 1 {
+		return joinName(append([]string{b.opts.Names[run]}, parts...)...)
+	}
+	return joinName(parts...)
+}
+
+func (b *builder) multi() bool { return len(b.runs) > 1 }
+
+// ---- summary ----
+
+func (b *builder) summary() section {
+	s := section{ID: "summary", Title: "Summary"}
+	s.Blocks = append(s.Blocks, b.runsTable(), b.targetsBlock(), b.errorsBlock())
+	if blk, ok := b.pacingBlock(); ok {
+		s.Blocks = append(s.Blocks, blk)
+	}
+	if blk, ok := b.warningsBlock(); ok {
+		s.Blocks = append(s.Blocks, blk)
+	}
+	if blk, ok := b.comparisonBlock(); ok {
+		s.Blocks = append(s.Blocks, blk)
+	}
+	return s
+}
+
+func (b *builder) runsTable() block {
+	t := table{Head: append([]string{""}, b.opts.Names...)}
+	row := func(label string, f func(r *results.Run) string) {
+		cells := []cell{text(label)}
+		any := false
+		for _, r := range b.runs {
+			v := f(r)
+			any = any || v != ""
+			cells = append(cells, text(v))
+		}
+		if any {
+			t.Rows = append(t.Rows, cells)
+		}
+	}
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	nz := func(v float64) string {
+		if v == 0 {
+			return ""
+		}
+		return fmtNum(v)
+	}
+	row("run id", func(r *results.Run) string { return r.Meta.RunID })
+	row("workload", func(r *results.Run) string { return r.Meta.Workload.Name })
+	row("start (UTC)", func(r *results.Run) string { return ts(r.Meta.Start) })
+	row("end (UTC)", func(r *results.Run) string { return ts(r.Meta.End) })
+	row("measured s", func(r *results.Run) string { return nz(r.Meta.MeasuredSec) })
+	row("warm-up s", func(r *results.Run) string { return nz(r.Meta.WarmupSec) })
+	row("connections", func(r *results.Run) string { return nz(float64(r.Meta.Workload.Connections)) })
+	row("pipeline", func(r *results.Run) string { return nz(float64(r.Meta.Workload.Pipeline)) })
+	row("target rate ops/s", func(r *results.Run) string {
+		if r.Meta.Workload.Rate == 0 {
+			return "closed loop"
+		}
+		return fmtNum(r.Meta.Workload.Rate)
+	})
+	row("pacer", func(r *results.Run) string { return r.Meta.Workload.Pacer })
+	row("keys", func(r *results.Run) string { return nz(float64(r.Meta.Workload.Keys)) })
+	row("encodings", func(r *results.Run) string { return strings.Join(r.Meta.Workload.Encodings, ", ") })
+	row("read ratio", func(r *results.Run) string { return nz(r.Meta.Workload.ReadRatio) })
+	row("distribution", func(r *results.Run) string { return r.Meta.Workload.Distribution })
+	row("seed", func(r *results.Run) string { return fmt.Sprint(r.Meta.Workload.Seed) })
+	row("redis", func(r *results.Run) string {
+		t := r.Meta.Target
+		if t.Addr == "" && t.ServerVersion == "" {
+			return ""
+		}
+		kind := "external"
+		if t.Throwaway {
+			kind = "throwaway"
+		}
+		return joinName(t.Addr, t.ServerVersion, t.Mode, t.Role, kind)
+	})
+	row("persistence", func(r *results.Run) string {
+		t := r.Meta.Target
+		var p []string
+		if t.AOFEnabled {
+			p = append(p, "AOF appendfsync "+t.Appendfsync)
+		}
+		if t.Save != "" {
+			p = append(p, "RDB save "+t.Save)
+		}
+		if len(p) == 0 && (t.Addr != "" || t.ServerVersion != "") {
+			return "off"
+		}
+		return strings.Join(p, ", ")
+	})
+	row("maxmemory", func(r *results.Run) string {
+		t := r.Meta.Target
+		if t.Maxmemory == 0 && t.MaxmemoryPolicy == "" {
+			return ""
+		}
+		mm := "unlimited"
+		if t.Maxmemory > 0 {
+			mm = fmtBytes(float64(t.Maxmemory))
+		}
+		return joinName(mm, t.MaxmemoryPolicy)
+	})
+	row("load generator", func(r *results.Run) string {
+		h := r.Meta.Host
+		cores := ""
+		if h.Cores > 0 {
+			cores = fmt.Sprintf("%d cores", h.Cores)
+		}
+		return joinName(h.Hostname, h.OS+"/"+h.Arch, h.CPUModel, cores)
+	})
+	row("rbench", func(r *results.Run) string {
+		return joinName(r.Meta.Tool.Version, r.Meta.Tool.Commit, r.Meta.Tool.GoVersion)
+	})
+	row("merged from", func(r *results.Run) string { return strings.Join(r.Meta.Sources, ", ") })
+	return block{Title: "Runs", Tables: []table{t}}
+}
+
+// classP99 merges the response histograms of every op of a class and
+// returns the p99 in microseconds; exact is false when a histogram was
+// unreadable and the worst op's stored p99 stood in.
+func classP99(r *results.Run, class string) (p99 float64, count int64, exact, ok bool) {
+	var merged *hdrhistogram.Histogram
+	exact = true
+	worst := 0.0
+	for _, op := range r.Ops {
+		if op.Class != class {
+			continue
+		}
+		ok = true
+		count += op.Count
+		worst = math.Max(worst, op.Response.P99)
+		if !exact {
+			continue
+		}
+		h, err := results.DecodeHDR(op.ResponseHDR)
+		if err != nil {
+			exact = false
+			continue
+		}
+		if merged == nil {
+			merged = results.NewHistogram()
+		}
+		merged.Merge(h)
+	}
+	if !ok {
+		return 0, 0, false, false
+	}
+	if exact && merged != nil && merged.TotalCount() > 0 {
+		return float64(merged.ValueAtQuantile(99)), count, true, true
+	}
+	return worst, count, false, true
+}
+
+func (b *builder) targetsBlock() block {
+	t := table{Head: []string{"run", "class", "ops", "p99 µs", "target µs", "verdict"}}
+	for i, r := range b.runs {
+		for _, class := range []string{results.ClassWrite, results.ClassRead} {
+			p99, count, exact, ok := classP99(r, class)
+			if !ok {
+				t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(class + "s"), muted("not measured"), muted("-"), num(b.targetUs), muted("-")})
+				continue
+			}
+			label := num(p99)
+			if !exact {
+				label.Text += " (worst op)"
+			}
+			t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(class + "s"), inum(count), label, num(b.targetUs), verdict(p99 < b.targetUs)})
+		}
+	}
+	return block{
+		Title:  "Targets",
+		Note:   fmt.Sprintf("PASS when the p99 response time (measured from the intended send time, so queueing behind a stall counts) of all operations of the class together is under %s.", fmtUs(b.targetUs)),
+		Tables: []table{t},
+	}
+}
+
+func (b *builder) errorsBlock() block {
+	t := table{Head: []string{"run", "timeout", "connection", "server", "decode", "other", "total", "operations"}}
+	for i, r := range b.runs {
+		e := r.Errors
+		total := e.Timeout + e.Connection + e.Server + e.Decode + e.Other
+		var ops int64
+		for _, op := range r.Ops {
+			ops += op.Count
+		}
+		t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), inum(e.Timeout), inum(e.Connection), inum(e.Server), inum(e.Decode), inum(e.Other), errCell(total), inum(ops)})
+	}
+	return block{Title: "Errors by class", Tables: []table{t}}
+}
+
+func errCell(n int64) cell {
+	if n > 0 {
+		return cell{Text: fmtInt(n), Class: "num fail"}
+	}
+	return inum(n)
+}
+
+func (b *builder) pacingBlock() (block, bool) {
+	t := table{Head: []string{"run", "encoding", "mode", "pacer", "target ops/s", "achieved ops/s", "late sends", "late after µs", "max late µs"}}
+	for i, r := range b.runs {
+		for _, p := range r.Pacing {
+			t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(p.Encoding), text(p.Mode), text(p.Pacer), num(p.TargetRate), num(p.AchievedRate), inum(p.Late), num(p.LateThresholdUs), num(p.MaxLateUs)})
+		}
+	}
+	return block{Title: "Pacing", Note: "How well each pass kept to its schedule: a late send is one that left later than the threshold after its intended time.", Tables: []table{t}}, len(t.Rows) > 0
+}
+
+func (b *builder) warningsBlock() (block, bool) {
+	var list []string
+	for i, r := range b.runs {
+		for _, w := range r.Warnings {
+			if b.multi() {
+				w = b.opts.Names[i] + ": " + w
+			}
+			list = append(list, w)
+		}
+	}
+	return block{Title: "Warnings", List: list}, len(list) > 0
+}
+
+// comparisonBlock lists each op's p99 in every run beside the first run's.
+func (b *builder) comparisonBlock() (block, bool) {
+	if !b.multi() {
+		return block{}, false
+	}
+	head := []string{"op", "encoding"}
+	for i, n := range b.opts.Names {
+		head = append(head, n+" p99 µs")
+		if i > 0 {
+			head = append(head, n+" change")
+		}
+	}
+	t := table{Head: head}
+	for _, k := range b.opKeys() {
+		row := []cell{text(k.name), text(k.encoding)}
+		base := math.NaN()
+		for i, r := range b.runs {
+			op := findOp(r, k)
+			if op == nil {
+				row = append(row, muted("-"))
+				if i > 0 {
+					row = append(row, muted("-"))
+				}
+				continue
+			}
+			v := op.Response.P99
+			row = append(row, num(v))
+			if i == 0 {
+				base = v
+				continue
+			}
+			if math.IsNaN(base) || base == 0 {
+				row = append(row, muted("-"))
+				continue
+			}
+			row = append(row, cell{Text: fmt.Sprintf("%+.1f%%", (v-base)/base*100), Class: "num"})
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return block{Title: "Baseline vs current (p99 response time)", Tables: []table{t}}, len(t.Rows) > 0
+}
+
+// ---- ops ----
+
+type opKey struct{ name, encoding string }
+
+// opKinds lists op names in order of first appearance over all runs.
+func (b *builder) opKinds() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range b.runs {
+		for _, op := range r.Ops {
+			if !seen[op.Name] {
+				seen[op.Name] = true
+				out = append(out, op.Name)
+			}
+		}
+	}
+	return out
+}
+
+func (b *builder) opKeys() []opKey {
+	seen := map[opKey]bool{}
+	var out []opKey
+	for _, r := range b.runs {
+		for _, op := range r.Ops {
+			k := opKey{op.Name, op.Encoding}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+func findOp(r *results.Run, k opKey) *results.Op {
+	for i := range r.Ops {
+		if r.Ops[i].Name == k.name && r.Ops[i].Encoding == k.encoding {
+			return &r.Ops[i]
+		}
+	}
+	return nil
+}
+
+// ---- latency distribution ----
+
+func (b *builder) latency() section {
+	s := section{
+		ID:    "latency",
+		Title: "Latency percentile distribution",
+		Notes: []string{
+			"HdrHistogram style: the x axis gives each nine the same width (90%, 99%, 99.9% ...), so the tail is as readable as the median.",
+			"Response time (solid) is measured from the intended send time and includes queueing behind a stall (coordinated omission corrected); service time (dashed) from the actual send. In closed loop they are the same and one line is drawn.",
+		},
+	}
+	for _, kind := range b.opKinds() {
+		l := b.newLine(axisNines, "percentile", unitUs, "latency", true, heightLatency)
+		t := table{Head: []string{"series", "count", "errors", "p50", "p90", "p99", "p99.9", "p99.99", "max"}}
+		var fallback []string
+		color := -1
+		for i, r := range b.runs {
+			for _, op := range r.Ops {
+				if op.Name != kind {
+					continue
+				}
+				same := op.ServiceHDR == op.ResponseHDR
+				respLabel := "response"
+				if same {
+					respLabel = "response = service"
+				}
+				pts, fb := distribution(op.ResponseHDR, op.Response)
+				if fb {
+					fallback = append(fallback, b.name(i, op.Encoding))
+				}
+				color++
+				if len(pts) > 0 {
+					l.addColored(b.name(i, op.Encoding, respLabel), pts, false, color)
+				}
+				if !same {
+					if pts, _ := distribution(op.ServiceHDR, op.Service); len(pts) > 0 {
+						l.addColored(b.name(i, op.Encoding, "service"), pts, true, color)
+					}
+				}
+				t.Rows = append(t.Rows, latencyRow(b.name(i, op.Encoding, respLabel), op.Count, op.Errors, op.Response, b.targetUs))
+				if !same {
+					t.Rows = append(t.Rows, latencyRow(b.name(i, op.Encoding, "service"), op.Count, op.Errors, op.Service, b.targetUs))
+				}
+			}
+		}
+		l.markTarget(b.targetUs)
+		blk := block{Title: kind, Chart: b.addLine(l, heightLatency), Tables: []table{t}}
+		t.Caption = fmt.Sprintf("latency in µs; p99 in green when under the %s target, red when not", fmtUs(b.targetUs))
+		blk.Tables[0] = t
+		if len(fallback) > 0 {
+			blk.Note = "No readable histogram for " + strings.Join(fallback, ", ") + ": drawn from the stored percentiles only."
+		}
+		s.Blocks = append(s.Blocks, blk)
+	}
+	return s
+}
+
+// latencyRow shows one summary; the p99 is marked pass or fail against the
+// target.
+func latencyRow(series string, count, errors int64, l results.Latency, targetUs float64) []cell {
+	p99 := num(l.P99)
+	if l.P99 < targetUs {
+		p99.Class += " pass"
+	} else {
+		p99.Class += " fail"
+	}
+	return []cell{text(series), inum(count), errCell(errors), num(l.P50), num(l.P90), p99, num(l.P999), num(l.P9999), num(l.Max)}
+}
+
+// ---- per-second series ----
+
+type seriesRef struct {
+	name string
+	sec  []results.Second
+}
+
+func (b *builder) timeline() section {
+	s := section{ID: "timeline", Title: "Throughput and p99 per second", Notes: []string{"Seconds count from the end of the warm-up. The p99 is of the response time within each second."}}
+	var refs []seriesRef
+	for i, r := range b.runs {
+		for _, op := range r.Ops {
+			if len(op.Series) > 0 {
+				refs = append(refs, seriesRef{b.name(i, op.Name, op.Encoding), op.Series})
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return s
+	}
+	tput := b.newLine(axisSeconds, "second", unitOps, "ops/s", false, heightSeries)
+	for _, ref := range refs {
+		pts := make([]point, len(ref.sec))
+		for j, sec := range ref.sec {
+			pts[j] = point{float64(sec.T), float64(sec.Count)}
+		}
+		tput.add(ref.name, pts, false)
+	}
+	s.Blocks = append(s.Blocks, block{Title: "Throughput", Chart: b.addLine(tput, heightSeries),
+		Tables: []table{secondsTable(refs, "ops/s", func(sec results.Second) cell { return inum(sec.Count) })}})
+
+	p99 := b.newLine(axisSeconds, "second", unitUs, "p99", true, heightSeries)
+	for _, ref := range refs {
+		var pts []point
+		for _, sec := range ref.sec {
+			if sec.Count > 0 {
+				pts = append(pts, point{float64(sec.T), sec.P99})
+			}
+		}
+		p99.add(ref.name, pts, false)
+	}
+	p99.markTarget(b.targetUs)
+	s.Blocks = append(s.Blocks, block{Title: "p99 response time", Chart: b.addLine(p99, heightSeries),
+		Tables: []table{secondsTable(refs, "p99 µs", func(sec results.Second) cell {
+			if sec.Count == 0 {
+				return muted("-")
+			}
+			return num(sec.P99)
+		})}})
+	return s
+}
+
+// secondsTable lays per-second values out wide: one row per second, one
+// column per series, so the table pastes into a spreadsheet as it is.
+func secondsTable(refs []seriesRef, unit string, val func(results.Second) cell) table {
+	t := table{Caption: unit, Head: []string{"second"}, Scroll: true}
+	var ts []int
+	seen := map[int]bool{}
+	byT := make([]map[int]results.Second, len(refs))
+	for i, ref := range refs {
+		t.Head = append(t.Head, ref.name)
+		byT[i] = map[int]results.Second{}
+		for _, sec := range ref.sec {
+			byT[i][sec.T] = sec
+			if !seen[sec.T] {
+				seen[sec.T] = true
+				ts = append(ts, sec.T)
+			}
+		}
+	}
+	sort.Ints(ts)
+	for _, sec := range ts {
+		row := []cell{inum(int64(sec))}
+		for i := range refs {
+			if v, ok := byT[i][sec]; ok {
+				row = append(row, val(v))
+			} else {
+				row = append(row, muted("-"))
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// ---- encodings ----
+
+func (b *builder) encodings() section {
+	s := section{ID: "encodings", Title: "msgpack vs JSON", Notes: []string{"The same trading objects written in each encoding: what they cost on the wire, in the client, in Redis latency and in Redis memory."}}
+	// Payload rows keyed by run and encoding, over the payload types.
+	type payloadSeries struct {
+		run      int
+		encoding string
+		byType   map[string]results.PayloadSize
+	}
+	var types []string
+	seenType := map[string]bool{}
+	var ps []*payloadSeries
+	for i, r := range b.runs {
+		idx := map[string]*payloadSeries{}
+		for _, p := range r.Payloads {
+			if !seenType[p.Type] {
+				seenType[p.Type] = true
+				types = append(types, p.Type)
+			}
+			cur := idx[p.Encoding]
+			if cur == nil {
+				cur = &payloadSeries{run: i, encoding: p.Encoding, byType: map[string]results.PayloadSize{}}
+				idx[p.Encoding] = cur
+				ps = append(ps, cur)
+			}
+			cur.byType[p.Type] = p
+		}
+	}
+	if len(ps) > 0 {
+		payloadChart := func(title, unit, yName string, metrics []string, get func(results.PayloadSize, string) float64) {
+			br := b.newBar(types, unit, yName, heightBar)
+			t := table{Caption: yName, Head: []string{"type"}}
+			var cols []func(string) cell
+			for _, p := range ps {
+				for _, m := range metrics {
+					name := b.name(p.run, p.encoding, m)
+					vals := make([]float64, len(types))
+					for j, ty := range types {
+						v, ok := p.byType[ty]
+						vals[j] = math.NaN()
+						if ok {
+							vals[j] = get(v, m)
+						}
+					}
+					br.add(name, vals)
+					t.Head = append(t.Head, name)
+					byType := p.byType
+					m := m
+					cols = append(cols, func(ty string) cell {
+						if v, ok := byType[ty]; ok {
+							return num(get(v, m))
+						}
+						return muted("-")
+					})
+				}
+			}
+			for _, ty := range types {
+				row := []cell{text(ty)}
+				for _, col := range cols {
+					row = append(row, col(ty))
+				}
+				t.Rows = append(t.Rows, row)
+			}
+			s.Blocks = append(s.Blocks, block{Title: title, Chart: b.addBar(br, heightBar), Tables: []table{t}})
+		}
+		payloadChart("Payload size per type", unitBytes, "bytes", []string{""}, func(p results.PayloadSize, _ string) float64 { return float64(p.Bytes) })
+		payloadChart("Encode and decode cost per type", unitNs, "ns per object", []string{"encode", "decode"}, func(p results.PayloadSize, m string) float64 {
+			if m == "encode" {
+				return p.EncodeNs
+			}
+			return p.DecodeNs
+		})
+		hasMem := false
+		for _, p := range ps {
+			for _, v := range p.byType {
+				hasMem = hasMem || v.MemoryPerKey > 0
+			}
+		}
+		if hasMem {
+			payloadChart("Redis memory per key", unitBytes, "bytes per key (MEMORY USAGE)", []string{""}, func(p results.PayloadSize, _ string) float64 {
+				if p.MemoryPerKey == 0 {
+					return math.NaN()
+				}
+				return p.MemoryPerKey
+			})
+		}
+	}
+
+	if blk, ok := b.memoryPerKey(); ok {
+		s.Blocks = append(s.Blocks, blk)
+	}
+
+	// Latency side by side, for op kinds measured in more than one encoding.
+	var kinds []string
+	for _, kind := range b.opKinds() {
+		encs := map[string]bool{}
+		for _, r := range b.runs {
+			for _, op := range r.Ops {
+				if op.Name == kind {
+					encs[op.Encoding] = true
+				}
+			}
+		}
+		if len(encs) > 1 {
+			kinds = append(kinds, kind)
+		}
+	}
+	if len(kinds) > 0 {
+		br := b.newBar(kinds, unitUs, "latency µs", heightBar)
+		t := table{Caption: "response time, µs", Head: []string{"op"}}
+		type col struct {
+			run      int
+			encoding string
+			pct      string
+		}
+		var cols []col
+		seen := map[col]bool{}
+		for i, r := range b.runs {
+			for _, op := range r.Ops {
+				for _, pct := range []string{"p50", "p99"} {
+					c := col{i, op.Encoding, pct}
+					if !seen[c] {
+						seen[c] = true
+						cols = append(cols, c)
+					}
+				}
+			}
+		}
+		value := func(c col, kind string) float64 {
+			op := findOp(b.runs[c.run], opKey{kind, c.encoding})
+			if op == nil {
+				return math.NaN()
+			}
+			if c.pct == "p50" {
+				return op.Response.P50
+			}
+			return op.Response.P99
+		}
+		for _, c := range cols {
+			vals := make([]float64, len(kinds))
+			for j, k := range kinds {
+				vals[j] = value(c, k)
+			}
+			br.add(b.name(c.run, c.encoding, c.pct), vals)
+			t.Head = append(t.Head, b.name(c.run, c.encoding, c.pct))
+		}
+		for _, k := range kinds {
+			row := []cell{text(k)}
+			for _, c := range cols {
+				if v := value(c, k); !math.IsNaN(v) {
+					row = append(row, num(v))
+				} else {
+					row = append(row, muted("-"))
+				}
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		s.Blocks = append(s.Blocks, block{Title: "Latency per op, side by side", Chart: b.addBar(br, heightBar), Tables: []table{t}})
+	}
+
+	// Client-side codec time measured during the run.
+	ct := table{Caption: "client-side codec time per operation, µs", Head: []string{"op", "series", "encode p50", "encode p99", "decode p50", "decode p99"}}
+	for i, r := range b.runs {
+		for _, op := range r.Ops {
+			if op.Encode == nil && op.Decode == nil {
+				continue
+			}
+			row := []cell{text(op.Name), text(b.name(i, op.Encoding))}
+			for _, l := range []*results.Latency{op.Encode, op.Decode} {
+				if l == nil {
+					row = append(row, muted("-"), muted("-"))
+					continue
+				}
+				row = append(row, num(l.P50), num(l.P99))
+			}
+			ct.Rows = append(ct.Rows, row)
+		}
+	}
+	if len(ct.Rows) > 0 && (len(ps) > 0 || len(kinds) > 0) {
+		s.Blocks = append(s.Blocks, block{Title: "Codec time during the run", Tables: []table{ct}})
+	}
+	return s
+}
+
+// memoryPerKey charts MEMORY USAGE per collection and encoding, sampled by
+// the server view at the end of the run.
+func (b *builder) memoryPerKey() (block, bool) {
+	var cols []string
+	seenCol := map[string]bool{}
+	type key struct {
+		run      int
+		encoding string
+	}
+	var keys []key
+	seenKey := map[key]bool{}
+	vals := map[key]map[string]results.MemoryUsage{}
+	for i, r := range b.runs {
+		if r.Server == nil {
+			continue
+		}
+		for _, m := range r.Server.Memory {
+			if !seenCol[m.Collection] {
+				seenCol[m.Collection] = true
+				cols = append(cols, m.Collection)
+			}
+			k := key{i, m.Encoding}
+			if !seenKey[k] {
+				seenKey[k] = true
+				keys = append(keys, k)
+				vals[k] = map[string]results.MemoryUsage{}
+			}
+			vals[k][m.Collection] = m
+		}
+	}
+	if len(keys) == 0 {
+		return block{}, false
+	}
+	br := b.newBar(cols, unitBytes, "bytes per key", heightBar)
+	t := table{Caption: "MEMORY USAGE per key, bytes (mean over the sampled keys)", Head: []string{"series", "collection", "sampled", "mean", "p50", "max", "total"}}
+	for _, k := range keys {
+		v := make([]float64, len(cols))
+		for j, c := range cols {
+			v[j] = math.NaN()
+			if m, ok := vals[k][c]; ok {
+				v[j] = m.MeanBytes
+			}
+		}
+		br.add(b.name(k.run, k.encoding), v)
+		for _, c := range cols {
+			if m, ok := vals[k][c]; ok {
+				t.Rows = append(t.Rows, []cell{text(b.name(k.run, k.encoding)), text(c), inum(int64(m.Sampled)), num(m.MeanBytes), inum(m.P50Bytes), inum(m.MaxBytes), inum(m.TotalBytes)})
+			}
+		}
+	}
+	return block{Title: "Redis memory per key", Chart: b.addBar(br, heightBar), Tables: []table{t}}, true
+}
+
+// ---- startup load ----
+
+func (b *builder) startup() section {
+	s := section{ID: "startup", Title: "Startup load", Notes: []string{"The node's startup: loading every cached instrument, account, order and position back from Redis."}}
+	var cats []string
+	seen := map[string]bool{}
+	t := table{Head: []string{"run", "encoding", "style", "total s", "commands", "bytes", "keys"}}
+	for i, r := range b.runs {
+		for _, st := range r.Startup {
+			c := joinName(st.Encoding, st.Style)
+			if !seen[c] {
+				seen[c] = true
+				cats = append(cats, c)
+			}
+			t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(st.Encoding), text(st.Style), num(st.TotalSec), inum(st.Commands), inum(st.Bytes), text(keysText(st.Keys))})
+		}
+	}
+	if len(cats) == 0 {
+		return s
+	}
+	br := b.newBar(cats, unitSec, "seconds", heightBar)
+	for i, r := range b.runs {
+		vals := make([]float64, len(cats))
+		for j := range vals {
+			vals[j] = math.NaN()
+		}
+		for _, st := range r.Startup {
+			for j, c := range cats {
+				if c == joinName(st.Encoding, st.Style) {
+					vals[j] = st.TotalSec
+				}
+			}
+		}
+		br.add(b.name(i, "startup load"), vals)
+	}
+	s.Blocks = append(s.Blocks, block{Title: "Startup load time", Chart: b.addBar(br, heightBar), Tables: []table{t}})
+	return s
+}
+
+func keysText(keys map[string]int64) string {
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = fmt.Sprintf("%s=%d", k, keys[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+// ---- recovery ----
+
+// recoveryPass reads a recovery section's verdict, falling back to "nothing
+// lost" for files that predate the verdict field.
+func recoveryPass(r *results.Recovery) bool {
+	if r.Verdict != "" {
+		return r.Verdict == "pass"
+	}
+	return r.Lost == 0 && r.Corrupt == 0 && r.WrongType == 0
+}
+
+func (b *builder) recovery() section {
+	s := section{ID: "recovery", Title: "Recovery cycles", Notes: []string{"Each cycle restarts Redis, times it until the trading node could trade again (Redis ready, then the node's startup load) and verifies every acknowledged write. Lost counts writes lost beyond the persistence policy's window."}}
+	maxCycles := 0
+	for _, r := range b.runs {
+		if r.Recovery != nil {
+			maxCycles = max(maxCycles, len(r.Recovery.Cycles))
+		}
+	}
+	if maxCycles == 0 {
+		return s
+	}
+	cats := make([]string, maxCycles)
+	for i := range cats {
+		cats[i] = fmt.Sprintf("cycle %d", i+1)
+	}
+	type metric struct {
+		name string
+		get  func(results.RecoveryCycle) float64
+	}
+	timing := []metric{
+		{"port open", func(c results.RecoveryCycle) float64 { return c.PortOpenSec }},
+		{"ready", func(c results.RecoveryCycle) float64 { return c.ReadySec }},
+		{"startup load sequential", func(c results.RecoveryCycle) float64 { return c.StartupSequentialSec }},
+		{"startup load concurrent", func(c results.RecoveryCycle) float64 { return c.StartupConcurrentSec }},
+		{"trading ready", func(c results.RecoveryCycle) float64 { return c.TradingReadySec }},
+	}
+	writes := []metric{
+		{"acknowledged", func(c results.RecoveryCycle) float64 { return float64(c.Acknowledged) }},
+		{"verified", func(c results.RecoveryCycle) float64 { return float64(c.Verified) }},
+		{"lost", func(c results.RecoveryCycle) float64 { return float64(c.Lost) }},
+	}
+	chart := func(unit, yName string, ms []metric) *chartRef {
+		br := b.newBar(cats, unit, yName, heightBar)
+		for i, r := range b.runs {
+			if r.Recovery == nil {
+				continue
+			}
+			for _, m := range ms {
+				vals := make([]float64, maxCycles)
+				for j := range vals {
+					vals[j] = math.NaN()
+					if j < len(r.Recovery.Cycles) {
+						vals[j] = m.get(r.Recovery.Cycles[j])
+					}
+				}
+				br.add(b.name(i, m.name), vals)
+			}
+		}
+		return b.addBar(br, heightBar)
+	}
+
+	tt := table{Caption: "seconds from the stop", Head: []string{"run", "cycle", "stop", "port open", "ready", "redis load", "startup seq", "startup conc", "trading ready"}}
+	wt := table{Head: []string{"run", "cycle", "acknowledged", "in doubt", "verified", "lost", "lost in window", "verdict"}}
+	vt := table{Head: []string{"run", "persistence", "restart", "cycles", "lost", "lost in window", "corrupt", "wrong type", "verdict"}}
+	var notes []string
+	for i, r := range b.runs {
+		rec := r.Recovery
+		if rec == nil {
+			continue
+		}
+		for _, c := range rec.Cycles {
+			load := num(c.LoadSec)
+			if c.LoadSec < 0 {
+				load = muted("unknown")
+			}
+			tt.Rows = append(tt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), num(c.StopSec), num(c.PortOpenSec), num(c.ReadySec), load, num(c.StartupSequentialSec), num(c.StartupConcurrentSec), num(c.TradingReadySec)})
+			cv := verdict(c.Lost == 0)
+			if c.Verdict != "" {
+				cv = verdict(c.Verdict == "pass")
+			}
+			wt.Rows = append(wt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), inum(c.Acknowledged), inum(c.InDoubt), inum(c.Verified), errCell(c.Lost), inum(c.LostWithinWindow), cv})
+		}
+		vt.Rows = append(vt.Rows, []cell{text(b.opts.Names[i]), text(rec.Persistence), text(rec.Mode), inum(int64(len(rec.Cycles))), errCell(rec.Lost), inum(rec.LostWithinWindow), errCell(rec.Corrupt), errCell(rec.WrongType), verdict(recoveryPass(rec))})
+		for _, reason := range rec.Reasons {
+			notes = append(notes, b.name(i, reason))
+		}
+		for _, n := range rec.Notes {
+			notes = append(notes, b.name(i, n))
+		}
+	}
+	s.Blocks = append(s.Blocks,
+		block{Title: "Restart to trading-ready", Chart: chart(unitSec, "seconds", timing), Tables: []table{tt}},
+		block{Title: "Verified and lost writes", Chart: chart(unitCount, "writes", writes), Tables: []table{wt, vt}, List: notes},
+	)
+	return s
+}
+
+// ---- server view ----
+
+func (b *builder) server() section {
+	s := section{ID: "server", Title: "Redis server", Notes: []string{"What Redis itself saw: INFO sampled during the run (seconds before 0 are the warm-up) and its own per-command latency."}}
+	type col struct {
+		name string
+		byT  map[float64]int64
+	}
+	var cols []col
+	var ts []float64
+	seen := map[float64]bool{}
+	l := b.newLine(axisSeconds, "second", unitBytes, "used_memory", false, heightSeries)
+	for i, r := range b.runs {
+		if r.Server == nil || len(r.Server.Series) == 0 {
+			continue
+		}
+		c := col{name: b.name(i, "used_memory"), byT: map[float64]int64{}}
+		pts := make([]point, len(r.Server.Series))
+		for j, ss := range r.Server.Series {
+			pts[j] = point{ss.T, float64(ss.UsedMemory)}
+			c.byT[ss.T] = ss.UsedMemory
+			if !seen[ss.T] {
+				seen[ss.T] = true
+				ts = append(ts, ss.T)
+			}
+		}
+		l.add(c.name, pts, false)
+		cols = append(cols, c)
+	}
+	if len(cols) > 0 {
+		sort.Float64s(ts)
+		t := table{Caption: "used_memory, bytes", Head: []string{"second"}, Scroll: true}
+		for _, c := range cols {
+			t.Head = append(t.Head, c.name)
+		}
+		for _, sec := range ts {
+			row := []cell{num(sec)}
+			for _, c := range cols {
+				if v, ok := c.byT[sec]; ok {
+					row = append(row, inum(v))
+				} else {
+					row = append(row, muted("-"))
+				}
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		s.Blocks = append(s.Blocks, block{Title: "Used memory", Chart: b.addLine(l, heightSeries), Tables: []table{t}})
+	}
+
+	lt := table{Caption: "server-side latency (LATENCY HISTOGRAM; bucket upper bounds, up to 2x high), µs", Head: []string{"run", "command", "calls", "p50", "p99", "p99.9", "max"}}
+	var notes []string
+	for i, r := range b.runs {
+		if r.Server == nil {
+			continue
+		}
+		for _, sl := range r.Server.Latency {
+			lt.Rows = append(lt.Rows, []cell{text(b.opts.Names[i]), text(sl.Command), inum(sl.Calls), num(sl.P50Us), num(sl.P99Us), num(sl.P999Us), num(sl.MaxUs)})
+		}
+		for _, u := range r.Server.Unavailable {
+			notes = append(notes, b.name(i, "unavailable: "+u))
+		}
+		for _, w := range r.Server.Warnings {
+			notes = append(notes, b.name(i, w))
+		}
+	}
+	if len(lt.Rows) > 0 || len(notes) > 0 {
+		blk := block{Title: "Server-side latency per command", List: notes}
+		if len(lt.Rows) > 0 {
+			blk.Tables = []table{lt}
+		}
+		s.Blocks = append(s.Blocks, blk)
+	}
+	return s
+}
+
+// fmtBytes prints a byte count in binary units.
+func fmtBytes(v float64) string {
+	switch {
+	case v >= 1<<30:
+		return fmtNum(math.Round(v/(1<<30)*100)/100) + " GiB"
+	case v >= 1<<20:
+		return fmtNum(math.Round(v/(1<<20)*100)/100) + " MiB"
+	case v >= 1<<10:
+		return fmtNum(math.Round(v/(1<<10)*100)/100) + " KiB"
+	default:
+		return fmtNum(v) + " B"
+	}
+}
