@@ -1,8 +1,329 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
 
-// TODO(owner): replace this stub.
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/rbench/rbench/config"
+	"github.com/rbench/rbench/report"
+	"github.com/rbench/rbench/results"
+	"github.com/rbench/rbench/workloads"
+)
+
 func runCommand() *cli.Command {
-	return &cli.Command{Name: "run", Usage: "not implemented yet", Action: func(*cli.Context) error { return failure(errNotImplemented) }}
+	return &cli.Command{
+		Name:  "run",
+		Usage: "run a workload against Redis and measure it (HDR latency, open or closed loop)",
+		UsageText: `rbench run [--workload NAME | --workload-file FILE] [flags] [connection flags]
+
+Examples:
+  rbench run --workload raw --connections 50 --pipeline 16 --duration 30s
+  rbench run --workload raw --rate 20000 --duration 60s --warmup 5s
+  rbench run --workload raw --rate-schedule step:1000,5000,10000@10s --value-size 1024
+  rbench run --workload-file mix.yaml --rate 5000   # flags override the file
+  rbench run --workload raw --ops 1000000 --report`,
+		Description: descriptionOfRun(),
+		Flags:       append(runFlags(), withoutFlag(connectionFlags(), "encoding")...),
+		Action:      runAction,
+	}
+}
+
+// descriptionOfRun lists the registered workloads, so help stays in step
+// with what the binary carries.
+func descriptionOfRun() string {
+	var b strings.Builder
+	b.WriteString(`Runs a workload from --connections workers (one connection each, --pipeline
+operations per round trip) for --duration or exactly --ops operations, after
+an unrecorded --warmup. Without --rate it is a closed loop (as fast as the
+workers go); with --rate or --rate-schedule it is an open loop: every
+operation has an intended send time, and rbench records both the service
+time (send to reply) and the response time from the intended send time,
+which shows stalls that closed-loop tools hide (coordinated omission).
+
+Rate schedules: step:R1,R2,...@D (each rate for D, then keep the last),
+ramp:A->B@D (linear from A to B ops/s over D, then keep B), constant:R.
+
+Workloads:
+`)
+	for _, d := range workloads.Definitions() {
+		fmt.Fprintf(&b, "  %-13s %s\n", d.Name, d.Summary)
+	}
+	b.WriteString(`
+Each encoding of --encoding (e.g. msgpack,json) runs in turn on a clean
+keyspace under trader-{id}:{encoding}:; payload-free workloads (raw) run once
+under trader-{id}:raw:. Results go to a new run folder under --results-dir
+(run.json and .hgrm percentile files), or to --out. A workload file (YAML)
+has the long flag names as keys, with '_' for '-' (read_ratio, rate_schedule).
+Exit status: 0 done (PASS/FAIL in the table is informative; use rbench gate
+to fail a build), 1 operations failed or Redis was lost (partial results are
+still written), 2 bad flags or workload file.`)
+	return b.String()
+}
+
+func runFlags() []cli.Flag {
+	const cat = "Workload"
+	return []cli.Flag{
+		&cli.StringFlag{Name: "workload", Aliases: []string{"w"}, Value: "raw", Usage: "workload `NAME` (see the list above)", Category: cat},
+		&cli.StringFlag{Name: "workload-file", Usage: "read the workload spec from a YAML `FILE`; flags override it", TakesFile: true, Category: cat},
+		&cli.IntFlag{Name: "connections", Aliases: []string{"c"}, Value: workloads.DefaultConnections, Usage: "workers, one connection each", Category: cat},
+		&cli.IntFlag{Name: "pipeline", Aliases: []string{"P"}, Value: workloads.DefaultPipeline, Usage: "operations per round trip per worker", Category: cat},
+		&cli.DurationFlag{Name: "duration", Aliases: []string{"d"}, Value: workloads.DefaultDuration, Usage: "measured time (ignored with --ops)", Category: cat},
+		&cli.Int64Flag{Name: "ops", Usage: "run exactly this many measured operations instead of --duration", Category: cat},
+		&cli.DurationFlag{Name: "warmup", Usage: "run this long first, unrecorded (the connection pool is always warmed)", Category: cat},
+		&cli.Float64Flag{Name: "rate", Usage: "open loop at this many operations per second over all workers (0: closed loop)", Category: cat},
+		&cli.StringFlag{Name: "rate-schedule", Usage: "open loop `SCHEDULE`: step:1000,5000,10000@10s or ramp:1000->20000@30s", Category: cat},
+		&cli.Int64Flag{Name: "seed", Value: workloads.DefaultSeed, Usage: "seed of generated keys and values", Category: cat},
+		&cli.Int64Flag{Name: "keys", Value: workloads.DefaultKeys, Usage: "keyspace size", Category: cat},
+		&cli.StringFlag{Name: "encoding", Usage: "payload encodings run one after the other, e.g. msgpack,json [$RBENCH_ENCODING] (default: msgpack)", Category: cat},
+		&cli.Float64Flag{Name: "read-ratio", Value: workloads.DefaultReadRatio, Usage: "share of reads, 0 to 1 (raw, mixed)", Category: cat},
+		&cli.StringFlag{Name: "ops-mix", Usage: "op kind weights, e.g. set:1,get:3 (overrides --read-ratio)", Category: cat},
+		&cli.IntFlag{Name: "value-size", Value: workloads.DefaultValueSize, Usage: "raw value size in bytes", Category: cat},
+		&cli.DurationFlag{Name: "buffer-interval", Usage: "batch cache calls per interval, like buffer_interval_ms (0: each call its own MULTI/EXEC)", Category: cat},
+		&cli.StringFlag{Name: "distribution", Value: "uniform", Usage: "key choice: uniform or zipfian", Category: cat},
+		&cli.StringSliceFlag{Name: "param", Usage: "workload-specific `KEY=VALUE` (repeatable)", Category: cat},
+		&cli.DurationFlag{Name: "target-p99", Value: workloads.DefaultTargetP99, Usage: "PASS/FAIL threshold of the response-time p99 in the final table", Category: "Output"},
+		&cli.StringFlag{Name: "results-dir", Value: "results", Usage: "write a new run folder under `DIR`", Category: "Output"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the results to `FILE` instead of a run folder", Category: "Output"},
+		&cli.BoolFlag{Name: "report", Usage: "also write report.html next to the results", Category: "Output"},
+		&cli.BoolFlag{Name: "keep-keys", Usage: "leave the keys the run wrote (default: removed after each encoding pass)", Category: "Output"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress line", Category: "Output"},
+	}
+}
+
+// withoutFlag drops the flag called name: run's --encoding takes a list,
+// which the single-valued configuration flag would reject.
+func withoutFlag(fs []cli.Flag, name string) []cli.Flag {
+	out := fs[:0:0]
+	for _, f := range fs {
+		if !slices.Contains(f.Names(), name) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// specFromFlags merges the workload file and the flags; flags win.
+func specFromFlags(c *cli.Context) (workloads.Spec, error) {
+	var s workloads.Spec
+	if path := c.String("workload-file"); path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return s, fmt.Errorf("--workload-file: %w", err)
+		}
+		s, err = workloads.ReadSpec(f)
+		f.Close()
+		if err != nil {
+			return s, fmt.Errorf("--workload-file %s: %w", path, err)
+		}
+	}
+	set := func(name string) bool { return c.IsSet(name) || (s.Workload == "" && name == "workload") }
+	if set("workload") {
+		s.Workload = c.String("workload")
+	}
+	if set("connections") {
+		s.Connections = c.Int("connections")
+	}
+	if set("pipeline") {
+		s.Pipeline = c.Int("pipeline")
+	}
+	if set("duration") {
+		s.Duration = workloads.Duration(c.Duration("duration"))
+		if !c.IsSet("ops") {
+			s.Ops = 0
+		}
+	}
+	if set("ops") {
+		s.Ops = c.Int64("ops")
+	}
+	if set("warmup") {
+		s.Warmup = workloads.Duration(c.Duration("warmup"))
+	}
+	if set("rate") {
+		s.Rate = c.Float64("rate")
+		if !c.IsSet("rate-schedule") {
+			s.RateSchedule = ""
+		}
+	}
+	if set("rate-schedule") {
+		s.RateSchedule = c.String("rate-schedule")
+		if !c.IsSet("rate") {
+			s.Rate = 0
+		}
+	}
+	if set("seed") {
+		s.Seed = c.Int64("seed")
+	}
+	if set("keys") {
+		s.Keys = c.Int64("keys")
+	}
+	if set("encoding") {
+		s.Encodings = nil
+		for _, e := range strings.Split(c.String("encoding"), ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				s.Encodings = append(s.Encodings, e)
+			}
+		}
+	}
+	if set("read-ratio") {
+		r := c.Float64("read-ratio")
+		s.ReadRatio = &r
+	}
+	if set("ops-mix") {
+		s.OpsMix = c.String("ops-mix")
+	}
+	if set("value-size") {
+		s.ValueSize = c.Int("value-size")
+	}
+	if set("buffer-interval") {
+		s.BufferInterval = workloads.Duration(c.Duration("buffer-interval"))
+	}
+	if set("distribution") {
+		s.Distribution = c.String("distribution")
+	}
+	if set("target-p99") {
+		s.TargetP99 = workloads.Duration(c.Duration("target-p99"))
+	}
+	for _, kv := range c.StringSlice("param") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return s, fmt.Errorf("--param %q: want KEY=VALUE", kv)
+		}
+		if s.Params == nil {
+			s.Params = map[string]any{}
+		}
+		s.Params[k] = v
+	}
+	return s, nil
+}
+
+func runAction(c *cli.Context) error {
+	spec, err := specFromFlags(c)
+	if err != nil {
+		return usageError(err)
+	}
+	def, err := workloads.Lookup(spec.Workload)
+	if err != nil {
+		return usageError(err)
+	}
+	// Validate before connecting (or starting a throwaway server).
+	probe := spec.WithDefaults()
+	if err := probe.Validate(); err != nil {
+		return usageError(err)
+	}
+	if len(def.Encodings) > 0 {
+		for _, e := range spec.Encodings {
+			if !slices.Contains(def.Encodings, e) {
+				return usageError(fmt.Errorf("--encoding %q: workload %s supports %s", e, def.Name, strings.Join(def.Encodings, ", ")))
+			}
+		}
+	} else if len(spec.Encodings) > 0 && !slices.Equal(spec.Encodings, []string{"raw"}) {
+		return usageError(fmt.Errorf("--encoding %s: workload %s writes no payloads and runs once as encoding raw; drop --encoding", strings.Join(spec.Encodings, ","), def.Name))
+	}
+	if _, err := def.New(&probe); err != nil {
+		return usageError(err)
+	}
+
+	if c.IsSet("encoding") {
+		// The configuration's RBENCH_ENCODING takes one encoding; it sees
+		// the first of the list (or its default for raw), the run gets all.
+		first := config.DefaultEncoding
+		if len(spec.Encodings) > 0 && slices.Contains(config.Encodings, spec.Encodings[0]) {
+			first = spec.Encodings[0]
+		}
+		if err := c.Set("encoding", first); err != nil {
+			return usageError(err)
+		}
+	}
+	t, err := openTargetForWrite(c)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	cfg := t.Config
+	if !c.IsSet("trader-id") && spec.TraderID != "" {
+		// The workload file's trader_id stands unless a flag overrides it.
+	} else {
+		spec.TraderID = cfg.TraderID
+	}
+	if len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
+		spec.Encodings = []string{cfg.Encoding} // RBENCH_ENCODING, default msgpack
+	}
+	info, err := t.Info(c.Context)
+	if err != nil {
+		return failure(fmt.Errorf("reading the target's INFO: %w", err))
+	}
+	client := t.NewClient(spec.WithDefaults().Connections)
+	defer client.Close()
+
+	out := c.App.Writer
+	interactive := out == os.Stdout && term.IsTerminal(int(os.Stdout.Fd()))
+	opts := workloads.Options{
+		Client:      client,
+		Spec:        spec,
+		Log:         c.App.ErrWriter,
+		Interactive: interactive,
+		CleanAfter:  !c.Bool("keep-keys"),
+		Meta: results.Meta{
+			Name:   spec.Workload,
+			Tool:   results.Tool{Version: version, Commit: commit, GoVersion: runtime.Version()},
+			Host:   results.HostInfo(),
+			Target: info,
+			Config: configMap(cfg),
+		},
+	}
+	if !c.Bool("quiet") {
+		opts.Progress = out
+	}
+	start := time.Now()
+	run, runErr := workloads.Run(c.Context, opts)
+	if run == nil {
+		if errors.Is(runErr, workloads.ErrBadSpec) || errors.Is(runErr, workloads.ErrBadRate) {
+			return usageError(runErr)
+		}
+		return failure(runErr)
+	}
+	run.Meta.Workload.File = c.String("workload-file")
+	if _, err := workloads.WriteTable(out, run, time.Duration(spec.WithDefaults().TargetP99)); err != nil {
+		return failure(err)
+	}
+	path, werr := writeRunResults(c, run, start)
+	if werr != nil {
+		return failure(errors.Join(runErr, fmt.Errorf("writing results: %w", werr)))
+	}
+	fmt.Fprintf(out, "results: %s\n", path)
+	if c.Bool("report") {
+		rp := filepath.Join(filepath.Dir(path), "report.html")
+		if err := report.WriteFile(rp, []*results.Run{run}, report.Options{Target: time.Duration(spec.WithDefaults().TargetP99)}); err != nil {
+			return failure(errors.Join(runErr, fmt.Errorf("writing the report: %w", err)))
+		}
+		fmt.Fprintf(out, "report: %s\n", rp)
+	}
+	if runErr != nil {
+		return failure(runErr)
+	}
+	return nil
+}
+
+// configMap is the effective configuration for the results file, secrets
+// already masked by package config.
+func configMap(cfg *config.Config) map[string]string { return cfg.Map() }
+
+func writeRunResults(c *cli.Context, run *results.Run, start time.Time) (string, error) {
+	if out := c.String("out"); out != "" {
+		return out, run.WriteFile(out)
+	}
+	dir, err := results.NewRunDir(c.String("results-dir"), run.Meta.Workload.Name, start)
+	if err != nil {
+		return "", err
+	}
+	return results.WriteRunDir(dir, run)
 }
