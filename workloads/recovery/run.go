@@ -88,7 +88,7 @@ type Options struct {
 	NewSource func(prefix string, seed int64, writer int) Source
 	// Decode, when set, checks every payload read back (VerifyOptions.Decode).
 	// default: nil
-	Decode func(collection string, payload []byte) error
+	Decode func(key, collection string, payload []byte) error
 	// Encoding labels the startup-load results.
 	// default: "raw"
 	Encoding string
@@ -399,8 +399,12 @@ func write(ctx context.Context, rdb redis.UniversalClient, l *Ledger, src Source
 		next = next.Add(interval)
 		// A call cut by our own cancel must still be judged: use a context
 		// that outlives the writer's.
+		c := src.Next()
+		if len(c) == 0 {
+			return // the source has nothing more to write
+		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		out, err := Send(sctx, rdb, l, src.Next())
+		out, err := Send(sctx, rdb, l, c)
 		cancel()
 		if err != nil || out != Acked {
 			errs.Add(1)

@@ -9,8 +9,11 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/codecs"
+	"github.com/rbench/rbench/keyspace"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
+	"github.com/rbench/rbench/workloads/scenario"
 )
 
 // testRun runs cycles against a new throwaway server with small, quick settings.
@@ -47,8 +50,25 @@ func testRun(t *testing.T, p localredis.Persistence, restarter func(*localredis.
 func kill(srv *localredis.Server) Restarter     { return &LocalRestarter{Server: srv} }
 func graceful(srv *localredis.Server) Restarter { return &LocalRestarter{Server: srv, Graceful: true} }
 
+// mixedSources makes writer 0 the trading node (scenario generator, msgpack
+// payloads) and the others synthetic extra load.
+func mixedSources(o *Options) {
+	codec, err := codecs.ByName(codecs.MsgPack)
+	if err != nil {
+		panic(err)
+	}
+	o.NewSource = func(prefix string, seed int64, w int) Source {
+		if w == 0 {
+			return NewScenarioSource(keyspace.Layout{}, codec, scenario.Options{Seed: seed})
+		}
+		return NewSynthetic(prefix, seed, w)
+	}
+	o.Decode = PayloadDecoder(DefaultPrefix, codec)
+	o.Encoding = codecs.MsgPack
+}
+
 func TestKillAOFAlwaysLosesNothing(t *testing.T) {
-	rec := testRun(t, localredis.AOFAlways, kill, func(o *Options) { o.Cycles = 3 })
+	rec := testRun(t, localredis.AOFAlways, kill, func(o *Options) { o.Cycles = 3; mixedSources(o) })
 	if len(rec.Cycles) != 3 {
 		t.Fatalf("%d cycles", len(rec.Cycles))
 	}
@@ -61,6 +81,9 @@ func TestKillAOFAlwaysLosesNothing(t *testing.T) {
 		}
 		if c.ReadySec <= 0 || c.TradingReadySec < c.ReadySec || c.StartupSequentialSec <= 0 {
 			t.Errorf("cycle %d: timings %+v", c.Cycle, c)
+		}
+		if n := c.Integrity["instruments"].Verified; n < 12 {
+			t.Errorf("cycle %d: %d instruments verified, want the scenario's 12 and more", c.Cycle, n)
 		}
 		if c.Integrity["orders"].Verified == 0 {
 			t.Errorf("cycle %d: no orders verified: %+v", c.Cycle, c.Integrity)
@@ -108,10 +131,17 @@ func TestCorruptAndWrongTypeReported(t *testing.T) {
 	var damaged []string
 	rec := testRun(t, localredis.AOFAlways, kill, func(o *Options) {
 		o.WriteDuring = false
+		mixedSources(o)
 		o.BeforeVerify = func(ctx context.Context, _ int) error {
-			keys, err := scanKeys(ctx, o.Client, DefaultPrefix+"orders:*", 1000)
+			all, err := scanKeys(ctx, o.Client, DefaultPrefix+"orders:*", 1000)
 			if err != nil {
 				return err
+			}
+			var keys []string // the node's orders, whose payloads decode
+			for _, k := range all {
+				if !IsSynthetic(DefaultPrefix, k) {
+					keys = append(keys, k)
+				}
 			}
 			damaged = keys[:2]
 			if err := o.Client.LSet(ctx, keys[0], 0, "\xc1garbage").Err(); err != nil {
@@ -129,6 +159,9 @@ func TestCorruptAndWrongTypeReported(t *testing.T) {
 		t.Errorf("verdict %s corrupt %d wrong type %d", rec.Verdict, rec.Corrupt, rec.WrongType)
 	}
 	ex := strings.Join(c.Examples, "\n")
+	if !strings.Contains(ex, damaged[0]+": payload does not decode") {
+		t.Errorf("the garbage payload is not reported as undecodable:\n%s", ex)
+	}
 	for _, k := range damaged {
 		if !strings.Contains(ex, k) {
 			t.Errorf("examples do not name %s:\n%s", k, ex)

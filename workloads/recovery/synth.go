@@ -3,6 +3,7 @@ package recovery
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 )
 
 // Source produces the cache calls of one writer. Calls of different
@@ -33,6 +34,17 @@ type Synthetic struct {
 	positions   int
 }
 
+// SyntheticID marks the ids a Synthetic source writes ("SYN-O-1-5"), so
+// payload decoding can skip them.
+const SyntheticID = "SYN-"
+
+// IsSynthetic reports whether key (under prefix) holds a Synthetic source's
+// payloads, which are random bytes, not encoded payloads.
+func IsSynthetic(prefix, key string) bool {
+	_, id, _ := strings.Cut(strings.TrimPrefix(key, prefix), ":")
+	return strings.HasPrefix(id, SyntheticID)
+}
+
 // NewSynthetic returns writer number writer's Source under prefix (e.g.
 // "trader-RBENCH-001:"), reproducible for a given seed.
 func NewSynthetic(prefix string, seed int64, writer int) *Synthetic {
@@ -40,7 +52,7 @@ func NewSynthetic(prefix string, seed int64, writer int) *Synthetic {
 		prefix:  prefix,
 		writer:  writer,
 		rng:     rand.New(rand.NewPCG(uint64(seed), uint64(writer)+1)),
-		account: fmt.Sprintf("SIM-%03d", writer+1),
+		account: fmt.Sprintf("SYN-%d", writer),
 		events:  make(map[string]int),
 	}
 }
@@ -62,7 +74,7 @@ func (s *Synthetic) Populate(n int) []Call {
 	keys := 0
 	nInst := max(2, n/50)
 	for i := 0; i < nInst; i++ {
-		id := fmt.Sprintf("SYN%d-%d.SIM", s.writer, i)
+		id := fmt.Sprintf("SYN-%d-%d.SIM", s.writer, i)
 		s.instruments = append(s.instruments, id)
 		calls = append(calls, Call{{"SET", s.prefix + "instruments:" + id, s.payload("CryptoPerpetual", 500, 640)}})
 		keys++
@@ -82,7 +94,7 @@ func (s *Synthetic) Populate(n int) []Call {
 // with the fill also extending a position and the account.
 func (s *Synthetic) Next() Call {
 	if len(s.instruments) == 0 {
-		s.instruments = []string{fmt.Sprintf("SYN%d-0.SIM", s.writer)}
+		s.instruments = []string{fmt.Sprintf("SYN-%d-0.SIM", s.writer)}
 		return Call{{"SET", s.prefix + "instruments:" + s.instruments[0], s.payload("CryptoPerpetual", 500, 640)}}
 	}
 	if len(s.open) == 0 || s.rng.IntN(4) == 0 {
@@ -95,7 +107,7 @@ func (s *Synthetic) Next() Call {
 
 func (s *Synthetic) newOrder(complete bool) ([]Call, int) {
 	s.orders++
-	coid := fmt.Sprintf("O-%d-%d", s.writer, s.orders)
+	coid := fmt.Sprintf("SYN-O-%d-%d", s.writer, s.orders)
 	p := s.prefix
 	calls := []Call{{
 		{"RPUSH", p + "orders:" + coid, s.payload("OrderInitialized", 600, 770)},
@@ -158,7 +170,7 @@ func (s *Synthetic) event(i int) Call {
 	}
 	if s.positions == 0 || s.rng.IntN(4) == 0 {
 		s.positions++
-		pid := fmt.Sprintf("P-%d-%d", s.writer, s.positions)
+		pid := fmt.Sprintf("SYN-P-%d-%d", s.writer, s.positions)
 		pkey := p + "positions:" + pid
 		c = append(Call{{"DEL", pkey}, {"RPUSH", pkey, fill}}, c...)
 		c = append(c,
@@ -166,7 +178,7 @@ func (s *Synthetic) event(i int) Call {
 			Cmd{"SADD", p + "index:positions_open", pid},
 			Cmd{"HSET", p + "index:order_position", coid, pid})
 	} else {
-		pid := fmt.Sprintf("P-%d-%d", s.writer, s.positions)
+		pid := fmt.Sprintf("SYN-P-%d-%d", s.writer, s.positions)
 		c = append(c,
 			Cmd{"RPUSHX", p + "positions:" + pid, fill},
 			Cmd{"HSET", p + "index:order_position", coid, pid})

@@ -21,11 +21,12 @@ type VerifyOptions struct {
 	// key is the segment after the prefix ("orders", "index", ...).
 	// default: none, required
 	Prefix string
-	// Decode, when set, must accept every list element and string value
-	// under a collection; a payload it rejects counts as corrupt even when
-	// its checksum matches (the writer wrote something the node cannot read).
+	// Decode, when set, must accept every list element and string value it
+	// is given (key, its collection, the bytes); a payload it rejects counts
+	// as corrupt even when its checksum matches (the writer wrote something
+	// the node cannot read). Return nil for keys it does not judge.
 	// default: nil, checksums only
-	Decode func(collection string, payload []byte) error
+	Decode func(key, collection string, payload []byte) error
 	// Batch is how many keys one pipeline reads.
 	// default: 500
 	Batch int
@@ -301,7 +302,7 @@ func (v *verifier) decode(key, name string, c *results.RecoveryIntegrity, payloa
 	if v.opts.Decode == nil {
 		return true
 	}
-	if err := v.opts.Decode(name, []byte(payload)); err != nil {
+	if err := v.opts.Decode(key, name, []byte(payload)); err != nil {
 		c.Corrupt++
 		v.example(key, "payload does not decode: %v", err)
 		return false

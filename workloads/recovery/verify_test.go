@@ -110,7 +110,7 @@ func TestVerifyDecodeHook(t *testing.T) {
 		{{"RPUSH", testPrefix + "orders:O-2", "not json"}},
 	})
 	bad := errors.New("not a JSON object")
-	v, err := Verify(ctx, rdb, l, VerifyOptions{Prefix: testPrefix, Decode: func(_ string, p []byte) error {
+	v, err := Verify(ctx, rdb, l, VerifyOptions{Prefix: testPrefix, Decode: func(_, _ string, p []byte) error {
 		if !strings.HasPrefix(string(p), "{") {
 			return bad
 		}

@@ -1,0 +1,105 @@
+package recovery
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rbench/rbench/codecs"
+	"github.com/rbench/rbench/keyspace"
+	"github.com/rbench/rbench/payloads"
+	"github.com/rbench/rbench/workloads/scenario"
+)
+
+// ScenarioSource is a Source that writes what the trading node writes: the
+// scenario generator's cache calls (currencies, instruments, accounts, then
+// orders through their lifecycle with their positions and account states),
+// with the keyspace package's exact commands and payloads encoded by a
+// codec. One ScenarioSource is one node's single cache writer; its stream is
+// reproducible for a given seed.
+type ScenarioSource struct {
+	gen    *scenario.Generator
+	layout keyspace.Layout
+	codec  codecs.Codec
+	err    error
+}
+
+// NewScenarioSource returns a Source for layout, encoding with codec. opts
+// shapes the scenario; its Orders is raised so the stream does not end.
+func NewScenarioSource(layout keyspace.Layout, codec codecs.Codec, opts scenario.Options) *ScenarioSource {
+	opts.Orders = 1 << 40
+	if opts.TraderID == "" {
+		opts.TraderID = layout.TraderID
+	}
+	return &ScenarioSource{gen: scenario.New(opts), layout: layout, codec: codec}
+}
+
+// Err is the first encoding error met; calls whose payload failed to encode
+// are skipped.
+func (s *ScenarioSource) Err() error { return s.err }
+
+func (s *ScenarioSource) next() (Call, scenario.Kind) {
+	for {
+		c, ok := s.gen.Next()
+		if !ok {
+			return nil, 0
+		}
+		var payload []byte
+		if c.Payload != nil {
+			b, err := s.codec.Encode(c.Payload)
+			if err != nil {
+				if s.err == nil {
+					s.err = fmt.Errorf("encoding %s %s: %w", c.Kind, c.ID, err)
+				}
+				continue
+			}
+			payload = b
+		}
+		cmds := c.Commands(s.layout, payload)
+		call := make(Call, len(cmds))
+		for i, cmd := range cmds {
+			call[i] = Cmd(cmd)
+		}
+		return call, c.Kind
+	}
+}
+
+// Populate returns calls until about n keys exist (each added currency,
+// instrument, account, order and position is a key; the index sets and
+// hashes come on top).
+func (s *ScenarioSource) Populate(n int) []Call {
+	var calls []Call
+	for keys := 0; keys < n; {
+		c, kind := s.next()
+		if c == nil {
+			break
+		}
+		calls = append(calls, c)
+		switch kind {
+		case scenario.AddCurrency, scenario.AddInstrument, scenario.AddAccount, scenario.AddOrder, scenario.AddPosition:
+			keys++
+		}
+	}
+	return calls
+}
+
+// Next returns the next call of the stream.
+func (s *ScenarioSource) Next() Call {
+	c, _ := s.next()
+	return c
+}
+
+// PayloadDecoder returns a VerifyOptions.Decode that decodes every payload
+// under prefix with codec into the payload type its "type" field names,
+// skipping Synthetic keys (random bytes) and index keys (no payloads).
+func PayloadDecoder(prefix string, codec codecs.Codec) func(key, collection string, payload []byte) error {
+	return func(key, collection string, payload []byte) error {
+		if collection == keyspace.Index || collection == keyspace.Health || IsSynthetic(prefix, key) {
+			return nil
+		}
+		if strings.HasSuffix(key, ":state") {
+			return nil // strategy and actor state is the strategy's own bytes
+		}
+		_, err := payloads.Decode(codec, payload)
+		return err
+	}
+}
