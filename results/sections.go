@@ -197,7 +197,9 @@ type ServerSecond struct {
 	// Keys is the number of keys per database, e.g. {"db0": 1200}.
 	Keys map[string]int64 `json:"keys,omitempty"`
 	// AOFSize is aof_current_size in bytes; 0 when AOF is off.
-	AOFSize              int64  `json:"aof_current_size"`
+	AOFSize int64 `json:"aof_current_size"`
+	// AOFBaseSize is aof_base_size: the AOF's size after the last rewrite.
+	AOFBaseSize          int64  `json:"aof_base_size"`
 	AOFRewriteInProgress bool   `json:"aof_rewrite_in_progress"`
 	AOFLastRewriteStatus string `json:"aof_last_bgrewrite_status,omitempty"`
 	EvictedKeys          int64  `json:"evicted_keys"`

@@ -433,6 +433,8 @@ func ParseInfo(txt string) results.ServerSecond {
 			sec.ConnectedClients = i()
 		case "aof_current_size":
 			sec.AOFSize = i()
+		case "aof_base_size":
+			sec.AOFBaseSize = i()
 		case "aof_rewrite_in_progress":
 			sec.AOFRewriteInProgress = v == "1"
 		case "aof_last_bgrewrite_status":
