@@ -102,6 +102,7 @@ func TestGateCLI(t *testing.T) {
 		{"pass", []string{"gate", "--threshold", "write.p99<10s", run}, 0, "PASS", ""},
 		{"fail", []string{"gate", "--threshold", "write.p99<1us", run}, 99, "FAIL", "1 of 1 thresholds failed"},
 		{"flags after the file", []string{"gate", run, "--threshold", "write.p99<1us"}, 99, "FAIL", ""},
+		{"flags both sides", []string{"gate", "-t", "write.p99<10s", run, "-t", "write.p99<1us"}, 99, "PASS", "1 of 2 thresholds failed"},
 		{"thresholds file", []string{"gate", "--thresholds", list, run}, 0, "errors", ""},
 		{"missing metric fails", []string{"gate", "-t", "recovery.lost==0", run}, 99, "no recovery section", ""},
 		{"markdown", []string{"gate", "--format", "markdown", "-t", "write.p99<10s", run}, 0, "| Metric | Threshold | Actual | Result |", ""},
