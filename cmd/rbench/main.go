@@ -30,9 +30,13 @@ func main() {
 	os.Exit(code)
 }
 
-func newApp() *cli.App {
-	// -h is --host (redis-cli style), so help answers to --help only.
+// -h is --host (redis-cli style), so help answers to --help only. Set in
+// init so every app built in this package, tests included, agrees.
+func init() {
 	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
+}
+
+func newApp() *cli.App {
 	return &cli.App{
 		Name:    "rbench",
 		Usage:   "benchmark and plan Redis as the cache of a live trading node",
