@@ -26,6 +26,9 @@ var (
 	ErrConnectionLost = errors.New("connection to redis lost")
 	// ErrRunErrors reports a run that finished but had failed operations.
 	ErrRunErrors = errors.New("operations failed")
+	// ErrDone is returned by Worker.Next when the worker's stream is over
+	// (populate wrote its dataset): the worker stops without an error.
+	ErrDone = errors.New("workload done")
 )
 
 // ErrorClass is the class a failed operation is counted in.

@@ -162,6 +162,13 @@ func (ph *phase) work(ctx context.Context, id int, w Worker, rec *Recorder) erro
 				if ctx.Err() != nil {
 					return nil
 				}
+				if errors.Is(err, ErrDone) {
+					// Send what this batch holds so far, then stop.
+					if j > 0 {
+						ph.execute(ctx, &st, batch[:j], w, rec)
+					}
+					return nil
+				}
 				err = fmt.Errorf("worker %d: next operation: %w", id, err)
 				ph.fail(err)
 				return err

@@ -137,6 +137,7 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 			if res.startup != nil {
 				run.Startup = append(run.Startup, *res.startup)
 			}
+			run.Startup = append(run.Startup, res.moreStartup...)
 			addErrors(&run.Errors, res.errors)
 			run.Meta.MeasuredSec += res.measured.Seconds()
 		}
@@ -269,6 +270,8 @@ type passResult struct {
 	ops      []results.Op
 	pacing   *results.Pacing
 	startup  *results.StartupLoad
+	// moreStartup are further startup loads of a StartupLoads workload.
+	moreStartup []results.StartupLoad
 	errors   results.ErrorCounts
 	measured time.Duration
 }
@@ -314,6 +317,10 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 		return nil, fmt.Errorf("setting up %s: %w", wl.Name(), classifyFatal(err))
 	}
 	fmt.Fprintf(log, "[%s] setup took %s\n", p.encoding, time.Since(setupStart).Round(time.Millisecond))
+	if p.def.UntilDone {
+		// Warm-up would consume the stream the measured phase writes.
+		p.spec.Warmup = 0
+	}
 	if p.opts.CleanAfter {
 		defer func() {
 			if _, err := cleanPrefix(context.WithoutCancel(ctx), p.opts.Client, p.prefix+":"); err != nil {
@@ -340,7 +347,11 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 			return nil, fmt.Errorf("warm-up: %w", err)
 		}
 	}
-	ph := newPhase(p, kinds, p.pacer, time.Duration(p.spec.Duration), p.spec.Ops, true)
+	dur := time.Duration(p.spec.Duration)
+	if p.def.UntilDone {
+		dur = untilDone
+	}
+	ph := newPhase(p, kinds, p.pacer, dur, p.spec.Ops, true)
 	measured, err := ph.run(ctx, workers)
 	res, berr := ph.results(measured)
 	return res, errors.Join(err, berr)
@@ -363,9 +374,16 @@ func (p *pass) runOneShot(ctx context.Context, env *Env, one OneShot, kinds []Op
 	res, berr := ph.results(measured)
 	if res != nil {
 		res.startup = &sl
+		if m, ok := one.(StartupLoads); ok {
+			res.moreStartup = m.MoreStartupLoads()
+		}
 	}
 	return res, errors.Join(classifyFatal(err), berr)
 }
+
+// untilDone is the measured phase's length for UntilDone workloads: longer
+// than any dataset takes to write.
+const untilDone = 100 * 365 * 24 * time.Hour
 
 // cleanPrefix removes every key starting with prefix (SCAN + UNLINK) and
 // returns how many it removed.

@@ -158,6 +158,15 @@ type Definition struct {
 	Encodings []string
 	// New validates spec and builds a Workload for one encoding pass.
 	New func(spec *Spec) (Workload, error)
+	// UntilDone workloads run until every worker's Next returns ErrDone
+	// (a dataset is written): --duration is ignored; --ops still caps.
+	UntilDone bool
+}
+
+// StartupLoads is implemented by a OneShot that reports more than one
+// startup load (one per style); they follow the one Run returns.
+type StartupLoads interface {
+	MoreStartupLoads() []results.StartupLoad
 }
 
 var (

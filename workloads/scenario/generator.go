@@ -194,9 +194,10 @@ func (g *Generator) build() {
 		instCalls = append(instCalls, Call{Kind: AddInstrument, ID: in.id, Payload: in.payload})
 	}
 	for i := 0; i < g.o.Strategies; i++ {
+		n := g.o.Shard*g.o.Strategies + i // strategy number across shards
 		st := &strategy{
-			id:      strategyNames[i%len(strategyNames)] + "-" + pad3(i+1),
-			tag:     pad3(i + 1),
+			id:      strategyNames[n%len(strategyNames)] + "-" + pad3(n+1),
+			tag:     pad3(n + 1),
 			hedging: i%3 == 2,
 			netting: make([]*position, len(g.insts)),
 		}
@@ -207,7 +208,7 @@ func (g *Generator) build() {
 		vs := venues[v]
 		for j := 0; j < g.o.Accounts; j++ {
 			a := &account{
-				id: v + "-" + pad3(j+1), venue: vs, curPrec: currencies[vs.currency].precision,
+				id: v + "-" + pad3(g.o.Shard*g.o.Accounts+j+1), venue: vs, curPrec: currencies[vs.currency].precision,
 				net: make([]int64, len(g.insts)), lastPx: make([]int64, len(g.insts)), hasBase: vs.base,
 			}
 			a.total = vs.startUnits * pow10(a.curPrec)

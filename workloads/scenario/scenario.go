@@ -156,6 +156,13 @@ type Options struct {
 	// (persist_account_events=false upstream).
 	// default: false
 	SkipAccountEvents bool
+	// Shard numbers this stream's strategies and accounts after those of
+	// shards 0 to Shard-1 (Strategies and Accounts each), so streams of
+	// distinct shards under one trader write disjoint order, position and
+	// account ids (rbench runs one stream per connection). Instruments and
+	// currencies are the same in every shard.
+	// default: 0
+	Shard int
 }
 
 // Defaults.
@@ -183,6 +190,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("scenario: orders = %d: must be 0 (default %d) or more", o.Orders, DefaultOrders)
 	case o.MaxInFlight < 0:
 		return fmt.Errorf("scenario: max in-flight = %d: must be 0 (default %d) or more", o.MaxInFlight, DefaultMaxInFlight)
+	case o.Shard < 0:
+		return fmt.Errorf("scenario: shard = %d: must be 0 (default) or more", o.Shard)
 	case o.PurgeLag < 0:
 		return fmt.Errorf("scenario: purge lag = %d: must be 0 (default %d) or more", o.PurgeLag, DefaultPurgeLag)
 	case o.StartNs < 0:
