@@ -494,3 +494,34 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseList(f *testing.F) {
+	f.Add("# c\nwrite.p99<1ms\n- \"errors==0\"\n")
+	f.Add("- 'x\n---\n-\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		ths, err := ParseList(strings.NewReader(s), "f")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f:") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		for _, th := range ths {
+			if th.Op == "" || th.Metric.Name == "" {
+				t.Fatalf("incomplete threshold %+v", th)
+			}
+		}
+	})
+}
+
+func FuzzParsePercent(f *testing.F) {
+	for _, s := range []string{"10%", "5", "NaN", "-1", "1e400"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParsePercent(s)
+		if err == nil && (v < 0 || v > 10 || math.IsNaN(v)) {
+			t.Fatalf("ParsePercent(%q) = %v", s, v)
+		}
+	})
+}
