@@ -188,7 +188,11 @@ func mergeOps(runs []*Run) ([]Op, error) {
 				sa.s.Errors += s.Errors
 				sa.s.Max = math.Max(sa.s.Max, s.Max)
 				if s.HDR == "" {
-					a.seriesNoHDR = true
+					// A second without replies (a stall) has nothing to
+					// merge; one with replies but no histogram does.
+					if s.Count > 0 {
+						a.seriesNoHDR = true
+					}
 					continue
 				}
 				if err := mergeInto(sa.h, s.HDR); err != nil {

@@ -38,13 +38,18 @@ func TestMergeEqualsSingleRun(t *testing.T) {
 	}
 	single.Series = allSec.series(t)
 
+	// A stalled second: no replies, no histogram, in every input.
+	single.Series = append(single.Series, Second{T: 3})
+	stalled, _ := EncodeHDR(NewHistogram())
+	single.Series[3].HDR = stalled
+
 	var runs []*Run
 	for i, p := range parts {
 		op, err := OpFromHistograms("add_order", ClassWrite, "json", p.svc.total, p.resp.total, measured)
 		if err != nil {
 			t.Fatal(err)
 		}
-		op.Series = p.resp.series(t)
+		op.Series = append(p.resp.series(t), Second{T: 3})
 		op.Errors, op.BytesSent = int64(i+1), 1000
 		start := time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC)
 		r := NewRun(Meta{RunID: []string{"gen-a", "gen-b"}[i], Start: start, End: start.Add(10 * time.Second), Workload: Workload{Name: "order-flow", Connections: 10, Rate: 500}})
