@@ -18,8 +18,10 @@ const chartLibraryPath = "assets/echarts.min.js"
 
 // chartLibrary returns the embedded ECharts build. Tests replace it to run
 // without the asset.
-var chartLibrary = func() ([]byte, error) {
-	b, err := fs.ReadFile(assetFS, chartLibraryPath)
+var chartLibrary = func() ([]byte, error) { return readChartLibrary(assetFS) }
+
+func readChartLibrary(fsys fs.FS) ([]byte, error) {
+	b, err := fs.ReadFile(fsys, chartLibraryPath)
 	if err != nil || len(b) == 0 {
 		return nil, fmt.Errorf("%w: report/%s was not embedded in this build; run `make assets` (it fetches echarts from the npm registry) and rebuild", ErrNoChartLibrary, chartLibraryPath)
 	}

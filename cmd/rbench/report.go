@@ -1,8 +1,66 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"errors"
+	"fmt"
 
-// TODO(owner): replace this stub.
+	"github.com/urfave/cli/v2"
+
+	"github.com/rbench/rbench/report"
+)
+
 func reportCommand() *cli.Command {
-	return &cli.Command{Name: "report", Usage: "not implemented yet", Action: func(*cli.Context) error { return failure(errNotImplemented) }}
+	return &cli.Command{
+		Name:      "report",
+		Usage:     "write a self-contained HTML report of one or more result files",
+		ArgsUsage: "RESULTS.json...",
+		UsageText: `rbench report RESULTS.json... [-o report.html] [--name NAME]... [--target 1ms] [--title TEXT]
+
+Examples:
+  rbench report results/run-20261125-160000-trading/results.json -o report.html
+  rbench report baseline.json current.json -o compare.html   # overlaid, baseline first`,
+		Description: `One HTML file with everything inside it (the chart library, styles and data),
+so it opens offline and can be attached to a ticket or a CI job: the summary
+(run metadata, p99 targets PASS/FAIL for reads and writes, errors, warnings),
+latency percentile distributions per op kind on a "nines" axis with the target
+drawn, throughput and p99 per second, msgpack vs JSON, startup load, recovery
+cycles and Redis's own view, each chart beside a table of its exact numbers.
+Several files are overlaid, each series named after its file (or --name).
+Exits 2 when a result file is unreadable, 1 when the report cannot be written.`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "report.html", Usage: "write the report to `FILE`"},
+			&cli.StringSliceFlag{Name: "name", Usage: "series `NAME` of each result file, in order (default: the file's base name)"},
+			&cli.DurationFlag{Name: "target", Value: report.DefaultTarget, Usage: "p99 `LATENCY` reads and writes must stay under; drawn on every latency chart"},
+			&cli.StringFlag{Name: "title", Value: report.DefaultTitle, Usage: "page `TITLE`"},
+		},
+		Action: func(c *cli.Context) error {
+			paths, err := positionalArgs(c)
+			if err != nil {
+				return err
+			}
+			if len(paths) == 0 {
+				return usageError(errors.New("report: no result files given: rbench report RESULTS.json... -o report.html"))
+			}
+			names := c.StringSlice("name")
+			if len(names) == 0 {
+				names = report.NamesFromPaths(paths)
+			} else if len(names) != len(paths) {
+				return usageError(fmt.Errorf("report: %d --name values for %d result files: give one per file, in order, or none", len(names), len(paths)))
+			}
+			if c.Duration("target") <= 0 {
+				return usageError(fmt.Errorf("report: --target %v: give a positive latency such as 1ms", c.Duration("target")))
+			}
+			runs, err := readRuns(paths)
+			if err != nil {
+				return err
+			}
+			out := c.String("out")
+			opts := report.Options{Names: names, Target: c.Duration("target"), Title: c.String("title")}
+			if err := report.WriteFile(out, runs, opts); err != nil {
+				return failure(err)
+			}
+			fmt.Fprintf(c.App.Writer, "report: %s\n", out)
+			return nil
+		},
+	}
 }
