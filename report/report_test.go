@@ -233,10 +233,10 @@ func TestEscaping(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"&lt;script&gt;alert(1)&lt;/script&gt;",            // HTML text
-		"&lt;img src=x onerror=alert(4)&gt;",                 // a warning
-		"&lt;b&gt;title&lt;/b&gt;",                           // the title
-		`\u003cscript\u003ealert(1)\u003c/script\u003e`,      // chart JSON
+		"&lt;script&gt;alert(1)&lt;/script&gt;",               // HTML text
+		"&lt;img src=x onerror=alert(4)&gt;",                  // a warning
+		"&lt;b&gt;title&lt;/b&gt;",                            // the title
+		`\u003cscript\u003ealert(1)\u003c/script\u003e`,       // chart JSON
 		`\u003c/SCRIPT\u003e\u003cscript\u003ealert(5)\u003c`, // a payload type in a category axis
 	} {
 		if !strings.Contains(doc, want) {

@@ -11,7 +11,7 @@ import (
 	"os/exec"
 	"sync"
 	"syscall"
-		"time"
+	"time"
 )
 
 // browser drives a headless Chromium over the DevTools protocol on
