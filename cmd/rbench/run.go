@@ -125,6 +125,12 @@ func specFromFlags(c *cli.Context) (workloads.Spec, error) {
 			return s, fmt.Errorf("--workload-file %s: %w", path, err)
 		}
 	}
+	// Zero means "default" in a Spec, so an explicit 0 must be caught here.
+	for _, name := range []string{"connections", "pipeline", "keys", "value-size"} {
+		if c.IsSet(name) && c.Int64(name) < 1 && c.Int(name) < 1 {
+			return s, fmt.Errorf("--%s %v: want a positive number", name, c.Value(name))
+		}
+	}
 	set := func(name string) bool { return c.IsSet(name) || (s.Workload == "" && name == "workload") }
 	if set("workload") {
 		s.Workload = c.String("workload")
