@@ -186,6 +186,14 @@ type ServerSecond struct {
 	UsedMemory    int64   `json:"used_memory"`
 	UsedMemoryRSS int64   `json:"used_memory_rss"`
 	Fragmentation float64 `json:"mem_fragmentation_ratio"`
+	// ClientMemory is mem_clients_normal: the query and reply buffers of
+	// ordinary clients, bytes. A pipelining load generator inflates
+	// UsedMemory by it, so data size is UsedMemory - ClientMemory - AOFBuffer.
+	ClientMemory int64 `json:"mem_clients_normal"`
+	// AOFBuffer is aof_buffer_length: bytes written by commands but not yet
+	// in the AOF file (appendfsync everysec postpones the write while a
+	// background fsync runs), so AOFSize lags by it.
+	AOFBuffer int64 `json:"aof_buffer_length"`
 	// OpsPerSec is the server's instantaneous_ops_per_sec (its own moving
 	// estimate); CommandsPerSec is the difference of total_commands_processed
 	// since the previous sample divided by the time between them (0 for the

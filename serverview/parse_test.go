@@ -87,11 +87,11 @@ func TestDifference(t *testing.T) {
 func TestParseInfo(t *testing.T) {
 	info := "# Memory\r\nused_memory:1048576\r\nused_memory_rss:2097152\r\nmem_fragmentation_ratio:2.00\r\n" +
 		"# Stats\r\ninstantaneous_ops_per_sec:1234\r\ntotal_commands_processed:99\r\nevicted_keys:3\r\nrejected_connections:1\r\nlatest_fork_usec:450\r\n" +
-		"# Clients\r\nconnected_clients:51\r\n# Persistence\r\naof_current_size:4096\r\naof_base_size:1024\r\naof_rewrite_in_progress:1\r\naof_last_bgrewrite_status:err\r\n" +
+		"# Clients\r\nconnected_clients:51\r\n# Persistence\r\naof_current_size:4096\r\naof_base_size:1024\r\naof_buffer_length:7\r\nmem_clients_normal:1900\r\naof_rewrite_in_progress:1\r\naof_last_bgrewrite_status:err\r\n" +
 		"# Keyspace\r\ndb0:keys=12,expires=0,avg_ttl=0\r\ndb3:keys=5,expires=1,avg_ttl=10\r\ndbx:keys=9\r\n"
 	want := results.ServerSecond{
 		UsedMemory: 1 << 20, UsedMemoryRSS: 2 << 20, Fragmentation: 2, OpsPerSec: 1234, TotalCommands: 99,
-		EvictedKeys: 3, RejectedConnections: 1, LatestForkUs: 450, ConnectedClients: 51, AOFSize: 4096, AOFBaseSize: 1024,
+		EvictedKeys: 3, RejectedConnections: 1, LatestForkUs: 450, ConnectedClients: 51, AOFSize: 4096, AOFBaseSize: 1024, AOFBuffer: 7, ClientMemory: 1900,
 		AOFRewriteInProgress: true, AOFLastRewriteStatus: "err", Keys: map[string]int64{"db0": 12, "db3": 5},
 	}
 	if have := ParseInfo(info); !reflect.DeepEqual(have, want) {

@@ -433,6 +433,10 @@ func ParseInfo(txt string) results.ServerSecond {
 			sec.ConnectedClients = i()
 		case "aof_current_size":
 			sec.AOFSize = i()
+		case "mem_clients_normal":
+			sec.ClientMemory = i()
+		case "aof_buffer_length":
+			sec.AOFBuffer = i()
 		case "aof_base_size":
 			sec.AOFBaseSize = i()
 		case "aof_rewrite_in_progress":
