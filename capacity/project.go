@@ -462,3 +462,55 @@ func ParseMemTotal(r io.Reader) (int64, error) {
 	}
 	return 0, ErrNoMemTotal
 }
+
+// ModelFromFits assembles one encoding's Model from the plan's fits:
+// FigureMemory and FigureAOF per collection (the unit from DefaultUnits;
+// collections it does not know are skipped and named), FigureAOFLoad as the
+// AOF load model and FigureLoad per style as the startup load. baseMemory is
+// used_memory of the empty server in bytes, eventsPerOrder the events per
+// order the plan wrote, instrumentBytes one encoded instrument's size.
+func ModelFromFits(encoding string, fits []results.PlanFit, baseMemory int64, eventsPerOrder, instrumentBytes float64) (m Model, skipped []string) {
+	m = Model{Encoding: encoding, BaseMemory: baseMemory, InstrumentBytes: instrumentBytes}
+	idx := map[string]int{}
+	for _, f := range fits {
+		if f.Encoding != encoding {
+			continue
+		}
+		switch f.Figure {
+		case results.FigureAOFLoad:
+			m.AOFLoad = f.Fit
+			continue
+		case results.FigureLoad:
+			if m.Load == nil {
+				m.Load = map[string]Fit{}
+			}
+			m.Load[f.Style] = f.Fit
+			continue
+		case results.FigureMemory, results.FigureAOF:
+		default:
+			skipped = append(skipped, fmt.Sprintf("%s %s: figure %q is not modelled", f.Collection, f.Figure, f.Figure))
+			continue
+		}
+		unit, ok := DefaultUnits[f.Collection]
+		if !ok {
+			skipped = append(skipped, fmt.Sprintf("%s %s: no unit known for collection %q", f.Collection, f.Figure, f.Collection))
+			continue
+		}
+		i, ok := idx[f.Collection]
+		if !ok {
+			i = len(m.Collections)
+			idx[f.Collection] = i
+			cm := CollectionModel{Collection: f.Collection, Unit: unit}
+			if f.Collection == "orders" {
+				cm.EventsPerKey = eventsPerOrder
+			}
+			m.Collections = append(m.Collections, cm)
+		}
+		if f.Figure == results.FigureMemory {
+			m.Collections[i].Memory = f.Fit
+		} else {
+			m.Collections[i].AOF = f.Fit
+		}
+	}
+	return m, skipped
+}

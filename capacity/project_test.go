@@ -3,6 +3,7 @@ package capacity_test
 import (
 	"errors"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -232,4 +233,33 @@ func FuzzParseMemTotal(f *testing.F) {
 			t.Errorf("%q parsed to %d", s, n)
 		}
 	})
+}
+
+func TestModelFromFits(t *testing.T) {
+	fits := []results.PlanFit{
+		{Encoding: "json", Collection: "orders", Figure: results.FigureMemory, Fit: lin(0, 2500)},
+		{Encoding: "msgpack", Collection: "orders", Figure: results.FigureMemory, Fit: lin(0, 2000)},
+		{Encoding: "msgpack", Collection: "orders", Figure: results.FigureAOF, Fit: lin(0, 2500)},
+		{Encoding: "msgpack", Collection: "index", Figure: results.FigureMemory, Fit: lin(0, 100)},
+		{Encoding: "msgpack", Collection: "index", Figure: results.FigureAOF, Fit: lin(0, 150)},
+		{Encoding: "msgpack", Collection: "positions", Figure: results.FigureMemory, Fit: lin(0, 1000)},
+		{Encoding: "msgpack", Collection: "positions", Figure: results.FigureAOF, Fit: lin(0, 1200)},
+		{Encoding: "msgpack", Collection: "instruments", Figure: results.FigureMemory, Fit: lin(0, 800)},
+		{Encoding: "msgpack", Collection: "instruments", Figure: results.FigureAOF, Fit: lin(0, 900)},
+		{Encoding: "msgpack", Collection: "accounts", Figure: results.FigureMemory, Fit: lin(0, 600)},
+		{Encoding: "msgpack", Collection: "accounts", Figure: results.FigureAOF, Fit: lin(0, 700)},
+		{Encoding: "msgpack", Collection: "total", Figure: results.FigureAOFLoad, Fit: lin(0.5, 1e-8)},
+		{Encoding: "msgpack", Collection: "total", Figure: results.FigureLoad, Style: "sequential", Fit: lin(0, 1e-4)},
+		{Encoding: "msgpack", Collection: "total", Figure: results.FigureLoad, Style: "concurrent", Fit: lin(0, 2e-5)},
+		{Encoding: "msgpack", Collection: "currencies", Figure: results.FigureMemory, Fit: lin(0, 1)},
+	}
+	m, skipped := capacity.ModelFromFits("msgpack", fits, 1_000_000, 4, 600)
+	if len(skipped) != 1 || !strings.Contains(skipped[0], "currencies") {
+		t.Errorf("skipped %q, want currencies only", skipped)
+	}
+	want := handModel()
+	want.Collections[0].Memory.MaxX = 0
+	if !reflect.DeepEqual(m, want) {
+		t.Errorf("have %+v\nwant %+v", m, want)
+	}
 }

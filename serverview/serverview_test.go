@@ -212,6 +212,7 @@ func TestSamplerSurvivesRefusedCommands(t *testing.T) {
 	if v.Latency != nil || v.Slowlog != nil || v.Memory != nil {
 		t.Errorf("refused commands produced data: latency %v slowlog %v memory %v", v.Latency, v.Slowlog, v.Memory)
 	}
+	t.Logf("unavailable: %q", v.Unavailable)
 	if len(v.Unavailable) != 3 {
 		t.Fatalf("unavailable = %q, want LATENCY, SLOWLOG and MEMORY once each", v.Unavailable)
 	}
