@@ -161,6 +161,9 @@ var mpDecPool = sync.Pool{New: func() any {
 
 func (msgpackCodec) Decode(data []byte, v any) (err error) {
 	defer decodeGuard(MsgPack, &err)
+	if err := checkMsgpack(data); err != nil {
+		return err
+	}
 	d := mpDecPool.Get().(*mpDec)
 	defer mpDecPool.Put(d)
 	d.r.Reset(data)
