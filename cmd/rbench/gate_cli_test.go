@@ -21,7 +21,17 @@ var (
 	buildErr  error
 )
 
-// rbenchBinary builds the command once per test binary.
+// TestMain removes the binary rbenchBinary built, once every test is done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// rbenchBinary builds the command once per test binary (shared by every
+// CLI test in this package).
 func rbenchBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
