@@ -251,3 +251,21 @@ func TestMeasureMemoryScanLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestSamplerStopAfterCancel(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	c := newClient(t, srv, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := serverview.Start(ctx, c, serverview.Options{Interval: 50 * time.Millisecond})
+	for range 4 {
+		c.LPush(context.Background(), "l", "x")
+	}
+	cancel() // Ctrl-C: the end-of-run view must still be taken
+	v := s.Stop()
+	if l, ok := latencyOf(v, "lpush"); !ok || l.Count != 4 {
+		t.Errorf("after cancel: latency %+v, warnings %q", v.Latency, v.Warnings)
+	}
+	if len(v.Series) == 0 {
+		t.Error("no INFO sample at all")
+	}
+}
