@@ -13,11 +13,14 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/urfave/cli/v2"
 
+	"github.com/rbench/rbench/codecs"
 	"github.com/rbench/rbench/config"
+	"github.com/rbench/rbench/keyspace"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/target"
 	"github.com/rbench/rbench/workloads/recovery"
+	"github.com/rbench/rbench/workloads/scenario"
 )
 
 func recoverCommand() *cli.Command {
@@ -56,7 +59,7 @@ without --restart-cmd.`,
 			&cli.StringFlag{Name: "persistence", Value: string(localredis.AOFEverysec), Usage: "the throwaway server's persistence: aof-always, aof-everysec, rdb or none"},
 			&cli.IntFlag{Name: "keys", Value: recovery.DefaultKeys, Usage: "keys to populate per cycle"},
 			&cli.BoolFlag{Name: "write-during", Value: true, Usage: "keep writers sending the order flow through the restart (--write-during=false to stop)"},
-			&cli.IntFlag{Name: "writers", Value: recovery.DefaultWriters, Usage: "writer connections"},
+			&cli.IntFlag{Name: "writers", Value: 1, Usage: "writer connections: the first writes the node's calls (scenario generator); each extra one adds synthetic load on its own keys (SYN-...), checked by checksum"},
 			&cli.Float64Flag{Name: "write-rate", Value: recovery.DefaultWriteRate, Usage: "cache calls per second during the restart, over all writers"},
 			&cli.DurationFlag{Name: "loss-window", Value: recovery.DefaultLossWindow, Usage: "aof-everysec crash: losses acknowledged this long before the crash are reported, not failed"},
 			&cli.StringFlag{Name: "restart-cmd", Usage: "shell `COMMAND` that restarts an external server, e.g. \"docker compose -f compose/docker-compose.redis.yml restart redis\""},
@@ -91,6 +94,12 @@ func recoverAction(c *cli.Context) error {
 	cfg, err := loadConfig(c)
 	if err != nil {
 		return err
+	}
+	// The node's calls are encoded as the configuration says (--encoding,
+	// RBENCH_ENCODING; msgpack by default).
+	codec, err := codecs.ByName(cfg.Encoding)
+	if err != nil {
+		return usageError(fmt.Errorf("encoding: %w", err))
 	}
 	if cfg.Configured() {
 		switch {
@@ -142,6 +151,15 @@ func recoverAction(c *cli.Context) error {
 		LossWindow:  c.Duration("loss-window"),
 		Seed:        c.Int64("seed"),
 		Log:         c.App.ErrWriter,
+		Encoding:    codec.Name(),
+		Decode:      recovery.PayloadDecoder(prefix, codec),
+	}
+	layout := keyspace.Layout{TraderID: t.Config.TraderID}
+	ropts.NewSource = func(prefix string, seed int64, w int) recovery.Source {
+		if w == 0 {
+			return recovery.NewScenarioSource(layout, codec, scenario.Options{Seed: seed, TraderID: t.Config.TraderID})
+		}
+		return recovery.NewSynthetic(prefix, seed, w)
 	}
 	if t.Throwaway() {
 		ropts.Persistence = string(persistence)
@@ -150,7 +168,7 @@ func recoverAction(c *cli.Context) error {
 		ropts.Restarter = &recovery.CmdRestarter{Command: restartCmd, Addr: t.Addr(), Username: t.Config.Username, Password: t.Config.Password, Timeout: c.Duration("restart-timeout")}
 	}
 	params := map[string]any{"cycles": c.Int("cycles"), "mode": mode, "persistence": string(persistence),
-		"write_during": c.Bool("write-during"), "loss_window": c.Duration("loss-window").String()}
+		"write_during": c.Bool("write-during"), "loss_window": c.Duration("loss-window").String(), "encoding": codec.Name()}
 	if !t.Throwaway() {
 		params["mode"], params["persistence"], params["restart_cmd"] = recovery.ModeCmd, "external", restartCmd
 	}
@@ -172,6 +190,7 @@ func recoverAction(c *cli.Context) error {
 			Connections: c.Int("writers"),
 			Keys:        int64(c.Int("keys")),
 			Rate:        c.Float64("write-rate"),
+			Encodings:   []string{codec.Name()},
 			Params:      params,
 		},
 	})

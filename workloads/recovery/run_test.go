@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -33,7 +34,7 @@ func testRun(t *testing.T, p localredis.Persistence, restarter func(*localredis.
 		Cycles:      1,
 		WriteDuring: true,
 		WriteRate:   1000,
-		WriteLead:   300 * 1e6,
+		WriteLead:   300 * time.Millisecond,
 		Log:         &log,
 	}
 	if tweak != nil {
@@ -200,5 +201,69 @@ func TestTruncatedAOFTailReported(t *testing.T) {
 	}
 	if c.Lost > 200 {
 		t.Errorf("cutting %d bytes lost %d items: more than the tail", cut, c.Lost)
+	}
+}
+
+func TestCmdRestarter(t *testing.T) {
+	ctx := context.Background()
+	srv := localredis.ForTest(t, localredis.Options{})
+	tests := []struct {
+		name    string
+		command string
+		wantErr string
+	}{
+		{"server stays up", "true", ""},
+		{"command fails", "echo no docker here; exit 3", "no docker here"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &CmdRestarter{Command: tt.command, Addr: srv.Addr(), Timeout: 5 * time.Second}
+			tm, err := r.Restart(ctx)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tm.Ready <= 0 || tm.Ready < tm.PortOpen || tm.Start.IsZero() {
+				t.Errorf("timing %+v", tm)
+			}
+		})
+	}
+}
+
+func TestPersistenceOf(t *testing.T) {
+	tests := []struct {
+		s    results.RecoveryServer
+		want string
+	}{
+		{results.RecoveryServer{AppendOnly: "yes", AppendFsync: "always"}, "aof-always"},
+		{results.RecoveryServer{AppendOnly: "yes", AppendFsync: "everysec", Save: "3600 1"}, "aof-everysec"},
+		{results.RecoveryServer{AppendOnly: "yes", AppendFsync: "no"}, "aof-no"},
+		{results.RecoveryServer{AppendOnly: "no", Save: "3600 1 300 100"}, "rdb"},
+		{results.RecoveryServer{AppendOnly: "no", Save: ""}, "none"},
+		{results.RecoveryServer{AppendOnly: "no", AppendFsync: "unknown", Save: "unknown"}, "unknown"},
+	}
+	for _, tt := range tests {
+		if have := PersistenceOf(tt.s); have != tt.want {
+			t.Errorf("PersistenceOf(%+v) = %s, want %s", tt.s, have, tt.want)
+		}
+	}
+}
+
+func TestParseLoadTime(t *testing.T) {
+	log := []byte(`1:M 25 Nov 2026 17:00:00.000 * DB loaded from base file appendonly.aof.1.base.rdb: 0.001 seconds
+1:M 25 Nov 2026 17:00:00.100 * DB loaded from incr file appendonly.aof.1.incr.aof: 0.120 seconds
+1:M 25 Nov 2026 17:00:00.100 * DB loaded from append only file: 0.121 seconds
+`)
+	d, ok := parseLoadTime(log)
+	if !ok || d != 121*time.Millisecond {
+		t.Errorf("parseLoadTime = %v, %v; want 121ms", d, ok)
+	}
+	if _, ok := parseLoadTime([]byte("Ready to accept connections\n")); ok {
+		t.Error("a log without a load line gave a load time")
 	}
 }

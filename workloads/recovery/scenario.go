@@ -63,20 +63,23 @@ func (s *ScenarioSource) next() (Call, scenario.Kind) {
 	}
 }
 
-// Populate returns calls until about n keys exist (each added currency,
-// instrument, account, order and position is a key; the index sets and
-// hashes come on top).
+// Populate returns calls until they have written n distinct keys (index
+// sets and hashes included).
 func (s *ScenarioSource) Populate(n int) []Call {
 	var calls []Call
-	for keys := 0; keys < n; {
-		c, kind := s.next()
+	keys := make(map[string]struct{})
+	for len(keys) < n {
+		c, _ := s.next()
 		if c == nil {
 			break
 		}
 		calls = append(calls, c)
-		switch kind {
-		case scenario.AddCurrency, scenario.AddInstrument, scenario.AddAccount, scenario.AddOrder, scenario.AddPosition:
-			keys++
+		for _, cmd := range c {
+			switch strings.ToUpper(cmd[0].(string)) {
+			case "DEL", "UNLINK", "SREM", "HDEL", "RPUSHX":
+			default:
+				keys[argString(cmd[1])] = struct{}{}
+			}
 		}
 	}
 	return calls
