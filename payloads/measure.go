@@ -1,0 +1,62 @@
+package payloads
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rbench/rbench/results"
+)
+
+// Codec is the part of codecs.Codec Measure needs.
+type Codec interface {
+	Name() string
+	AppendEncode(dst []byte, v any) ([]byte, error)
+	Decode(data []byte, v any) error
+}
+
+// Measure encodes v with c and times encode and decode in-process for about
+// budget each (at least 100 operations), returning the size and the mean
+// nanoseconds per operation. kind names the row (e.g. "order-filled"); v must
+// be a pointer to one of the payload structs.
+func Measure(kind string, c Codec, v any, budget time.Duration) (results.PayloadSize, error) {
+	k, err := KindByName(TypeOf(v))
+	if err != nil {
+		return results.PayloadSize{}, fmt.Errorf("measure %s: %w", kind, err)
+	}
+	data, err := c.AppendEncode(nil, v)
+	if err != nil {
+		return results.PayloadSize{}, fmt.Errorf("measure %s: %w", kind, err)
+	}
+	buf := make([]byte, 0, 2*len(data))
+	encNs, err := timeLoop(budget, func() error {
+		var err error
+		buf, err = c.AppendEncode(buf[:0], v)
+		return err
+	})
+	if err != nil {
+		return results.PayloadSize{}, fmt.Errorf("measure %s: %w", kind, err)
+	}
+	decNs, err := timeLoop(budget, func() error { return c.Decode(data, k.New()) })
+	if err != nil {
+		return results.PayloadSize{}, fmt.Errorf("measure %s: %w", kind, err)
+	}
+	return results.PayloadSize{Type: kind, Encoding: c.Name(), Bytes: len(data), EncodeNs: encNs, DecodeNs: decNs}, nil
+}
+
+// timeLoop runs fn in batches until budget has passed and returns the mean ns per call.
+func timeLoop(budget time.Duration, fn func() error) (float64, error) {
+	const batch = 100
+	start := time.Now()
+	n := 0
+	for {
+		for i := 0; i < batch; i++ {
+			if err := fn(); err != nil {
+				return 0, err
+			}
+		}
+		n += batch
+		if el := time.Since(start); el >= budget {
+			return float64(el.Nanoseconds()) / float64(n), nil
+		}
+	}
+}
