@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 
@@ -81,44 +80,25 @@ func TestModelHonesty(t *testing.T) {
 	}
 }
 
-// rewrite runs BGREWRITEAOF and waits for it to finish.
 func rewrite(ctx context.Context, t *testing.T, c *redis.Client) {
 	t.Helper()
-	if err := c.BgRewriteAOF(ctx).Err(); err != nil {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := serverview.RewriteAOF(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	for range 500 {
-		txt, err := c.Info(ctx, "persistence").Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(txt, "aof_rewrite_in_progress:0") && strings.Contains(txt, "aof_rewrite_scheduled:0") {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("BGREWRITEAOF did not finish in 5 s")
 }
 
-// info reads the server's data size and AOF sizes once the AOF buffer is
-// empty (appendfsync everysec may hold writes back while an fsync runs),
-// leaving the clients' buffers out of the data size.
 func info(ctx context.Context, t *testing.T, c *redis.Client) (sec struct{ UsedMemory, AOFSize, AOFBaseSize int64 }) {
 	t.Helper()
-	for range 500 {
-		txt, err := c.Info(ctx, "memory", "persistence").Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := serverview.ParseInfo(txt)
-		if s.AOFBuffer == 0 {
-			sec.UsedMemory = s.UsedMemory - s.ClientMemory
-			sec.AOFSize, sec.AOFBaseSize = s.AOFSize, s.AOFBaseSize
-			return sec
-		}
-		time.Sleep(10 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s, err := serverview.Settle(ctx, c)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("the AOF buffer did not drain in 5 s")
+	sec.UsedMemory = s.UsedMemory - s.ClientMemory
+	sec.AOFSize, sec.AOFBaseSize = s.AOFSize, s.AOFBaseSize
 	return sec
 }
 

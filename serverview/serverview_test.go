@@ -269,3 +269,38 @@ func TestSamplerStopAfterCancel(t *testing.T) {
 		t.Error("no INFO sample at all")
 	}
 }
+
+func TestRewriteAOFAndSettle(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.AOFEverysec, Args: []string{"--auto-aof-rewrite-percentage", "0"}})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := newClient(t, srv, 3)
+	before, err := serverview.Settle(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Pipeline()
+	for i := range 2000 {
+		p.Set(ctx, fmt.Sprintf("k%d", i), strings.Repeat("v", 200), 0)
+	}
+	if _, err := p.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	logged, err := serverview.Settle(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grew := logged.AOFSize - before.AOFSize; grew < 2000*200 {
+		t.Errorf("AOF grew %d bytes for 400 KB of SETs", grew)
+	}
+	if err := serverview.RewriteAOF(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	after, err := serverview.Settle(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.AOFBaseSize < 2000*200 || after.AOFBaseSize > logged.AOFSize || after.AOFRewriteInProgress {
+		t.Errorf("after the rewrite: base %d bytes (logged %d), in progress %v", after.AOFBaseSize, logged.AOFSize, after.AOFRewriteInProgress)
+	}
+}
