@@ -448,21 +448,69 @@ type seriesRef struct {
 	sec  []results.Second
 }
 
+// timeline charts throughput per run and encoding (per-second counts of all
+// ops summed) and the p99 per run, class and encoding: recomputed from the
+// merged per-second histograms when every op has them, else the worst op's
+// p99 of that second.
 func (b *builder) timeline() section {
-	s := section{ID: "timeline", Title: "Throughput and p99 per second", Notes: []string{"Seconds count from the end of the warm-up. The p99 is of the response time within each second."}}
-	var refs []seriesRef
-	for i, r := range b.runs {
-		for _, op := range r.Ops {
-			if len(op.Series) > 0 {
-				refs = append(refs, seriesRef{b.name(i, op.Name, op.Encoding), op.Series})
+	s := section{ID: "timeline", Title: "Throughput and p99 per second", Notes: []string{"Seconds count from the end of the warm-up. The p99 is of the response time within each second, over all operations of the class."}}
+	type group struct {
+		run             int
+		class, encoding string
+		ops             []*results.Op
+	}
+	var tputGroups, p99Groups []*group
+	find := func(gs []*group, run int, class, enc string) ([]*group, *group) {
+		for _, g := range gs {
+			if g.run == run && g.class == class && g.encoding == enc {
+				return gs, g
 			}
 		}
+		g := &group{run: run, class: class, encoding: enc}
+		return append(gs, g), g
 	}
-	if len(refs) == 0 {
+	for i, r := range b.runs {
+		for j := range r.Ops {
+			op := &r.Ops[j]
+			if len(op.Series) == 0 {
+				continue
+			}
+			var g *group
+			tputGroups, g = find(tputGroups, i, "", op.Encoding)
+			g.ops = append(g.ops, op)
+			p99Groups, g = find(p99Groups, i, op.Class, op.Encoding)
+			g.ops = append(g.ops, op)
+		}
+	}
+	if len(tputGroups) == 0 {
 		return s
 	}
+
+	var tputRefs []seriesRef
+	for _, g := range tputGroups {
+		byT := map[int]*results.Second{}
+		var ts []int
+		for _, op := range g.ops {
+			for _, sec := range op.Series {
+				cur := byT[sec.T]
+				if cur == nil {
+					cur = &results.Second{T: sec.T}
+					byT[sec.T] = cur
+					ts = append(ts, sec.T)
+				}
+				cur.Count += sec.Count
+				cur.Errors += sec.Errors
+			}
+		}
+		sort.Ints(ts)
+		ref := seriesRef{name: b.name(g.run, g.encoding, "all ops")}
+		for _, t := range ts {
+			ref.sec = append(ref.sec, *byT[t])
+		}
+		tputRefs = append(tputRefs, ref)
+	}
 	tput := b.newLine(axisSeconds, "second", unitOps, "ops/s", false, heightSeries)
-	for _, ref := range refs {
+	for _, ref := range tputRefs {
 		pts := make([]point, len(ref.sec))
 		for j, sec := range ref.sec {
 			pts[j] = point{float64(sec.T), float64(sec.Count)}
@@ -470,10 +518,32 @@ func (b *builder) timeline() section {
 		tput.add(ref.name, pts, false)
 	}
 	s.Blocks = append(s.Blocks, block{Title: "Throughput", Chart: b.addLine(tput, heightSeries),
-		Tables: []table{secondsTable(refs, "ops/s", func(sec results.Second) cell { return inum(sec.Count) })}})
+		Tables: []table{secondsTable(tputRefs, "successful and failed operations per second", func(sec results.Second) cell { return inum(sec.Count) })}})
 
+	var p99Refs []seriesRef
+	approx := false
+	for _, g := range p99Groups {
+		byT := map[int][]results.Second{}
+		var ts []int
+		for _, op := range g.ops {
+			for _, sec := range op.Series {
+				if _, ok := byT[sec.T]; !ok {
+					ts = append(ts, sec.T)
+				}
+				byT[sec.T] = append(byT[sec.T], sec)
+			}
+		}
+		sort.Ints(ts)
+		ref := seriesRef{name: b.name(g.run, g.class+"s", g.encoding)}
+		for _, t := range ts {
+			merged, exact := mergeSeconds(byT[t])
+			approx = approx || !exact
+			ref.sec = append(ref.sec, merged)
+		}
+		p99Refs = append(p99Refs, ref)
+	}
 	p99 := b.newLine(axisSeconds, "second", unitUs, "p99", true, heightSeries)
-	for _, ref := range refs {
+	for _, ref := range p99Refs {
 		var pts []point
 		for _, sec := range ref.sec {
 			if sec.Count > 0 {
@@ -483,14 +553,53 @@ func (b *builder) timeline() section {
 		p99.add(ref.name, pts, false)
 	}
 	p99.markTarget(b.targetUs)
-	s.Blocks = append(s.Blocks, block{Title: "p99 response time", Chart: b.addLine(p99, heightSeries),
-		Tables: []table{secondsTable(refs, "p99 µs", func(sec results.Second) cell {
+	blk := block{Title: "p99 response time", Chart: b.addLine(p99, heightSeries),
+		Tables: []table{secondsTable(p99Refs, "p99 µs", func(sec results.Second) cell {
 			if sec.Count == 0 {
 				return muted("-")
 			}
 			return num(sec.P99)
-		})}})
+		})}}
+	if approx {
+		blk.Note = "Some seconds lack per-second histograms: their p99 is the worst single operation's p99, not the class's."
+	}
+	s.Blocks = append(s.Blocks, blk)
 	return s
+}
+
+// mergeSeconds combines one second of several ops: counts summed, the p99
+// recomputed from the merged histograms when all have one (exact), else the
+// largest p99 among them.
+func mergeSeconds(secs []results.Second) (results.Second, bool) {
+	out := results.Second{T: secs[0].T}
+	h := results.NewHistogram()
+	exact := true
+	for _, sec := range secs {
+		out.Count += sec.Count
+		out.Errors += sec.Errors
+		out.P99 = math.Max(out.P99, sec.P99)
+		out.Max = math.Max(out.Max, sec.Max)
+		if sec.Count == 0 {
+			continue
+		}
+		if !exact {
+			continue
+		}
+		sh, err := results.DecodeHDR(sec.HDR)
+		if err != nil {
+			exact = false
+			continue
+		}
+		h.Merge(sh)
+	}
+	if len(secs) == 1 {
+		return out, true
+	}
+	if exact && h.TotalCount() > 0 {
+		out.P99 = float64(h.ValueAtQuantile(99))
+		out.P50 = float64(h.ValueAtQuantile(50))
+	}
+	return out, exact
 }
 
 // secondsTable lays per-second values out wide: one row per second, one
@@ -593,7 +702,7 @@ func (b *builder) encodings() section {
 			s.Blocks = append(s.Blocks, block{Title: title, Chart: b.addBar(br, heightBar), Tables: []table{t}})
 		}
 		payloadChart("Payload size per type", unitBytes, "bytes", []string{""}, func(p results.PayloadSize, _ string) float64 { return float64(p.Bytes) })
-		payloadChart("Encode and decode cost per type", unitNs, "ns per object", []string{"encode", "decode"}, func(p results.PayloadSize, m string) float64 {
+		payloadChart("Encode and decode cost per type", unitNs, "ns/object", []string{"encode", "decode"}, func(p results.PayloadSize, m string) float64 {
 			if m == "encode" {
 				return p.EncodeNs
 			}
@@ -606,7 +715,7 @@ func (b *builder) encodings() section {
 			}
 		}
 		if hasMem {
-			payloadChart("Redis memory per key", unitBytes, "bytes per key (MEMORY USAGE)", []string{""}, func(p results.PayloadSize, _ string) float64 {
+			payloadChart("Redis memory per key, by payload type", unitBytes, "bytes per key", []string{""}, func(p results.PayloadSize, _ string) float64 {
 				if p.MemoryPerKey == 0 {
 					return math.NaN()
 				}
@@ -761,7 +870,7 @@ func (b *builder) memoryPerKey() (block, bool) {
 			}
 		}
 	}
-	return block{Title: "Redis memory per key", Chart: b.addBar(br, heightBar), Tables: []table{t}}, true
+	return block{Title: "Redis memory per key, by collection", Chart: b.addBar(br, heightBar), Tables: []table{t}}, true
 }
 
 // ---- startup load ----

@@ -74,6 +74,9 @@
       x.splitLine = { show: true };
     }
     y.axisLabel.formatter = axisLabel(spec.y);
+    // Series that start before 0 (warm-up samples) must not pull the y axis
+    // into the middle of the plot.
+    y.axisLine = Object.assign({}, y.axisLine, { onZero: false });
     if (spec.target_us) {
       var t = spec.target_us;
       // Keep the target line in view; on a log axis end at a power of ten.
@@ -83,6 +86,8 @@
       };
       if (!spec.ylog) y.min = 0;
     }
+    // A report is read, not watched: draw at once (and screenshot the same).
+    o.animation = false;
     o.tooltip = o.tooltip || {};
     o.tooltip.formatter = tooltip(spec);
     o.tooltip.confine = true;

@@ -574,3 +574,28 @@ func FuzzEscaping(f *testing.F) {
 		embeddedCharts(t, buf.String())
 	})
 }
+
+func TestMergeSeconds(t *testing.T) {
+	hist := func(lo, hi int64) (string, float64) {
+		h := results.NewHistogram()
+		for v := lo; v < hi; v++ {
+			_ = h.RecordValue(v)
+		}
+		s, err := results.EncodeHDR(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, float64(h.ValueAtQuantile(99))
+	}
+	a, ap99 := hist(1, 101)     // p99 99
+	b, bp99 := hist(1000, 1100) // p99 1098
+	// 200 values: the merged p99 is the 198th, 1097, not the larger op's p99.
+	got, exact := mergeSeconds([]results.Second{{T: 3, Count: 100, P99: ap99, HDR: a}, {T: 3, Count: 100, P99: bp99, HDR: b}})
+	if !exact || got.Count != 200 || got.P99 != 1097 {
+		t.Errorf("merged = %+v exact %v, want count 200, p99 1097, exact", got, exact)
+	}
+	got, exact = mergeSeconds([]results.Second{{T: 3, Count: 100, P99: ap99}, {T: 3, Count: 100, P99: bp99}})
+	if exact || got.P99 != bp99 {
+		t.Errorf("without histograms = %+v exact %v, want the worst p99 %v, inexact", got, exact, bp99)
+	}
+}

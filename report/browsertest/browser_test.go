@@ -123,7 +123,7 @@ type pageState struct {
 // alone are not "drawn": a chart counts once saturated pixels, the series'
 // colours, cover part of it.
 const checkCharts = `(async () => {
-  const deadline = Date.now() + 15000;
+  const deadline = Date.now() + 30000;
   while (document.body.getAttribute("data-charts-ready") !== "true" && Date.now() < deadline) {
     await new Promise(r => setTimeout(r, 50));
   }
@@ -280,7 +280,7 @@ func fixtureRuns() []*results.Run {
 // offline in headless Chromium and checks that every chart drew, nothing
 // logged an error and nothing was fetched; it saves screenshots.
 func TestReportInChromium(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
 	renderStart := time.Now()
@@ -332,6 +332,16 @@ func TestReportInChromium(t *testing.T) {
 		t.Fatalf("screenshot: %v", err)
 	}
 	saveArtifact(t, "report-latency.png", shot)
+	// For looking at each section closely while working on the report.
+	if os.Getenv("RBENCH_SECTION_SCREENSHOTS") != "" {
+		for id, top := range v.state.Top {
+			shot, err := v.page.screenshot(ctx, viewWidth, int(top), 1200, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			saveArtifact(t, "report-"+id+".png", shot)
+		}
+	}
 	if p := os.Getenv("RBENCH_README_SCREENSHOT"); p != "" {
 		if err := os.WriteFile(p, shot, 0o644); err != nil {
 			t.Fatal(err)
@@ -343,7 +353,7 @@ func TestReportInChromium(t *testing.T) {
 // with a console error, an uncaught exception, a blank chart and a request
 // for a remote image must produce each complaint.
 func TestHarnessCatchesBrokenPages(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	path := filepath.Join(t.TempDir(), "broken.html")
 	const broken = `<!DOCTYPE html><html><head><title>broken</title></head><body>
@@ -362,5 +372,69 @@ func TestHarnessCatchesBrokenPages(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("harness missed %q; it reported:\n%s", want, all)
 		}
+	}
+}
+
+// xssProbe is what a hostile results file would try; any execution sets
+// window.__xss or adds an element with the probe's id.
+const xssProbe = `<img id="xss" src="x" onerror="window.__xss=1"></script><script>window.__xss=2</script>`
+
+// TestEscapingInChromium opens a report whose names are markup and shows
+// every chart's tooltip (the one place the page builds HTML from data): no
+// script may run and no element may be injected.
+func TestEscapingInChromium(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	run := fixture.Run(fixture.Options{Name: xssProbe, Seconds: 3, OpName: xssProbe})
+	run.Warnings = append(run.Warnings, xssProbe)
+	run.Payloads[0].Type = xssProbe
+	path := filepath.Join(t.TempDir(), "xss.html")
+	if err := report.WriteFile(path, []*results.Run{run, fixture.Run(fixture.Options{Seconds: 3})}, report.Options{Title: xssProbe, Names: []string{xssProbe, "other"}}); err != nil {
+		t.Fatal(err)
+	}
+	v := open(ctx, t, sharedBrowser(t), path)
+	for _, f := range chartFailures(v.state) {
+		t.Error(f)
+	}
+	for _, p := range v.problems {
+		t.Error(p)
+	}
+	const probe = `(async () => {
+  let tips = 0;
+  for (const el of document.querySelectorAll("[data-chart]")) {
+    const c = echarts.getInstanceByDom(el);
+    if (!c) continue;
+    c.dispatchAction({type: "showTip", seriesIndex: 0, dataIndex: 1});
+    await new Promise(r => setTimeout(r, 30));
+    tips++;
+  }
+  const tipText = [...document.querySelectorAll("div")].filter(d => d.style && d.style.zIndex === "9999999").map(d => d.textContent).join("\n");
+  return {xss: window.__xss === undefined ? 0 : window.__xss, injected: document.querySelectorAll("#xss, img").length,
+    tips, tipShowsName: tipText.includes('window.__xss=1'), titleOK: document.title.includes("<img")};
+})()`
+	var got struct {
+		XSS          int  `json:"xss"`
+		Injected     int  `json:"injected"`
+		Tips         int  `json:"tips"`
+		TipShowsName bool `json:"tipShowsName"`
+		TitleOK      bool `json:"titleOK"`
+	}
+	if err := v.page.eval(ctx, probe, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.XSS != 0 || got.Injected != 0 {
+		t.Errorf("markup from the results ran: window.__xss=%d, injected elements=%d", got.XSS, got.Injected)
+	}
+	if got.Tips == 0 {
+		t.Error("no chart tooltips were shown")
+	}
+	if !got.TipShowsName {
+		t.Error("no tooltip showed the hostile name as text")
+	}
+	if !got.TitleOK {
+		t.Error("the title lost the markup text")
+	}
+	for _, p := range problems(v.page) {
+		t.Errorf("after tooltips: %s", p)
 	}
 }
