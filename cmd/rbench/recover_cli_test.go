@@ -13,16 +13,13 @@ import (
 	"github.com/rbench/rbench/results"
 )
 
-// recoverRbench builds rbench into a temporary directory and runs it there
-// with env (and PATH) only, so no .env or REDIS_* of the caller leaks in.
+// recoverRbench runs the rbench binary (built once, rbenchBinary) in a
+// temporary directory with env (and PATH) only, so no .env or REDIS_* of the
+// caller leaks in.
 func recoverRbench(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "rbench")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, args...)
+	cmd := exec.Command(rbenchBinary(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}, env...)
 	var o, e bytes.Buffer
