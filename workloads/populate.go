@@ -85,7 +85,7 @@ type populateWorker struct {
 	w        *populateWorkload
 	s        *callStream
 	interval int64 // ns; 0 = a transaction per call
-	done     bool // the stream has no more calls to send
+	done     bool  // the stream has no more calls to send
 	finished bool
 }
 

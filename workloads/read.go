@@ -68,7 +68,9 @@ type readWorker struct {
 	rng *rand.Rand
 }
 
-func (rw *readWorker) Next(ctx context.Context, op *Op) error { return rw.r.next(ctx, op, rw.mix, rw.rng) }
+func (rw *readWorker) Next(ctx context.Context, op *Op) error {
+	return rw.r.next(ctx, op, rw.mix, rw.rng)
+}
 
 func (rw *readWorker) Check(op *Op) error { return rw.r.check(op) }
 

@@ -267,13 +267,13 @@ func warmPool(ctx context.Context, c redis.UniversalClient, n int) error {
 
 // passResult is one encoding pass's outcome.
 type passResult struct {
-	ops      []results.Op
-	pacing   *results.Pacing
-	startup  *results.StartupLoad
+	ops     []results.Op
+	pacing  *results.Pacing
+	startup *results.StartupLoad
 	// moreStartup are further startup loads of a StartupLoads workload.
 	moreStartup []results.StartupLoad
-	errors   results.ErrorCounts
-	measured time.Duration
+	errors      results.ErrorCounts
+	measured    time.Duration
 }
 
 // pass runs the workload under one encoding.

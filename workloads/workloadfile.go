@@ -1,0 +1,110 @@
+package workloads
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// UnmarshalYAML reads a workload file's mapping into s (ReadSpec calls it)
+// with two additions for the trading workloads:
+//
+//   - ops (or ops_mix) may be a mapping of op kinds to weights,
+//     ops: {add_order: 3, update_order: 10, read_order: 5, get_instrument: 2},
+//     which becomes OpsMix; ops as a number is still the operation count;
+//   - the trading parameters purge, purge_lag, style, bulk_read_batch and
+//     startup_concurrency may stand at the top level; they go into Params.
+//
+// Any other key must be a Spec field: an unknown key is an error naming it.
+func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a workload file is a mapping such as \"workload: populate\" and \"keys: 10000\"", n.Line)
+	}
+	known := specKeys()
+	rest := &yaml.Node{Kind: yaml.MappingNode, Tag: n.Tag, Line: n.Line, Column: n.Column}
+	var mix string
+	params := map[string]any{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		name := k.Value
+		switch {
+		case (name == "ops" || name == "ops_mix") && v.Kind == yaml.MappingNode:
+			m, err := mixFromYAML(name, v)
+			if err != nil {
+				return err
+			}
+			mix = m
+		case isTradingParam(name):
+			var val any
+			if err := v.Decode(&val); err != nil {
+				return fmt.Errorf("line %d: %s: %w", v.Line, name, err)
+			}
+			params[strings.ReplaceAll(name, "-", "_")] = val
+		case known[name]:
+			rest.Content = append(rest.Content, k, v)
+		default:
+			// Worded like yaml.v3's own error so ReadSpec names the key.
+			return fmt.Errorf("line %d: field %s not found in type workloads.Spec", k.Line, name)
+		}
+	}
+	type plain Spec // without this method
+	var p plain
+	if err := rest.Decode(&p); err != nil {
+		return err
+	}
+	*s = Spec(p)
+	if mix != "" {
+		s.OpsMix = mix
+	}
+	if len(params) > 0 {
+		if s.Params == nil {
+			s.Params = map[string]any{}
+		}
+		for k, v := range params {
+			s.Params[k] = v
+		}
+	}
+	return nil
+}
+
+func isTradingParam(name string) bool {
+	switch strings.ReplaceAll(name, "-", "_") {
+	case ParamPurge, ParamPurgeLag, ParamStyle, ParamBulkReadBatch, ParamStartupConcurrency:
+		return true
+	}
+	return false
+}
+
+// specKeys are the yaml names of Spec's fields.
+func specKeys() map[string]bool {
+	t := reflect.TypeOf(Spec{})
+	keys := make(map[string]bool, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			keys[name] = true
+		}
+	}
+	return keys
+}
+
+// mixFromYAML turns {add_order: 3, read_order: 5} into "add_order:3,read_order:5"
+// in file order.
+func mixFromYAML(key string, v *yaml.Node) (string, error) {
+	var parts []string
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, w := v.Content[i], v.Content[i+1]
+		f, err := strconv.ParseFloat(w.Value, 64)
+		if w.Kind != yaml.ScalarNode || err != nil || f < 0 {
+			return "", fmt.Errorf("line %d: %s: weight of %s %q: want a number, 0 or more", w.Line, key, k.Value, w.Value)
+		}
+		parts = append(parts, k.Value+":"+strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	if len(parts) == 0 {
+		return "", fmt.Errorf("line %d: %s: an empty mix; name op kinds with weights, e.g. {add_order: 3, read_order: 5}", v.Line, key)
+	}
+	return strings.Join(parts, ","), nil
+}
