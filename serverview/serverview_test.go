@@ -3,6 +3,7 @@ package serverview_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -166,6 +167,9 @@ func TestSamplerMeasureExcludesWarmup(t *testing.T) {
 	ctx := context.Background()
 	c := newClient(t, srv, 3)
 	s := serverview.Start(ctx, c, serverview.Options{Interval: 50 * time.Millisecond, Commands: []string{"INCR"}})
+	if list, err := c.ClientList(ctx).Result(); err != nil || !strings.Contains(list, "name=rbench-serverview") {
+		t.Errorf("the sampler has no connection of its own: %v\n%s", err, list)
+	}
 	for range 5 {
 		c.Incr(ctx, "warm")
 	}
@@ -279,9 +283,15 @@ func TestRewriteAOFAndSettle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Values that do not compress, so the rewritten (RDB) AOF keeps them.
+	r := rand.New(rand.NewPCG(1, 2))
 	p := c.Pipeline()
 	for i := range 2000 {
-		p.Set(ctx, fmt.Sprintf("k%d", i), strings.Repeat("v", 200), 0)
+		v := make([]byte, 200)
+		for j := range v {
+			v[j] = byte(r.Uint32())
+		}
+		p.Set(ctx, fmt.Sprintf("k%d", i), v, 0)
 	}
 	if _, err := p.Exec(ctx); err != nil {
 		t.Fatal(err)
