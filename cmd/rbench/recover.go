@@ -195,6 +195,13 @@ func recoverAction(c *cli.Context) error {
 		},
 	})
 	run.Recovery = rec
+	if !t.Throwaway() && rec != nil && rec.Verdict == "pass" {
+		// Leave a failed run's keys for inspection (the next run then needs
+		// --clean); a passed run's are of no further use.
+		if _, err := target.DeletePrefix(c.Context, t.Client, prefix); err != nil {
+			run.Warnings = append(run.Warnings, "removing the keys under "+prefix+": "+err.Error())
+		}
+	}
 	if rec != nil {
 		for _, cy := range rec.Cycles {
 			run.Startup = append(run.Startup, cy.Startup...)
