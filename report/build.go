@@ -74,11 +74,13 @@ func (b *builder) multi() bool { return len(b.runs) > 1 }
 
 func (b *builder) summary() section {
 	s := section{ID: "summary", Title: "Summary"}
-	s.Blocks = append(s.Blocks, b.runsTable(), b.targetsBlock(), b.errorsBlock())
-	if blk, ok := b.pacingBlock(); ok {
+	// Verdicts first: they are what a reader opens the report for.
+	s.Blocks = append(s.Blocks, b.targetsBlock(), b.errorsBlock())
+	if blk, ok := b.warningsBlock(); ok {
 		s.Blocks = append(s.Blocks, blk)
 	}
-	if blk, ok := b.warningsBlock(); ok {
+	s.Blocks = append(s.Blocks, b.runsTable())
+	if blk, ok := b.pacingBlock(); ok {
 		s.Blocks = append(s.Blocks, blk)
 	}
 	if blk, ok := b.comparisonBlock(); ok {
@@ -380,7 +382,7 @@ func (b *builder) latency() section {
 		Title: "Latency percentile distribution",
 		Notes: []string{
 			"HdrHistogram style: the x axis gives each nine the same width (90%, 99%, 99.9% ...), so the tail is as readable as the median.",
-			"Response time (solid) is measured from the intended send time and includes queueing behind a stall (coordinated omission corrected); service time (dashed) from the actual send. In closed loop they are the same and one line is drawn.",
+			"Response time (solid) is measured from the intended send time and includes queueing behind a stall (coordinated omission corrected); service time (dashed) from the actual send. In closed loop they are the same histogram, drawn once and labelled \"closed loop\" (\"response = service\" when a paced run never sent late).",
 		},
 	}
 	for _, kind := range b.opKinds() {
@@ -395,7 +397,11 @@ func (b *builder) latency() section {
 				}
 				same := op.ServiceHDR == op.ResponseHDR
 				respLabel := "response"
-				if same {
+				switch {
+				case same && r.Meta.Workload.Rate == 0:
+					respLabel = "closed loop"
+				case same:
+					// Open loop yet nothing was ever sent late.
 					respLabel = "response = service"
 				}
 				pts, fb := distribution(op.ResponseHDR, op.Response)

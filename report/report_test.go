@@ -489,7 +489,7 @@ func TestTargetsVerdict(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out []string
-		for _, row := range p.Sections[0].Blocks[1].Tables[0].Rows {
+		for _, row := range p.Sections[0].Blocks[0].Tables[0].Rows {
 			out = append(out, row[1].Text+"="+row[5].Text)
 		}
 		return strings.Join(out, " ")
