@@ -33,7 +33,7 @@ var ErrRejected = errors.New("redis rejected the connection")
 // retry is logged (attempt, delay, cause). A cancelled ctx stops it at once.
 func Connect(ctx context.Context, cfg *config.Config, opts Options) error {
 	opts = opts.withDefaults()
-	attempts := opts.Retries + 1
+	attempts := max(opts.Retries, 0) + 1
 	delay := opts.BackoffMin
 	for attempt := 1; ; attempt++ {
 		err := probe(ctx, cfg)
@@ -50,7 +50,7 @@ func Connect(ctx context.Context, cfg *config.Config, opts Options) error {
 			return fmt.Errorf("connecting to %s: %w: %w", cfg.Addr(), ErrRejected, err)
 		}
 		if attempt >= attempts {
-			return fmt.Errorf("connecting to %s: %w after %d attempts: %w", cfg.Addr(), ErrUnreachable, attempt, err)
+			return fmt.Errorf("connecting to %s: %w after %s: %w", cfg.Addr(), ErrUnreachable, plural(attempt, "attempt"), err)
 		}
 		wait := jitter(delay)
 		opts.Logger.Warn("redis not reachable, retrying", "addr", cfg.Addr(), "attempt", attempt, "of", attempts, "delay", wait.Round(time.Millisecond), "cause", err.Error())
@@ -129,4 +129,11 @@ func Transient(err error) bool {
 		return true
 	}
 	return false
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -62,11 +62,10 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
+	// Retries stays -1 for "none": withDefaults runs again in Connect, and
+	// a 0 there would turn back into the default.
 	if o.Retries == 0 {
 		o.Retries = DefaultRetries
-	}
-	if o.Retries < 0 {
-		o.Retries = 0
 	}
 	if o.BackoffMin <= 0 {
 		o.BackoffMin = DefaultBackoffMin

@@ -247,8 +247,9 @@ func TestConnectNoRetries(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := cfgFor(t, map[string]string{config.VarHost: "127.0.0.1", config.VarPort: strconv.Itoa(port)})
-	err = Connect(context.Background(), cfg, Options{Retries: -1, BackoffMin: time.Minute})
-	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "after 1 attempts") {
+	// Open applies the defaults, then Connect again: -1 must survive both.
+	_, err = Open(context.Background(), cfg, Options{Retries: -1, BackoffMin: time.Minute})
+	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "after 1 attempt:") {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -156,6 +156,15 @@ func TestFoundationCLI(t *testing.T) {
 		}
 	})
 
+	t.Run("--retries 0 tries once", func(t *testing.T) {
+		f := f
+		f.t = t
+		r := f.run([]string{"REDIS_HOST=127.0.0.1", "REDIS_PORT=" + freePort(t)}, "ping", "--retries", "0")
+		if r.code != exitFailure || !strings.Contains(r.stderr, "after 1 attempt:") || strings.Contains(r.stderr, "retrying") || r.elapsed > time.Second {
+			t.Errorf("exit %d after %v, want 1 after one attempt\n%s", r.code, r.elapsed, r.all())
+		}
+	})
+
 	t.Run("Ctrl-C stops the retries at once", func(t *testing.T) {
 		cmd := f.command([]string{"REDIS_HOST=127.0.0.1", "REDIS_PORT=" + freePort(t)}, "ping", "--backoff-min", "30s")
 		var e bytes.Buffer

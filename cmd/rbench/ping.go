@@ -61,9 +61,9 @@ Exit status: 0 healthy, 1 unreachable or unhealthy, 2 bad configuration.`,
 type pingJSON struct {
 	Healthy bool `json:"healthy"`
 	*target.Health
-	RTTMinUs    float64 `json:"rtt_min_us"`
-	RTTMedianUs float64 `json:"rtt_median_us"`
-	RTTMaxUs    float64 `json:"rtt_max_us"`
+	RTTMinUs    float64 `json:"rtt_min_us,omitempty"`
+	RTTMedianUs float64 `json:"rtt_median_us,omitempty"`
+	RTTMaxUs    float64 `json:"rtt_max_us,omitempty"`
 	Error       string  `json:"error,omitempty"`
 }
 
