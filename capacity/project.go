@@ -368,7 +368,9 @@ func Dangers(pr results.PlanProjection, m Model, opts ProjectOptions) []results.
 	add := func(kind, format string, a ...any) {
 		out = append(out, results.Danger{Kind: kind, Message: fmt.Sprintf(format, a...)})
 	}
-	if pol := strings.ToLower(opts.MaxmemoryPolicy); pol != "" && pol != "noeviction" {
+	if pol := strings.ToLower(opts.MaxmemoryPolicy); strings.HasPrefix(pol, "volatile-") {
+		add(DangerEvictingPolicy, "maxmemory-policy is %s: it evicts only keys with a TTL, and the node's keys have none, so at the limit the node's writes fail as with noeviction while anything else in the database with a TTL is deleted; set maxmemory-policy noeviction to say what happens, and size maxmemory from this plan", pol)
+	} else if pol != "" && pol != "noeviction" {
 		add(DangerEvictingPolicy, "maxmemory-policy is %s: when memory is full Redis silently deletes keys, so a restart would load a trading state with orders or positions missing; set maxmemory-policy noeviction (writes then fail loudly with OOM) and size maxmemory from this plan", pol)
 	}
 	if opts.Maxmemory > 0 && pr.DatasetBytes > opts.Maxmemory {
