@@ -263,3 +263,13 @@ func TestModelFromFits(t *testing.T) {
 		t.Errorf("have %+v\nwant %+v", m, want)
 	}
 }
+
+func TestPolicyDanger(t *testing.T) {
+	for pol, want := range map[string]string{"": "", "noeviction": "", "allkeys-lru": "silently deletes", "volatile-ttl": "only keys with a TTL"} {
+		pr := results.PlanProjection{Profile: capacity.Profile{NoAccountEvents: true}}
+		d := capacity.Dangers(pr, capacity.Model{}, capacity.ProjectOptions{MaxmemoryPolicy: pol})
+		if want == "" && len(d) != 0 || want != "" && (len(d) != 1 || d[0].Kind != capacity.DangerEvictingPolicy || !strings.Contains(d[0].Message, want)) {
+			t.Errorf("policy %q: %+v, want %q", pol, d, want)
+		}
+	}
+}
