@@ -194,7 +194,7 @@ func (c *collector) progress(now time.Time, final bool) {
 	c.mu.Unlock()
 	var b strings.Builder
 	fmt.Fprintf(&b, "[%s] %s", c.p.encoding, fmtElapsed(elapsed))
-	if c.ph.dur > 0 {
+	if c.ph.dur > 0 && c.ph.dur < untilDone {
 		fmt.Fprintf(&b, "/%s", fmtElapsed(c.ph.dur))
 	}
 	if c.ph.ops > 0 {

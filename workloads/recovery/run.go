@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/codecs"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 )
@@ -90,8 +91,12 @@ type Options struct {
 	// default: nil
 	Decode func(key, collection string, payload []byte) error
 	// Encoding labels the startup-load results.
-	// default: "raw"
+	// default: Codec's name, or "raw"
 	Encoding string
+	// Codec, when set, decodes payloads during the startup load, as the
+	// node does (the verification decodes with Decode).
+	// default: nil
+	Codec codecs.Codec
 	// StartupConcurrency is the concurrent startup load's reads in flight.
 	// default: 32
 	StartupConcurrency int
@@ -137,6 +142,9 @@ func (o *Options) defaults() error {
 	}
 	if o.Encoding == "" {
 		o.Encoding = "raw"
+		if o.Codec != nil {
+			o.Encoding = o.Codec.Name()
+		}
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
@@ -333,7 +341,7 @@ func runCycle(ctx context.Context, o *Options, n int, window time.Duration) (*re
 	logf("port open %.3fs, ready (PONG) %.3fs, server load %.3fs (%s), AOF %d bytes", c.PortOpenSec, c.ReadySec, c.LoadSec, c.LoadSource, c.AOFSizeBytes)
 
 	for _, style := range []string{StyleSequential, StyleConcurrent} {
-		sl, h, err := StartupLoad(ctx, o.Client, StartupOptions{Prefix: o.Prefix, Style: style, Concurrency: o.StartupConcurrency, Encoding: o.Encoding})
+		sl, h, err := StartupLoad(ctx, o.Client, StartupOptions{Prefix: o.Prefix, Style: style, Concurrency: o.StartupConcurrency, Encoding: o.Encoding, Codec: o.Codec})
 		if err != nil {
 			return c, fmt.Errorf("startup load (%s): %w", style, err)
 		}

@@ -65,7 +65,7 @@ func mixedSources(o *Options) {
 		return NewSynthetic(prefix, seed, w)
 	}
 	o.Decode = PayloadDecoder(DefaultPrefix, codec)
-	o.Encoding = codecs.MsgPack
+	o.Codec = codec
 }
 
 func TestKillAOFAlwaysLosesNothing(t *testing.T) {

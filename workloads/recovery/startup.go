@@ -10,6 +10,9 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/codecs"
+	"github.com/rbench/rbench/keyspace"
+	"github.com/rbench/rbench/payloads"
 	"github.com/rbench/rbench/results"
 )
 
@@ -32,8 +35,13 @@ type StartupOptions struct {
 	// Concurrency is how many reads are in flight in the concurrent style.
 	// default: 32
 	Concurrency int
+	// Codec, when set, decodes every payload read, as the node does, and
+	// finds each position's instrument in its first fill. Keys of Synthetic
+	// sources are read but not decoded.
+	// default: nil (no decoding; positions GET the instruments round-robin)
+	Codec codecs.Codec
 	// Encoding labels the result.
-	// default: "raw"
+	// default: Codec's name, or "raw"
 	Encoding string
 }
 
@@ -41,12 +49,12 @@ type StartupOptions struct {
 // cache (trading cache model, "Startup load"): SCAN MATCH ... COUNT 5000 per
 // collection; one MGET of general, currencies and instruments; one LRANGE
 // per account, order and position; HGETALL of index:order_position and
-// index:order_client; and one GET of an instrument per position. It returns
+// index:order_client; and one GET of its instrument per position. It returns
 // the totals and the latency histogram of every command (microseconds).
 //
-// Without decoding fills rbench does not know each position's instrument, so
-// the per-position GET reads the instruments found round-robin: the same
-// number of round trips and bytes of the same kind.
+// Payloads that do not decode are not an error here (the verification
+// reports them); a position whose instrument is unknown reads the
+// instruments found round-robin: the same round trips and bytes.
 func StartupLoad(ctx context.Context, rdb redis.UniversalClient, opts StartupOptions) (results.StartupLoad, *hdrhistogram.Histogram, error) {
 	if opts.Prefix == "" {
 		return results.StartupLoad{}, nil, ErrNoPrefix
@@ -59,8 +67,11 @@ func StartupLoad(ctx context.Context, rdb redis.UniversalClient, opts StartupOpt
 	}
 	if opts.Encoding == "" {
 		opts.Encoding = "raw"
+		if opts.Codec != nil {
+			opts.Encoding = opts.Codec.Name()
+		}
 	}
-	s := &startup{rdb: rdb, hist: results.NewHistogram(), res: results.StartupLoad{
+	s := &startup{rdb: rdb, opts: opts, hist: results.NewHistogram(), res: results.StartupLoad{
 		Encoding: opts.Encoding, Style: opts.Style, Keys: make(map[string]int64)}}
 	start := time.Now()
 	err := s.run(ctx, opts)
@@ -70,6 +81,7 @@ func StartupLoad(ctx context.Context, rdb redis.UniversalClient, opts StartupOpt
 
 type startup struct {
 	rdb  redis.UniversalClient
+	opts StartupOptions
 	mu   sync.Mutex
 	hist *hdrhistogram.Histogram
 	res  results.StartupLoad
@@ -86,10 +98,10 @@ func (s *startup) record(d time.Duration, bytes int64) {
 func (s *startup) scan(ctx context.Context, prefix, collection string) ([]string, error) {
 	var keys []string
 	var cursor uint64
-	match := prefix + collection + ":*"
+	match := prefix + collection + "*" // as the node: {trader_key}:{collection}*
 	for {
 		t := time.Now()
-		page, next, err := s.rdb.Scan(ctx, cursor, match, 5000).Result()
+		page, next, err := s.rdb.Scan(ctx, cursor, match, keyspace.ScanCount).Result()
 		var n int64
 		for _, k := range page {
 			n += int64(len(k))
@@ -115,9 +127,10 @@ func (s *startup) mget(ctx context.Context, keys []string) error {
 	t := time.Now()
 	vals, err := s.rdb.MGet(ctx, keys...).Result()
 	var n int64
-	for _, v := range vals {
+	for i, v := range vals {
 		if str, ok := v.(string); ok {
 			n += int64(len(str))
+			s.decode(keys[i], str)
 		}
 	}
 	s.record(time.Since(t), n)
@@ -162,7 +175,9 @@ func (s *startup) reads(ctx context.Context, opts StartupOptions, keys []string,
 	return errors.Join(errs...)
 }
 
-func (s *startup) lrange(ctx context.Context, key string) error {
+// lrange reads a list and decodes its elements; it returns the first one
+// decoded (nil when not decoded).
+func (s *startup) lrange(ctx context.Context, key string) (any, error) {
 	t := time.Now()
 	vals, err := s.rdb.LRange(ctx, key, 0, -1).Result()
 	var n int64
@@ -171,15 +186,30 @@ func (s *startup) lrange(ctx context.Context, key string) error {
 	}
 	s.record(time.Since(t), n)
 	if err != nil {
-		return fmt.Errorf("LRANGE %s: %w", key, err)
+		return nil, fmt.Errorf("LRANGE %s: %w", key, err)
 	}
-	return nil
+	var first any
+	if s.opts.Codec != nil && !IsSynthetic(s.opts.Prefix, key) {
+		for i, v := range vals {
+			p, err := payloads.Decode(s.opts.Codec, []byte(v))
+			if i == 0 && err == nil {
+				first = p
+			}
+		}
+	}
+	return first, nil
+}
+
+func (s *startup) decode(key, v string) {
+	if s.opts.Codec != nil && !IsSynthetic(s.opts.Prefix, key) {
+		_, _ = payloads.Decode(s.opts.Codec, []byte(v))
+	}
 }
 
 func (s *startup) run(ctx context.Context, opts StartupOptions) error {
 	p := opts.Prefix
 	var instruments []string
-	for _, coll := range []string{"general", "currencies", "instruments"} {
+	for _, coll := range []string{keyspace.General, keyspace.Currencies, keyspace.Instruments} {
 		keys, err := s.scan(ctx, p, coll)
 		if err != nil {
 			return err
@@ -187,7 +217,7 @@ func (s *startup) run(ctx context.Context, opts StartupOptions) error {
 		if err := s.mget(ctx, keys); err != nil {
 			return err
 		}
-		if coll == "instruments" {
+		if coll == keyspace.Instruments {
 			instruments = keys
 		}
 	}
@@ -195,7 +225,7 @@ func (s *startup) run(ctx context.Context, opts StartupOptions) error {
 	if err != nil {
 		return err
 	}
-	lr := func(ctx context.Context, _ int, key string) error { return s.lrange(ctx, key) }
+	lr := func(ctx context.Context, _ int, key string) error { _, err := s.lrange(ctx, key); return err }
 	if err := s.reads(ctx, opts, accounts, lr); err != nil {
 		return err
 	}
@@ -223,18 +253,25 @@ func (s *startup) run(ctx context.Context, opts StartupOptions) error {
 		return err
 	}
 	return s.reads(ctx, opts, positions, func(ctx context.Context, i int, key string) error {
-		if err := s.lrange(ctx, key); err != nil {
+		first, err := s.lrange(ctx, key)
+		if err != nil {
 			return err
 		}
-		if len(instruments) == 0 {
+		var ikey string
+		if fill, ok := first.(*payloads.OrderFilled); ok {
+			ikey = p + keyspace.Instruments + keyspace.Delimiter + fill.InstrumentID
+		} else if len(instruments) > 0 {
+			ikey = instruments[i%len(instruments)]
+		} else {
 			return nil
 		}
 		t := time.Now()
-		v, err := s.rdb.Get(ctx, instruments[i%len(instruments)]).Result()
+		v, err := s.rdb.Get(ctx, ikey).Result()
 		s.record(time.Since(t), int64(len(v)))
 		if err != nil && !errors.Is(err, redis.Nil) {
-			return fmt.Errorf("GET %s: %w", instruments[i%len(instruments)], err)
+			return fmt.Errorf("GET %s: %w", ikey, err)
 		}
+		s.decode(ikey, v)
 		return nil
 	})
 }
