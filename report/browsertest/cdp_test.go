@@ -201,23 +201,6 @@ func (b *browser) eventsNamed(method string) []cdpMessage {
 	return out
 }
 
-// waitEvent waits until an event with method has arrived after the first
-// `after` of them.
-func (b *browser) waitEvent(ctx context.Context, method string, after int) error {
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if len(b.eventsNamed(method)) > after {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for %s: %w", method, ctx.Err())
-		case <-tick.C:
-		}
-	}
-}
-
 func (b *browser) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
