@@ -151,7 +151,7 @@ func recoverAction(c *cli.Context) error {
 		LossWindow:  c.Duration("loss-window"),
 		Seed:        c.Int64("seed"),
 		Log:         c.App.ErrWriter,
-		Encoding:    codec.Name(),
+		Codec:       codec,
 		Decode:      recovery.PayloadDecoder(prefix, codec),
 	}
 	layout := keyspace.Layout{TraderID: t.Config.TraderID}
