@@ -42,6 +42,9 @@ func DeletePrefix(ctx context.Context, c redis.UniversalClient, prefix string) (
 	if prefix == "" {
 		return 0, errors.New("DeletePrefix: empty prefix refused, it would match every key")
 	}
+	if err := singleNode(c); err != nil {
+		return 0, err
+	}
 	pattern := MatchPattern(prefix)
 	var deleted int64
 	var cursor uint64
@@ -74,6 +77,9 @@ func DeletePrefix(ctx context.Context, c redis.UniversalClient, prefix string) (
 
 // FindPrefix returns one key starting with prefix, or "" when there is none.
 func FindPrefix(ctx context.Context, c redis.UniversalClient, prefix string) (string, error) {
+	if err := singleNode(c); err != nil {
+		return "", err
+	}
 	pattern := MatchPattern(prefix)
 	var cursor uint64
 	for {
@@ -115,5 +121,15 @@ func (t *Target) CheckPrefix(ctx context.Context, prefix string, clean bool) err
 		return err
 	}
 	t.opts.Logger.Info("deleted keys under the prefix", "prefix", prefix, "keys", n, "addr", t.Addr())
+	return nil
+}
+
+// singleNode refuses cluster clients: SCAN there sees one node only and a
+// multi-key UNLINK spans slots, so "every key under the prefix" would
+// silently be some of them.
+func singleNode(c redis.UniversalClient) error {
+	if _, ok := c.(*redis.ClusterClient); ok {
+		return errors.New("prefix scan and delete on Redis Cluster is not supported yet: run against a single node")
+	}
 	return nil
 }
