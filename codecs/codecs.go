@@ -135,7 +135,21 @@ var mpEncPool = sync.Pool{New: func() any {
 	return e
 }}
 
+// MsgpackAppender is implemented by types with a hand-written msgpack
+// encoding (the hot payloads); the codec uses it instead of reflection. The
+// bytes must equal the reflection encoding.
+type MsgpackAppender interface {
+	AppendMsgpack(dst []byte) ([]byte, error)
+}
+
 func (msgpackCodec) AppendEncode(dst []byte, v any) ([]byte, error) {
+	if a, ok := v.(MsgpackAppender); ok {
+		out, err := a.AppendMsgpack(dst)
+		if err != nil {
+			return dst, fmt.Errorf("encode msgpack: %w", err)
+		}
+		return out, nil
+	}
 	e := mpEncPool.Get().(*mpEnc)
 	defer mpEncPool.Put(e)
 	e.buf.Reset()
@@ -163,6 +177,12 @@ func (msgpackCodec) Decode(data []byte, v any) (err error) {
 	defer decodeGuard(MsgPack, &err)
 	if err := checkMsgpack(data); err != nil {
 		return err
+	}
+	if u, ok := v.(msgpack.Unmarshaler); ok {
+		if err := u.UnmarshalMsgpack(data); err != nil {
+			return fmt.Errorf("%w msgpack: %w", ErrDecode, err)
+		}
+		return nil
 	}
 	d := mpDecPool.Get().(*mpDec)
 	defer mpDecPool.Put(d)

@@ -16,6 +16,7 @@ import (
 	"github.com/rbench/rbench/codecs"
 	"github.com/rbench/rbench/payloads"
 	"github.com/rbench/rbench/workloads/scenario"
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -287,4 +288,63 @@ func ExampleFormatMoney() {
 	// Output:
 	// 0.25402500 USDT
 	// 2540.25 2024-01-15T09:30:12.123456789Z
+}
+
+// Plain copies of the hand-encoded types: no methods, so msgpack uses reflection.
+type (
+	plainFilled    payloads.OrderFilled
+	plainSubmitted payloads.OrderSubmitted
+	plainAccepted  payloads.OrderAccepted
+	plainCanceled  payloads.OrderCanceled
+)
+
+// TestHandWrittenMsgpackMatchesReflection checks the fast paths write the
+// exact bytes the reflection encoder writes, and read them back the same.
+func TestHandWrittenMsgpackMatchesReflection(t *testing.T) {
+	m, _ := codecs.ByName(codecs.MsgPack)
+	n := 0
+	for c := range scenario.New(scenario.Options{Seed: 4, Orders: 200}).All() {
+		var plain any
+		switch p := c.Payload.(type) {
+		case *payloads.OrderFilled:
+			plain = (*plainFilled)(p)
+		case *payloads.OrderSubmitted:
+			plain = (*plainSubmitted)(p)
+		case *payloads.OrderAccepted:
+			plain = (*plainAccepted)(p)
+		case *payloads.OrderCanceled:
+			plain = (*plainCanceled)(p)
+		default:
+			continue
+		}
+		n++
+		fast, err := m.Encode(c.Payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := msgpack.Marshal(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(fast, slow) {
+			t.Fatalf("%T: hand-written %x\nreflection %x", c.Payload, fast, slow)
+		}
+		// The reflection decoder reads the hand-written bytes back identically.
+		back := reflect.New(reflect.TypeOf(plain).Elem()).Interface()
+		if err := msgpack.Unmarshal(fast, back); err != nil || !reflect.DeepEqual(back, plain) {
+			t.Fatalf("%T: reflection decode %+v, %v", c.Payload, back, err)
+		}
+	}
+	if n < 500 {
+		t.Fatalf("only %d hand-encoded payloads checked", n)
+	}
+	// Unknown keys are skipped and missing ones stay zero, as with reflection.
+	extra, _ := msgpack.Marshal(map[string]any{"type": "OrderFilled", "zzz": []any{1, map[string]any{"a": 2.5}}, "last_px": "1.5"})
+	var f payloads.OrderFilled
+	if err := m.Decode(extra, &f); err != nil || f.LastPx != "1.5" || f.Type != "OrderFilled" || f.Info != nil {
+		t.Errorf("decode with unknown keys: %+v, %v", f, err)
+	}
+	if err := m.Decode([]byte{0x81, 0xa4, 't', 'y', 'p', 'e', 0x01}, &f); err == nil {
+		t.Error("an integer type field decoded without error")
+	}
 }

@@ -1,0 +1,530 @@
+package payloads
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// Hand-written msgpack for the events a node writes most (order events and
+// fills): the reflection path of vmihailenco/msgpack costs several times
+// more. The bytes are identical to the reflection encoding (a test checks),
+// so readers cannot tell which path wrote them.
+
+// errMsgpack is wrapped by every hand-written decoding error.
+var errMsgpack = errors.New("msgpack")
+
+func mpMapLen(b []byte, n int) []byte {
+	if n <= 15 {
+		return append(b, 0x80|byte(n))
+	}
+	return append(b, 0xde, byte(n>>8), byte(n))
+}
+
+func mpStr(b []byte, s string) []byte {
+	n := len(s)
+	switch {
+	case n <= 31:
+		b = append(b, 0xa0|byte(n))
+	case n <= math.MaxUint8:
+		b = append(b, 0xd9, byte(n))
+	case n <= math.MaxUint16:
+		b = append(b, 0xda, byte(n>>8), byte(n))
+	default:
+		b = append(b, 0xdb, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	return append(b, s...)
+}
+
+func mpStrPtr(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, 0xc0)
+	}
+	return mpStr(b, *s)
+}
+
+func mpBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 0xc3)
+	}
+	return append(b, 0xc2)
+}
+
+func mpAny(b []byte, v map[string]any) ([]byte, error) {
+	if v == nil {
+		return append(b, 0xc0), nil
+	}
+	if len(v) == 0 {
+		return append(b, 0x80), nil
+	}
+	raw, err := msgpack.Marshal(v)
+	if err != nil {
+		return b, err
+	}
+	return append(b, raw...), nil
+}
+
+// mpReader reads one msgpack value at a time from data.
+type mpReader struct {
+	data []byte
+	// text is data as one string: decoded strings are substrings of it, so a
+	// payload costs one string allocation instead of one per field.
+	text string
+	pos  int
+}
+
+func (r *mpReader) fail(what string) error {
+	return fmt.Errorf("%w: %s at byte %d", errMsgpack, what, r.pos)
+}
+
+func (r *mpReader) byte() (byte, error) {
+	if r.pos >= len(r.data) {
+		return 0, r.fail("unexpected end of input")
+	}
+	c := r.data[r.pos]
+	r.pos++
+	return c, nil
+}
+
+func (r *mpReader) n(size int) (uint64, error) {
+	if len(r.data)-r.pos < size {
+		return 0, r.fail("truncated length")
+	}
+	var v uint64
+	switch size {
+	case 1:
+		v = uint64(r.data[r.pos])
+	case 2:
+		v = uint64(binary.BigEndian.Uint16(r.data[r.pos:]))
+	case 4:
+		v = uint64(binary.BigEndian.Uint32(r.data[r.pos:]))
+	}
+	r.pos += size
+	return v, nil
+}
+
+func (r *mpReader) mapLen() (int, error) {
+	c, err := r.byte()
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	switch {
+	case c&0xf0 == 0x80:
+		return int(c & 0x0f), nil
+	case c == 0xde:
+		n, err = r.n(2)
+	case c == 0xdf:
+		n, err = r.n(4)
+	default:
+		r.pos--
+		return 0, r.fail(fmt.Sprintf("want a map, got code %#x", c))
+	}
+	if err == nil && n > uint64(len(r.data)-r.pos) {
+		return 0, r.fail("map length past the end")
+	}
+	return int(n), err
+}
+
+// strBytes reads a string (or nil, as ok=false) without copying.
+func (r *mpReader) strBytes() (s []byte, ok bool, err error) {
+	c, err := r.byte()
+	if err != nil {
+		return nil, false, err
+	}
+	var n uint64
+	switch {
+	case c == 0xc0:
+		return nil, false, nil
+	case c&0xe0 == 0xa0:
+		n = uint64(c & 0x1f)
+	case c == 0xd9 || c == 0xc4:
+		n, err = r.n(1)
+	case c == 0xda || c == 0xc5:
+		n, err = r.n(2)
+	case c == 0xdb || c == 0xc6:
+		n, err = r.n(4)
+	default:
+		r.pos--
+		return nil, false, r.fail(fmt.Sprintf("want a string, got code %#x", c))
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if n > uint64(len(r.data)-r.pos) {
+		return nil, false, r.fail("string past the end")
+	}
+	s = r.data[r.pos : r.pos+int(n)]
+	r.pos += int(n)
+	return s, true, nil
+}
+
+// sub returns the decoded string s (a subslice of data) as a substring of text.
+func (r *mpReader) sub(s []byte) string {
+	end := r.pos
+	return r.text[end-len(s) : end]
+}
+
+func (r *mpReader) str(dst *string) error {
+	s, ok, err := r.strBytes()
+	if err == nil {
+		*dst = ""
+		if ok {
+			*dst = r.sub(s)
+		}
+	}
+	return err
+}
+
+func (r *mpReader) strPtr(dst **string) error {
+	s, ok, err := r.strBytes()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		*dst = nil
+		return nil
+	}
+	v := r.sub(s)
+	*dst = &v
+	return nil
+}
+
+func (r *mpReader) bool(dst *bool) error {
+	c, err := r.byte()
+	if err != nil {
+		return err
+	}
+	switch c {
+	case 0xc2, 0xc0:
+		*dst = false
+	case 0xc3:
+		*dst = true
+	default:
+		r.pos--
+		return r.fail(fmt.Sprintf("want a bool, got code %#x", c))
+	}
+	return nil
+}
+
+func (r *mpReader) anyMap(dst *map[string]any) error {
+	start := r.pos
+	if err := r.skip(); err != nil {
+		return err
+	}
+	raw := r.data[start:r.pos]
+	switch {
+	case raw[0] == 0xc0:
+		*dst = nil
+	case raw[0] == 0x80:
+		*dst = map[string]any{}
+	default:
+		var m map[string]any
+		if err := msgpack.Unmarshal(raw, &m); err != nil {
+			return fmt.Errorf("%w: %w", errMsgpack, err)
+		}
+		*dst = m
+	}
+	return nil
+}
+
+// skip steps over one complete value of any type.
+func (r *mpReader) skip() error {
+	pending := 1
+	for pending > 0 {
+		c, err := r.byte()
+		if err != nil {
+			return err
+		}
+		pending--
+		var skip uint64
+		switch {
+		case c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3:
+		case c&0xf0 == 0x80:
+			pending += 2 * int(c&0x0f)
+		case c&0xf0 == 0x90:
+			pending += int(c & 0x0f)
+		case c&0xe0 == 0xa0:
+			skip = uint64(c & 0x1f)
+		case c == 0xc4 || c == 0xd9:
+			skip, err = r.n(1)
+		case c == 0xc5 || c == 0xda:
+			skip, err = r.n(2)
+		case c == 0xc6 || c == 0xdb:
+			skip, err = r.n(4)
+		case c == 0xc7:
+			skip, err = r.n(1)
+			skip++
+		case c == 0xc8:
+			skip, err = r.n(2)
+			skip++
+		case c == 0xc9:
+			skip, err = r.n(4)
+			skip++
+		case c == 0xca || c == 0xce || c == 0xd2:
+			skip = 4
+		case c == 0xcb || c == 0xcf || c == 0xd3:
+			skip = 8
+		case c == 0xcc || c == 0xd0:
+			skip = 1
+		case c == 0xcd || c == 0xd1:
+			skip = 2
+		case c >= 0xd4 && c <= 0xd8:
+			skip = 1 + 1<<(c-0xd4)
+		case c == 0xdc || c == 0xde:
+			var n uint64
+			n, err = r.n(2)
+			if c == 0xde {
+				n *= 2
+			}
+			pending += int(n)
+		case c == 0xdd || c == 0xdf:
+			var n uint64
+			n, err = r.n(4)
+			if c == 0xdf {
+				n *= 2
+			}
+			pending += int(n)
+		default:
+			return r.fail(fmt.Sprintf("invalid code %#x", c))
+		}
+		if err != nil {
+			return err
+		}
+		if skip > uint64(len(r.data)-r.pos) || pending > len(r.data)-r.pos+1 {
+			return r.fail("value past the end")
+		}
+		r.pos += int(skip)
+	}
+	return nil
+}
+
+// decodeFields reads a map, calling field for each key; field returns false
+// for keys it does not know, which are skipped.
+func decodeFields(data []byte, field func(r *mpReader, key []byte) (bool, error)) error {
+	r := mpReader{data: data, text: string(data)}
+	n, err := r.mapLen()
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		k, ok, err := r.strBytes()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return r.fail("nil map key")
+		}
+		known, err := field(&r, k)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		if !known {
+			if err := r.skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if r.pos != len(data) {
+		return r.fail("trailing bytes")
+	}
+	return nil
+}
+
+// AppendMsgpack appends f's msgpack encoding (a map, keys in field order).
+func (f *OrderFilled) AppendMsgpack(b []byte) ([]byte, error) {
+	b = mpMapLen(b, 21)
+	b = mpStr(mpStr(b, "type"), f.Type)
+	b = mpStr(mpStr(b, "trader_id"), f.TraderID)
+	b = mpStr(mpStr(b, "strategy_id"), f.StrategyID)
+	b = mpStr(mpStr(b, "instrument_id"), f.InstrumentID)
+	b = mpStr(mpStr(b, "client_order_id"), f.ClientOrderID)
+	b = mpStr(mpStr(b, "venue_order_id"), f.VenueOrderID)
+	b = mpStr(mpStr(b, "account_id"), f.AccountID)
+	b = mpStr(mpStr(b, "trade_id"), f.TradeID)
+	b = mpStrPtr(mpStr(b, "position_id"), f.PositionID)
+	b = mpStr(mpStr(b, "order_side"), f.OrderSide)
+	b = mpStr(mpStr(b, "order_type"), f.OrderType)
+	b = mpStr(mpStr(b, "last_qty"), f.LastQty)
+	b = mpStr(mpStr(b, "last_px"), f.LastPx)
+	b = mpStr(mpStr(b, "currency"), f.Currency)
+	b = mpStrPtr(mpStr(b, "commission"), f.Commission)
+	b = mpStr(mpStr(b, "liquidity_side"), f.LiquiditySide)
+	b = mpStr(mpStr(b, "event_id"), f.EventID)
+	b = mpStr(mpStr(b, "ts_event"), f.TsEvent)
+	b = mpStr(mpStr(b, "ts_init"), f.TsInit)
+	b, err := mpAny(mpStr(b, "info"), f.Info)
+	return mpBool(mpStr(b, "reconciliation"), f.Reconciliation), err
+}
+
+// MarshalMsgpack implements msgpack.Marshaler.
+func (f *OrderFilled) MarshalMsgpack() ([]byte, error) { return f.AppendMsgpack(make([]byte, 0, 600)) }
+
+// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
+func (f *OrderFilled) UnmarshalMsgpack(data []byte) error {
+	*f = OrderFilled{}
+	return decodeFields(data, func(r *mpReader, k []byte) (bool, error) {
+		switch string(k) { // no allocation in a switch
+		case "type":
+			return true, r.str(&f.Type)
+		case "trader_id":
+			return true, r.str(&f.TraderID)
+		case "strategy_id":
+			return true, r.str(&f.StrategyID)
+		case "instrument_id":
+			return true, r.str(&f.InstrumentID)
+		case "client_order_id":
+			return true, r.str(&f.ClientOrderID)
+		case "venue_order_id":
+			return true, r.str(&f.VenueOrderID)
+		case "account_id":
+			return true, r.str(&f.AccountID)
+		case "trade_id":
+			return true, r.str(&f.TradeID)
+		case "position_id":
+			return true, r.strPtr(&f.PositionID)
+		case "order_side":
+			return true, r.str(&f.OrderSide)
+		case "order_type":
+			return true, r.str(&f.OrderType)
+		case "last_qty":
+			return true, r.str(&f.LastQty)
+		case "last_px":
+			return true, r.str(&f.LastPx)
+		case "currency":
+			return true, r.str(&f.Currency)
+		case "commission":
+			return true, r.strPtr(&f.Commission)
+		case "liquidity_side":
+			return true, r.str(&f.LiquiditySide)
+		case "event_id":
+			return true, r.str(&f.EventID)
+		case "ts_event":
+			return true, r.str(&f.TsEvent)
+		case "ts_init":
+			return true, r.str(&f.TsInit)
+		case "info":
+			return true, r.anyMap(&f.Info)
+		case "reconciliation":
+			return true, r.bool(&f.Reconciliation)
+		}
+		return false, nil
+	})
+}
+
+// AppendMsgpack appends s's msgpack encoding.
+func (s *OrderSubmitted) AppendMsgpack(b []byte) ([]byte, error) {
+	b = mpMapLen(b, 9)
+	b = mpStr(mpStr(b, "type"), s.Type)
+	b = mpStr(mpStr(b, "trader_id"), s.TraderID)
+	b = mpStr(mpStr(b, "strategy_id"), s.StrategyID)
+	b = mpStr(mpStr(b, "instrument_id"), s.InstrumentID)
+	b = mpStr(mpStr(b, "client_order_id"), s.ClientOrderID)
+	b = mpStr(mpStr(b, "account_id"), s.AccountID)
+	b = mpStr(mpStr(b, "event_id"), s.EventID)
+	b = mpStr(mpStr(b, "ts_event"), s.TsEvent)
+	return mpStr(mpStr(b, "ts_init"), s.TsInit), nil
+}
+
+// MarshalMsgpack implements msgpack.Marshaler.
+func (s *OrderSubmitted) MarshalMsgpack() ([]byte, error) { return s.AppendMsgpack(make([]byte, 0, 300)) }
+
+// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
+func (s *OrderSubmitted) UnmarshalMsgpack(data []byte) error {
+	*s = OrderSubmitted{}
+	return decodeFields(data, func(r *mpReader, k []byte) (bool, error) {
+		switch string(k) { // no allocation in a switch
+		case "type":
+			return true, r.str(&s.Type)
+		case "trader_id":
+			return true, r.str(&s.TraderID)
+		case "strategy_id":
+			return true, r.str(&s.StrategyID)
+		case "instrument_id":
+			return true, r.str(&s.InstrumentID)
+		case "client_order_id":
+			return true, r.str(&s.ClientOrderID)
+		case "account_id":
+			return true, r.str(&s.AccountID)
+		case "event_id":
+			return true, r.str(&s.EventID)
+		case "ts_event":
+			return true, r.str(&s.TsEvent)
+		case "ts_init":
+			return true, r.str(&s.TsInit)
+		}
+		return false, nil
+	})
+}
+
+// orderAck is the shared layout of OrderAccepted and OrderCanceled.
+type orderAck = OrderAccepted
+
+func appendAck(b []byte, a *orderAck) []byte {
+	b = mpMapLen(b, 11)
+	b = mpStr(mpStr(b, "type"), a.Type)
+	b = mpStr(mpStr(b, "trader_id"), a.TraderID)
+	b = mpStr(mpStr(b, "strategy_id"), a.StrategyID)
+	b = mpStr(mpStr(b, "instrument_id"), a.InstrumentID)
+	b = mpStr(mpStr(b, "client_order_id"), a.ClientOrderID)
+	b = mpStr(mpStr(b, "venue_order_id"), a.VenueOrderID)
+	b = mpStr(mpStr(b, "account_id"), a.AccountID)
+	b = mpStr(mpStr(b, "event_id"), a.EventID)
+	b = mpStr(mpStr(b, "ts_event"), a.TsEvent)
+	b = mpStr(mpStr(b, "ts_init"), a.TsInit)
+	return mpBool(mpStr(b, "reconciliation"), a.Reconciliation)
+}
+
+func decodeAck(data []byte, a *orderAck) error {
+	*a = orderAck{}
+	return decodeFields(data, func(r *mpReader, k []byte) (bool, error) {
+		switch string(k) { // no allocation in a switch
+		case "type":
+			return true, r.str(&a.Type)
+		case "trader_id":
+			return true, r.str(&a.TraderID)
+		case "strategy_id":
+			return true, r.str(&a.StrategyID)
+		case "instrument_id":
+			return true, r.str(&a.InstrumentID)
+		case "client_order_id":
+			return true, r.str(&a.ClientOrderID)
+		case "venue_order_id":
+			return true, r.str(&a.VenueOrderID)
+		case "account_id":
+			return true, r.str(&a.AccountID)
+		case "event_id":
+			return true, r.str(&a.EventID)
+		case "ts_event":
+			return true, r.str(&a.TsEvent)
+		case "ts_init":
+			return true, r.str(&a.TsInit)
+		case "reconciliation":
+			return true, r.bool(&a.Reconciliation)
+		}
+		return false, nil
+	})
+}
+
+// AppendMsgpack appends a's msgpack encoding.
+func (a *OrderAccepted) AppendMsgpack(b []byte) ([]byte, error) { return appendAck(b, a), nil }
+
+// MarshalMsgpack implements msgpack.Marshaler.
+func (a *OrderAccepted) MarshalMsgpack() ([]byte, error) { return a.AppendMsgpack(make([]byte, 0, 350)) }
+
+// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
+func (a *OrderAccepted) UnmarshalMsgpack(data []byte) error { return decodeAck(data, a) }
+
+// AppendMsgpack appends c's msgpack encoding.
+func (c *OrderCanceled) AppendMsgpack(b []byte) ([]byte, error) {
+	return appendAck(b, (*orderAck)(c)), nil
+}
+
+// MarshalMsgpack implements msgpack.Marshaler.
+func (c *OrderCanceled) MarshalMsgpack() ([]byte, error) { return c.AppendMsgpack(make([]byte, 0, 350)) }
+
+// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
+func (c *OrderCanceled) UnmarshalMsgpack(data []byte) error { return decodeAck(data, (*orderAck)(c)) }
