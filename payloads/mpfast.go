@@ -430,7 +430,9 @@ func (s *OrderSubmitted) AppendMsgpack(b []byte) ([]byte, error) {
 }
 
 // MarshalMsgpack implements msgpack.Marshaler.
-func (s *OrderSubmitted) MarshalMsgpack() ([]byte, error) { return s.AppendMsgpack(make([]byte, 0, 300)) }
+func (s *OrderSubmitted) MarshalMsgpack() ([]byte, error) {
+	return s.AppendMsgpack(make([]byte, 0, 300))
+}
 
 // UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
 func (s *OrderSubmitted) UnmarshalMsgpack(data []byte) error {
@@ -513,7 +515,9 @@ func decodeAck(data []byte, a *orderAck) error {
 func (a *OrderAccepted) AppendMsgpack(b []byte) ([]byte, error) { return appendAck(b, a), nil }
 
 // MarshalMsgpack implements msgpack.Marshaler.
-func (a *OrderAccepted) MarshalMsgpack() ([]byte, error) { return a.AppendMsgpack(make([]byte, 0, 350)) }
+func (a *OrderAccepted) MarshalMsgpack() ([]byte, error) {
+	return a.AppendMsgpack(make([]byte, 0, 350))
+}
 
 // UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
 func (a *OrderAccepted) UnmarshalMsgpack(data []byte) error { return decodeAck(data, a) }
@@ -524,7 +528,9 @@ func (c *OrderCanceled) AppendMsgpack(b []byte) ([]byte, error) {
 }
 
 // MarshalMsgpack implements msgpack.Marshaler.
-func (c *OrderCanceled) MarshalMsgpack() ([]byte, error) { return c.AppendMsgpack(make([]byte, 0, 350)) }
+func (c *OrderCanceled) MarshalMsgpack() ([]byte, error) {
+	return c.AppendMsgpack(make([]byte, 0, 350))
+}
 
 // UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
 func (c *OrderCanceled) UnmarshalMsgpack(data []byte) error { return decodeAck(data, (*orderAck)(c)) }
