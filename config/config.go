@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"slices"
 	"strconv"
@@ -411,10 +412,11 @@ func checkTraderID(s string) error {
 // literal (bare or in brackets) and returns it without brackets.
 func validHost(h string) (string, bool) {
 	if strings.HasPrefix(h, "[") && strings.HasSuffix(h, "]") {
-		ip := net.ParseIP(h[1 : len(h)-1])
-		return h[1 : len(h)-1], ip != nil && ip.To4() == nil
+		ip, err := netip.ParseAddr(h[1 : len(h)-1])
+		return h[1 : len(h)-1], err == nil && ip.Is6()
 	}
-	if net.ParseIP(h) != nil {
+	// netip, unlike net.ParseIP, accepts IPv6 zones (fe80::1%eth0).
+	if _, err := netip.ParseAddr(h); err == nil {
 		return h, true
 	}
 	if len(h) == 0 || len(h) > 253 {

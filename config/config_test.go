@@ -63,6 +63,8 @@ func TestValidation(t *testing.T) {
 		{"ipv4", map[string]string{"REDIS_HOST": "10.0.0.7"}, nil},
 		{"ipv6", map[string]string{"REDIS_HOST": "::1"}, nil},
 		{"ipv6 brackets", map[string]string{"REDIS_HOST": "[fe80::1]"}, nil},
+		{"ipv6 zone", map[string]string{"REDIS_HOST": "fe80::1%eth0"}, nil},
+		{"ipv4-mapped ipv6", map[string]string{"REDIS_HOST": "::ffff:10.0.0.1"}, nil},
 		{"unix socket", map[string]string{"REDIS_HOST": "/var/run/redis/redis.sock"}, nil},
 		{"host underscore", map[string]string{"REDIS_HOST": "bad_host"}, []string{"REDIS_HOST", "bad_host", "env REDIS_HOST", "RFC 1123"}},
 		{"host leading hyphen", map[string]string{"REDIS_HOST": "-redis"}, []string{"REDIS_HOST", "-redis"}},

@@ -36,6 +36,7 @@ func Connect(ctx context.Context, cfg *config.Config, opts Options) error {
 	attempts := max(opts.Retries, 0) + 1
 	delay := opts.BackoffMin
 	for attempt := 1; ; attempt++ {
+		opts.Logger.Debug("connecting", "addr", cfg.Addr(), "attempt", attempt, "of", attempts, "tls", cfg.TLS, "db", cfg.DB)
 		err := probe(ctx, cfg)
 		if err == nil {
 			if attempt > 1 {

@@ -106,6 +106,13 @@ type Target struct {
 func Open(ctx context.Context, cfg *config.Config, opts Options) (*Target, error) {
 	opts = opts.withDefaults()
 	t := &Target{Config: cfg, opts: opts}
+	if opts.Logger.Enabled(ctx, slog.LevelDebug) {
+		attrs := []any{"configured", cfg.Configured()}
+		for _, st := range cfg.Settings() {
+			attrs = append(attrs, st.Name, st.Display()+" ("+st.Origin+")")
+		}
+		opts.Logger.Debug("configuration", attrs...)
+	}
 	if !cfg.Configured() {
 		srv, err := localredis.Start(ctx, localredis.Options{Binary: opts.RedisServer, Persistence: opts.Persistence})
 		if err != nil {
