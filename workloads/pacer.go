@@ -148,9 +148,6 @@ func (p LinearPacer) String() string {
 	return "ramp " + fmtRate(p.Start) + "->" + fmtRate(p.End) + " over " + p.Over.String()
 }
 
-// due is the intended send time of operation n, relative to the phase start.
-func due(p Pacer, n uint64) (time.Duration, bool) { return p.Pace(0, n) }
-
 func waitFor(at, elapsed time.Duration) time.Duration {
 	if at <= elapsed {
 		return 0
