@@ -22,7 +22,8 @@ Examples:
   REDIS_URL=$(rbench server & ...)    # the URL is the only line on stdout`,
 		Description: `Starts redis-server (from PATH or --redis-server) with compose/redis.conf on
 127.0.0.1 in a fresh temporary directory, prints its URL on stdout, and on
-Ctrl-C (or SIGTERM) stops it by its pid and removes the directory.`,
+Ctrl-C (or SIGTERM) stops it by its pid and removes the directory.
+With --requirepass the printed URL shows the password as ****.`,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "port", Aliases: []string{"p"}, Usage: "port on 127.0.0.1 (default: a free one)"},
 			&cli.StringFlag{Name: "persistence", Value: string(localredis.AOFEverysec), Usage: "aof-always, aof-everysec, rdb or none"},
