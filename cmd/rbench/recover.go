@@ -203,9 +203,8 @@ func recoverAction(c *cli.Context) error {
 		}
 	}
 	if rec != nil {
-		for _, cy := range rec.Cycles {
-			run.Startup = append(run.Startup, cy.Startup...)
-		}
+		// The startup loads stay in the recovery section, per cycle: the
+		// run-level Startup list is for `rbench run`'s single load.
 		printRecovery(c.App.Writer, rec)
 	}
 	path, werr := writeRecoverRun(c, run, start)

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
@@ -73,5 +76,37 @@ func TestRecoverNoPersistenceExitsOne(t *testing.T) {
 	}
 	if rec.Cycles[0].Integrity["orders"].MissingKeys == 0 {
 		t.Errorf("orders integrity %+v", rec.Cycles[0].Integrity["orders"])
+	}
+}
+
+func TestRecoverExternalWithRestartCmd(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.AOFAlways})
+	pid := srv.Pid()
+	out := filepath.Join(t.TempDir(), "recover.json")
+	// "true" restarts nothing: this checks the external path (settings read
+	// from the server, the command run, readiness, verification, clean-up).
+	stdout, stderr, code := recoverRbench(t, []string{"REDIS_URL=" + srv.URL()}, "recover", "--cycles", "1", "--keys", "200",
+		"--restart-cmd", "true", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	run, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := run.Recovery
+	if rec == nil || rec.Mode != "cmd" || rec.RestartCmd != "true" || rec.Persistence != "aof-always" || rec.Server.Source != "config" || rec.Verdict != "pass" {
+		t.Fatalf("recovery section %+v", rec)
+	}
+	if rec.Cycles[0].Verified == 0 {
+		t.Errorf("nothing verified: %+v", rec.Cycles[0])
+	}
+	if srv.Pid() != pid {
+		t.Errorf("the external server's process changed: pid %d, was %d", srv.Pid(), pid)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+	if keys, err := rdb.Keys(context.Background(), "trader-RBENCH-001:*").Result(); err != nil || len(keys) != 0 {
+		t.Errorf("keys left after a passing run: %d (%v)", len(keys), err)
 	}
 }
