@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -34,11 +35,44 @@ func withStubLibrary(t *testing.T) {
 	t.Cleanup(func() { chartLibrary = saved })
 }
 
+var golden struct {
+	once sync.Once
+	runs []*results.Run
+}
+
+// goldenRuns is the fixed pair of runs the golden files come from, built
+// once: rendering never modifies its input.
 func goldenRuns() []*results.Run {
-	return []*results.Run{
-		fixture.Run(fixture.Options{Name: "baseline", Seconds: 5}),
-		fixture.Run(fixture.Options{Name: "current", Seed: 2, Slowdown: 1.15, Seconds: 5, Stall: 2}),
+	golden.once.Do(func() {
+		golden.runs = []*results.Run{
+			fixture.Run(fixture.Options{Name: "baseline", Seconds: 5, PerSecond: 100}),
+			fixture.Run(fixture.Options{Name: "current", Seed: 2, Slowdown: 1.15, Seconds: 5, PerSecond: 100, Stall: 2}),
+		}
+	})
+	return golden.runs
+}
+
+// small is a quick fixture run for tests that need a run, not its numbers.
+func small(o fixture.Options) *results.Run {
+	if o.Seconds == 0 {
+		o.Seconds = 2
 	}
+	o.PerSecond = 40
+	return fixture.Run(o)
+}
+
+var smallOnce struct {
+	once sync.Once
+	run  *results.Run
+}
+
+// shared returns a shallow copy of one small run built once (histogram
+// encoding is slow under -race); callers may replace its fields but must not
+// modify the slices and sections they share.
+func shared() *results.Run {
+	smallOnce.once.Do(func() { smallOnce.run = small(fixture.Options{}) })
+	r := *smallOnce.run
+	return &r
 }
 
 func render(t *testing.T, runs []*results.Run, o Options) string {
@@ -211,13 +245,13 @@ const xss = `<script>alert(1)</script>`
 // JSON, and never able to end or open a <script> element.
 func TestEscaping(t *testing.T) {
 	withStubLibrary(t)
-	run := fixture.Run(fixture.Options{Name: xss, Seconds: 3, OpName: xss})
+	run := small(fixture.Options{Name: xss, Seconds: 3, OpName: xss})
 	run.Meta.Workload.Name = `</script><script>alert(2)</script>`
 	run.Meta.Target.Addr = `"><img src=x onerror=alert(3)>`
 	run.Warnings = append(run.Warnings, `<img src=x onerror=alert(4)>`)
 	run.Payloads[0].Type = `</SCRIPT><script>alert(5)</script>`
 	run.Server.Memory[0].Collection = `<!--<script>`
-	other := fixture.Run(fixture.Options{Seconds: 3})
+	other := shared()
 	doc := render(t, []*results.Run{run, other}, Options{Title: `<b>title</b>`, Names: []string{xss, `a</script>b`}})
 
 	low := strings.ToLower(doc)
@@ -367,11 +401,9 @@ func TestBadOptions(t *testing.T) {
 }
 
 func TestDefaults(t *testing.T) {
-	a := fixture.Run(fixture.Options{Name: "same", Seconds: 2})
-	b := fixture.Run(fixture.Options{Name: "same", Seconds: 2})
-	c := fixture.Run(fixture.Options{Seconds: 2})
+	a, b, c, d := shared(), shared(), shared(), shared()
+	a.Meta.Name, b.Meta.Name = "same", "same"
 	c.Meta.Name = ""
-	d := fixture.Run(fixture.Options{Seconds: 2})
 	d.Meta.Name, d.Meta.RunID = "", ""
 	o, err := Options{}.withDefaults([]*results.Run{a, b, c, d})
 	if err != nil {
@@ -440,8 +472,8 @@ func TestDistributionFallsBackToSummary(t *testing.T) {
 // TestSectionsFollowData checks each section appears exactly when its data
 // does, so older or partial results files still render.
 func TestSectionsFollowData(t *testing.T) {
-	full := fixture.Run(fixture.Options{Seconds: 2})
-	bare := fixture.Run(fixture.Options{Seconds: 2})
+	full := shared()
+	bare := shared()
 	bare.Recovery, bare.Server, bare.Payloads, bare.Startup, bare.Pacing, bare.Warnings = nil, nil, nil, nil, nil, nil
 	var msgpackOnly []results.Op
 	for _, op := range bare.Ops {
@@ -451,7 +483,7 @@ func TestSectionsFollowData(t *testing.T) {
 		}
 	}
 	bare.Ops = msgpackOnly
-	noOps := fixture.Run(fixture.Options{Seconds: 2})
+	noOps := shared()
 	noOps.Ops = nil
 
 	ids := func(r *results.Run) string {
@@ -481,8 +513,8 @@ func TestSectionsFollowData(t *testing.T) {
 }
 
 func TestTargetsVerdict(t *testing.T) {
-	fast := fixture.Run(fixture.Options{Seconds: 2})
-	slow := fixture.Run(fixture.Options{Seconds: 2, Slowdown: 10})
+	fast := shared()
+	slow := small(fixture.Options{Seconds: 2, Slowdown: 10})
 	verdicts := func(r *results.Run, target time.Duration) string {
 		p, err := buildPage([]*results.Run{r}, Options{Target: target})
 		if err != nil {
@@ -541,7 +573,7 @@ func FuzzEscaping(f *testing.F) {
 	for _, s := range []string{xss, "</script", "<!--", "]]>", "\u2028", `"};alert(1);//`, "plain"} {
 		f.Add(s)
 	}
-	run := fixture.Run(fixture.Options{Seconds: 1})
+	run := small(fixture.Options{Seconds: 1})
 	run.Ops = run.Ops[:1]
 	run.Ops[0].Series = nil
 	run.Recovery, run.Server, run.Startup = nil, nil, nil
