@@ -1,8 +1,307 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
 
-// TODO(owner): replace this stub.
+	"github.com/urfave/cli/v2"
+
+	"github.com/rbench/rbench/capacity"
+	"github.com/rbench/rbench/compose"
+	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/plan"
+	"github.com/rbench/rbench/report"
+	"github.com/rbench/rbench/results"
+)
+
 func planCommand() *cli.Command {
-	return &cli.Command{Name: "plan", Usage: "not implemented yet", Action: func(*cli.Context) error { return failure(errNotImplemented) }}
+	return &cli.Command{
+		Name:  "plan",
+		Usage: "capacity plan: memory, AOF size and restart time of the node's dataset as history grows, projected to your profile",
+		UsageText: `rbench plan [--scales N,N,...] [--encoding LIST] [profile flags | --profile FILE] [flags]
+
+Examples:
+  rbench plan --scales 5000,20000,50000 --orders 1000000
+  rbench plan --orders-per-day 20000 --retention-days 90 --maxmemory 4gb --report
+  rbench plan --encoding msgpack,json --profile profile.yaml --memory-share 40%`,
+		Description: `Writes the trading node's dataset (orders with their events, positions,
+accounts, instruments and the index sets, each cache call its own MULTI/EXEC)
+at each --scales size on a fresh throwaway redis-server (AOF everysec,
+automatic rewrites off), per --encoding, and measures per collection: Redis
+memory (used_memory, shared out by sampled MEMORY USAGE), AOF bytes (as
+logged, and after BGREWRITEAOF: the rewritten size is what is projected),
+AOF load time after a restart, and the node's startup load, sequential and
+concurrent. It fits a model to each figure (linear unless a power law is
+clearly better) and prints its R² and worst residual, then projects to your
+profile: memory needed (with copy-on-write headroom for an AOF rewrite fork),
+AOF on disk, restart-to-trading-ready per load style and the largest history
+under --maxmemory, and names the dangers in words.
+
+Profile counts left out are taken from the measured mix in proportion to
+--orders (positions, account events) or as measured (events per order,
+instruments, accounts). A --profile YAML file has the flag names with '_'
+for '-'; flags override it.
+
+Dangers checked: an evicting maxmemory-policy (of the configured target when
+one is given, else of compose/redis.conf), memory needed above --memory-share
+of the machine, an MGET of all instruments too large for managed Redis (with
+the bulk_read_batch_size to use), account event lists that grow forever.
+
+Results go to a new run folder under --results-dir (run.json with the plan
+section), or to --out; --report writes report.html beside them.
+Exit status: 0 done, 1 a measurement failed, 2 bad flags or profile.`,
+		Flags:  append(planFlags(), connectionFlagsWithout("encoding")...),
+		Action: planAction,
+	}
+}
+
+func planFlags() []cli.Flag {
+	const meas, prof, out = "Measurement", "Profile", "Output"
+	return []cli.Flag{
+		&cli.StringFlag{Name: "scales", Value: "10000,100000,1000000", Usage: "dataset sizes to measure, in keys written", Category: meas},
+		&cli.StringFlag{Name: "encoding", Value: "msgpack", Usage: "payload encodings to measure, e.g. msgpack,json", Category: meas},
+		&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the generated dataset", Category: meas},
+		&cli.IntFlag{Name: "repeats", Value: plan.DefaultRepeats, Usage: "time each restart and startup load this many times; the fastest counts", Category: meas},
+		&cli.StringFlag{Name: "profile", Usage: "read the profile from a YAML `FILE`; flags override it", TakesFile: true, Category: prof},
+		&cli.Int64Flag{Name: "orders", Usage: "orders retained", Category: prof},
+		&cli.Int64Flag{Name: "orders-per-day", Usage: "orders a day (with --retention-days, instead of --orders)", Category: prof},
+		&cli.Float64Flag{Name: "retention-days", Usage: "days of orders retained", Category: prof},
+		&cli.Float64Flag{Name: "events-per-order", Usage: "events in each order's list (default: as measured)", Category: prof},
+		&cli.Int64Flag{Name: "positions", Usage: "positions retained (default: in the measured proportion to orders)", Category: prof},
+		&cli.Int64Flag{Name: "instruments", Usage: "instruments (default: as measured)", Category: prof},
+		&cli.Int64Flag{Name: "accounts", Usage: "accounts (default: as measured)", Category: prof},
+		&cli.Int64Flag{Name: "account-events", Usage: "AccountState events retained per account (default: in the measured proportion to orders)", Category: prof},
+		&cli.BoolFlag{Name: "no-account-events", Usage: "the node runs with persist_account_events=false", Category: prof},
+		&cli.IntFlag{Name: "bulk-read-batch-size", Usage: "the node's bulk_read_batch_size (0: one MGET of all instruments)", Category: prof},
+		&cli.StringFlag{Name: "maxmemory", Usage: "Redis's maxmemory, e.g. 4gb: the largest history that fits it (default: the target's, when one is configured and set)", Category: prof},
+		&cli.StringFlag{Name: "memory-share", Value: "50%", Usage: "share of the machine's memory a projection may need before it is a danger", Category: prof},
+		&cli.StringFlag{Name: "machine-memory", Usage: "memory of the machine Redis runs on, e.g. 16gb (default: this machine's)", Category: prof},
+		&cli.Float64Flag{Name: "fork-copy-share", Value: capacity.DefaultForkCopyShare, Usage: "share of the dataset an AOF rewrite's fork may copy (1: worst case)", Category: prof},
+		&cli.StringFlag{Name: "results-dir", Value: "results", Usage: "write a new run folder under `DIR`", Category: out},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the results to `FILE` instead of a run folder", Category: out},
+		&cli.BoolFlag{Name: "report", Usage: "also write report.html next to the results", Category: out},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress lines", Category: out},
+	}
+}
+
+// planProfile merges --profile and the profile flags; flags win.
+func planProfile(c *cli.Context) (capacity.Profile, error) {
+	var p capacity.Profile
+	if path := c.String("profile"); path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return p, fmt.Errorf("--profile: %w", err)
+		}
+		p, err = plan.ReadProfile(f)
+		f.Close()
+		if err != nil {
+			return p, fmt.Errorf("--profile %s: %w", path, err)
+		}
+	}
+	for _, n := range []string{"orders", "orders-per-day", "positions", "instruments", "accounts", "account-events"} {
+		if c.IsSet(n) && c.Int64(n) < 0 {
+			return p, fmt.Errorf("--%s %d: want a count of zero or more", n, c.Int64(n))
+		}
+	}
+	i64 := map[string]*int64{"orders": &p.Orders, "orders-per-day": &p.OrdersPerDay, "positions": &p.Positions,
+		"instruments": &p.Instruments, "accounts": &p.Accounts, "account-events": &p.AccountEvents}
+	for n, dst := range i64 {
+		if c.IsSet(n) {
+			*dst = c.Int64(n)
+		}
+	}
+	if c.IsSet("orders-per-day") && !c.IsSet("orders") {
+		p.Orders = 0 // recomputed from the rate and the retention
+	}
+	if c.IsSet("retention-days") {
+		p.RetentionDays = c.Float64("retention-days")
+	}
+	if c.IsSet("events-per-order") {
+		p.EventsPerOrder = c.Float64("events-per-order")
+	}
+	if c.IsSet("no-account-events") {
+		p.NoAccountEvents = c.Bool("no-account-events")
+	}
+	if c.IsSet("bulk-read-batch-size") {
+		p.BulkReadBatchSize = c.Int("bulk-read-batch-size")
+	}
+	if (p.OrdersPerDay > 0) != (p.RetentionDays > 0) && p.Orders == 0 {
+		return p, errors.New("--orders-per-day and --retention-days go together: give both, or --orders")
+	}
+	p, err := capacity.Normalize(p)
+	if err != nil {
+		return p, err
+	}
+	if p.Orders == 0 {
+		return p, errors.New("no history to project: give --orders N (or --orders-per-day with --retention-days, or --profile FILE)")
+	}
+	return p, nil
+}
+
+func parseScales(s string) ([]int64, error) {
+	var out []int64
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.ReplaceAll(f, "_", ""), 10, 64)
+		if err != nil || n < 100 {
+			return nil, fmt.Errorf("--scales %q: %q is not a key count of at least 100; e.g. --scales 10000,100000,1000000", s, f)
+		}
+		out = append(out, n)
+	}
+	if len(out) < 2 {
+		return nil, fmt.Errorf("--scales %q: want at least two sizes to fit a line through, e.g. 5000,20000,50000", s)
+	}
+	return out, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func planAction(c *cli.Context) error {
+	scales, err := parseScales(c.String("scales"))
+	if err != nil {
+		return usageError(err)
+	}
+	profile, err := planProfile(c)
+	if err != nil {
+		return usageError(err)
+	}
+	popts := capacity.ProjectOptions{ForkCopyShare: c.Float64("fork-copy-share")}
+	if popts.ForkCopyShare <= 0 || popts.ForkCopyShare > 1 {
+		return usageError(fmt.Errorf("--fork-copy-share %g: want a share above 0 and at most 1", popts.ForkCopyShare))
+	}
+	if popts.MachineShare, err = plan.ParseShare(c.String("memory-share")); err != nil {
+		return usageError(fmt.Errorf("--memory-share: %w", err))
+	}
+	if s := c.String("maxmemory"); s != "" {
+		if popts.Maxmemory, err = plan.ParseSize(s); err != nil {
+			return usageError(fmt.Errorf("--maxmemory: %w", err))
+		}
+	}
+	if s := c.String("machine-memory"); s != "" {
+		if popts.MachineMemory, err = plan.ParseSize(s); err != nil {
+			return usageError(fmt.Errorf("--machine-memory: %w", err))
+		}
+	}
+	opts := plan.Options{
+		Scales:    scales,
+		Encodings: splitList(c.String("encoding")),
+		Seed:      c.Int64("seed"),
+		Repeats:   c.Int("repeats"),
+		Server:    localredis.Options{Binary: c.String(flagRedisServer)},
+	}
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
+	opts.TraderID = cfg.TraderID
+	if !c.Bool("quiet") {
+		opts.Log = c.App.ErrWriter
+	}
+	source, err := planPolicy(c, &popts)
+	if err != nil {
+		return err
+	}
+
+	start := time.Now()
+	res, err := plan.Run(c.Context, opts, profile, popts)
+	if err != nil {
+		if errors.Is(err, plan.ErrOptions) {
+			return usageError(err)
+		}
+		return failure(err)
+	}
+	out := c.App.Writer
+	fmt.Fprintf(out, "maxmemory-policy checked: %s\n\n", source)
+	if err := plan.WriteTable(out, res); err != nil {
+		return failure(err)
+	}
+	run := results.NewRun(results.Meta{
+		Name:  "plan",
+		Tool:  results.Tool{Version: version, Commit: commit, GoVersion: runtime.Version()},
+		Host:  results.HostInfo(),
+		Start: start, End: time.Now(),
+		RunID:    start.UTC().Format("20060102T150405.000Z"),
+		Workload: results.Workload{Name: "plan", Seed: opts.Seed, Encodings: res.Plan.Encodings},
+		Config:   configMap(cfg),
+	})
+	run.Plan = &res.Plan
+	run.Warnings = append(run.Warnings, res.Notes...)
+	path, err := writePlanResults(c, run, start)
+	if err != nil {
+		return failure(fmt.Errorf("writing results: %w", err))
+	}
+	fmt.Fprintf(out, "\nresults: %s\n", path)
+	if c.Bool("report") {
+		rp := filepath.Join(filepath.Dir(path), "report.html")
+		if err := report.WriteFile(rp, []*results.Run{run}, report.Options{Title: "rbench plan"}); err != nil {
+			return failure(fmt.Errorf("writing the report: %w", err))
+		}
+		fmt.Fprintf(out, "report: %s\n", rp)
+	}
+	return nil
+}
+
+// planPolicy fills the maxmemory-policy (and, unless given, maxmemory)
+// the dangers are checked against: the configured target's when one is
+// configured, else compose/redis.conf's, the configuration rbench
+// deploys. It returns where they came from.
+func planPolicy(c *cli.Context, popts *capacity.ProjectOptions) (string, error) {
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return "", err
+	}
+	if !cfg.Configured() {
+		pol, mm := plan.ConfPolicy(compose.RedisConf)
+		popts.MaxmemoryPolicy = pol
+		if popts.Maxmemory == 0 && mm != "" && mm != "0" {
+			if n, err := plan.ParseSize(mm); err == nil {
+				popts.Maxmemory = n
+			}
+		}
+		return fmt.Sprintf("compose/redis.conf (maxmemory-policy %s); no target configured", pol), nil
+	}
+	t, err := openTarget(c)
+	if err != nil {
+		return "", err
+	}
+	defer t.Close()
+	m, err := t.Client.ConfigGet(c.Context, "maxmemory*").Result()
+	if err != nil {
+		return fmt.Sprintf("not checked: the target %s refused CONFIG GET (%v)", cfg.Addr(), err), nil
+	}
+	popts.MaxmemoryPolicy = m["maxmemory-policy"]
+	if popts.Maxmemory == 0 {
+		if n, err := strconv.ParseInt(m["maxmemory"], 10, 64); err == nil && n > 0 {
+			popts.Maxmemory = n
+		}
+	}
+	return fmt.Sprintf("the target %s (maxmemory-policy %s, maxmemory %s)", cfg.Addr(), m["maxmemory-policy"], m["maxmemory"]), nil
+}
+
+func writePlanResults(c *cli.Context, run *results.Run, start time.Time) (string, error) {
+	if out := c.String("out"); out != "" {
+		return out, run.WriteFile(out)
+	}
+	dir, err := results.NewRunDir(c.String("results-dir"), "plan", start)
+	if err != nil {
+		return "", err
+	}
+	return results.WriteRunDir(dir, run)
 }
