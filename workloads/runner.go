@@ -21,8 +21,10 @@ const DefaultLateThreshold = time.Millisecond
 // Options configure Run.
 type Options struct {
 	// Client is shared by the workers. Its pool must hold at least
-	// Spec.Connections connections (target.NewClient(connections)).
-	// Required.
+	// Spec.Connections connections, and pipelines should use that pool:
+	// go-redis 9.23 sends Pipeline() through a separate pool of 10
+	// connections by default, dialled on first use, i.e. inside the
+	// measurement; set PipelinePoolSize: -1 (rbench run does). Required.
 	Client redis.UniversalClient
 	// Spec is the workload specification; defaults are applied by Run.
 	Spec Spec
@@ -121,7 +123,7 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 	meta.Workload = workloadMeta(spec, pacer)
 	run := results.NewRun(meta)
 
-	if err := warmPool(ctx, opts.Client, spec.Connections); err != nil {
+	if err := warmPool(ctx, opts.Client, spec.Connections, spec.Pipeline > 1); err != nil {
 		run.Meta.End = time.Now()
 		return run, fmt.Errorf("warming %d connections: %w", spec.Connections, classifyFatal(err))
 	}
@@ -232,7 +234,21 @@ func classifyFatal(err error) error {
 // warmPool opens n connections before anything is timed: the first command
 // on a new go-redis connection also pays for the dial and the HELLO
 // handshake, which would otherwise land in the first measured latencies.
-func warmPool(ctx context.Context, c redis.UniversalClient, n int) error {
+func warmPool(ctx context.Context, c redis.UniversalClient, n int, pipelined bool) error {
+	if pipelined {
+		// Best effort for clients with go-redis's dedicated pipeline pool:
+		// concurrent pipelines dial its connections now rather than in the
+		// first measured second. (With PipelinePoolSize -1 pipelines use the
+		// main pool, warmed below.)
+		if err := concurrently(n, func() error {
+			p := c.Pipeline()
+			p.Ping(ctx)
+			_, err := p.Exec(ctx)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
 	if cl, ok := c.(*redis.Client); ok {
 		// A Conn holds one pooled connection until Close, so n Conns are
 		// n distinct connections.
@@ -252,17 +268,30 @@ func warmPool(ctx context.Context, c redis.UniversalClient, n int) error {
 		return nil
 	}
 	// Cluster and other clients: concurrent pings open connections too.
-	var wg sync.WaitGroup
+	return concurrently(n, func() error { return c.Ping(ctx).Err() })
+}
+
+// concurrently runs f in n goroutines released together, three rounds.
+func concurrently(n int, f func() error) error {
 	errs := make([]error, n)
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			errs[i] = c.Ping(ctx).Err()
-		}(i)
+	for round := 0; round < 3; round++ {
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-gate
+				errs[i] = f()
+			}(i)
+		}
+		close(gate)
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return nil
 }
 
 // passResult is one encoding pass's outcome.

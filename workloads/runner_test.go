@@ -118,3 +118,37 @@ func TestKilledMidRun(t *testing.T) {
 	}
 	t.Logf("progress:\n%s", progress.String())
 }
+
+func serverConnections(t *testing.T, c *redis.Client) int64 {
+	t.Helper()
+	info, err := c.Info(context.Background(), "stats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "total_connections_received:"); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	t.Fatal("no total_connections_received in INFO stats")
+	return 0
+}
+
+// TestPoolWarmed: the connections are dialled before anything is timed, and
+// none during the run, pipelined or not.
+func TestPoolWarmed(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	admin := newClient(t, srv, 1)
+	for _, pipeline := range []int{1, 8} {
+		c := redis.NewClient(&redis.Options{Addr: srv.Addr(), PoolSize: 6, PipelinePoolSize: -1})
+		before := serverConnections(t, admin)
+		if _, err := Run(context.Background(), Options{Client: c, Spec: Spec{Connections: 6, Pipeline: pipeline, Ops: 3000, Keys: 10}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := serverConnections(t, admin) - before; got != 6 {
+			t.Errorf("pipeline %d: %d connections dialled, want exactly the 6 warmed ones", pipeline, got)
+		}
+		c.Close()
+	}
+}

@@ -10,12 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
 	"github.com/rbench/rbench/config"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
+	"github.com/rbench/rbench/target"
 	"github.com/rbench/rbench/workloads"
 )
 
@@ -267,7 +269,13 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return failure(fmt.Errorf("reading the target's INFO: %w", err))
 	}
-	client := t.NewClient(spec.WithDefaults().Connections)
+	// One connection per worker, and pipelines on that same (warmed) pool
+	// rather than go-redis's separate pipeline pool, which would dial
+	// inside the measurement.
+	copts := target.ClientOptions(cfg)
+	copts.PoolSize = spec.WithDefaults().Connections
+	copts.PipelinePoolSize = -1
+	client := redis.NewUniversalClient(copts)
 	defer client.Close()
 
 	out := c.App.Writer
