@@ -58,6 +58,7 @@ func (g *Generator) instrumentPayload(in *instrument) any {
 
 // accountState snapshots an account: one balance in its currency, and for
 // margin accounts one margin per instrument with an open net position.
+// Balance and margin amounts are plain decimals; the currency is its own field.
 // now < 0 means the opening state at StartNs.
 func (g *Generator) accountState(a *account, now int64) *payloads.AccountState {
 	if now < 0 {
@@ -79,7 +80,7 @@ func (g *Generator) accountState(a *account, now int64) *payloads.AccountState {
 			maint := scaleMul(notional, in.spec.mult*in.maintPpm, shift) / leverage
 			locked += initial
 			margins = append(margins, payloads.MarginBalance{Type: payloads.TypeMarginBalance,
-				Initial: payloads.FormatMoney(initial, a.curPrec, cur), Maintenance: payloads.FormatMoney(maint, a.curPrec, cur),
+				Initial: payloads.FormatFixed(initial, a.curPrec), Maintenance: payloads.FormatFixed(maint, a.curPrec),
 				Currency: cur, InstrumentID: in.id})
 		}
 	}
@@ -90,8 +91,8 @@ func (g *Generator) accountState(a *account, now int64) *payloads.AccountState {
 	return &payloads.AccountState{
 		Type: payloads.TypeAccountState, AccountID: a.id, AccountType: a.venue.accountType, BaseCurrency: base,
 		Balances: []payloads.AccountBalance{{Type: payloads.TypeAccountBalance,
-			Total: payloads.FormatMoney(a.total, a.curPrec, cur), Locked: payloads.FormatMoney(locked, a.curPrec, cur),
-			Free: payloads.FormatMoney(a.total-locked, a.curPrec, cur), Currency: cur}},
+			Total: payloads.FormatFixed(a.total, a.curPrec), Locked: payloads.FormatFixed(locked, a.curPrec),
+			Free: payloads.FormatFixed(a.total-locked, a.curPrec), Currency: cur}},
 		Margins: margins, Reported: true, Info: map[string]any{},
 		EventID: g.uuid4(), TsEvent: g.ts(now), TsInit: g.ts(now),
 	}

@@ -13,8 +13,8 @@ const sampleOrders = 5000
 // "order-filled") from the scenario of opts, with position snapshots on: the
 // first one about the first instrument (ETHUSDT-PERP.BINANCE, the reference
 // example's) or its account, else the first of the kind; for position
-// snapshots, the first closed position. An account state is
-// taken once it carries a margin, so it shows both lists.
+// snapshots, the first closed position. An account state is taken once it
+// carries two margins (a busy margin account), else the first with one.
 func Sample(kind string, opts Options) (any, error) {
 	k, err := payloads.KindByName(kind)
 	if err != nil {
@@ -31,7 +31,10 @@ func Sample(kind string, opts Options) (any, error) {
 		if payloads.TypeOf(c.Payload) != k.Type {
 			continue
 		}
-		if st, ok := c.Payload.(*payloads.AccountState); ok && len(st.Margins) == 0 {
+		if st, ok := c.Payload.(*payloads.AccountState); ok && len(st.Margins) < 2 {
+			if st.AccountID == firstAcct && len(st.Margins) == 1 && fallback == nil {
+				fallback = c.Payload
+			}
 			continue
 		}
 		inst, acct := about(c.Payload)

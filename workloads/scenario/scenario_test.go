@@ -246,9 +246,9 @@ func TestValueFormats(t *testing.T) {
 			orders[p.ClientOrderID].done = "rejected"
 		case *payloads.AccountState:
 			for _, b := range p.Balances {
-				tot, _, _, err1 := payloads.ParseMoney(b.Total)
-				lck, _, _, err2 := payloads.ParseMoney(b.Locked)
-				fr, _, _, err3 := payloads.ParseMoney(b.Free)
+				tot, _, err1 := payloads.ParseFixed(b.Total)
+				lck, _, err2 := payloads.ParseFixed(b.Locked)
+				fr, _, err3 := payloads.ParseFixed(b.Free)
 				if err1 != nil || err2 != nil || err3 != nil || tot-lck != fr {
 					t.Fatalf("balance %+v does not add up", b)
 				}
