@@ -114,7 +114,11 @@ func recoverAction(c *cli.Context) error {
 		return usageError(errors.New("--restart-cmd restarts an external server, but no target is configured (REDIS_URL, REDIS_HOST or --host): rbench would start and restart its own throwaway server; drop --restart-cmd or point rbench at the server"))
 	}
 
-	opts, err := targetOptions(c, cfg.Logger(os.Stderr))
+	log := cfg.Logger(os.Stderr)
+	// go-redis logs every failed dial, and dials fail while the server
+	// restarts: route its lines through the configured logger as openTarget does.
+	redis.SetLogger(redisLogger{log})
+	opts, err := targetOptions(c, log)
 	if err != nil {
 		return err
 	}

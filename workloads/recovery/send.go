@@ -76,7 +76,8 @@ func isDialError(err error) bool {
 
 // SendBatch sends calls as MULTI/EXEC transactions in one pipeline (one
 // round trip), for populating quickly, and records each outcome in l. It
-// returns how many were acknowledged and the first error.
+// returns how many were acknowledged and the first error, including a
+// command's error inside an acknowledged EXEC (WRONGTYPE).
 func SendBatch(ctx context.Context, rdb redis.Cmdable, l *Ledger, calls []Call) (int, error) {
 	for _, c := range calls {
 		if err := Check(c); err != nil {
@@ -106,6 +107,9 @@ func SendBatch(ctx context.Context, rdb redis.Cmdable, l *Ledger, calls []Call) 
 			for j, v := range vals {
 				if e, ok := v.(error); ok {
 					cmdErrs[j] = e
+					if first == nil {
+						first = fmt.Errorf("%v: %w", c[j][0], e)
+					}
 				}
 			}
 			if err := l.Ack(c, now, cmdErrs); err != nil {

@@ -1,0 +1,73 @@
+package recovery
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func FuzzParseLoadTime(f *testing.F) {
+	f.Add([]byte("1:M 25 Nov 2026 17:00:00.100 * DB loaded from append only file: 0.121 seconds\n"))
+	f.Add([]byte("DB loaded from disk: 12.5 seconds"))
+	f.Add([]byte("DB loaded from disk: 1e309 seconds"))
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, log []byte) {
+		d, ok := parseLoadTime(log)
+		if ok && d < 0 {
+			t.Fatalf("negative load time %v from %q", d, log)
+		}
+		if !ok && d != 0 {
+			t.Fatalf("a failed parse returned %v", d)
+		}
+	})
+}
+
+func FuzzParseInfo(f *testing.F) {
+	f.Add("# Persistence\r\nloading:0\r\naof_enabled:1\r\naof_current_size:123\r\n")
+	f.Add("a:b:c\n#x:y\n:\n")
+	f.Fuzz(func(t *testing.T, info string) {
+		m := parseInfo(info)
+		for k := range m {
+			if strings.HasPrefix(k, "#") || strings.ContainsAny(k, "\r\n") {
+				t.Fatalf("key %q from %q", k, info)
+			}
+		}
+	})
+}
+
+// FuzzLedger applies arbitrary modelled commands, acknowledged or in doubt,
+// and checks the ledger never panics and keeps its counts consistent.
+func FuzzLedger(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+	f.Add([]byte{7, 7, 0, 3, 200, 1, 9, 9, 4})
+	names := []string{"RPUSH", "RPUSHX", "SET", "SADD", "SREM", "HSET", "HDEL", "DEL", "UNLINK"}
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		l := NewLedger()
+		now := time.Unix(1000, 0)
+		for i := 0; i+1 < len(ops); i += 2 {
+			name := names[int(ops[i])%len(names)]
+			key := "k" + string('a'+rune(ops[i+1]%3))
+			val := string('x' + rune(ops[i+1]%2))
+			cmd := Cmd{name, key, val}
+			if name == "HSET" {
+				cmd = append(cmd, val)
+			}
+			if name == "DEL" || name == "UNLINK" {
+				cmd = cmd[:2]
+			}
+			var err error
+			if ops[i]&0x80 != 0 {
+				err = l.InDoubt(Call{cmd}, now)
+			} else {
+				err = l.Ack(Call{cmd}, now, nil)
+			}
+			if err != nil {
+				t.Fatalf("%v: %v", cmd, err)
+			}
+		}
+		st := l.Stats()
+		if st.Acknowledged+st.InDoubt != int64(len(ops)/2) || st.Keys > 3 {
+			t.Fatalf("stats %+v after %d calls", st, len(ops)/2)
+		}
+	})
+}
