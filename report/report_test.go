@@ -58,6 +58,7 @@ func small(o fixture.Options) *results.Run {
 		o.Seconds = 2
 	}
 	o.PerSecond = 40
+	o.NoSecondHistograms = true
 	return fixture.Run(o)
 }
 

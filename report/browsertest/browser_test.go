@@ -271,8 +271,8 @@ func chartFailures(s pageState) []string {
 
 func fixtureRuns() []*results.Run {
 	return []*results.Run{
-		fixture.Run(fixture.Options{Name: "baseline"}),
-		fixture.Run(fixture.Options{Name: "current", Seed: 2, Slowdown: 1.15, Stall: 12}),
+		fixture.Run(fixture.Options{Name: "baseline", Seconds: 10, PerSecond: 100, NoSecondHistograms: true}),
+		fixture.Run(fixture.Options{Name: "current", Seed: 2, Slowdown: 1.15, Seconds: 10, PerSecond: 100, Stall: 4, NoSecondHistograms: true}),
 	}
 }
 
@@ -283,10 +283,11 @@ func TestReportInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
+	runs := fixtureRuns()
 	renderStart := time.Now()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.html")
-	err := report.WriteFile(path, fixtureRuns(), report.Options{Names: []string{"baseline", "current"}, Title: "rbench report: trading cache"})
+	err := report.WriteFile(path, runs, report.Options{Names: []string{"baseline", "current"}, Title: "rbench report: trading cache"})
 	if errors.Is(err, report.ErrNoChartLibrary) {
 		t.Fatalf("%v\n(the browser test needs the real chart library: run `make assets`)", err)
 	}
@@ -385,11 +386,11 @@ const xssProbe = `<img id="xss" src="x" onerror="window.__xss=1"></script><scrip
 func TestEscapingInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	run := fixture.Run(fixture.Options{Name: xssProbe, Seconds: 3, OpName: xssProbe})
+	run := fixture.Run(fixture.Options{Name: xssProbe, Seconds: 3, PerSecond: 40, OpName: xssProbe, NoSecondHistograms: true})
 	run.Warnings = append(run.Warnings, xssProbe)
 	run.Payloads[0].Type = xssProbe
 	path := filepath.Join(t.TempDir(), "xss.html")
-	if err := report.WriteFile(path, []*results.Run{run, fixture.Run(fixture.Options{Seconds: 3})}, report.Options{Title: xssProbe, Names: []string{xssProbe, "other"}}); err != nil {
+	if err := report.WriteFile(path, []*results.Run{run, fixture.Run(fixture.Options{Seconds: 3, PerSecond: 40, NoSecondHistograms: true})}, report.Options{Title: xssProbe, Names: []string{xssProbe, "other"}}); err != nil {
 		t.Fatal(err)
 	}
 	v := open(ctx, t, sharedBrowser(t), path)
