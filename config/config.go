@@ -401,7 +401,7 @@ func checkTraderID(s string) error {
 	case s == "":
 		return errors.New("allowed: a non-empty id such as TRADER-001")
 	case strings.ContainsFunc(s, func(r rune) bool { return r == ':' || unicode.IsSpace(r) || !unicode.IsPrint(r) }):
-		return errors.New("allowed: an id without ':', whitespace or control characters, since it becomes the key prefix trader-{id}:")
+		return errors.New("allowed: an id without ':', whitespace or control characters, as it becomes the key prefix \"trader-{id}:\"")
 	case len(s) > 128:
 		return errors.New("allowed: at most 128 bytes")
 	}
