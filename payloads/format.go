@@ -12,7 +12,8 @@ import (
 // decimal string: FormatFixed(254025, 2) == "2540.25", FormatFixed(500, 3) ==
 // "0.500". This is how prices, quantities and money amounts are written.
 func FormatFixed(units int64, precision int) string {
-	return string(AppendFixed(nil, units, precision))
+	var buf [48]byte
+	return string(AppendFixed(buf[:0], units, precision))
 }
 
 // AppendFixed appends FormatFixed(units, precision) to dst.

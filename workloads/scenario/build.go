@@ -65,6 +65,7 @@ func (g *Generator) accountState(a *account, now int64) *payloads.AccountState {
 		now = g.o.StartNs
 	}
 	cur := a.venue.currency
+	ts := g.ts(now)
 	var margins []payloads.MarginBalance
 	var locked int64
 	if a.venue.accountType == "MARGIN" {
@@ -94,7 +95,7 @@ func (g *Generator) accountState(a *account, now int64) *payloads.AccountState {
 			Total: payloads.FormatFixed(a.total, a.curPrec), Locked: payloads.FormatFixed(locked, a.curPrec),
 			Free: payloads.FormatFixed(a.total-locked, a.curPrec), Currency: cur}},
 		Margins: margins, Reported: true, Info: map[string]any{},
-		EventID: g.uuid4(), TsEvent: g.ts(now), TsInit: g.ts(now),
+		EventID: g.uuid4(), TsEvent: ts, TsInit: ts,
 	}
 }
 

@@ -427,6 +427,7 @@ func (g *Generator) newOrder() {
 			o.fills[i] *= in.spec.step
 		}
 	}
+	ts := g.ts(now)
 	var price *string
 	if o.otype == "LIMIT" {
 		price = payloads.Ptr(payloads.FormatFixed(o.price, in.spec.pricePrec))
@@ -438,7 +439,7 @@ func (g *Generator) newOrder() {
 		PostOnly: postOnly, ReduceOnly: reduceOnly, QuoteQuantity: false,
 		Options:          payloads.OrderOptions{Price: price},
 		EmulationTrigger: "NO_TRIGGER", ContingencyType: "NO_CONTINGENCY",
-		EventID: g.uuid4(), TsInit: g.ts(now), TsEvent: g.ts(now),
+		EventID: g.uuid4(), TsInit: ts, TsEvent: ts,
 	}
 	g.created++
 	g.inflight = append(g.inflight, o)
@@ -496,6 +497,7 @@ func idFromTime(prefix string, ns int64, trader, strat string, n int64) string {
 // advance moves o one event forward; it reports whether o is now closed.
 func (g *Generator) advance(o *order) bool {
 	now := g.tick()
+	ts := g.ts(now)
 	in, st := o.inst, o.strat
 	args := keyspace.OrderArgs{ClientOrderID: o.clientID, PositionID: o.posID, ClientID: in.spec.venue}
 	switch o.state {
@@ -504,7 +506,7 @@ func (g *Generator) advance(o *order) bool {
 		args.InFlight = true
 		g.emit(Call{Kind: UpdateOrder, ID: o.clientID, Order: args, Payload: &payloads.OrderSubmitted{
 			Type: payloads.TypeOrderSubmitted, TraderID: g.o.TraderID, StrategyID: st.id, InstrumentID: in.id,
-			ClientOrderID: o.clientID, AccountID: o.acct.id, EventID: g.uuid4(), TsEvent: g.ts(now), TsInit: g.ts(now)}})
+			ClientOrderID: o.clientID, AccountID: o.acct.id, EventID: g.uuid4(), TsEvent: ts, TsInit: ts}})
 		return false
 	case 1:
 		if o.reject {
@@ -512,7 +514,7 @@ func (g *Generator) advance(o *order) bool {
 			g.emit(Call{Kind: UpdateOrder, ID: o.clientID, Order: args, Payload: &payloads.OrderRejected{
 				Type: payloads.TypeOrderRejected, TraderID: g.o.TraderID, StrategyID: st.id, InstrumentID: in.id,
 				ClientOrderID: o.clientID, AccountID: o.acct.id, Reason: rejectReasons[g.rng.IntN(len(rejectReasons))],
-				EventID: g.uuid4(), TsEvent: g.ts(now), TsInit: g.ts(now)}})
+				EventID: g.uuid4(), TsEvent: ts, TsInit: ts}})
 			g.closeOrder(o)
 			return true
 		}
@@ -522,7 +524,7 @@ func (g *Generator) advance(o *order) bool {
 		g.emit(Call{Kind: UpdateOrder, ID: o.clientID, Order: args, Payload: &payloads.OrderAccepted{
 			Type: payloads.TypeOrderAccepted, TraderID: g.o.TraderID, StrategyID: st.id, InstrumentID: in.id,
 			ClientOrderID: o.clientID, VenueOrderID: o.venueID, AccountID: o.acct.id,
-			EventID: g.uuid4(), TsEvent: g.ts(now), TsInit: g.ts(now)}})
+			EventID: g.uuid4(), TsEvent: ts, TsInit: ts}})
 		return false
 	}
 	if o.filled == o.cancelAt {
@@ -530,11 +532,11 @@ func (g *Generator) advance(o *order) bool {
 		g.emit(Call{Kind: UpdateOrder, ID: o.clientID, Order: args, Payload: &payloads.OrderCanceled{
 			Type: payloads.TypeOrderCanceled, TraderID: g.o.TraderID, StrategyID: st.id, InstrumentID: in.id,
 			ClientOrderID: o.clientID, VenueOrderID: o.venueID, AccountID: o.acct.id,
-			EventID: g.uuid4(), TsEvent: g.ts(now), TsInit: g.ts(now)}})
+			EventID: g.uuid4(), TsEvent: ts, TsInit: ts}})
 		g.closeOrder(o)
 		return true
 	}
-	g.fill(o, now)
+	g.fill(o, now, ts)
 	if o.filled == len(o.fills) {
 		g.closeOrder(o)
 		return true
@@ -560,7 +562,7 @@ func (g *Generator) closeOrder(o *order) {
 	}
 }
 
-func (g *Generator) fill(o *order, now int64) {
+func (g *Generator) fill(o *order, now int64, ts string) {
 	in, st, a := o.inst, o.strat, o.acct
 	qty := o.fills[o.filled]
 	o.filled++
@@ -635,7 +637,7 @@ func (g *Generator) fill(o *order, now int64) {
 		TradeID: strconv.FormatInt(g.tradeID, 10), PositionID: &posID, OrderSide: o.side, OrderType: o.otype,
 		LastQty: payloads.FormatFixed(qty, in.spec.sizePrec), LastPx: payloads.FormatFixed(px, in.spec.pricePrec),
 		Currency: cur, Commission: payloads.Ptr(payloads.FormatMoney(comm, a.curPrec, cur)), LiquiditySide: liq,
-		EventID: g.uuid4(), TsEvent: g.ts(now), TsInit: g.ts(now), Info: map[string]any{},
+		EventID: g.uuid4(), TsEvent: ts, TsInit: ts, Info: map[string]any{},
 	}
 	done := o.filled == len(o.fills)
 	g.emit(Call{Kind: UpdateOrder, ID: o.clientID, Payload: fill, Order: keyspace.OrderArgs{
