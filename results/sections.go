@@ -63,6 +63,10 @@ type RecoveryCycle struct {
 	// server) or from watching INFO loading (external); -1 when unknown.
 	LoadSec    float64 `json:"load_sec"`
 	LoadSource string  `json:"load_source,omitempty"`
+	// LoadedBytes is the size of the AOF/RDB files loaded (the files on
+	// disk for a throwaway server, INFO loading_total_bytes for an external
+	// one); -1 when unknown.
+	LoadedBytes int64 `json:"loaded_bytes"`
 	// KeysLoaded and KeysExpired are INFO's rdb_last_load_keys_loaded and
 	// rdb_last_load_keys_expired (Redis 7+; they count the RDB preamble of
 	// an AOF too, so they can be 0 for a pure AOF).

@@ -49,6 +49,10 @@ type Timing struct {
 	// LoadSource says where it came from ("log", "info").
 	Load       time.Duration
 	LoadSource string
+	// LoadBytes is the size of the AOF/RDB files the server loaded: the
+	// files on disk for a local server, INFO loading_total_bytes seen while
+	// an external one was LOADING; -1 when unknown.
+	LoadBytes int64
 	// CmdOutput is the restart command's combined output (mode cmd).
 	CmdOutput string
 }
@@ -122,12 +126,14 @@ func (r *LocalRestarter) Restart(ctx context.Context) (Timing, error) {
 		}
 	}
 	logOffset := fileSize(logPath)
+	onDisk := persistedBytes(srv.Dir())
 	if err := srv.StartProcess(); err != nil {
 		return tm, err
 	}
 	if err := waitUp(ctx, &tm, srv.Addr(), srv.Password(), timeout, srv.Exited()); err != nil {
 		return tm, fmt.Errorf("%w; its log ends:\n%s", err, srv.LogTail())
 	}
+	tm.LoadBytes = onDisk
 	if d, ok := loadTimeFromLog(logPath, logOffset); ok {
 		tm.Load, tm.LoadSource = d, "log"
 	}
@@ -176,7 +182,7 @@ func (r *CmdRestarter) Restart(ctx context.Context) (Timing, error) {
 // waitUp polls the port, then PING, filling tm.PortOpen and tm.Ready (and
 // tm.Load from the LOADING replies it saw, when the log gives nothing).
 func waitUp(ctx context.Context, tm *Timing, addr, password string, timeout time.Duration, exited <-chan struct{}) error {
-	tm.Load = -1
+	tm.Load, tm.LoadBytes = -1, -1
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	tick := func() error {
@@ -215,6 +221,12 @@ func waitUp(ctx context.Context, tm *Timing, addr, password string, timeout time
 		}
 		if strings.HasPrefix(err.Error(), "LOADING") && loadingSince.IsZero() {
 			loadingSince = time.Now()
+			// INFO answers while loading; its loading_* fields exist only then.
+			if info, ierr := rdb.Info(ctx, "persistence").Result(); ierr == nil {
+				if n, perr := strconv.ParseInt(parseInfo(info)["loading_total_bytes"], 10, 64); perr == nil {
+					tm.LoadBytes = n
+				}
+			}
 		}
 		if terr := tick(); terr != nil {
 			return fmt.Errorf("waiting for %s to answer PING (last error: %v): %w", addr, err, terr)
@@ -228,6 +240,22 @@ func isConnClosed(err error) bool {
 	}
 	s := err.Error()
 	return strings.Contains(s, "EOF") || strings.Contains(s, "connection reset") || strings.Contains(s, "broken pipe")
+}
+
+// persistedBytes is what a local server will load when it starts: the
+// files of its AOF directory when there is one, else its RDB file.
+func persistedBytes(dir string) int64 {
+	files, _ := filepath.Glob(filepath.Join(dir, "appendonlydir", "*"))
+	var n int64
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".manifest") {
+			n += fileSize(f)
+		}
+	}
+	if len(files) == 0 {
+		n = fileSize(filepath.Join(dir, "dump.rdb"))
+	}
+	return n
 }
 
 func fileSize(path string) int64 {

@@ -335,10 +335,11 @@ func runCycle(ctx context.Context, o *Options, n int, window time.Duration) (*re
 	if tm.Load >= 0 {
 		c.LoadSec, c.LoadSource = secs(tm.Load), tm.LoadSource
 	}
+	c.LoadedBytes = tm.LoadBytes
 	if err := fillServerFigures(ctx, o.Client, c); err != nil {
 		return c, err
 	}
-	logf("port open %.3fs, ready (PONG) %.3fs, server load %.3fs (%s), AOF %d bytes", c.PortOpenSec, c.ReadySec, c.LoadSec, c.LoadSource, c.AOFSizeBytes)
+	logf("port open %.3fs, ready (PONG) %.3fs, server load %.3fs (%s) of %d bytes, AOF now %d bytes", c.PortOpenSec, c.ReadySec, c.LoadSec, c.LoadSource, c.LoadedBytes, c.AOFSizeBytes)
 
 	for _, style := range []string{StyleSequential, StyleConcurrent} {
 		sl, h, err := StartupLoad(ctx, o.Client, StartupOptions{Prefix: o.Prefix, Style: style, Concurrency: o.StartupConcurrency, Encoding: o.Encoding, Codec: o.Codec})

@@ -89,6 +89,9 @@ func TestKillAOFAlwaysLosesNothing(t *testing.T) {
 		if c.Integrity["orders"].Verified == 0 {
 			t.Errorf("cycle %d: no orders verified: %+v", c.Cycle, c.Integrity)
 		}
+		if c.LoadedBytes <= 0 {
+			t.Errorf("cycle %d: loaded bytes %d", c.Cycle, c.LoadedBytes)
+		}
 		if !c.AOFEnabled || c.AOFSizeBytes == 0 {
 			t.Errorf("cycle %d: AOF figures missing: enabled %v size %d", c.Cycle, c.AOFEnabled, c.AOFSizeBytes)
 		}
