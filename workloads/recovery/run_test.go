@@ -173,37 +173,58 @@ func TestCorruptAndWrongTypeReported(t *testing.T) {
 	}
 }
 
+// A crash that tears the AOF's tail: the server comes back (aof-load-truncated
+// yes) and the lost tail is reported; under aof-everysec the loss falls in the
+// policy's window (the last writes before the crash), under aof-always it fails.
 func TestTruncatedAOFTailReported(t *testing.T) {
 	const cut = 3000
-	rec := testRun(t, localredis.AOFAlways, func(srv *localredis.Server) Restarter {
-		return &LocalRestarter{Server: srv, AfterStop: func() error {
-			files, err := filepath.Glob(filepath.Join(srv.Dir(), "appendonlydir", "*.incr.aof"))
-			if err != nil || len(files) != 1 {
-				t.Fatalf("incr AOF files: %v %v", files, err)
+	tests := []struct {
+		persistence localredis.Persistence
+		verdict     string
+	}{
+		{localredis.AOFAlways, "fail"},
+		{localredis.AOFEverysec, "pass"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.persistence), func(t *testing.T) {
+			rec := testRun(t, tt.persistence, func(srv *localredis.Server) Restarter {
+				return &LocalRestarter{Server: srv, AfterStop: func() error {
+					files, err := filepath.Glob(filepath.Join(srv.Dir(), "appendonlydir", "*.incr.aof"))
+					if err != nil || len(files) != 1 {
+						t.Fatalf("incr AOF files: %v %v", files, err)
+					}
+					fi, err := os.Stat(files[0])
+					if err != nil {
+						return err
+					}
+					return os.Truncate(files[0], fi.Size()-cut)
+				}}
+			}, func(o *Options) { o.WriteDuring = false })
+			c := rec.Cycles[0]
+			lost := c.Lost + c.LostWithinWindow
+			if lost == 0 || rec.Verdict != tt.verdict {
+				t.Fatalf("truncated tail: lost %d (+%d within the window), verdict %s, want %s", c.Lost, c.LostWithinWindow, rec.Verdict, tt.verdict)
 			}
-			fi, err := os.Stat(files[0])
-			if err != nil {
-				return err
+			if tt.verdict == "pass" && c.Lost != 0 {
+				t.Errorf("%d losses outside the window", c.Lost)
 			}
-			return os.Truncate(files[0], fi.Size()-cut)
-		}}
-	}, func(o *Options) { o.WriteDuring = false })
-	c := rec.Cycles[0]
-	if c.Lost == 0 || rec.Verdict != "fail" {
-		t.Fatalf("truncated tail not reported: lost %d verdict %s", c.Lost, rec.Verdict)
-	}
-	var tail int64
-	for _, ig := range c.Integrity {
-		tail += ig.MissingTail + ig.MissingKeys + ig.MissingMembers
-		if ig.Corrupt != 0 || ig.WrongType != 0 {
-			t.Errorf("a truncated tail shows up as damage: %+v", ig)
-		}
-	}
-	if tail == 0 {
-		t.Errorf("no missing tail, keys or members: %+v", c.Integrity)
-	}
-	if c.Lost > 200 {
-		t.Errorf("cutting %d bytes lost %d items: more than the tail", cut, c.Lost)
+			var tail int64
+			for _, ig := range c.Integrity {
+				tail += ig.MissingTail + ig.MissingKeys + ig.MissingMembers
+				if ig.Corrupt != 0 || ig.WrongType != 0 {
+					t.Errorf("a truncated tail shows up as damage: %+v", ig)
+				}
+			}
+			if tail == 0 {
+				t.Errorf("no missing tail, keys or members: %+v", c.Integrity)
+			}
+			if lost > 200 {
+				t.Errorf("cutting %d bytes lost %d items: more than the tail", cut, lost)
+			}
+			if c.LostFirstSec < 0 || c.LostFirstSec > 2 {
+				t.Errorf("lost items acknowledged %.3fs before the crash; the tail is the last writes", c.LostFirstSec)
+			}
+		})
 	}
 }
 
