@@ -475,7 +475,7 @@ func TestDistributionFallsBackToSummary(t *testing.T) {
 func TestSectionsFollowData(t *testing.T) {
 	full := shared()
 	bare := shared()
-	bare.Recovery, bare.Server, bare.Payloads, bare.Startup, bare.Pacing, bare.Warnings = nil, nil, nil, nil, nil, nil
+	bare.Recovery, bare.Server, bare.Payloads, bare.Startup, bare.Pacing, bare.Warnings, bare.Plan = nil, nil, nil, nil, nil, nil, nil
 	var msgpackOnly []results.Op
 	for _, op := range bare.Ops {
 		op.Series = nil
@@ -503,9 +503,9 @@ func TestSectionsFollowData(t *testing.T) {
 		run  *results.Run
 		want string
 	}{
-		{"full", full, "summary latency timeline encodings startup recovery server"},
+		{"full", full, "summary latency timeline encodings startup recovery server plan"},
 		{"bare", bare, "summary latency"},
-		{"no ops", noOps, "summary encodings startup recovery server"},
+		{"no ops", noOps, "summary encodings startup recovery server plan"},
 	} {
 		if got := ids(tc.run); got != tc.want {
 			t.Errorf("%s: sections %q, want %q", tc.name, got, tc.want)
