@@ -69,7 +69,6 @@ type account struct {
 	net      []int64 // signed size units per instrument index
 	lastPx   []int64 // price units of the last fill per instrument index
 	hasBase  bool
-	accounts int
 }
 
 type position struct {
