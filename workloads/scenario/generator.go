@@ -62,13 +62,13 @@ type strategy struct {
 }
 
 type account struct {
-	id       string
-	venue    venueSpec
-	curPrec  int
-	total    int64   // currency units
-	net      []int64 // signed size units per instrument index
-	lastPx   []int64 // price units of the last fill per instrument index
-	hasBase  bool
+	id      string
+	venue   venueSpec
+	curPrec int
+	total   int64   // currency units
+	net     []int64 // signed size units per instrument index
+	lastPx  []int64 // price units of the last fill per instrument index
+	hasBase bool
 }
 
 type position struct {
