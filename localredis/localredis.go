@@ -200,8 +200,10 @@ func (s *Server) start(ctx context.Context, wait bool) error {
 	cmd := exec.Command(s.binary, args...)
 	cmd.Dir = s.dir
 	// Its own process group: a Ctrl-C in the terminal reaches rbench, which
-	// then stops the server in order, instead of killing both at once.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// then stops the server in order, instead of killing both at once. If
+	// rbench itself dies without stopping it (SIGKILL, a test timeout), the
+	// kernel terminates the server too rather than leaving an orphan.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting %s: %w", s.binary, err)
 	}
