@@ -54,6 +54,18 @@ type Options struct {
 	// them when the pass ends.
 	// default: false
 	CleanAfter bool
+	// OnMeasure, when set, is called from Run's goroutine as each encoding
+	// pass's measured phase starts (start true) and ends (start false), so
+	// a caller can observe the server around exactly the measured part
+	// (rbench run's server-side view).
+	// default: nil
+	OnMeasure func(encoding string, start bool)
+}
+
+func (o *Options) onMeasure(encoding string, start bool) {
+	if o.OnMeasure != nil {
+		o.OnMeasure(encoding, start)
+	}
 }
 
 // Run executes opts.Spec once per encoding and returns the results. When it
@@ -381,13 +393,17 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 		dur = untilDone
 	}
 	ph := newPhase(p, kinds, p.pacer, dur, p.spec.Ops, true)
+	p.opts.onMeasure(p.encoding, true)
 	measured, err := ph.run(ctx, workers)
+	p.opts.onMeasure(p.encoding, false)
 	res, berr := ph.results(measured)
 	return res, errors.Join(err, berr)
 }
 
 func (p *pass) runOneShot(ctx context.Context, env *Env, one OneShot, kinds []OpKind) (*passResult, error) {
 	ph := newPhase(p, kinds, nil, 0, 0, true)
+	p.opts.onMeasure(p.encoding, true)
+	defer p.opts.onMeasure(p.encoding, false)
 	ph.start = time.Now()
 	env.newRecorder = ph.addRecorder
 	col := newCollector(ph, p)

@@ -297,14 +297,18 @@ func runAction(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		opts.Progress = out
 	}
+	view := startRunView(c.Context, t.Client, spec.TraderID, len(spec.Encodings))
+	opts.OnMeasure = view.onMeasure
 	start := time.Now()
 	run, runErr := workloads.Run(c.Context, opts)
+	sv := view.stop()
 	if run == nil {
 		if errors.Is(runErr, workloads.ErrBadSpec) || errors.Is(runErr, workloads.ErrBadRate) {
 			return usageError(runErr)
 		}
 		return failure(runErr)
 	}
+	run.Server = sv
 	run.Meta.Workload.File = c.String("workload-file")
 	if _, err := workloads.WriteTable(out, run, time.Duration(spec.WithDefaults().TargetP99)); err != nil {
 		return failure(err)
