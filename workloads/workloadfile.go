@@ -95,16 +95,23 @@ func specKeys() map[string]bool {
 // in file order.
 func mixFromYAML(key string, v *yaml.Node) (string, error) {
 	var parts []string
+	var total float64
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, w := v.Content[i], v.Content[i+1]
-		f, err := strconv.ParseFloat(w.Value, 64)
-		if w.Kind != yaml.ScalarNode || err != nil || f < 0 {
-			return "", fmt.Errorf("line %d: %s: weight of %s %q: want a number, 0 or more", w.Line, key, k.Value, w.Value)
+		if k.Kind != yaml.ScalarNode || k.Value == "" || strings.ContainsAny(k.Value, ":, \t") || seen[k.Value] {
+			return "", fmt.Errorf("line %d: %s: %q is not an op kind name such as add_order (or appears twice)", k.Line, key, k.Value)
 		}
+		seen[k.Value] = true
+		f, err := strconv.ParseFloat(w.Value, 64)
+		if w.Kind != yaml.ScalarNode || err != nil || !(f >= 0 && f <= 1e9) {
+			return "", fmt.Errorf("line %d: %s: weight of %s %q: want a number from 0 to 1e9", w.Line, key, k.Value, w.Value)
+		}
+		total += f
 		parts = append(parts, k.Value+":"+strconv.FormatFloat(f, 'g', -1, 64))
 	}
-	if len(parts) == 0 {
-		return "", fmt.Errorf("line %d: %s: an empty mix; name op kinds with weights, e.g. {add_order: 3, read_order: 5}", v.Line, key)
+	if total <= 0 {
+		return "", fmt.Errorf("line %d: %s: an empty mix; give op kinds positive weights, e.g. {add_order: 3, read_order: 5}", v.Line, key)
 	}
 	return strings.Join(parts, ","), nil
 }
