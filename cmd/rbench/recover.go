@@ -167,6 +167,7 @@ func recoverAction(c *cli.Context) error {
 	}
 	if t.Throwaway() {
 		ropts.Persistence = string(persistence)
+		ropts.FastPopulate = persistence == localredis.AOFAlways
 		ropts.Restarter = &recovery.LocalRestarter{Server: t.Server, Graceful: mode == recovery.ModeGraceful, Timeout: c.Duration("restart-timeout")}
 	} else {
 		ropts.Restarter = &recovery.CmdRestarter{Command: restartCmd, Addr: t.Addr(), Username: t.Config.Username, Password: t.Config.Password, Timeout: c.Duration("restart-timeout")}

@@ -69,7 +69,7 @@ func mixedSources(o *Options) {
 }
 
 func TestKillAOFAlwaysLosesNothing(t *testing.T) {
-	rec := testRun(t, localredis.AOFAlways, kill, func(o *Options) { o.Cycles = 3; mixedSources(o) })
+	rec := testRun(t, localredis.AOFAlways, kill, func(o *Options) { o.Cycles = 3; o.FastPopulate = true; mixedSources(o) })
 	if len(rec.Cycles) != 3 {
 		t.Fatalf("%d cycles", len(rec.Cycles))
 	}

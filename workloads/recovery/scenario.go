@@ -93,14 +93,16 @@ func (s *ScenarioSource) Next() Call {
 
 // PayloadDecoder returns a VerifyOptions.Decode that decodes every payload
 // under prefix with codec into the payload type its "type" field names,
-// skipping Synthetic keys (random bytes) and index keys (no payloads).
+// skipping Synthetic keys (random bytes), index, health and general keys
+// (no payloads).
 func PayloadDecoder(prefix string, codec codecs.Codec) func(key, collection string, payload []byte) error {
 	return func(key, collection string, payload []byte) error {
-		if collection == keyspace.Index || collection == keyspace.Health || IsSynthetic(prefix, key) {
+		switch {
+		case collection == keyspace.Index, collection == keyspace.Health, collection == keyspace.General,
+			IsSynthetic(prefix, key), strings.HasSuffix(key, ":state"):
+			// No payloads: id sets, a timestamp, the node's opaque general
+			// values, random bytes, a strategy's or actor's own state.
 			return nil
-		}
-		if strings.HasSuffix(key, ":state") {
-			return nil // strategy and actor state is the strategy's own bytes
 		}
 		_, err := payloads.Decode(codec, payload)
 		return err

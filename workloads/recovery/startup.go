@@ -120,7 +120,9 @@ func (s *startup) scan(ctx context.Context, prefix, collection string) ([]string
 	return keys, nil
 }
 
-func (s *startup) mget(ctx context.Context, keys []string) error {
+// mget reads keys in one MGET, decoding the values when decode is set
+// (general values are the node's opaque bytes).
+func (s *startup) mget(ctx context.Context, keys []string, decode bool) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -130,7 +132,9 @@ func (s *startup) mget(ctx context.Context, keys []string) error {
 	for i, v := range vals {
 		if str, ok := v.(string); ok {
 			n += int64(len(str))
-			s.decode(keys[i], str)
+			if decode {
+				s.decode(keys[i], str)
+			}
 		}
 	}
 	s.record(time.Since(t), n)
@@ -214,7 +218,7 @@ func (s *startup) run(ctx context.Context, opts StartupOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := s.mget(ctx, keys); err != nil {
+		if err := s.mget(ctx, keys, coll != keyspace.General); err != nil {
 			return err
 		}
 		if coll == keyspace.Instruments {
