@@ -170,7 +170,16 @@ func recoverAction(c *cli.Context) error {
 		ropts.FastPopulate = persistence == localredis.AOFAlways
 		ropts.Restarter = &recovery.LocalRestarter{Server: t.Server, Graceful: mode == recovery.ModeGraceful, Timeout: c.Duration("restart-timeout")}
 	} else {
-		ropts.Restarter = &recovery.CmdRestarter{Command: restartCmd, Addr: t.Addr(), Username: t.Config.Username, Password: t.Config.Password, Timeout: c.Duration("restart-timeout")}
+		addr := t.Addr()
+		if t.Config.Network == "unix" {
+			addr = "" // no TCP port to watch
+		}
+		ropts.Restarter = &recovery.CmdRestarter{Command: restartCmd, Addr: addr, Timeout: c.Duration("restart-timeout"),
+			NewClient: func() redis.UniversalClient {
+				o := target.ClientOptions(t.Config)
+				o.PoolSize, o.MaxRetries, o.DialTimeout, o.ReadTimeout = 1, -1, time.Second, time.Second
+				return redis.NewUniversalClient(o)
+			}}
 	}
 	params := map[string]any{"cycles": c.Int("cycles"), "mode": mode, "persistence": string(persistence),
 		"write_during": c.Bool("write-during"), "loss_window": c.Duration("loss-window").String(), "encoding": codec.Name()}
@@ -188,7 +197,7 @@ func recoverAction(c *cli.Context) error {
 		Start:  start,
 		End:    time.Now(),
 		Target: info,
-		Config: cfg.Map(),
+		Config: t.Config.Map(),
 		Workload: results.Workload{
 			Name:        "recover",
 			Seed:        c.Int64("seed"),

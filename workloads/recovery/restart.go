@@ -130,7 +130,11 @@ func (r *LocalRestarter) Restart(ctx context.Context) (Timing, error) {
 	if err := srv.StartProcess(); err != nil {
 		return tm, err
 	}
-	if err := waitUp(ctx, &tm, srv.Addr(), srv.Password(), timeout, srv.Exited()); err != nil {
+	newClient := func() redis.UniversalClient {
+		return redis.NewClient(&redis.Options{Addr: srv.Addr(), Password: srv.Password(), MaxRetries: -1,
+			DialTimeout: time.Second, ReadTimeout: time.Second, PoolSize: 1})
+	}
+	if err := waitUp(ctx, &tm, srv.Addr(), newClient, timeout, srv.Exited()); err != nil {
 		return tm, fmt.Errorf("%w; its log ends:\n%s", err, srv.LogTail())
 	}
 	tm.LoadBytes = onDisk
@@ -141,12 +145,18 @@ func (r *LocalRestarter) Restart(ctx context.Context) (Timing, error) {
 }
 
 // CmdRestarter restarts an external server with the operator's command,
-// run by sh -c, then waits for it at Addr.
+// run by sh -c, then waits for it.
 type CmdRestarter struct {
-	Command  string
-	Addr     string
-	Username string
-	Password string
+	// Command is the shell command that restarts the server.
+	// default: none, required
+	Command string
+	// Addr is the server's host:port, for the port-open time.
+	// default: "" (not measured: a unix socket, say)
+	Addr string
+	// NewClient returns a client for the server (credentials, TLS) used to
+	// PING it until it answers; it should not retry.
+	// default: none, required
+	NewClient func() redis.UniversalClient
 	// Timeout bounds the command and each wait.
 	// default: 120s
 	Timeout time.Duration
@@ -173,7 +183,7 @@ func (r *CmdRestarter) Restart(ctx context.Context) (Timing, error) {
 	if err != nil {
 		return tm, fmt.Errorf("restart command %q: %w; output: %s", r.Command, err, tm.CmdOutput)
 	}
-	if err := waitUp(ctx, &tm, r.Addr, r.Password, timeout, nil); err != nil {
+	if err := waitUp(ctx, &tm, r.Addr, r.NewClient, timeout, nil); err != nil {
 		return tm, err
 	}
 	return tm, nil
@@ -181,7 +191,7 @@ func (r *CmdRestarter) Restart(ctx context.Context) (Timing, error) {
 
 // waitUp polls the port, then PING, filling tm.PortOpen and tm.Ready (and
 // tm.Load from the LOADING replies it saw, when the log gives nothing).
-func waitUp(ctx context.Context, tm *Timing, addr, password string, timeout time.Duration, exited <-chan struct{}) error {
+func waitUp(ctx context.Context, tm *Timing, addr string, newClient func() redis.UniversalClient, timeout time.Duration, exited <-chan struct{}) error {
 	tm.Load, tm.LoadBytes = -1, -1
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -195,7 +205,7 @@ func waitUp(ctx context.Context, tm *Timing, addr, password string, timeout time
 			return nil
 		}
 	}
-	for {
+	for addr != "" {
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
 		if err == nil {
 			_ = c.Close()
@@ -206,8 +216,7 @@ func waitUp(ctx context.Context, tm *Timing, addr, password string, timeout time
 			return fmt.Errorf("waiting for %s to accept connections: %w", addr, err)
 		}
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: addr, Password: password, MaxRetries: -1,
-		DialTimeout: time.Second, ReadTimeout: time.Second, PoolSize: 1})
+	rdb := newClient()
 	defer rdb.Close()
 	var loadingSince time.Time
 	for {
@@ -229,7 +238,7 @@ func waitUp(ctx context.Context, tm *Timing, addr, password string, timeout time
 			}
 		}
 		if terr := tick(); terr != nil {
-			return fmt.Errorf("waiting for %s to answer PING (last error: %v): %w", addr, err, terr)
+			return fmt.Errorf("waiting for the server to answer PING (last error: %v): %w", err, terr)
 		}
 	}
 }

@@ -241,7 +241,8 @@ func TestCmdRestarter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &CmdRestarter{Command: tt.command, Addr: srv.Addr(), Timeout: 5 * time.Second}
+			r := &CmdRestarter{Command: tt.command, Addr: srv.Addr(), Timeout: 5 * time.Second,
+				NewClient: func() redis.UniversalClient { return redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1}) }}
 			tm, err := r.Restart(ctx)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
