@@ -20,8 +20,13 @@ import (
 //
 // Any other key must be a Spec field: an unknown key is an error naming it.
 func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
+	type plain Spec // without this method
 	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: a workload file is a mapping such as \"workload: populate\" and \"keys: 10000\"", n.Line)
+		// yaml.v3's own "cannot unmarshal" error names what was found.
+		var p plain
+		err := n.Decode(&p)
+		*s = Spec(p)
+		return err
 	}
 	known := specKeys()
 	rest := &yaml.Node{Kind: yaml.MappingNode, Tag: n.Tag, Line: n.Line, Column: n.Column}
@@ -50,7 +55,6 @@ func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
 			return fmt.Errorf("line %d: field %s not found in type workloads.Spec", k.Line, name)
 		}
 	}
-	type plain Spec // without this method
 	var p plain
 	if err := rest.Decode(&p); err != nil {
 		return err
