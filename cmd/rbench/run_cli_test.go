@@ -1,11 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 )
 
@@ -19,7 +26,7 @@ func TestRunCLI(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"response p50", "set", "get", "PASS", "results: " + out} {
+	for _, want := range []string{"response p50", "set", "get", "p99<1.00ms", "results: " + out} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
@@ -66,4 +73,66 @@ func TestRunCLIUsageErrors(t *testing.T) {
 			t.Errorf("run %v: exit %d, stderr %q; want exit 2 naming %q", tt.args, code, stderr, tt.want)
 		}
 	}
+}
+
+// TestRunCLIRedisKilled: Redis dies mid-run; rbench stops, still writes the
+// partial results, says so, and exits 1.
+func TestRunCLIRedisKilled(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	out := filepath.Join(t.TempDir(), "partial.json")
+	cmd := exec.Command(rbenchBinary(t), "run", "--host", "127.0.0.1", "--port", strconv.Itoa(srv.Port()),
+		"--retries", "0", "-c", "4", "--keys", "50", "--duration", "30s", "--out", out)
+	var stdout, stderr lockedBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill once the run is under way (the binary may take a while to build
+	// and start on a loaded machine).
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(stderr.String(), "setup took") && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	if err := srv.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	err := cmd.Wait()
+	t.Logf("rbench exited %s after the kill", time.Since(killed).Round(time.Millisecond))
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFailure {
+		t.Fatalf("exit: %v, want 1\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "connection to redis lost") {
+		t.Errorf("stderr does not say Redis was lost:\n%s", stderr.String())
+	}
+	run, rerr := results.ReadFile(out)
+	if rerr != nil {
+		t.Fatalf("partial results not written: %v", rerr)
+	}
+	if len(run.Ops) == 0 || run.Ops[0].Count == 0 || len(run.Warnings) == 0 {
+		t.Errorf("partial results: %d ops, warnings %v", len(run.Ops), run.Warnings)
+	}
+	if run.Meta.MeasuredSec > 15 {
+		t.Errorf("the run went on for %.1fs after the kill", run.Meta.MeasuredSec)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer the test may read while the child process
+// writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
