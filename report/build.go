@@ -1177,6 +1177,7 @@ func (b *builder) plan() section {
 		}
 	}
 	s.Blocks = append(s.Blocks, block{Title: "Projected memory and disk", Chart: b.addBar(br, heightBar), Tables: []table{t, ct}, List: notes})
+	s.Blocks = append(s.Blocks, b.planCurves()...)
 	if len(dangers) > 0 {
 		s.Blocks = append(s.Blocks, block{Title: "Dangers", List: dangers})
 	}
