@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rbench/rbench/capacity"
@@ -33,13 +36,18 @@ func Run(ctx context.Context, opts Options, profile capacity.Profile, popts capa
 	if err != nil {
 		return nil, err
 	}
+	load0, _ := LoadAverage()
 	points, mixes, err := Measure(ctx, o)
 	if err != nil {
 		return nil, err
 	}
+	load1, _ := LoadAverage()
 	res, err := Analyze(points, mixes, profile, popts)
 	if err != nil {
 		return nil, err
+	}
+	if cpus := float64(runtime.NumCPU()); max(load0, load1) > cpus {
+		res.Notes = append(res.Notes, fmt.Sprintf("the machine was busy while measuring (load average %.1f on %d CPUs): the times (AOF load, startup loads) are pessimistic; memory and AOF sizes are not affected", max(load0, load1), runtime.NumCPU()))
 	}
 	res.Plan.Scales = o.Scales
 	res.Plan.Encodings = o.Encodings
@@ -215,3 +223,16 @@ func fitPoints(points []results.PlanPoint) ([]results.PlanFit, []string) {
 // SingleX reports whether a fit was measured at one x only (a cost per
 // unit without a slope to test; its R² means nothing).
 func SingleX(f results.Fit) bool { return f.N > 0 && f.MinX == f.MaxX }
+
+// LoadAverage is the machine's one-minute load average from /proc/loadavg.
+func LoadAverage() (float64, error) {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0, err
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0, fmt.Errorf("/proc/loadavg is empty")
+	}
+	return strconv.ParseFloat(f[0], 64)
+}
