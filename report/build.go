@@ -1102,6 +1102,7 @@ func (b *builder) server() section {
 		}
 		s.Blocks = append(s.Blocks, blk)
 	}
+	s.Blocks = append(s.Blocks, b.serverVsClient()...)
 	return s
 }
 
