@@ -29,8 +29,11 @@ $(ECHARTS_JS):
 	  cp "$$tmp"/package/dist/echarts.min.js $@.tmp && mv $@.tmp $@ && \
 	  echo "fetched echarts $(ECHARTS_VERSION) into $@"
 
+# A real benchmark on a throwaway redis-server that rbench starts and removes:
+# the node's write path under msgpack and then JSON, results under results/run-*/
+# and an HTML report whose path is the last line printed.
 run: build
-	./$(BIN) run --workload populate --keys 10000 --encoding msgpack,json
+	./$(BIN) run --workload populate --keys 10000 --encoding msgpack,json --report
 
 test: build
 	$(GO) test -race -count=1 -timeout 9m ./...
