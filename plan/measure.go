@@ -67,8 +67,9 @@ var ErrOptions = errors.New("invalid plan options")
 
 // Options configure Measure and Run.
 type Options struct {
-	// Scales are the dataset sizes to measure, in keys written (every key
-	// the node writes, index sets and hashes included).
+	// Scales are the dataset sizes to measure, in keys written (orders,
+	// positions, accounts, index sets and hashes), besides the instruments
+	// and currencies, which are the same at every scale.
 	// default: 10000, 100000, 1000000
 	Scales []int64
 	// Encodings are measured one after the other, each at every scale.
@@ -85,6 +86,12 @@ type Options struct {
 	// in the middle of a scale would spoil its AOF figure).
 	// default: redis-server from PATH with compose/redis.conf
 	Server localredis.Options
+	// Instruments is how many instruments the dataset holds at every
+	// scale (the node trades the same instruments however long its
+	// history); give the profile's count so the instruments' cost and the
+	// startup load's MGET are measured, not extrapolated.
+	// default: 12, the scenario generator's
+	Instruments int
 	// SampleKeys is how many keys per collection MEMORY USAGE and DUMP
 	// measure to share the server's memory and AOF out between collections.
 	// default: 200
@@ -133,6 +140,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
+	}
+	if o.Instruments < 0 {
+		return o, fmt.Errorf("%w: instruments %d: want a count of zero (the default dozen) or more", ErrOptions, o.Instruments)
 	}
 	o.Scales = slices.Clone(o.Scales)
 	slices.Sort(o.Scales)
@@ -385,14 +395,22 @@ func measureScale(ctx context.Context, opts Options, enc string, scale int64) (p
 
 // write sends the scenario's cache calls, each its own MULTI/EXEC as the
 // node's cache writer sends them, batch calls per pipeline, until scale
-// distinct keys exist. It returns the keys written.
+// distinct keys besides the instruments and currencies exist. It returns
+// every key written.
 func write(ctx context.Context, c *redis.Client, layout keyspace.Layout, enc string, scale int64, opts Options) (int64, error) {
 	codec, err := codecs.ByName(enc)
 	if err != nil {
 		return 0, err
 	}
-	src := recovery.NewScenarioSource(layout, codec, scenario.Options{Seed: opts.Seed, TraderID: opts.TraderID})
+	src := recovery.NewScenarioSource(layout, codec, scenario.Options{Seed: opts.Seed, TraderID: opts.TraderID, Instruments: opts.Instruments})
 	seen := make(map[string]struct{}, scale)
+	// The scale counts the history's keys; the instruments and currencies
+	// are the same at every scale and come on top.
+	fixed := 0
+	isFixed := func(key string) bool {
+		coll := serverview.Collection(layout.Prefix()+keyspace.Delimiter, key)
+		return coll == keyspace.Instruments || coll == keyspace.Currencies
+	}
 	pipe := c.Pipeline()
 	calls := 0
 	flush := func() error {
@@ -411,7 +429,7 @@ func write(ctx context.Context, c *redis.Client, layout keyspace.Layout, enc str
 		calls = 0
 		return nil
 	}
-	for int64(len(seen)) < scale {
+	for int64(len(seen)-fixed) < scale {
 		call := src.Next()
 		if call == nil {
 			break
@@ -422,7 +440,13 @@ func write(ctx context.Context, c *redis.Client, layout keyspace.Layout, enc str
 			switch strings.ToUpper(keyspace.Cmd(cmd).Name()) {
 			case "DEL", "UNLINK", "SREM", "HDEL", "RPUSHX":
 			default:
-				seen[keyspace.Cmd(cmd).Key()] = struct{}{}
+				key := keyspace.Cmd(cmd).Key()
+				if _, ok := seen[key]; !ok {
+					seen[key] = struct{}{}
+					if isFixed(key) {
+						fixed++
+					}
+				}
 			}
 		}
 		pipe.Do(ctx, "EXEC")

@@ -74,7 +74,7 @@ func planFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "retention-days", Usage: "days of orders retained", Category: prof},
 		&cli.Float64Flag{Name: "events-per-order", Usage: "events in each order's list (default: as measured)", Category: prof},
 		&cli.Int64Flag{Name: "positions", Usage: "positions retained (default: in the measured proportion to orders)", Category: prof},
-		&cli.Int64Flag{Name: "instruments", Usage: "instruments (default: as measured)", Category: prof},
+		&cli.Int64Flag{Name: "instruments", Usage: "instruments; every scale's dataset holds this many (default: the generator's 12)", Category: prof},
 		&cli.Int64Flag{Name: "accounts", Usage: "accounts (default: as measured)", Category: prof},
 		&cli.Int64Flag{Name: "account-events", Usage: "AccountState events retained per account (default: in the measured proportion to orders)", Category: prof},
 		&cli.BoolFlag{Name: "no-account-events", Usage: "the node runs with persist_account_events=false", Category: prof},
@@ -204,7 +204,10 @@ func planAction(c *cli.Context) error {
 		Encodings: splitList(c.String("encoding")),
 		Seed:      c.Int64("seed"),
 		Repeats:   c.Int("repeats"),
-		Server:    localredis.Options{Binary: c.String(flagRedisServer)},
+		// The node's instruments are part of every scale's dataset, so
+		// their cost and the startup MGET are measured, not extrapolated.
+		Instruments: int(profile.Instruments),
+		Server:      localredis.Options{Binary: c.String(flagRedisServer)},
 	}
 	cfg, err := loadConfig(c)
 	if err != nil {
