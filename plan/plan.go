@@ -71,8 +71,12 @@ func Analyze(points []results.PlanPoint, mixes []Mix, profile capacity.Profile, 
 		if SingleX(f.Fit) {
 			continue
 		}
-		if f.Fit.R2 < PoorR2 || Slope(f.Fit) <= 0 {
-			res.Notes = append(res.Notes, fmt.Sprintf("%s %s %s: a poor fit (R² %.3f, cost per unit %.3g): the points do not lie on a line that grows with the data; the machine was busy or the scales are too close together: rerun, or widen --scales", f.Encoding, f.Collection, strings.TrimSpace(f.Figure+" "+f.Style), f.Fit.R2, Slope(f.Fit)))
+		what := strings.TrimSpace(f.Figure + " " + f.Style)
+		switch {
+		case Slope(f.Fit) <= 0:
+			res.Notes = append(res.Notes, fmt.Sprintf("%s %s %s: the fit does not grow with the data (cost per unit %.3g, R² %.3f): the machine was busy or the scales are too close together; rerun, or widen --scales", f.Encoding, f.Collection, what, Slope(f.Fit), f.Fit.R2))
+		case f.Fit.R2 < PoorR2:
+			res.Notes = append(res.Notes, fmt.Sprintf("%s %s %s: a poor fit (R² %.3f): the points do not lie on a line; the machine was busy or the scales are too close together; rerun, or widen --scales", f.Encoding, f.Collection, what, f.Fit.R2))
 		}
 	}
 	var encodings []string
