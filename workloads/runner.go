@@ -133,6 +133,9 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 	}
 	meta.WarmupSec = time.Duration(spec.Warmup).Seconds()
 	meta.Workload = workloadMeta(spec, pacer)
+	if def.UntilDone && spec.Ops == 0 {
+		meta.Workload.DurationSec = 0 // it ran until its dataset was written
+	}
 	run := results.NewRun(meta)
 
 	if err := warmPool(ctx, opts.Client, spec.Connections, spec.Pipeline > 1); err != nil {
