@@ -91,6 +91,9 @@ func runFlags() []cli.Flag {
 		&cli.IntFlag{Name: "value-size", Value: workloads.DefaultValueSize, Usage: "raw value size in bytes", Category: cat},
 		&cli.DurationFlag{Name: "buffer-interval", Usage: "batch cache calls per interval, like buffer_interval_ms (0: each call its own MULTI/EXEC)", Category: cat},
 		&cli.StringFlag{Name: "distribution", Value: "uniform", Usage: "key choice: uniform or zipfian", Category: cat},
+		&cli.StringFlag{Name: "style", Usage: "startup-load: sequential (one round trip after another, like the Python node), concurrent (like the Rust node) or both (default)", Category: cat},
+		&cli.IntFlag{Name: "bulk-read-batch", Usage: "startup-load: MGET instruments in chunks of `N` keys, like bulk_read_batch_size (0: one MGET of all)", Category: cat},
+		&cli.BoolFlag{Name: "purge", Usage: "order-flow: purge closed orders and positions, like purge_closed_orders", Category: cat},
 		&cli.StringSliceFlag{Name: "param", Usage: "workload-specific `KEY=VALUE` (repeatable)", Category: cat},
 		&cli.DurationFlag{Name: "target-p99", Value: workloads.DefaultTargetP99, Usage: "PASS/FAIL threshold of the response-time p99 in the final table", Category: "Output"},
 		&cli.StringFlag{Name: "results-dir", Value: "results", Usage: "write a new run folder under `DIR`", Category: "Output"},
@@ -200,7 +203,14 @@ func specFromFlags(c *cli.Context) (workloads.Spec, error) {
 	if set("target-p99") {
 		s.TargetP99 = workloads.Duration(c.Duration("target-p99"))
 	}
-	for _, kv := range c.StringSlice("param") {
+	// The named flags are the documented spelling of workload params.
+	params := c.StringSlice("param")
+	for _, name := range []string{"style", "bulk-read-batch", "purge"} {
+		if set(name) {
+			params = append(params, strings.ReplaceAll(name, "-", "_")+"="+fmt.Sprint(c.Value(name)))
+		}
+	}
+	for _, kv := range params {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
 			return s, fmt.Errorf("--param %q: want KEY=VALUE", kv)
