@@ -114,7 +114,12 @@ type workerState struct {
 	txpipe redis.Pipeliner
 	cmds   []redis.Cmder // a batch's commands, reused
 	timer  *time.Timer
+	// same sums, per op kind, the operations of one pipelined batch that
+	// record identical latencies (see Recorder.recordBatch).
+	same []sameLatency
 }
+
+type sameLatency struct{ n, bytesSent, bytesRcv int64 }
 
 // processor sends one command: a *redis.Conn or the shared client.
 type processor interface {
@@ -127,8 +132,11 @@ type processor interface {
 // about a fifth of the engine's CPU per pipelined batch; a pinned
 // connection (redis.Conn) skips both. Each worker still uses its own
 // connection, as before. Release returns it to the pool.
-func newWorkerState(client redis.UniversalClient, connections, depth int) (*workerState, func()) {
+func newWorkerState(client redis.UniversalClient, connections, depth, nkinds int) (*workerState, func()) {
 	st := &workerState{ops: make([]Op, depth)}
+	if depth > 1 {
+		st.same = make([]sameLatency, nkinds)
+	}
 	if c, ok := client.(*redis.Client); ok && c.Options().PoolSize >= connections {
 		cn := c.Conn()
 		st.proc, st.pipe, st.txpipe = cn, cn.Pipeline(), cn.TxPipeline()
@@ -143,9 +151,9 @@ func newWorkerState(client redis.UniversalClient, connections, depth int) (*work
 // command slice per pipelined batch) are the exception.
 func (ph *phase) work(ctx context.Context, id int, w Worker, rec *Recorder) error {
 	depth := ph.p.spec.Pipeline
-	st, release := newWorkerState(ph.p.opts.Client, ph.p.spec.Connections, depth)
-	defer release()
 	nkinds := len(ph.kinds)
+	st, release := newWorkerState(ph.p.opts.Client, ph.p.spec.Connections, depth, nkinds)
+	defer release()
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -242,7 +250,7 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 		sent := time.Since(ph.start)
 		_ = st.proc.Process(ctx, batch[0].Cmds[0])
 		done := time.Since(ph.start)
-		ph.finish(ctx, &batch[0], sent, done, nil, w, rec)
+		ph.finish(ctx, &batch[0], sent, done, nil, w, rec, nil)
 	case !hasTx:
 		// One BatchProcess: go-redis hands the pipeline a fresh command
 		// slice after every Exec, so queueing one at a time would regrow it
@@ -256,8 +264,18 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 		sent := time.Since(ph.start)
 		_, execErr := st.pipe.Exec(ctx)
 		done := time.Since(ph.start)
+		same := st.same
+		if ph.pacer != nil || rec == nil {
+			same = nil // open loop: each op has its own intended time
+		}
 		for j := range batch {
-			ph.finish(ctx, &batch[j], sent, done, execErr, w, rec)
+			ph.finish(ctx, &batch[j], sent, done, execErr, w, rec, same)
+		}
+		for k := range same {
+			if s := &same[k]; s.n > 0 {
+				rec.recordBatch(k, sent, done, s.n, s.bytesSent, s.bytesRcv)
+				*s = sameLatency{}
+			}
 		}
 	default:
 		for j := range batch {
@@ -272,13 +290,15 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 			sent := time.Since(ph.start)
 			_, execErr := pipe.Exec(ctx)
 			done := time.Since(ph.start)
-			ph.finish(ctx, op, sent, done, execErr, w, rec)
+			ph.finish(ctx, op, sent, done, execErr, w, rec, nil)
 		}
 	}
 }
 
-// finish checks one operation's replies and records it.
-func (ph *phase) finish(ctx context.Context, op *Op, sent, done time.Duration, execErr error, w Worker, rec *Recorder) {
+// finish checks one operation's replies and records it, or, when same is
+// not nil and the op has no codec times, adds it to same[op.Kind] for the
+// caller to record with the rest of its batch.
+func (ph *phase) finish(ctx context.Context, op *Op, sent, done time.Duration, execErr error, w Worker, rec *Recorder, same []sameLatency) {
 	intended := sent
 	if ph.pacer != nil {
 		intended = op.intended
@@ -312,6 +332,13 @@ func (ph *phase) finish(ctx context.Context, op *Op, sent, done time.Duration, e
 	}
 	if br == 0 {
 		br = replyBytes(op)
+	}
+	if same != nil && op.Encode == 0 && op.Decode == 0 {
+		s := &same[op.Kind]
+		s.n++
+		s.bytesSent += bs
+		s.bytesRcv += br
+		return
 	}
 	rec.record(op.Kind, intended, sent, done, op, bs, br)
 }

@@ -163,7 +163,10 @@ type rawWorker struct {
 
 // build makes the command rings for ctx.
 func (rw *rawWorker) build(ctx context.Context) {
-	depth := max(1, rw.w.env.Pipeline)
+	depth := 1
+	if rw.w.env != nil {
+		depth = max(1, rw.w.env.Pipeline)
+	}
 	rw.ctx = ctx
 	rw.sets, rw.setArgs = make([]*redis.StatusCmd, depth), make([][]any, depth)
 	rw.gets, rw.getArgs = make([]*redis.ZeroCopyStringCmd, depth), make([][]any, depth)

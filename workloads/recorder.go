@@ -167,6 +167,27 @@ func (r *Recorder) record(k int, intended, sent, done time.Duration, op *Op, byt
 	r.ops.Add(1)
 }
 
+// recordBatch adds n successful closed-loop operations of kind k that
+// left together at sent and were answered together at done (one pipelined
+// round trip), so each took the same time: the same values record does n
+// times, written once with a count. Operations with encode or decode times
+// or an intended time of their own go through record.
+func (r *Recorder) recordBatch(k int, sent, done time.Duration, n, bytesSent, bytesRcv int64) {
+	r.rotate(done)
+	kr := r.kind(k)
+	service := toUs(done - sent)
+	_ = kr.service.RecordValues(service, n)
+	if kr.response != nil {
+		_ = kr.response.RecordValues(service, n)
+	}
+	_ = kr.sec.RecordValues(service, n)
+	kr.secCount += n
+	kr.count += n
+	kr.bytesSent += bytesSent
+	kr.bytesRcv += bytesRcv
+	r.ops.Add(n)
+}
+
 // recordError counts one failed operation of kind k, its reply at done.
 func (r *Recorder) recordError(k int, done time.Duration, class ErrorClass) {
 	r.rotate(done)
