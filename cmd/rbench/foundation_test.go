@@ -38,7 +38,7 @@ func (r fndResult) all() string { return r.stdout + r.stderr }
 func (f fnd) command(env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(f.bin, args...)
 	cmd.Dir = f.dir
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + f.dir, "TMPDIR=" + os.TempDir()}, env...)
+	cmd.Env = cliEnv(f.dir, env...)
 	return cmd
 }
 
@@ -80,11 +80,7 @@ func announced(t *testing.T, stderr string) (addr string, pid int, dir string) {
 }
 
 func TestFoundationCLI(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "rbench")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	f := fnd{t: t, bin: bin, dir: t.TempDir()}
+	f := fnd{t: t, bin: rbenchBinary(t), dir: t.TempDir()}
 	freePort := func(t *testing.T) string {
 		p, err := localredis.FreePort()
 		if err != nil {

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,36 +9,11 @@ import (
 	"github.com/rbench/rbench/keyspace"
 )
 
-// buildPayloadsCLI builds rbench into a temporary directory.
-func buildPayloadsCLI(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "rbench")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
+func buildPayloadsCLI(t *testing.T) string { return rbenchBinary(t) }
 
 func runPayloadsCLI(t *testing.T, bin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = t.TempDir()
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	default:
-		t.Fatal(err)
-	}
-	if strings.Contains(e.String(), "goroutine ") {
-		t.Errorf("rbench %v printed a stack trace:\n%s", args, e.String())
-	}
-	return o.String(), e.String(), code
+	return execRbench(t, t.TempDir(), nil, args...)
 }
 
 func TestPayloadsCLI(t *testing.T) {
