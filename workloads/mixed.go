@@ -13,10 +13,11 @@ import (
 // add orders beside the dataset rather than touching it.
 func init() {
 	Register(Definition{
-		Name:      "mixed",
-		Summary:   "reads and writes of the trading keyspace at --read-ratio (or an --ops-mix of read and write kinds)",
-		Encodings: tradingEncodings,
-		New:       newMixed,
+		Name:        "mixed",
+		Connections: 4,
+		Summary:     "reads and writes of the trading keyspace at --read-ratio (or an --ops-mix of read and write kinds)",
+		Encodings:   tradingEncodings,
+		New:         newMixed,
 	})
 }
 

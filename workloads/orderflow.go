@@ -18,10 +18,11 @@ import (
 // purge_order, purge_position) reweighs the calls: see docs/workloads.md.
 func init() {
 	Register(Definition{
-		Name:      "order-flow",
-		Summary:   "live trading writes: orders and their events, fills to positions and accounts, optional purge (--param purge=true)",
-		Encodings: tradingEncodings,
-		New:       newOrderFlow,
+		Name:        "order-flow",
+		Connections: 1,
+		Summary:     "live trading writes: orders and their events, fills to positions and accounts, optional purge (--param purge=true)",
+		Encodings:   tradingEncodings,
+		New:         newOrderFlow,
 	})
 }
 

@@ -28,11 +28,12 @@ import (
 // --keys.
 func init() {
 	Register(Definition{
-		Name:      "populate",
-		Summary:   "write a dataset of --keys keys as the node does (one MULTI/EXEC per cache call, or per --buffer-interval batch); runs until written",
-		Encodings: tradingEncodings,
-		New:       newPopulate,
-		UntilDone: true,
+		Name:        "populate",
+		Connections: 1,
+		Summary:     "write a dataset of --keys keys as the node does (one MULTI/EXEC per cache call, or per --buffer-interval batch); runs until written",
+		Encodings:   tradingEncodings,
+		New:         newPopulate,
+		UntilDone:   true,
 	})
 }
 

@@ -16,10 +16,11 @@ import (
 // a reply is decoded; the decode time is recorded apart.
 func init() {
 	Register(Definition{
-		Name:      "read",
-		Summary:   "reads of a populated keyspace: LRANGE of orders, positions and accounts, GET of instruments (uniform or zipfian)",
-		Encodings: tradingEncodings,
-		New:       newRead,
+		Name:        "read",
+		Connections: 4,
+		Summary:     "reads of a populated keyspace: LRANGE of orders, positions and accounts, GET of instruments (uniform or zipfian)",
+		Encodings:   tradingEncodings,
+		New:         newRead,
 	})
 }
 

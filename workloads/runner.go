@@ -77,7 +77,13 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 	if opts.Client == nil {
 		return nil, fmt.Errorf("%w: no redis client", ErrBadSpec)
 	}
-	spec := opts.Spec.WithDefaults()
+	spec := opts.Spec
+	if spec.Connections == 0 {
+		if d, err := Lookup(spec.WithDefaults().Workload); err == nil && d.Connections > 0 {
+			spec.Connections = d.Connections
+		}
+	}
+	spec = spec.WithDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}

@@ -158,6 +158,11 @@ type Definition struct {
 	Encodings []string
 	// New validates spec and builds a Workload for one encoding pass.
 	New func(spec *Spec) (Workload, error)
+	// Connections is this workload's default number of workers when the
+	// spec leaves Connections zero: a trading node writes its cache through
+	// one background writer, so its write workloads default to 1.
+	// default: 0 (DefaultConnections)
+	Connections int
 	// UntilDone workloads run until every worker's Next returns ErrDone
 	// (a dataset is written): --duration is ignored; --ops still caps.
 	UntilDone bool

@@ -76,7 +76,7 @@ func runFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "workload", Aliases: []string{"w"}, Value: "raw", Usage: "workload `NAME` (see the list above)", Category: cat},
 		&cli.StringFlag{Name: "workload-file", Usage: "read the workload spec from a YAML `FILE`; flags override it", TakesFile: true, Category: cat},
-		&cli.IntFlag{Name: "connections", Aliases: []string{"c"}, Value: workloads.DefaultConnections, Usage: "workers, one connection each", Category: cat},
+		&cli.IntFlag{Name: "connections", Aliases: []string{"c"}, Usage: "workers, one connection each (default: 1 for populate and order-flow, the node's single cache writer; 4 for read and mixed; 50 otherwise)", Category: cat},
 		&cli.IntFlag{Name: "pipeline", Aliases: []string{"P"}, Value: workloads.DefaultPipeline, Usage: "operations per round trip per worker", Category: cat},
 		&cli.DurationFlag{Name: "duration", Aliases: []string{"d"}, Value: workloads.DefaultDuration, Usage: "measured time (ignored with --ops)", Category: cat},
 		&cli.Int64Flag{Name: "ops", Usage: "run exactly this many measured operations instead of --duration", Category: cat},
