@@ -157,21 +157,6 @@ func TestParseList(t *testing.T) {
 	}
 }
 
-// hist records values (microseconds).
-func hist(t testing.TB, values ...int64) string {
-	t.Helper()
-	h := results.NewHistogram()
-	for _, v := range values {
-		if err := h.RecordValue(v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err := results.EncodeHDR(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 func repeat(v int64, n int) []int64 {
 	out := make([]int64, n)

@@ -109,9 +109,9 @@ type Server struct {
 	ownsDir bool
 	port    int
 
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{}
+	mu      sync.Mutex
+	cmd     *exec.Cmd
+	exited  chan struct{}
 	stopped bool
 }
 

@@ -40,7 +40,7 @@ type VerifyOptions struct {
 
 // ErrNoPrefix is returned when VerifyOptions.Prefix is empty: without it the
 // verifier would judge every key of a shared server.
-var ErrNoPrefix = errors.New("recovery: key prefix is empty; set it to the trader key rbench wrote under, e.g. trader-RBENCH-001:")
+var ErrNoPrefix = errors.New("recovery: key prefix is empty; set it to the trader key rbench wrote under (e.g. trader-RBENCH-001:)")
 
 // Verification is the comparison of a server with a Ledger.
 type Verification struct {
