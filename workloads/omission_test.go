@@ -10,14 +10,14 @@ import (
 )
 
 // TestCoordinatedOmission stalls the server for 500 ms in the middle of a
-// 2000 ops/s run. About 1000 operations were due during the stall; measured
+// 1000 ops/s run. About 500 operations (12% of the run) were due during the stall; measured
 // from their intended send times a good share of them waited hundreds of
 // milliseconds, so the corrected p99 must show the stall, while the service
 // time (send to reply) of most operations stays small.
 func TestCoordinatedOmission(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None,
 		Args: []string{"--enable-debug-command", "yes"}})
-	c := newClient(t, srv, 20)
+	c := newClient(t, srv, 10)
 	staller := redis.NewClient(&redis.Options{Addr: srv.Addr()})
 	defer staller.Close()
 	ctx := context.Background()
@@ -30,7 +30,7 @@ func TestCoordinatedOmission(t *testing.T) {
 		stalled <- staller.Do(ctx, "debug", "sleep", "0.5").Err()
 	}()
 	run, err := Run(ctx, Options{Client: c, Spec: Spec{
-		Connections: 20, Rate: 2000, Duration: Duration(4 * time.Second), Keys: 1000,
+		Connections: 10, Rate: 1000, Duration: Duration(4 * time.Second), Keys: 1000,
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -67,18 +67,18 @@ func TestCoordinatedOmission(t *testing.T) {
 			t.Errorf("%s: %d seconds in the series, want 4 (or 5 with a straggler)", op.Name, n)
 		}
 	}
-	if total < 7900 || total > 8000 {
-		t.Errorf("%d operations, want the schedule's 8000", total)
+	if total < 3950 || total > 4000 {
+		t.Errorf("%d operations, want the schedule's 4000", total)
 	}
 	if len(run.Pacing) != 1 {
 		t.Fatalf("pacing %+v", run.Pacing)
 	}
 	p := run.Pacing[0]
 	t.Logf("pacing %+v", p)
-	if p.Mode != "open" || p.TargetRate != 2000 {
-		t.Errorf("pacing mode %s target %v, want open 2000", p.Mode, p.TargetRate)
+	if p.Mode != "open" || p.TargetRate != 1000 {
+		t.Errorf("pacing mode %s target %v, want open 1000", p.Mode, p.TargetRate)
 	}
-	// During the stall all 20 workers are blocked, so the sends due then
+	// During the stall all 10 workers are blocked, so the sends due then
 	// leave late, the last ones by about 500 ms.
 	if p.Late < 100 || p.MaxLateUs < 300_000 {
 		t.Errorf("late %d max %.0fus: the stall should make hundreds of sends late by up to ~500 ms", p.Late, p.MaxLateUs)
