@@ -77,6 +77,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "workload", Aliases: []string{"w"}, Value: "raw", Usage: "workload `NAME` (see the list above)", Category: cat},
 		&cli.StringFlag{Name: "workload-file", Usage: "read the workload spec from a YAML `FILE`; flags override it", TakesFile: true, Category: cat},
 		&cli.IntFlag{Name: "connections", Aliases: []string{"c"}, Usage: "workers, one connection each (default: 1 for populate and order-flow, the node's single cache writer; 4 for read and mixed; 50 otherwise)", Category: cat},
+		&cli.IntFlag{Name: "threads", Usage: "OS threads running Go code (GOMAXPROCS); 1 matches single-threaded redis-benchmark and leaves a server on the same small machine its core (0: every core)", Category: cat},
 		&cli.IntFlag{Name: "pipeline", Aliases: []string{"P"}, Value: workloads.DefaultPipeline, Usage: "operations per round trip per worker", Category: cat},
 		&cli.DurationFlag{Name: "duration", Aliases: []string{"d"}, Value: workloads.DefaultDuration, Usage: "measured time (ignored with --ops)", Category: cat},
 		&cli.Int64Flag{Name: "ops", Usage: "run exactly this many measured operations instead of --duration", Category: cat},
@@ -231,6 +232,20 @@ func runAction(c *cli.Context) error {
 	def, err := workloads.Lookup(spec.Workload)
 	if err != nil {
 		return usageError(err)
+	}
+	if spec.Connections == 0 && def.Connections > 0 {
+		spec.Connections = def.Connections
+	}
+	if n := c.Int("threads"); n < 0 {
+		return usageError(fmt.Errorf("--threads %d: want 0 (every core) or a positive number of OS threads", n))
+	} else if n > 0 {
+		// Like memtier's --threads: when rbench shares a small machine with
+		// redis-server, fewer threads leave the server its core.
+		runtime.GOMAXPROCS(n)
+		if spec.Params == nil {
+			spec.Params = map[string]any{}
+		}
+		spec.Params["threads"] = n
 	}
 	// Validate before connecting (or starting a throwaway server).
 	probe := spec.WithDefaults()
