@@ -517,7 +517,7 @@ func countKeys(ctx context.Context, c *redis.Client, prefix string, sample int) 
 	var lists []string // orders and accounts keys, for LLEN
 	listColl := map[string]string{}
 	var cursor uint64
-	pattern := escapeGlob(prefix) + "*"
+	pattern := keyspace.MatchPrefix(prefix)
 	for {
 		page, next, err := c.Scan(ctx, cursor, pattern, 5000).Result()
 		if err != nil {
@@ -599,19 +599,6 @@ func countKeys(ctx context.Context, c *redis.Client, prefix string, sample int) 
 		}
 	}
 	return k, nil
-}
-
-// escapeGlob escapes the characters SCAN MATCH treats as a pattern.
-func escapeGlob(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '*', '?', '[', ']', '\\':
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // infoField returns the value of key in an INFO reply, "" when absent.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/rbench/rbench/keyspace"
 	"slices"
 	"strings"
 
@@ -96,7 +97,7 @@ func sampleKeys(ctx context.Context, client redis.UniversalClient, prefix string
 	visited := 0
 	for {
 		cctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		page, next, err := client.Scan(cctx, cursor, escapeGlob(prefix)+"*", 1000).Result()
+		page, next, err := client.Scan(cctx, cursor, keyspace.MatchPrefix(prefix), 1000).Result()
 		cancel()
 		if err != nil {
 			return keys, &commandError{"SCAN", fmt.Errorf("SCAN MATCH %s*: %w", prefix, err)}
@@ -126,20 +127,6 @@ func Collection(prefix, key string) string {
 	}
 	c, _, _ := strings.Cut(rest, ":")
 	return c
-}
-
-// escapeGlob escapes the characters SCAN MATCH treats as a pattern, so a
-// prefix such as "trader-[A]:" matches itself.
-func escapeGlob(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '*', '?', '[', ']', '\\':
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func summarize(prefix, encoding, collection string, sizes []int64) results.MemoryUsage {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/rbench/rbench/keyspace"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -18,22 +19,8 @@ var ErrPrefixInUse = errors.New("keys under the prefix already exist")
 const scanCount = 1000
 
 // MatchPattern is a SCAN MATCH pattern for exactly the keys starting with
-// prefix: glob characters in the prefix are escaped so "trader-A*:" cannot
-// match "trader-AB:...".
-func MatchPattern(prefix string) string {
-	var b strings.Builder
-	for _, r := range prefix {
-		switch r {
-		case '*', '?', '[', ']', '\\', '^', '-':
-			// '^' and '-' only mean something inside [...], but escaping
-			// them everywhere is harmless and keeps this simple.
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	b.WriteByte('*')
-	return b.String()
-}
+// prefix (keyspace.MatchPrefix).
+func MatchPattern(prefix string) string { return keyspace.MatchPrefix(prefix) }
 
 // DeletePrefix removes every key starting with prefix with SCAN MATCH and
 // UNLINK, and returns how many it removed. An empty prefix is refused: it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/rbench/rbench/keyspace"
 	"io"
 	"runtime"
 	"sync"
@@ -446,7 +447,7 @@ func cleanPrefix(ctx context.Context, c redis.UniversalClient, prefix string) (i
 	clean := func(ctx context.Context, c redis.Cmdable) error {
 		var cursor uint64
 		for {
-			keys, next, err := c.Scan(ctx, cursor, escapeGlob(prefix)+"*", 5000).Result()
+			keys, next, err := c.Scan(ctx, cursor, keyspace.MatchPrefix(prefix), 5000).Result()
 			if err != nil {
 				return err
 			}
@@ -468,16 +469,4 @@ func cleanPrefix(ctx context.Context, c redis.UniversalClient, prefix string) (i
 		return removed, err
 	}
 	return removed, clean(ctx, c)
-}
-
-func escapeGlob(s string) string {
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '*', '?', '[', ']', '\\':
-			out = append(out, '\\')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
 }
