@@ -157,7 +157,6 @@ func TestParseList(t *testing.T) {
 	}
 }
 
-
 func repeat(v int64, n int) []int64 {
 	out := make([]int64, n)
 	for i := range out {
