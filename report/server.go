@@ -42,9 +42,15 @@ func (b *builder) serverVsClient() []block {
 	var out []block
 	t := table{Caption: "p50 and p99, µs: client service time (send to reply) against the server's own time for the same command; the gap is network, kernel, client and queueing",
 		Head: []string{"run", "op", "encoding", "command", "client p50", "server p50", "gap p50", "client p99", "server p99", "gap p99"}}
+	// One pass pairs each op with its server command; the chart is filled
+	// from the pairs afterwards, once the categories are known.
+	type pair struct {
+		run, cat int
+		op       results.Op
+		server   results.ServerLatency
+	}
+	var pairs []pair
 	var cats []string
-	type vals struct{ cp50, sp50, cp99, sp99 []float64 }
-	series := make([]vals, len(b.runs))
 	index := map[string]int{}
 	for i, r := range b.runs {
 		if r.Server == nil || len(r.Server.Latency) == 0 {
@@ -68,9 +74,12 @@ func (b *builder) serverVsClient() []block {
 				index[cat] = len(cats)
 				cats = append(cats, cat)
 			}
+			pairs = append(pairs, pair{run: i, cat: index[cat], op: op, server: sl})
 		}
 	}
 	if len(cats) > 0 {
+		type vals struct{ cp50, sp50, cp99, sp99 []float64 }
+		series := make([]vals, len(b.runs))
 		for i := range series {
 			for _, s := range []*[]float64{&series[i].cp50, &series[i].sp50, &series[i].cp99, &series[i].sp99} {
 				*s = make([]float64, len(cats))
@@ -79,24 +88,10 @@ func (b *builder) serverVsClient() []block {
 				}
 			}
 		}
-		for i, r := range b.runs {
-			if r.Server == nil {
-				continue
-			}
-			lat := map[string]results.ServerLatency{}
-			for _, l := range r.Server.Latency {
-				lat[l.Command] = l
-			}
-			for _, op := range r.Ops {
-				cmd := serverCommand(op)
-				sl, ok := lat[cmd]
-				if !ok || op.Count == 0 {
-					continue
-				}
-				j := index[joinName(op.Name, op.Encoding)+" / "+cmd]
-				series[i].cp50[j], series[i].sp50[j] = op.Service.P50, sl.P50Us
-				series[i].cp99[j], series[i].sp99[j] = op.Service.P99, sl.P99Us
-			}
+		for _, p := range pairs {
+			v, j := &series[p.run], p.cat
+			v.cp50[j], v.sp50[j] = p.op.Service.P50, p.server.P50Us
+			v.cp99[j], v.sp99[j] = p.op.Service.P99, p.server.P99Us
 		}
 		br := b.newBar(cats, unitUs, "latency µs", heightBar)
 		for i, r := range b.runs {
