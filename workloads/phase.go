@@ -132,10 +132,13 @@ type processor interface {
 // about a fifth of the engine's CPU per pipelined batch; a pinned
 // connection (redis.Conn) skips both. Each worker still uses its own
 // connection, as before. Release returns it to the pool.
-func newWorkerState(client redis.UniversalClient, connections, depth, nkinds int) (*workerState, func()) {
+func newWorkerState(client redis.UniversalClient, connections, depth, nkinds int, sender bool) (*workerState, func()) {
 	st := &workerState{ops: make([]Op, depth)}
 	if depth > 1 {
 		st.same = make([]sameLatency, nkinds)
+	}
+	if sender {
+		return st, func() {} // it has its own connection
 	}
 	if c, ok := client.(*redis.Client); ok && c.Options().PoolSize >= connections {
 		cn := c.Conn()
@@ -152,7 +155,8 @@ func newWorkerState(client redis.UniversalClient, connections, depth, nkinds int
 func (ph *phase) work(ctx context.Context, id int, w Worker, rec *Recorder) error {
 	depth := ph.p.spec.Pipeline
 	nkinds := len(ph.kinds)
-	st, release := newWorkerState(ph.p.opts.Client, ph.p.spec.Connections, depth, nkinds)
+	sender, _ := w.(Sender)
+	st, release := newWorkerState(ph.p.opts.Client, ph.p.spec.Connections, depth, nkinds, sender != nil)
 	defer release()
 	for {
 		if ctx.Err() != nil {
@@ -196,7 +200,9 @@ func (ph *phase) work(ctx context.Context, id int, w Worker, rec *Recorder) erro
 				}
 				if errors.Is(err, ErrDone) {
 					// Send what this batch holds so far, then stop.
-					if j > 0 {
+					if j > 0 && sender != nil {
+						ph.send(ctx, st, batch[:j], sender, rec)
+					} else if j > 0 {
 						ph.execute(ctx, st, batch[:j], w, rec)
 					}
 					return nil
@@ -218,7 +224,11 @@ func (ph *phase) work(ctx context.Context, id int, w Worker, rec *Recorder) erro
 				}
 			}
 		}
-		ph.execute(ctx, st, batch, w, rec)
+		if sender != nil {
+			ph.send(ctx, st, batch, sender, rec)
+		} else {
+			ph.execute(ctx, st, batch, w, rec)
+		}
 	}
 }
 
@@ -264,19 +274,7 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 		sent := time.Since(ph.start)
 		_, execErr := st.pipe.Exec(ctx)
 		done := time.Since(ph.start)
-		same := st.same
-		if ph.pacer != nil || rec == nil {
-			same = nil // open loop: each op has its own intended time
-		}
-		for j := range batch {
-			ph.finish(ctx, &batch[j], sent, done, execErr, w, rec, same)
-		}
-		for k := range same {
-			if s := &same[k]; s.n > 0 {
-				rec.recordBatch(k, sent, done, s.n, s.bytesSent, s.bytesRcv)
-				*s = sameLatency{}
-			}
-		}
+		ph.finishBatch(ctx, st, batch, sent, done, execErr, w, rec)
 	default:
 		for j := range batch {
 			op := &batch[j]
@@ -295,6 +293,32 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 	}
 }
 
+// send hands a batch to a Sender and records it like execute.
+func (ph *phase) send(ctx context.Context, st *workerState, batch []Op, s Sender, rec *Recorder) {
+	sent := time.Since(ph.start)
+	s.Send(ctx, batch)
+	done := time.Since(ph.start)
+	ph.finishBatch(ctx, st, batch, sent, done, nil, s, rec)
+}
+
+// finishBatch checks and records the operations of one round trip. In
+// closed loop they all share one latency, recorded once per op kind.
+func (ph *phase) finishBatch(ctx context.Context, st *workerState, batch []Op, sent, done time.Duration, execErr error, w Worker, rec *Recorder) {
+	same := st.same
+	if ph.pacer != nil || rec == nil {
+		same = nil // open loop: each op has its own intended time
+	}
+	for j := range batch {
+		ph.finish(ctx, &batch[j], sent, done, execErr, w, rec, same)
+	}
+	for k := range same {
+		if s := &same[k]; s.n > 0 {
+			rec.recordBatch(k, sent, done, s.n, s.bytesSent, s.bytesRcv)
+			*s = sameLatency{}
+		}
+	}
+}
+
 // finish checks one operation's replies and records it, or, when same is
 // not nil and the op has no codec times, adds it to same[op.Kind] for the
 // caller to record with the rest of its batch.
@@ -303,7 +327,10 @@ func (ph *phase) finish(ctx context.Context, op *Op, sent, done time.Duration, e
 	if ph.pacer != nil {
 		intended = op.intended
 	}
-	err := firstErr(op.Cmds)
+	err := op.Err
+	if err == nil {
+		err = firstErr(op.Cmds)
+	}
 	if err == nil && execErr != nil && !errors.Is(execErr, redis.Nil) && len(op.Cmds) > 0 {
 		err = execErr
 	}

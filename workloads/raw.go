@@ -2,10 +2,14 @@ package workloads
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
+	"sync"
 
+	"github.com/rbench/rbench/internal/resp"
 	"github.com/rbench/rbench/results"
 	"github.com/redis/go-redis/v9"
 )
@@ -15,13 +19,29 @@ import (
 // rbench's figures can be held against theirs. Keys are
 // {prefix}:key:{index}, e.g. trader-RBENCH-001:raw:key:000123; Setup writes
 // every key once so GETs hit.
+//
+// By default raw sends its commands over its own connections with
+// internal/resp, not go-redis: the point of raw is to load Redis as hard as
+// redis-benchmark does from the same CPU, and go-redis spends about twice
+// its CPU per pipelined command. --param client=go-redis sends them through
+// go-redis like every other workload (and shows what the library costs);
+// cluster and failover targets always use go-redis.
 func init() {
 	Register(Definition{
 		Name:    "raw",
-		Summary: "plain SET/GET of --value-size byte values over --keys keys (compare with redis-benchmark, memtier)",
+		Summary: "plain SET/GET of --value-size byte values over --keys keys (compare with redis-benchmark -r KEYS, memtier); --param client=go-redis",
 		New:     newRaw,
 	})
 }
+
+// ParamClient selects raw's client: ClientDirect or ClientGoRedis.
+const ParamClient = "client"
+
+// Raw's clients.
+const (
+	ClientDirect  = "direct"   // rbench's own RESP2 connections (internal/resp)
+	ClientGoRedis = "go-redis" // go-redis pipelines, as the other workloads
+)
 
 // Raw op kinds.
 const (
@@ -37,6 +57,7 @@ const maxPreformattedKeys = 1 << 17
 type rawWorkload struct {
 	spec      *Spec
 	readRatio float64
+	client    string // ClientDirect or ClientGoRedis
 	env       *Env
 	keys      []any // preformatted keys, nil for large keyspaces
 	width     int
@@ -44,12 +65,32 @@ type rawWorkload struct {
 	// Request sizes in bytes: every key has the same width, so a SET and
 	// a GET always have the same size.
 	setBytes, getBytes int64
+
+	// The direct client: one connection per worker, opened by Setup, and
+	// a SET and a GET encoded once; each worker copies them and writes a
+	// key's index into the digits at setDigits and getDigits. Looking keys
+	// up in a table instead cost a tenth of the CPU in cache misses.
+	dial                 resp.Options
+	conns                []*resp.Conn
+	setCmd, getCmd       string // *3\r\n$3\r\nSET\r\n$32\r\n{prefix}:key:000000\r\n$256\r\n{value}\r\n
+	setDigits, getDigits int
 }
 
 func newRaw(spec *Spec) (Workload, error) {
-	w := &rawWorkload{spec: spec, readRatio: DefaultReadRatio}
+	w := &rawWorkload{spec: spec, readRatio: DefaultReadRatio, client: ClientDirect}
 	if spec.ReadRatio != nil {
 		w.readRatio = *spec.ReadRatio
+	}
+	for name, v := range spec.Params {
+		if strings.ReplaceAll(name, "-", "_") != ParamClient {
+			return nil, fmt.Errorf("%w: param %q: workload raw takes %s", ErrBadSpec, name, ParamClient)
+		}
+		switch c := strings.ToLower(fmt.Sprint(v)); c {
+		case ClientDirect, ClientGoRedis:
+			w.client = c
+		default:
+			return nil, fmt.Errorf("%w: param %s %q: want %s or %s", ErrBadSpec, name, v, ClientDirect, ClientGoRedis)
+		}
 	}
 	if spec.OpsMix != "" {
 		mix, err := ParseMix(spec.OpsMix)
@@ -84,6 +125,14 @@ func (w *rawWorkload) OpKinds() []OpKind {
 func (w *rawWorkload) key(i int64) any {
 	if w.keys != nil {
 		return w.keys[i]
+	}
+	return w.formatKey(i)
+}
+
+// keyString is key for the direct client, which needs no interface value.
+func (w *rawWorkload) keyString(i int64) string {
+	if w.keys != nil {
+		return w.keys[i].(string)
 	}
 	return w.formatKey(i)
 }
@@ -128,15 +177,94 @@ func (w *rawWorkload) Setup(ctx context.Context, env *Env) error {
 			}
 		}
 	}
+	if w.client == ClientDirect && !w.OwnsConnections(env.Client) {
+		fmt.Fprintf(env.Log, "[raw] sending through go-redis: the direct client serves a single server, not a %T\n", env.Client)
+		w.client = ClientGoRedis
+	}
+	if w.client == ClientDirect {
+		return w.openDirect(ctx, env.Client.(*redis.Client).Options(), env.Connections)
+	}
 	return nil
 }
 
-func (w *rawWorkload) NewWorker(id int) Worker {
-	rw := &rawWorker{w: w, rng: w.env.Rand(uint64(id))}
-	if w.spec.Distribution == "zipfian" && w.spec.Keys > 1 {
-		rw.zipf = rand.NewZipf(rw.rng, 1.1, 1, uint64(w.spec.Keys-1))
+// OwnsConnections reports whether the workers use the direct client, which
+// serves a single server (a *redis.Client), not a cluster or failover one.
+func (w *rawWorkload) OwnsConnections(client redis.UniversalClient) bool {
+	_, single := client.(*redis.Client)
+	return w.client == ClientDirect && single
+}
+
+// openDirect opens the direct client's connections with go-redis's own
+// dialer (TLS, unix sockets) and credentials.
+func (w *rawWorkload) openDirect(ctx context.Context, o *redis.Options, n int) error {
+	w.dial = resp.Options{
+		Dial: o.Dialer, Network: o.Network, Addr: o.Addr,
+		Username: o.Username, Password: o.Password, DB: o.DB,
+		Timeout: max(o.ReadTimeout, o.WriteTimeout, 0),
 	}
-	return rw
+	w.encodeCommands()
+	w.conns = make([]*resp.Conn, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range w.conns {
+		wg.Go(func() { w.conns[i], errs[i] = resp.Dial(ctx, w.dial) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("opening %d raw connections: %w", n, err)
+	}
+	return nil
+}
+
+// encodeCommands encodes the direct client's SET and GET once.
+func (w *rawWorkload) encodeCommands() {
+	key := w.formatKey(0)
+	value := w.value.(string)
+	setHead := "*3\r\n$3\r\nSET\r\n$" + strconv.Itoa(len(key)) + "\r\n"
+	getHead := "*2\r\n$3\r\nGET\r\n$" + strconv.Itoa(len(key)) + "\r\n"
+	w.setCmd = setHead + key + "\r\n$" + strconv.Itoa(len(value)) + "\r\n" + value + "\r\n"
+	w.getCmd = getHead + key + "\r\n"
+	w.setDigits = len(setHead) + len(key) - w.width
+	w.getDigits = len(getHead) + len(key) - w.width
+}
+
+// Close closes the direct client's connections.
+func (w *rawWorkload) Close() error {
+	var errs []error
+	for i, c := range w.conns {
+		if c != nil {
+			errs = append(errs, c.Close())
+			w.conns[i] = nil
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (w *rawWorkload) NewWorker(id int) Worker {
+	p := rawPicker{w: w, rng: w.env.Rand(uint64(id))}
+	if w.spec.Distribution == "zipfian" && w.spec.Keys > 1 {
+		p.zipf = rand.NewZipf(p.rng, 1.1, 1, uint64(w.spec.Keys-1))
+	}
+	if w.client == ClientDirect {
+		return &rawDirectWorker{rawPicker: p, id: id, set: []byte(w.setCmd), get: []byte(w.getCmd)}
+	}
+	return &rawWorker{rawPicker: p}
+}
+
+// rawPicker chooses each operation's key and kind from the worker's seed.
+type rawPicker struct {
+	w    *rawWorkload
+	rng  *rand.Rand
+	zipf *rand.Zipf
+}
+
+func (p *rawPicker) pick() (i int64, get bool) {
+	if p.zipf != nil {
+		i = int64(p.zipf.Uint64())
+	} else {
+		i = p.rng.Int64N(p.w.spec.Keys)
+	}
+	return i, p.rng.Float64() < p.w.readRatio
 }
 
 // rawWorker reuses its go-redis commands instead of allocating two objects
@@ -148,9 +276,7 @@ func (w *rawWorkload) NewWorker(id int) Worker {
 // slot owns its argument slice: the command holds that very slice (args...
 // passes it, not a copy), so setting the key there changes what is sent.
 type rawWorker struct {
-	w    *rawWorkload
-	rng  *rand.Rand
-	zipf *rand.Zipf
+	rawPicker
 
 	ctx     context.Context // the commands' context: rebuilt when it changes (warm-up, measured phase)
 	sets    []*redis.StatusCmd
@@ -186,14 +312,9 @@ func (rw *rawWorker) Next(ctx context.Context, op *Op) error {
 	if ctx != rw.ctx {
 		rw.build(ctx)
 	}
-	var i int64
-	if rw.zipf != nil {
-		i = int64(rw.zipf.Uint64())
-	} else {
-		i = rw.rng.Int64N(rw.w.spec.Keys)
-	}
+	i, get := rw.pick()
 	key := rw.w.key(i)
-	if rw.rng.Float64() < rw.w.readRatio {
+	if get {
 		slot := rw.nget
 		rw.nget = (rw.nget + 1) % len(rw.gets)
 		rw.getArgs[slot][1] = key
@@ -236,3 +357,108 @@ func (rw *rawWorker) Check(op *Op) error {
 	}
 	return nil
 }
+
+// rawDirectWorker sends its batches over its own connection (a Sender).
+type rawDirectWorker struct {
+	rawPicker
+	id       int    // its connection is w.conns[id], nil after a failure until the next batch redials
+	set, get []byte // the workload's setCmd and getCmd, this worker's copies
+}
+
+// putIndex writes i into digits, zero-padded as formatKey does.
+func putIndex(digits []byte, i int64) {
+	for k := len(digits) - 1; k >= 0; k-- {
+		digits[k] = byte('0' + i%10)
+		i /= 10
+	}
+}
+
+func (rw *rawDirectWorker) Next(_ context.Context, op *Op) error {
+	i, get := rw.pick()
+	op.Index = i
+	if get {
+		op.Kind, op.BytesSent = rawGet, rw.w.getBytes
+	} else {
+		op.Kind, op.BytesSent = rawSet, rw.w.setBytes
+	}
+	return nil
+}
+
+// Send writes the batch in one flush and reads its replies. A blocked read
+// ends at the response timeout, not when ctx is cancelled: the same as
+// go-redis, and a run's workers only stop between batches anyway.
+func (rw *rawDirectWorker) Send(ctx context.Context, batch []Op) {
+	w := rw.w
+	c := w.conns[rw.id]
+	if c == nil {
+		var err error
+		if c, err = resp.Dial(ctx, w.dial); err != nil {
+			failFrom(batch, 0, err)
+			return
+		}
+		w.conns[rw.id] = c
+	}
+	for j := range batch {
+		op := &batch[j]
+		if op.Kind == rawGet {
+			putIndex(rw.get[w.getDigits:w.getDigits+w.width], op.Index)
+			c.WriteRaw(rw.get)
+		} else {
+			putIndex(rw.set[w.setDigits:w.setDigits+w.width], op.Index)
+			c.WriteRaw(rw.set)
+		}
+	}
+	if err := c.Flush(); err != nil {
+		rw.broken(c, batch, 0, err)
+		return
+	}
+	for j := range batch {
+		r, err := c.Read()
+		if err != nil {
+			rw.broken(c, batch, j, err)
+			return
+		}
+		rw.reply(&batch[j], r)
+	}
+}
+
+// reply judges one reply: +OK for a SET, a bulk string of --value-size
+// bytes (or a miss) for a GET.
+func (rw *rawDirectWorker) reply(op *Op, r resp.Reply) {
+	switch {
+	case r.Kind == resp.ErrorReply:
+		op.Err = resp.Error(r.Data)
+		op.BytesReceived = int64(len(r.Data)) + 3
+	case op.Kind == rawGet && r.Kind == resp.BulkString:
+		if r.N < 0 {
+			op.BytesReceived = 5 // $-1 (a miss), not an error, as with go-redis
+			return
+		}
+		op.BytesReceived = bulkLen(r.N)
+		if r.N != int64(rw.w.spec.ValueSize) {
+			op.Err = fmt.Errorf("%w: GET %v returned %d bytes, want %d", ErrDecode, rw.w.keyString(op.Index), r.N, rw.w.spec.ValueSize)
+		}
+	case op.Kind == rawSet && r.Kind == resp.SimpleString && string(r.Data) == "OK":
+		op.BytesReceived = 5
+	default:
+		op.Err = fmt.Errorf("%w: %s %v: unexpected %q reply", ErrDecode, rw.w.OpKinds()[op.Kind].Name, rw.w.keyString(op.Index), rune(r.Kind))
+	}
+}
+
+// broken drops the connection after a transport failure: replies still
+// in flight would be read as answers to the next batch. The ops from j on
+// get err; the next batch redials.
+func (rw *rawDirectWorker) broken(c *resp.Conn, batch []Op, j int, err error) {
+	_ = c.Close()
+	rw.w.conns[rw.id] = nil
+	failFrom(batch, j, err)
+}
+
+func failFrom(batch []Op, j int, err error) {
+	for k := j; k < len(batch); k++ {
+		batch[k].Err = err
+	}
+}
+
+// Check has nothing left to do: Send judged every reply.
+func (rw *rawDirectWorker) Check(*Op) error { return nil }

@@ -38,7 +38,7 @@ func BenchmarkRecord(b *testing.B) {
 // raw's Next (which builds the go-redis command), byte estimates, recording.
 func BenchmarkOverheadPerOp(b *testing.B) {
 	r := newRecorder(2, true, time.Now(), time.Millisecond)
-	w := &rawWorker{w: &rawWorkload{spec: &Spec{Keys: 10, ValueSize: 256}, keys: []any{"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"}, value: string(make([]byte, 256))}}
+	w := &rawWorker{rawPicker: rawPicker{w: &rawWorkload{spec: &Spec{Keys: 10, ValueSize: 256}, keys: []any{"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"}, value: string(make([]byte, 256))}}}
 	op := &Op{}
 	w.rng = (&Env{Seed: 1}).Rand(1)
 	w.w.readRatio = 0.5

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/rbench/rbench/keyspace"
 	"io"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/rbench/rbench/keyspace"
 	"github.com/rbench/rbench/results"
 	"github.com/redis/go-redis/v9"
 )
@@ -120,8 +120,17 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		}
 	}
 	// Validate before touching Redis: a bad spec fails fast.
-	if _, err := def.New(&spec); err != nil {
+	probe, err := def.New(&spec)
+	if err != nil {
 		return nil, err
+	}
+	warm := spec.Connections
+	client := "" // a connectionOwner's effective client, for the results
+	if o, ok := probe.(connectionOwner); ok {
+		client = ClientGoRedis
+		if o.OwnsConnections(opts.Client) {
+			warm, client = 1, ClientDirect // one for Setup
+		}
 	}
 
 	meta := opts.Meta
@@ -140,14 +149,17 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 	}
 	meta.WarmupSec = time.Duration(spec.Warmup).Seconds()
 	meta.Workload = workloadMeta(spec, pacer)
+	if client != "" {
+		meta.Workload.Params[ParamClient] = client
+	}
 	if def.UntilDone && spec.Ops == 0 {
 		meta.Workload.DurationSec = 0 // it ran until its dataset was written
 	}
 	run := results.NewRun(meta)
 
-	if err := warmPool(ctx, opts.Client, spec.Connections, spec.Pipeline > 1); err != nil {
+	if err := warmPool(ctx, opts.Client, warm, spec.Pipeline > 1); err != nil {
 		run.Meta.End = time.Now()
-		return run, fmt.Errorf("warming %d connections: %w", spec.Connections, classifyFatal(err))
+		return run, fmt.Errorf("warming %d connections: %w", warm, classifyFatal(err))
 	}
 	var runErr error
 	for _, enc := range encodings {
@@ -225,6 +237,9 @@ func workloadMeta(s Spec, p Pacer) results.Workload {
 	if s.ValueSize != 0 {
 		w.Params["value_size"] = s.ValueSize
 	}
+	if s.Threads > 0 {
+		w.Params["threads"] = s.Threads
+	}
 	w.Params["trader_id"] = s.TraderID
 	w.Params["target_p99"] = time.Duration(s.TargetP99).String()
 	for k, v := range s.Params {
@@ -251,6 +266,14 @@ func classifyFatal(err error) error {
 		return fmt.Errorf("%w: %w", ErrConnectionLost, err)
 	}
 	return err
+}
+
+// connectionOwner is implemented by a workload whose workers bring their
+// own connections (raw's direct client, opened in Setup): the engine then
+// warms one go-redis connection, for Setup, instead of one per worker that
+// would sit idle and show up in the server's client count.
+type connectionOwner interface {
+	OwnsConnections(client redis.UniversalClient) bool
 }
 
 // warmPool opens n connections before anything is timed: the first command
@@ -362,6 +385,9 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 		Connections: p.spec.Connections,
 		Pipeline:    p.spec.Pipeline,
 		Log:         log,
+	}
+	if c, ok := wl.(io.Closer); ok {
+		defer c.Close()
 	}
 	setupStart := time.Now()
 	if err := wl.Setup(ctx, env); err != nil {

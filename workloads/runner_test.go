@@ -136,19 +136,30 @@ func serverConnections(t *testing.T, c *redis.Client) int64 {
 }
 
 // TestPoolWarmed: the connections are dialled before anything is timed, and
-// none during the run, pipelined or not.
+// none during the run, pipelined or not. raw's direct client opens its own
+// six in Setup and the engine warms one go-redis connection for Setup.
 func TestPoolWarmed(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
 	admin := newClient(t, srv, 1)
-	for _, pipeline := range []int{1, 8} {
-		c := redis.NewClient(&redis.Options{Addr: srv.Addr(), PoolSize: 6, PipelinePoolSize: -1})
-		before := serverConnections(t, admin)
-		if _, err := Run(context.Background(), Options{Client: c, Spec: Spec{Connections: 6, Pipeline: pipeline, Ops: 3000, Keys: 10}}); err != nil {
-			t.Fatal(err)
+	for _, client := range []struct {
+		name string
+		want int64
+	}{{ClientGoRedis, 6}, {ClientDirect, 7}} {
+		for _, pipeline := range []int{1, 8} {
+			c := redis.NewClient(&redis.Options{Addr: srv.Addr(), PoolSize: 6, PipelinePoolSize: -1})
+			before := serverConnections(t, admin)
+			spec := Spec{Connections: 6, Pipeline: pipeline, Ops: 3000, Keys: 10, Params: map[string]any{ParamClient: client.name}}
+			run, err := Run(context.Background(), Options{Client: c, Spec: spec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := run.Meta.Workload.Params[ParamClient]; got != client.name {
+				t.Errorf("results say client %v, want %s", got, client.name)
+			}
+			if got := serverConnections(t, admin) - before; got != client.want {
+				t.Errorf("client %s, pipeline %d: %d connections dialled, want exactly the %d opened before timing", client.name, pipeline, got, client.want)
+			}
+			c.Close()
 		}
-		if got := serverConnections(t, admin) - before; got != 6 {
-			t.Errorf("pipeline %d: %d connections dialled, want exactly the 6 warmed ones", pipeline, got)
-		}
-		c.Close()
 	}
 }

@@ -107,6 +107,10 @@ type Spec struct {
 	// Params holds workload-specific settings (documented per workload).
 	// default: none
 	Params map[string]any `yaml:"params"`
+	// Threads is the GOMAXPROCS the caller ran with (rbench run --threads),
+	// recorded in the results' workload params; the engine does not set it.
+	// default: 0, every core
+	Threads int `yaml:"-"`
 }
 
 // WithDefaults returns a copy of s with defaults filled in.

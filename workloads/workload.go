@@ -48,6 +48,9 @@ type OpKind struct {
 // Workload is a plug-in the engine runs. The engine makes a fresh Workload
 // (Definition.New) for every encoding pass, calls Setup once, then NewWorker
 // once per connection, and drives the workers from their own goroutines.
+// A Workload that holds resources of its own (connections) implements
+// io.Closer; the engine closes it when the pass ends, also after a failed
+// Setup.
 type Workload interface {
 	// Name is the workload's registered name, e.g. "raw".
 	Name() string
@@ -83,6 +86,18 @@ type Worker interface {
 	Check(op *Op) error
 }
 
+// Sender is implemented by a Worker that sends its batches itself instead
+// of through go-redis commands: Next fills Kind, Index and the byte counts
+// and leaves Cmds empty; the engine then calls Send once per batch, timing
+// the call as the round trip. Send must set Err on every op that failed
+// (all of them after a broken connection) and BytesReceived on the others.
+// Only the raw workload does this, to keep the load generator's CPU per
+// operation near redis-benchmark's (see internal/resp).
+type Sender interface {
+	Worker
+	Send(ctx context.Context, batch []Op)
+}
+
 // OneShot is implemented by workloads that run a fixed plan once instead of
 // a stream of operations (startup-load). The engine calls Setup, then Run
 // instead of NewWorker, ignores --duration, --ops, --rate and --warmup, and
@@ -111,6 +126,13 @@ type Op struct {
 	// BytesSent and BytesReceived override the engine's estimate from the
 	// RESP encoding of Cmds and their replies when non-zero.
 	BytesSent, BytesReceived int64
+	// Index carries what a Sender's Next chose (e.g. a key number) to its
+	// Send; the engine ignores it.
+	Index int64
+	// Err is a Sender's verdict on the op (an error reply, a wrong-sized
+	// value, a broken connection); for ops with Cmds the engine reads their
+	// errors instead.
+	Err error
 
 	intended time.Duration // since phase start
 }

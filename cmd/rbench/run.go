@@ -242,10 +242,7 @@ func runAction(c *cli.Context) error {
 		// Like memtier's --threads: when rbench shares a small machine with
 		// redis-server, fewer threads leave the server its core.
 		runtime.GOMAXPROCS(n)
-		if spec.Params == nil {
-			spec.Params = map[string]any{}
-		}
-		spec.Params["threads"] = n
+		spec.Threads = n
 	}
 	// Validate before connecting (or starting a throwaway server).
 	probe := spec.WithDefaults()

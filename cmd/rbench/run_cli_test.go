@@ -22,7 +22,7 @@ func TestRunCLI(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "raw.json")
 	stdout, stderr, code := runRbench(t, "run", "--workload", "raw", "--ops", "2000", "-c", "4", "-P", "2",
-		"--keys", "50", "--out", out, "--report")
+		"--keys", "50", "--threads", "1", "--out", out, "--report")
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -45,6 +45,10 @@ func TestRunCLI(t *testing.T) {
 	if run.Meta.Workload.Name != "raw" || run.Meta.Tool.GoVersion == "" || run.Meta.Target.ServerVersion == "" {
 		t.Errorf("meta %+v", run.Meta)
 	}
+	// The results say which client sent the load and on how many threads.
+	if p := run.Meta.Workload.Params; p["client"] != "direct" || p["threads"] != float64(1) {
+		t.Errorf("workload params %v: want client direct, threads 1", p)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "report.html")); err != nil {
 		t.Errorf("--report: %v", err)
 	}
@@ -66,12 +70,31 @@ func TestRunCLIUsageErrors(t *testing.T) {
 		{[]string{"--workload", "nope"}, `workload "nope"`},
 		{[]string{"--connections", "0"}, "connections 0"},
 		{[]string{"--param", "novalue"}, "KEY=VALUE"},
+		{[]string{"--param", "client=hiredis"}, `param client "hiredis": want direct or go-redis`},
+		{[]string{"--workload", "populate", "--param", "client=direct"}, `param "client"`},
 	}
 	for _, tt := range tests {
 		_, stderr, code := runRbench(t, append([]string{"run"}, tt.args...)...)
 		if code != exitUsage || !strings.Contains(stderr, tt.want) {
 			t.Errorf("run %v: exit %d, stderr %q; want exit 2 naming %q", tt.args, code, stderr, tt.want)
 		}
+	}
+}
+
+// --threads is not a workload param: a trading workload, which rejects
+// params it does not know, runs with it.
+func TestRunCLIThreads(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "populate.json")
+	stdout, stderr, code := runRbench(t, "run", "--workload", "populate", "--keys", "200", "--threads", "1", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	run, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := run.Meta.Workload.Params["threads"]; got != float64(1) {
+		t.Errorf("threads param %v, want 1", got)
 	}
 }
 
