@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -157,6 +158,24 @@ func (t *Target) Close() error {
 		errs = append(errs, t.Server.Stop())
 	}
 	return errors.Join(errs...)
+}
+
+// OnThisMachine reports whether the server shares this machine's CPUs: a
+// throwaway server, a unix socket, or a loopback address (which includes a
+// container's port published on localhost). A load generator there competes
+// with redis-server for cores.
+func (t *Target) OnThisMachine() bool {
+	return t.Server != nil || OnThisMachine(t.Config)
+}
+
+// OnThisMachine reports whether cfg names a server on this machine: a unix
+// socket, localhost or a loopback address.
+func OnThisMachine(cfg *config.Config) bool {
+	if cfg.Network == "unix" || strings.EqualFold(cfg.Host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(cfg.Host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }
 
 // ClientOptions maps the configuration to go-redis options.

@@ -362,3 +362,24 @@ func TestVersionLess(t *testing.T) {
 		}
 	}
 }
+
+func TestOnThisMachine(t *testing.T) {
+	for _, tc := range []struct {
+		host, network string
+		want          bool
+	}{
+		{"127.0.0.1", "tcp", true},
+		{"127.1.2.3", "tcp", true},
+		{"::1", "tcp", true},
+		{"[::1]", "tcp", true},
+		{"LOCALHOST", "tcp", true},
+		{"/run/redis/redis.sock", "unix", true},
+		{"10.0.0.7", "tcp", false},
+		{"redis.internal", "tcp", false},
+		{"", "tcp", false},
+	} {
+		if got := OnThisMachine(&config.Config{Host: tc.host, Network: tc.network}); got != tc.want {
+			t.Errorf("OnThisMachine(%s %q) = %v, want %v", tc.network, tc.host, got, tc.want)
+		}
+	}
+}

@@ -77,7 +77,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "workload", Aliases: []string{"w"}, Value: "raw", Usage: "workload `NAME` (see the list above)", Category: cat},
 		&cli.StringFlag{Name: "workload-file", Usage: "read the workload spec from a YAML `FILE`; flags override it", TakesFile: true, Category: cat},
 		&cli.IntFlag{Name: "connections", Aliases: []string{"c"}, Usage: "workers, one connection each (default: 1 for populate and order-flow, the node's single cache writer; 4 for read and mixed; 50 otherwise)", Category: cat},
-		&cli.IntFlag{Name: "threads", Usage: "OS threads running Go code (GOMAXPROCS); 1 matches single-threaded redis-benchmark and leaves a server on the same small machine its core (0: every core)", Category: cat},
+		&cli.IntFlag{Name: "threads", Usage: "OS threads running Go code (GOMAXPROCS), like memtier's --threads (0: every core, one fewer when Redis runs on this machine so the server keeps a core)", Category: cat},
 		&cli.IntFlag{Name: "pipeline", Aliases: []string{"P"}, Value: workloads.DefaultPipeline, Usage: "operations per round trip per worker", Category: cat},
 		&cli.DurationFlag{Name: "duration", Aliases: []string{"d"}, Value: workloads.DefaultDuration, Usage: "measured time (ignored with --ops)", Category: cat},
 		&cli.Int64Flag{Name: "ops", Usage: "run exactly this many measured operations instead of --duration", Category: cat},
@@ -236,13 +236,9 @@ func runAction(c *cli.Context) error {
 	if spec.Connections == 0 && def.Connections > 0 {
 		spec.Connections = def.Connections
 	}
-	if n := c.Int("threads"); n < 0 {
-		return usageError(fmt.Errorf("--threads %d: want 0 (every core) or a positive number of OS threads", n))
-	} else if n > 0 {
-		// Like memtier's --threads: when rbench shares a small machine with
-		// redis-server, fewer threads leave the server its core.
-		runtime.GOMAXPROCS(n)
-		spec.Threads = n
+	threads := c.Int("threads")
+	if threads < 0 {
+		return usageError(fmt.Errorf("--threads %d: want 0 (every core, one fewer when Redis runs on this machine) or a positive number of OS threads", threads))
 	}
 	// Validate before connecting (or starting a throwaway server).
 	probe := spec.WithDefaults()
@@ -279,6 +275,20 @@ func runAction(c *cli.Context) error {
 	}
 	defer t.Close()
 	cfg := t.Config
+	if threads == 0 && t.OnThisMachine() && runtime.NumCPU() > 1 {
+		// redis-server runs on these cores too: a load generator that
+		// takes all of them measures its fight with the server for CPU.
+		// On 2 cores one thread gave 1.0-1.2x redis-benchmark's
+		// throughput, two 0.86-0.93x (docs/performance.md).
+		threads = runtime.NumCPU() - 1
+		fmt.Fprintf(c.App.ErrWriter, "rbench: Redis runs on this machine; rbench uses %d of its %d cores so the server keeps one (--threads %d for all)\n",
+			threads, runtime.NumCPU(), runtime.NumCPU())
+	}
+	if threads > 0 {
+		// Like memtier's --threads.
+		runtime.GOMAXPROCS(threads)
+		spec.Threads = threads
+	}
 	if !c.IsSet("trader-id") && spec.TraderID != "" {
 		// The workload file's trader_id stands unless a flag overrides it.
 	} else {
