@@ -7,7 +7,7 @@ COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN := bin/rbench
 
-.PHONY: build run test bench lint clean assets
+.PHONY: build run test bench versus lint clean assets
 
 build: assets
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/rbench
@@ -44,6 +44,11 @@ test: build
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# rbench's raw workload against redis-benchmark on one throwaway server, in
+# alternating pairs; docs/performance.md quotes its medians.
+versus: build
+	$(GO) run ./bench/versus $(VERSUS_FLAGS)
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
