@@ -377,11 +377,17 @@ func measureScale(ctx context.Context, opts Options, enc string, scale int64) (p
 	point(Total, FigureReady, "", capacity.UnitBytes, aofBytes, ready)
 	log("restart: AOF of %s loaded in %.3fs (%s), ready after %.3fs", capacity.Bytes(int64(aofBytes)), load, mix.LoadSource, ready)
 
+	// The node decodes every payload it loads; so does the replay, so the
+	// startup figure is the node's, not Redis's alone.
+	codec, err := codecs.ByName(enc)
+	if err != nil {
+		return nil, mix, err
+	}
 	for _, style := range []string{recovery.StyleSequential, recovery.StyleConcurrent} {
 		best := math.Inf(1)
 		var cmds int64
 		for range opts.Repeats {
-			sl, _, err := recovery.StartupLoad(ctx, c, recovery.StartupOptions{Prefix: prefix, Style: style, Concurrency: opts.Concurrency, Encoding: enc})
+			sl, _, err := recovery.StartupLoad(ctx, c, recovery.StartupOptions{Prefix: prefix, Style: style, Concurrency: opts.Concurrency, Encoding: enc, Codec: codec})
 			if err != nil {
 				return nil, mix, fmt.Errorf("startup load (%s): %w", style, err)
 			}
