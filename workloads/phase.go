@@ -117,6 +117,10 @@ type workerState struct {
 	// same sums, per op kind, the operations of one pipelined batch that
 	// record identical latencies (see Recorder.recordBatch).
 	same []sameLatency
+	// pinned is the worker's own pooled connection, from client; nil when
+	// it uses the shared pool.
+	client *redis.Client
+	pinned *redis.Conn
 }
 
 type sameLatency struct{ n, bytesSent, bytesRcv int64 }
@@ -141,12 +145,32 @@ func newWorkerState(client redis.UniversalClient, connections, depth, nkinds int
 		return st, func() {} // it has its own connection
 	}
 	if c, ok := client.(*redis.Client); ok && c.Options().PoolSize >= connections {
-		cn := c.Conn()
-		st.proc, st.pipe, st.txpipe = cn, cn.Pipeline(), cn.TxPipeline()
-		return st, func() { _ = cn.Close() }
+		st.client = c
+		st.pin()
+		return st, func() { _ = st.pinned.Close() }
 	}
 	st.proc, st.pipe, st.txpipe = client, client.Pipeline(), client.TxPipeline()
 	return st, func() {}
+}
+
+func (st *workerState) pin() {
+	cn := st.client.Conn()
+	st.pinned = cn
+	st.proc, st.pipe, st.txpipe = cn, cn.Pipeline(), cn.TxPipeline()
+}
+
+// renew replaces the pinned connection after a transport failure (a
+// timeout, a reset): go-redis's redis.Conn keeps answering every later
+// command with that first failure, so one timeout would fail all the
+// worker's remaining operations at once. The shared pool needs nothing:
+// it drops a broken connection itself. Error replies leave the connection
+// as it is.
+func (st *workerState) renew(err error) {
+	if st.pinned == nil || err == nil || errors.Is(err, redis.Nil) || Classify(err) == ClassServer {
+		return
+	}
+	_ = st.pinned.Close()
+	st.pin()
 }
 
 // work is one worker's loop. Per operation it does not allocate, log or
@@ -258,9 +282,10 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 	switch {
 	case !hasTx && len(batch) == 1 && len(batch[0].Cmds) == 1:
 		sent := time.Since(ph.start)
-		_ = st.proc.Process(ctx, batch[0].Cmds[0])
+		err := st.proc.Process(ctx, batch[0].Cmds[0])
 		done := time.Since(ph.start)
 		ph.finish(ctx, &batch[0], sent, done, nil, w, rec, nil)
+		st.renew(err)
 	case !hasTx:
 		// One BatchProcess: go-redis hands the pipeline a fresh command
 		// slice after every Exec, so queueing one at a time would regrow it
@@ -275,6 +300,7 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 		_, execErr := st.pipe.Exec(ctx)
 		done := time.Since(ph.start)
 		ph.finishBatch(ctx, st, batch, sent, done, execErr, w, rec)
+		st.renew(execErr)
 	default:
 		for j := range batch {
 			op := &batch[j]
@@ -289,6 +315,7 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 			_, execErr := pipe.Exec(ctx)
 			done := time.Since(ph.start)
 			ph.finish(ctx, op, sent, done, execErr, w, rec, nil)
+			st.renew(execErr)
 		}
 	}
 }

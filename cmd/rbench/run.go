@@ -307,6 +307,11 @@ func runAction(c *cli.Context) error {
 	copts := target.ClientOptions(cfg)
 	copts.PoolSize = spec.WithDefaults().Connections
 	copts.PipelinePoolSize = -1
+	// No retries: go-redis would resend a command that timed out or lost
+	// its connection (three times by default), so a failure would show as
+	// a slow success, and a MULTI/EXEC might be applied twice. A benchmark
+	// counts every failure in its class instead.
+	copts.MaxRetries = -1
 	client := redis.NewUniversalClient(copts)
 	defer client.Close()
 

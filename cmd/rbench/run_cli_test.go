@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
+	"github.com/redis/go-redis/v9"
 )
 
 // TestRunCLI runs `rbench run` end to end against the throwaway server it
@@ -106,6 +108,52 @@ func TestRunCLIThreads(t *testing.T) {
 	}
 	if got := run.Meta.Workload.Params["threads"]; got != float64(want) {
 		t.Errorf("threads param %v, want %d", got, want)
+	}
+}
+
+// A stalled server: the commands that outlive --response-timeout count as
+// timeouts, with either client, and the run exits 1; the run goes on after
+// the stall on fresh connections (a pinned go-redis connection that timed
+// out once used to fail every later operation of its worker).
+func TestRunCLITimeoutsCounted(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None,
+		Args: []string{"--enable-debug-command", "yes"}})
+	admin := redis.NewClient(&redis.Options{Addr: srv.Addr(), ReadTimeout: 5 * time.Second})
+	defer admin.Close()
+	for _, client := range []string{"direct", "go-redis"} {
+		t.Run(client, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "stalled.json")
+			cmd := exec.Command(rbenchBinary(t), "run", "--host", "127.0.0.1", "--port", strconv.Itoa(srv.Port()),
+				"--param", "client="+client, "--response-timeout", "100ms", "-c", "2", "--keys", "50",
+				"--duration", "4s", "--quiet", "--out", out)
+			var stdout, stderr lockedBuffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			for deadline := time.Now().Add(60 * time.Second); !strings.Contains(stderr.String(), "setup took") && time.Now().Before(deadline); {
+				time.Sleep(50 * time.Millisecond)
+			}
+			time.Sleep(time.Second)
+			if err := admin.Do(context.Background(), "debug", "sleep", "0.15").Err(); err != nil {
+				_ = cmd.Process.Kill()
+				t.Fatalf("%v\nstderr:\n%s", err, stderr.String())
+			}
+			err := cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != exitFailure {
+				t.Fatalf("exit: %v, want 1\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+			}
+			run, rerr := results.ReadFile(out)
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			// Each worker loses what it had in flight, no more: a broken
+			// connection is replaced, not kept failing.
+			if run.Errors.Timeout == 0 || run.Errors.Total() > 20 {
+				t.Errorf("errors %+v: want the few timeouts of the stall counted", run.Errors)
+			}
+		})
 	}
 }
 
