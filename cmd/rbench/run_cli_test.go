@@ -123,18 +123,9 @@ func TestRunCLITimeoutsCounted(t *testing.T) {
 	for _, client := range []string{"direct", "go-redis"} {
 		t.Run(client, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "stalled.json")
-			cmd := exec.Command(rbenchBinary(t), "run", "--host", "127.0.0.1", "--port", strconv.Itoa(srv.Port()),
+			cmd, stdout, stderr := startRun(t, "--host", "127.0.0.1", "--port", strconv.Itoa(srv.Port()),
 				"--param", "client="+client, "--response-timeout", "100ms", "-c", "2", "--keys", "50",
 				"--duration", "4s", "--quiet", "--out", out)
-			var stdout, stderr lockedBuffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			for deadline := time.Now().Add(60 * time.Second); !strings.Contains(stderr.String(), "setup took") && time.Now().Before(deadline); {
-				time.Sleep(50 * time.Millisecond)
-			}
-			time.Sleep(time.Second)
 			if err := admin.Do(context.Background(), "debug", "sleep", "0.15").Err(); err != nil {
 				_ = cmd.Process.Kill()
 				t.Fatalf("%v\nstderr:\n%s", err, stderr.String())
@@ -162,19 +153,8 @@ func TestRunCLITimeoutsCounted(t *testing.T) {
 func TestRunCLIRedisKilled(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
 	out := filepath.Join(t.TempDir(), "partial.json")
-	cmd := exec.Command(rbenchBinary(t), "run", "--host", "127.0.0.1", "--port", strconv.Itoa(srv.Port()),
+	cmd, stdout, stderr := startRun(t, "--host", "127.0.0.1", "--port", strconv.Itoa(srv.Port()),
 		"--retries", "0", "-c", "4", "--keys", "50", "--duration", "30s", "--out", out)
-	var stdout, stderr lockedBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Kill once the run is under way (the binary may take a while to build
-	// and start on a loaded machine).
-	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(stderr.String(), "setup took") && time.Now().Before(deadline); {
-		time.Sleep(50 * time.Millisecond)
-	}
-	time.Sleep(time.Second)
 	if err := srv.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -198,6 +178,24 @@ func TestRunCLIRedisKilled(t *testing.T) {
 	if run.Meta.MeasuredSec > 15 {
 		t.Errorf("the run went on for %.1fs after the kill", run.Meta.MeasuredSec)
 	}
+}
+
+// startRun starts `rbench run args...` and returns once its measured run is
+// a second under way (the binary may take a while to start on a loaded
+// machine).
+func startRun(t *testing.T, args ...string) (cmd *exec.Cmd, stdout, stderr *lockedBuffer) {
+	t.Helper()
+	cmd = exec.Command(rbenchBinary(t), append([]string{"run"}, args...)...)
+	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(stderr.String(), "setup took") && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	return cmd, stdout, stderr
 }
 
 // lockedBuffer is a bytes.Buffer the test may read while the child process
