@@ -11,7 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/rbench/rbench/capacity"
+	"github.com/rbench/rbench/plan/capacity"
 )
 
 // ErrInput marks a profile file, size or share that cannot be read.

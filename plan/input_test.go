@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rbench/rbench/capacity"
+	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/plan"
 )
 

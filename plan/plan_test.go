@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rbench/rbench/capacity"
+	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/plan"
 	"github.com/rbench/rbench/results"
 )

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/rbench/rbench/capacity"
+	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/results"
 )
 

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/rbench/rbench/capacity"
+	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/plan"
 	"github.com/rbench/rbench/results"
 )

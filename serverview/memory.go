@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/rbench/rbench/keyspace"
+	"github.com/rbench/rbench/node/keyspace"
 	"slices"
 	"strings"
 

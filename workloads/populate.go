@@ -7,8 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/rbench/rbench/keyspace"
-	"github.com/rbench/rbench/workloads/scenario"
+	"github.com/rbench/rbench/node/keyspace"
+	"github.com/rbench/rbench/node/scenario"
 )
 
 // The populate workload writes a dataset of --keys keys the way a trading

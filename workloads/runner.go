@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/rbench/rbench/keyspace"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/results"
 	"github.com/redis/go-redis/v9"
 )

@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/rbench/rbench/keyspace"
-	"github.com/rbench/rbench/payloads"
+	"github.com/rbench/rbench/node/keyspace"
+	"github.com/rbench/rbench/node/payloads"
 	"github.com/rbench/rbench/results"
 	"github.com/redis/go-redis/v9"
 )

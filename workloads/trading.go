@@ -16,11 +16,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/rbench/rbench/codecs"
-	"github.com/rbench/rbench/keyspace"
-	"github.com/rbench/rbench/payloads"
+	"github.com/rbench/rbench/node/codecs"
+	"github.com/rbench/rbench/node/keyspace"
+	"github.com/rbench/rbench/node/payloads"
 	"github.com/rbench/rbench/results"
-	"github.com/rbench/rbench/workloads/scenario"
+	"github.com/rbench/rbench/node/scenario"
 	"github.com/redis/go-redis/v9"
 )
 

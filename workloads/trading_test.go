@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rbench/rbench/codecs"
-	"github.com/rbench/rbench/keyspace"
+	"github.com/rbench/rbench/node/codecs"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/localredis"
-	"github.com/rbench/rbench/payloads"
+	"github.com/rbench/rbench/node/payloads"
 	"github.com/rbench/rbench/results"
 	"github.com/redis/go-redis/v9"
 )

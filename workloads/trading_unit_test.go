@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rbench/rbench/keyspace"
-	"github.com/rbench/rbench/workloads/scenario"
+	"github.com/rbench/rbench/node/keyspace"
+	"github.com/rbench/rbench/node/scenario"
 )
 
 func TestKeyBudget(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/rbench/rbench/keyspace"
+	"github.com/rbench/rbench/node/keyspace"
 )
 
 func keysCommand() *cli.Command {

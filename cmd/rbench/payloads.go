@@ -12,9 +12,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/rbench/rbench/codecs"
-	"github.com/rbench/rbench/payloads"
-	"github.com/rbench/rbench/workloads/scenario"
+	"github.com/rbench/rbench/node/codecs"
+	"github.com/rbench/rbench/node/payloads"
+	"github.com/rbench/rbench/node/scenario"
 )
 
 func payloadsCommand() *cli.Command {

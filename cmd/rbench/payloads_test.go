@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rbench/rbench/keyspace"
+	"github.com/rbench/rbench/node/keyspace"
 )
 
 func buildPayloadsCLI(t *testing.T) string { return rbenchBinary(t) }

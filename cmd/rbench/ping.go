@@ -8,7 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/rbench/rbench/target"
+	"github.com/rbench/rbench/connect"
 )
 
 func pingCommand() *cli.Command {
@@ -28,7 +28,7 @@ persistence is off, and when maxmemory-policy can evict keys.
 Exit status: 0 healthy, 1 unreachable or unhealthy, 2 bad configuration.`,
 		Flags: append(connectionFlags(),
 			&cli.BoolFlag{Name: "json", Usage: "print JSON"},
-			&cli.IntFlag{Name: "pings", Value: target.DefaultPings, Usage: "PINGs to time"},
+			&cli.IntFlag{Name: "pings", Value: connect.DefaultPings, Usage: "PINGs to time"},
 		),
 		Action: func(c *cli.Context) error {
 			if c.Int("pings") < 1 {
@@ -60,14 +60,14 @@ Exit status: 0 healthy, 1 unreachable or unhealthy, 2 bad configuration.`,
 
 type pingJSON struct {
 	Healthy bool `json:"healthy"`
-	*target.Health
+	*connect.Health
 	RTTMinUs    float64 `json:"rtt_min_us,omitempty"`
 	RTTMedianUs float64 `json:"rtt_median_us,omitempty"`
 	RTTMaxUs    float64 `json:"rtt_max_us,omitempty"`
 	Error       string  `json:"error,omitempty"`
 }
 
-func writePingJSON(w io.Writer, h *target.Health, err error) error {
+func writePingJSON(w io.Writer, h *connect.Health, err error) error {
 	out := pingJSON{Health: h}
 	if h != nil {
 		out.Healthy = err == nil && h.Healthy()
@@ -83,7 +83,7 @@ func writePingJSON(w io.Writer, h *target.Health, err error) error {
 
 func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 
-func writePingText(w io.Writer, h *target.Health) {
+func writePingText(w io.Writer, h *connect.Health) {
 	kind := "external"
 	if h.Throwaway {
 		kind = "throwaway"

@@ -12,7 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/rbench/rbench/capacity"
+	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/compose"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/plan"

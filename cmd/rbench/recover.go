@@ -13,14 +13,14 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/urfave/cli/v2"
 
-	"github.com/rbench/rbench/codecs"
+	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/config"
-	"github.com/rbench/rbench/keyspace"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
-	"github.com/rbench/rbench/target"
-	"github.com/rbench/rbench/workloads/recovery"
-	"github.com/rbench/rbench/workloads/scenario"
+	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/recovery"
+	"github.com/rbench/rbench/node/scenario"
 )
 
 func recoverCommand() *cli.Command {
@@ -124,7 +124,7 @@ func recoverAction(c *cli.Context) error {
 	}
 	opts.Persistence = persistence
 	start := time.Now()
-	t, err := target.Open(c.Context, cfg, opts)
+	t, err := connect.Open(c.Context, cfg, opts)
 	if err != nil {
 		if errors.Is(err, config.ErrInvalid) {
 			return usageError(err)
@@ -142,7 +142,7 @@ func recoverAction(c *cli.Context) error {
 	ropts := recovery.Options{
 		Client: t.Client,
 		NewClient: func() redis.UniversalClient {
-			o := target.ClientOptions(t.Config)
+			o := connect.ClientOptions(t.Config)
 			o.PoolSize, o.MaxRetries = 1, -1
 			return redis.NewUniversalClient(o)
 		},
@@ -176,7 +176,7 @@ func recoverAction(c *cli.Context) error {
 		}
 		ropts.Restarter = &recovery.CmdRestarter{Command: restartCmd, Addr: addr, Timeout: c.Duration("restart-timeout"),
 			NewClient: func() redis.UniversalClient {
-				o := target.ClientOptions(t.Config)
+				o := connect.ClientOptions(t.Config)
 				o.PoolSize, o.MaxRetries, o.DialTimeout, o.ReadTimeout = 1, -1, time.Second, time.Second
 				return redis.NewUniversalClient(o)
 			}}
@@ -212,7 +212,7 @@ func recoverAction(c *cli.Context) error {
 	if !t.Throwaway() && rec != nil && rec.Verdict == "pass" {
 		// Leave a failed run's keys for inspection (the next run then needs
 		// --clean); a passed run's are of no further use.
-		if _, err := target.DeletePrefix(c.Context, t.Client, prefix); err != nil {
+		if _, err := connect.DeletePrefix(c.Context, t.Client, prefix); err != nil {
 			run.Warnings = append(run.Warnings, "removing the keys under "+prefix+": "+err.Error())
 		}
 	}
@@ -246,7 +246,7 @@ func refuseExternal(c *cli.Context, cfg *config.Config) error {
 		return recovery.ErrExternalNoCmd
 	}
 	opts.Retries = -1
-	t, err := target.Open(c.Context, cfg, opts)
+	t, err := connect.Open(c.Context, cfg, opts)
 	if err != nil {
 		return recovery.ErrExternalNoCmd
 	}

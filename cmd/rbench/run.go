@@ -17,7 +17,7 @@ import (
 	"github.com/rbench/rbench/config"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
-	"github.com/rbench/rbench/target"
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/workloads"
 )
 
@@ -304,7 +304,7 @@ func runAction(c *cli.Context) error {
 	// One connection per worker, and pipelines on that same (warmed) pool
 	// rather than go-redis's separate pipeline pool, which would dial
 	// inside the measurement.
-	copts := target.ClientOptions(cfg)
+	copts := connect.ClientOptions(cfg)
 	copts.PoolSize = spec.WithDefaults().Connections
 	copts.PipelinePoolSize = -1
 	// No retries: go-redis would resend a command that timed out or lost

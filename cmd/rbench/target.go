@@ -13,7 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rbench/rbench/config"
-	"github.com/rbench/rbench/target"
+	"github.com/rbench/rbench/connect"
 )
 
 // Flag names shared by every command that connects.
@@ -62,9 +62,9 @@ func configFlags() []cli.Flag {
 // connectionFlags are appended to every command that talks to Redis.
 func connectionFlags() []cli.Flag {
 	return append(configFlags(),
-		&cli.IntFlag{Name: flagRetries, Value: target.DefaultRetries, Usage: "connection retries after the first attempt (0: none)", Category: flagCategory},
-		&cli.DurationFlag{Name: flagBackoffMin, Value: target.DefaultBackoffMin, Usage: "wait before the first retry; doubles each retry, with jitter", Category: flagCategory},
-		&cli.DurationFlag{Name: flagBackoffMax, Value: target.DefaultBackoffMax, Usage: "longest wait between retries", Category: flagCategory},
+		&cli.IntFlag{Name: flagRetries, Value: connect.DefaultRetries, Usage: "connection retries after the first attempt (0: none)", Category: flagCategory},
+		&cli.DurationFlag{Name: flagBackoffMin, Value: connect.DefaultBackoffMin, Usage: "wait before the first retry; doubles each retry, with jitter", Category: flagCategory},
+		&cli.DurationFlag{Name: flagBackoffMax, Value: connect.DefaultBackoffMax, Usage: "longest wait between retries", Category: flagCategory},
 		&cli.StringFlag{Name: flagRedisServer, Usage: "redis-server binary for the throwaway server started when no target is configured (default: from PATH)", Category: flagCategory, TakesFile: true},
 		&cli.BoolFlag{Name: flagClean, Usage: "delete keys already under the trader prefix (trader-{id}:) on an external server instead of refusing to run", Category: flagCategory},
 	)
@@ -126,8 +126,8 @@ func loadConfig(c *cli.Context) (*config.Config, error) {
 }
 
 // targetOptions maps the retry and throwaway-server flags.
-func targetOptions(c *cli.Context, log *slog.Logger) (target.Options, error) {
-	o := target.Options{
+func targetOptions(c *cli.Context, log *slog.Logger) (connect.Options, error) {
+	o := connect.Options{
 		Retries:     c.Int(flagRetries),
 		BackoffMin:  c.Duration(flagBackoffMin),
 		BackoffMax:  c.Duration(flagBackoffMax),
@@ -139,7 +139,7 @@ func targetOptions(c *cli.Context, log *slog.Logger) (target.Options, error) {
 	case o.Retries < 0:
 		return o, usageError(fmt.Errorf("--retries %d: allowed: an integer >= 0", o.Retries))
 	case o.Retries == 0:
-		o.Retries = -1 // target.Options: 0 means the default
+		o.Retries = -1 // connect.Options: 0 means the default
 	}
 	if o.BackoffMin <= 0 || o.BackoffMax <= 0 {
 		return o, usageError(fmt.Errorf("--backoff-min %s / --backoff-max %s: allowed: positive durations such as 100ms or 2s", o.BackoffMin, o.BackoffMax))
@@ -154,7 +154,7 @@ func targetOptions(c *cli.Context, log *slog.Logger) (target.Options, error) {
 // server, announced on stderr). Errors come wrapped with their exit code:
 // bad configuration exits 2, an unreachable or rejecting server 1. The
 // caller must Close the target, which also stops a throwaway server.
-func openTarget(c *cli.Context) (*target.Target, error) {
+func openTarget(c *cli.Context) (*connect.Target, error) {
 	cfg, err := loadConfig(c)
 	if err != nil {
 		return nil, err
@@ -165,7 +165,7 @@ func openTarget(c *cli.Context) (*target.Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := target.Open(c.Context, cfg, opts)
+	t, err := connect.Open(c.Context, cfg, opts)
 	if err != nil {
 		if errors.Is(err, config.ErrInvalid) {
 			return nil, usageError(err)
@@ -178,14 +178,14 @@ func openTarget(c *cli.Context) (*target.Target, error) {
 // openTargetForWrite is openTarget for commands that write keys: it also
 // refuses an external server that already holds keys under the trader prefix,
 // unless --clean deletes them (exit 2 when refused).
-func openTargetForWrite(c *cli.Context) (*target.Target, error) {
+func openTargetForWrite(c *cli.Context) (*connect.Target, error) {
 	t, err := openTarget(c)
 	if err != nil {
 		return nil, err
 	}
 	if err := t.CheckPrefix(c.Context, t.Config.Prefix(), c.Bool(flagClean)); err != nil {
 		_ = t.Close()
-		if errors.Is(err, target.ErrPrefixInUse) {
+		if errors.Is(err, connect.ErrPrefixInUse) {
 			return nil, usageError(err)
 		}
 		return nil, failure(err)

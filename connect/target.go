@@ -1,0 +1,206 @@
+// Package target connects rbench to the Redis server it measures: with retry
+// on transient failures, a health check, key-prefix safety, and a throwaway
+// redis-server (package localredis) when no target is configured.
+package connect
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/rbench/rbench/config"
+	"github.com/rbench/rbench/localredis"
+)
+
+// Defaults for Options.
+const (
+	DefaultRetries    = 5
+	DefaultBackoffMin = time.Second
+	DefaultBackoffMax = 32 * time.Second
+)
+
+// Options configure Open. The zero value retries 5 times with backoff from
+// 1 s doubling to 32 s, logs nowhere, and announces a throwaway server on
+// stderr.
+type Options struct {
+	// Retries is how many times a failed connection is retried after the
+	// first attempt; -1 means no retry.
+	// default: 5
+	Retries int
+	// BackoffMin is the wait before the first retry; each later wait
+	// doubles, plus up to 20% jitter.
+	// default: 1s
+	BackoffMin time.Duration
+	// BackoffMax caps the wait between retries.
+	// default: 32s
+	BackoffMax time.Duration
+	// Logger receives one record per retry (attempt, delay, cause) and
+	// debug details.
+	// default: discard
+	Logger *slog.Logger
+	// RedisServer is the redis-server binary for a throwaway server.
+	// default: redis-server on PATH
+	RedisServer string
+	// Persistence of a throwaway server.
+	// default: localredis.AOFEverysec
+	Persistence localredis.Persistence
+	// Announce receives the line announcing a throwaway server (address,
+	// directory, pid).
+	// default: os.Stderr
+	Announce io.Writer
+	// PoolSize of Target.Client.
+	// default: go-redis's (10 per CPU)
+	PoolSize int
+}
+
+func (o Options) withDefaults() Options {
+	// Retries stays -1 for "none": withDefaults runs again in Connect, and
+	// a 0 there would turn back into the default.
+	if o.Retries == 0 {
+		o.Retries = DefaultRetries
+	}
+	if o.BackoffMin <= 0 {
+		o.BackoffMin = DefaultBackoffMin
+	}
+	if o.BackoffMax <= 0 {
+		o.BackoffMax = DefaultBackoffMax
+	}
+	if o.BackoffMax < o.BackoffMin {
+		o.BackoffMax = o.BackoffMin
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Announce == nil {
+		o.Announce = os.Stderr
+	}
+	return o
+}
+
+// Target is a connected Redis server.
+type Target struct {
+	// Client is connected and answered PING.
+	Client redis.UniversalClient
+	// Server is the throwaway server rbench started, nil for an external one.
+	Server *localredis.Server
+	// Config is the effective configuration; for a throwaway server it
+	// points at that server.
+	Config *config.Config
+
+	opts Options
+}
+
+// Open connects to the configured server, retrying transient failures, or,
+// when cfg names none (cfg.Configured() is false), starts a throwaway
+// redis-server, announces it and connects to that. Close stops the throwaway
+// server and removes its directory; Open does so itself when it fails,
+// including when ctx is cancelled.
+func Open(ctx context.Context, cfg *config.Config, opts Options) (*Target, error) {
+	opts = opts.withDefaults()
+	t := &Target{Config: cfg, opts: opts}
+	if opts.Logger.Enabled(ctx, slog.LevelDebug) {
+		attrs := []any{"configured", cfg.Configured()}
+		for _, st := range cfg.Settings() {
+			attrs = append(attrs, st.Name, st.Display()+" ("+st.Origin+")")
+		}
+		opts.Logger.Debug("configuration", attrs...)
+	}
+	if !cfg.Configured() {
+		srv, err := localredis.Start(ctx, localredis.Options{Binary: opts.RedisServer, Persistence: opts.Persistence})
+		if err != nil {
+			return nil, fmt.Errorf("no Redis target configured (REDIS_URL or REDIS_HOST), and starting a throwaway redis-server failed: %w", err)
+		}
+		t.Server = srv
+		t.Config = cfg.WithTarget("127.0.0.1", srv.Port(), srv.Password())
+		fmt.Fprintf(opts.Announce, "rbench: no Redis target configured (REDIS_URL/REDIS_HOST); started a throwaway redis-server at %s (pid %d, dir %s, %s); it is stopped and removed when rbench exits\n",
+			srv.Addr(), srv.Pid(), srv.Dir(), srv.Persistence())
+	}
+	if err := Connect(ctx, t.Config, opts); err != nil {
+		_ = t.Close()
+		return nil, err
+	}
+	t.Client = t.NewClient(opts.PoolSize)
+	return t, nil
+}
+
+// Addr is the server's host:port or socket path.
+func (t *Target) Addr() string { return t.Config.Addr() }
+
+// Throwaway reports whether rbench started the server itself.
+func (t *Target) Throwaway() bool { return t.Server != nil }
+
+// NewClient returns a new client for the target with its own pool of
+// poolSize connections (0: go-redis's default). The caller closes it.
+func (t *Target) NewClient(poolSize int) redis.UniversalClient {
+	o := ClientOptions(t.Config)
+	o.PoolSize = poolSize
+	return redis.NewUniversalClient(o)
+}
+
+// Close closes the client and stops a throwaway server (SIGTERM by pid, then
+// its directory is removed). It is safe to call more than once.
+func (t *Target) Close() error {
+	var errs []error
+	if t.Client != nil {
+		errs = append(errs, t.Client.Close())
+		t.Client = nil
+	}
+	if t.Server != nil {
+		errs = append(errs, t.Server.Stop())
+	}
+	return errors.Join(errs...)
+}
+
+// OnThisMachine reports whether the server shares this machine's CPUs: a
+// throwaway server, a unix socket, or a loopback address (which includes a
+// container's port published on localhost). A load generator there competes
+// with redis-server for cores.
+func (t *Target) OnThisMachine() bool {
+	return t.Server != nil || OnThisMachine(t.Config)
+}
+
+// OnThisMachine reports whether cfg names a server on this machine: a unix
+// socket, localhost or a loopback address.
+func OnThisMachine(cfg *config.Config) bool {
+	if cfg.Network == "unix" || strings.EqualFold(cfg.Host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(cfg.Host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// ClientOptions maps the configuration to go-redis options.
+func ClientOptions(cfg *config.Config) *redis.UniversalOptions {
+	o := &redis.UniversalOptions{
+		Addrs:        []string{cfg.Addr()},
+		Username:     cfg.Username,
+		Password:     cfg.Password,
+		DB:           cfg.DB,
+		DialTimeout:  cfg.ConnectTimeout,
+		ReadTimeout:  cfg.ResponseTimeout,
+		WriteTimeout: cfg.ResponseTimeout,
+		// RESP2: the trading node's client speaks it, and replies stay plain.
+		Protocol:        2,
+		DisableIdentity: true,
+	}
+	if cfg.TLS {
+		o.TLSConfig = &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
+	}
+	if cfg.Network == "unix" {
+		path := cfg.Host
+		o.Dialer = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", path)
+		}
+	}
+	return o
+}
