@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/plan"
+	"github.com/rbench/rbench/plan/capacity"
 )
 
 func TestParseSize(t *testing.T) {

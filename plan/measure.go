@@ -21,14 +21,14 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/rbench/rbench/plan/capacity"
+	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
-	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node/scenario"
+	"github.com/rbench/rbench/plan/capacity"
+	"github.com/rbench/rbench/recovery"
 	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/serverview"
-	"github.com/rbench/rbench/recovery"
-	"github.com/rbench/rbench/node/scenario"
 )
 
 // Figures the plan measures beyond results' Figure* constants. They are

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/node/keyspace"
+	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/results"
 )
 

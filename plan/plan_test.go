@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/plan"
+	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/results"
 )
 

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/plan"
+	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/results"
 )
 

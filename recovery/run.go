@@ -12,8 +12,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/results"
 )
 

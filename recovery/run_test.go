@@ -10,11 +10,11 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
-	"github.com/rbench/rbench/localredis"
-	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/node/scenario"
+	"github.com/rbench/rbench/results"
 )
 
 // testRun runs cycles against a new throwaway server with small, quick settings.

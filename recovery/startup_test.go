@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
-	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/scenario"
 )
 

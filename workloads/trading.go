@@ -19,8 +19,8 @@ import (
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/payloads"
-	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/node/scenario"
+	"github.com/rbench/rbench/results"
 	"github.com/redis/go-redis/v9"
 )
 

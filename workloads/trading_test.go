@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
-	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/payloads"
 	"github.com/rbench/rbench/results"
 	"github.com/redis/go-redis/v9"

@@ -12,10 +12,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/compose"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/plan"
+	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
 )

@@ -13,14 +13,14 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/urfave/cli/v2"
 
-	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/config"
-	"github.com/rbench/rbench/node/keyspace"
-	"github.com/rbench/rbench/localredis"
-	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/connect"
-	"github.com/rbench/rbench/recovery"
+	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node/codecs"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
+	"github.com/rbench/rbench/recovery"
+	"github.com/rbench/rbench/results"
 )
 
 func recoverCommand() *cli.Command {

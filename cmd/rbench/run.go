@@ -15,9 +15,9 @@ import (
 	"golang.org/x/term"
 
 	"github.com/rbench/rbench/config"
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
-	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/workloads"
 )
 

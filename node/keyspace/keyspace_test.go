@@ -182,7 +182,7 @@ func matchPattern(pattern, key string) bool {
 // TestDocMatchesTable keeps docs/redis-keys.md in step with Table: the doc's
 // layout table must list the same rows, in the same order.
 func TestDocMatchesTable(t *testing.T) {
-	f, err := os.Open("../docs/redis-keys.md")
+	f, err := os.Open("../../docs/redis-keys.md")
 	if err != nil {
 		t.Fatal(err)
 	}

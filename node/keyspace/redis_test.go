@@ -7,9 +7,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
-	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/payloads"
 	"github.com/rbench/rbench/node/scenario"
 )

@@ -10,8 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/serverview"
 )
 
