@@ -347,6 +347,7 @@ func specDiffs(runs []*Run, labels []string) []string {
 		cmp("read_ratio", a.ReadRatio, b.ReadRatio)
 		cmp("buffer_interval_ms", a.BufferIntervalMS, b.BufferIntervalMS)
 		cmp("distribution", a.Distribution, b.Distribution)
+		cmp("drain", a.Drain, b.Drain)
 		keys := map[string]bool{}
 		for k := range a.Params {
 			keys[k] = true

@@ -133,22 +133,25 @@ type Target struct {
 
 // Workload is the specification the run executed, enough to repeat it.
 type Workload struct {
-	Name             string         `json:"name"`
-	Seed             int64          `json:"seed"`
-	Connections      int            `json:"connections"`
-	Pipeline         int            `json:"pipeline"`
-	DurationSec      float64        `json:"duration_sec,omitempty"`
-	Ops              int64          `json:"ops,omitempty"`
-	WarmupSec        float64        `json:"warmup_sec,omitempty"`
-	Rate             float64        `json:"rate,omitempty"` // target ops/s; 0 means closed loop
-	Pacer            string         `json:"pacer,omitempty"`
-	Keys             int64          `json:"keys,omitempty"`
-	Encodings        []string       `json:"encodings,omitempty"`
-	ReadRatio        float64        `json:"read_ratio,omitempty"`
-	BufferIntervalMS int            `json:"buffer_interval_ms,omitempty"`
-	Distribution     string         `json:"distribution,omitempty"`
-	File             string         `json:"file,omitempty"`
-	Params           map[string]any `json:"params,omitempty"`
+	Name             string   `json:"name"`
+	Seed             int64    `json:"seed"`
+	Connections      int      `json:"connections"`
+	Pipeline         int      `json:"pipeline"`
+	DurationSec      float64  `json:"duration_sec,omitempty"`
+	Ops              int64    `json:"ops,omitempty"`
+	WarmupSec        float64  `json:"warmup_sec,omitempty"`
+	Rate             float64  `json:"rate,omitempty"` // target ops/s; 0 means closed loop
+	Pacer            string   `json:"pacer,omitempty"`
+	Keys             int64    `json:"keys,omitempty"`
+	Encodings        []string `json:"encodings,omitempty"`
+	ReadRatio        float64  `json:"read_ratio,omitempty"`
+	BufferIntervalMS int      `json:"buffer_interval_ms,omitempty"`
+	// Drain: an open-loop run worked off its backlog after the duration
+	// (--drain) instead of dropping it.
+	Drain        bool           `json:"drain,omitempty"`
+	Distribution string         `json:"distribution,omitempty"`
+	File         string         `json:"file,omitempty"`
+	Params       map[string]any `json:"params,omitempty"`
 }
 
 // Op is the measurement of one operation kind under one encoding.

@@ -353,57 +353,68 @@ func Judge(run *Run, problems []Problem, target time.Duration) []Verdict {
 	}
 	var out []Verdict
 	for _, k := range order {
-		ops := groups[k]
-		v := Verdict{Encoding: k.enc, Class: k.class, Quantile: VerdictQuantile, TargetUs: targetUs, MinSamples: MinSamples(VerdictQuantile)}
-		h := NewHistogram()
-		exact := true
-		worst := 0.0
-		for _, op := range ops {
-			v.Count += op.Count
-			v.Errors += op.Errors
-			worst = math.Max(worst, op.Response.P99)
-			if op.ResponseHDR == "" {
-				exact = op.Count == 0 && exact
-				continue
-			}
-			if err := mergeHDR(h, op.ResponseHDR); err != nil {
-				exact = false
-			}
-		}
-		var reasons []string
-		for _, p := range problems {
-			if p.Severity == SeverityInvalid && (p.Encoding == "" || p.Encoding == k.enc) && !containsStr(reasons, p.Message) {
-				reasons = append(reasons, p.Message)
-			}
-		}
-		switch {
-		case len(reasons) > 0:
-			v.Verdict = VerdictInvalid
-			v.Reason = strings.Join(reasons, "; ")
-			if Enough(VerdictQuantile, v.Count) {
-				v.ValueUs = quantileWithFailures(h, exact, worst, VerdictQuantile, v.Errors)
-			}
-		case !Enough(VerdictQuantile, v.Count):
-			v.Verdict = VerdictTooFew
-			v.Reason = fmt.Sprintf("%s: %d samples, the p99 needs %d", TooFewSamples, v.Count, v.MinSamples)
-		default:
-			v.ValueUs = quantileWithFailures(h, exact, worst, VerdictQuantile, v.Errors)
-			if v.ValueUs < targetUs {
-				v.Verdict = VerdictPass
-			} else {
-				v.Verdict = VerdictFail
-				v.Reason = fmt.Sprintf("p99 %s is not under the %s target", fmtUs(v.ValueUs), fmtUs(targetUs))
-				if v.Errors > 0 && Beyond(v.ValueUs) {
-					v.Reason = fmt.Sprintf("%d of %d operations failed, more than 1%%, so the p99 is a failure", v.Errors, v.Count+v.Errors)
-				}
-			}
-			if !exact {
-				v.Reason = strings.TrimPrefix(v.Reason+"; from the worst op's stored p99 (a histogram was unreadable)", "; ")
-			}
-		}
-		out = append(out, v)
+		out = append(out, judgeGroup(k.enc, k.class, groups[k], problems, targetUs))
 	}
 	return out
+}
+
+// JudgeOp decides one op kind's verdict by the same rule as Judge, for
+// tables that judge each op (the run's table).
+func JudgeOp(op Op, problems []Problem, target time.Duration) Verdict {
+	return judgeGroup(op.Encoding, op.Class, []Op{op}, problems, float64(target)/float64(time.Microsecond))
+}
+
+// judgeGroup decides the verdict of ops together: one class under one
+// encoding, or a single op.
+func judgeGroup(enc, class string, ops []Op, problems []Problem, targetUs float64) Verdict {
+	v := Verdict{Encoding: enc, Class: class, Quantile: VerdictQuantile, TargetUs: targetUs, MinSamples: MinSamples(VerdictQuantile)}
+	h := NewHistogram()
+	exact := true
+	worst := 0.0
+	for _, op := range ops {
+		v.Count += op.Count
+		v.Errors += op.Errors
+		worst = math.Max(worst, op.Response.P99)
+		if op.ResponseHDR == "" {
+			exact = op.Count == 0 && exact
+			continue
+		}
+		if err := mergeHDR(h, op.ResponseHDR); err != nil {
+			exact = false
+		}
+	}
+	var reasons []string
+	for _, p := range problems {
+		if p.Severity == SeverityInvalid && (p.Encoding == "" || p.Encoding == enc) && !containsStr(reasons, p.Message) {
+			reasons = append(reasons, p.Message)
+		}
+	}
+	switch {
+	case len(reasons) > 0:
+		v.Verdict = VerdictInvalid
+		v.Reason = strings.Join(reasons, "; ")
+		if Enough(VerdictQuantile, v.Count) {
+			v.ValueUs = quantileWithFailures(h, exact, worst, VerdictQuantile, v.Errors)
+		}
+	case !Enough(VerdictQuantile, v.Count):
+		v.Verdict = VerdictTooFew
+		v.Reason = fmt.Sprintf("%s: %d samples, the p99 needs %d", TooFewSamples, v.Count, v.MinSamples)
+	default:
+		v.ValueUs = quantileWithFailures(h, exact, worst, VerdictQuantile, v.Errors)
+		if v.ValueUs < targetUs {
+			v.Verdict = VerdictPass
+		} else {
+			v.Verdict = VerdictFail
+			v.Reason = fmt.Sprintf("p99 %s is not under the %s target", fmtUs(v.ValueUs), fmtUs(targetUs))
+			if v.Errors > 0 && Beyond(v.ValueUs) {
+				v.Reason = fmt.Sprintf("%d of %d operations failed, more than 1%%, so the p99 is a failure", v.Errors, v.Count+v.Errors)
+			}
+		}
+		if !exact {
+			v.Reason = strings.TrimPrefix(v.Reason+"; from the stored p99 (no readable histogram)", "; ")
+		}
+	}
+	return v
 }
 
 // quantileWithFailures is h's quantile q when e failed operations count as
