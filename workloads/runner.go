@@ -246,6 +246,7 @@ func workloadMeta(s Spec, p Pacer) results.Workload {
 		ReadRatio:        *s.ReadRatio,
 		BufferIntervalMS: int(time.Duration(s.BufferInterval) / time.Millisecond),
 		Distribution:     s.Distribution,
+		Drain:            s.Drain && p != nil,
 		Params:           map[string]any{},
 	}
 	if s.Ops == 0 {

@@ -31,10 +31,16 @@ import (
 // precise part begins: more than a Go timer's lateness.
 const coarseSlack = 3 * time.Millisecond
 
-// Bounds of the calibrated margin.
+// Bounds of the calibrated margin. The active wait covers the sleeper's
+// wake-up path (epoll, the scheduler), tens of microseconds with a timerfd;
+// it cannot cover a machine too busy to give the thread a CPU, where
+// spinning makes it worse (the kernel's scheduler then favours the threads
+// that slept), so the margin stays short. A time.Timer wakes up to a
+// millisecond late and needs more.
 const (
-	minMargin = 20 * time.Microsecond
-	maxMargin = 3 * time.Millisecond
+	minMargin      = 20 * time.Microsecond
+	maxMargin      = 300 * time.Microsecond
+	maxTimerMargin = 2 * time.Millisecond
 )
 
 // pacedSender brings one open-loop worker to each due time.
@@ -107,7 +113,8 @@ func (s *pacedSender) sleepCoarse(ctx context.Context, d time.Duration) bool {
 
 // calibrateMargin measures how late the precise sleeper wakes on this
 // machine, now, and returns the margin that covers nine sleeps in ten with
-// room to spare: the active wait that makes a send leave on time.
+// room to spare, within minMargin and maxMargin: the active wait that makes
+// a send leave on time.
 func calibrateMargin() time.Duration {
 	const n = 40
 	fs := newFineSleeper()
@@ -121,7 +128,11 @@ func calibrateMargin() time.Duration {
 	}
 	slices.Sort(lates)
 	p90 := lates[n*9/10]
-	return min(max(p90+p90/2+10*time.Microsecond, minMargin), maxMargin)
+	top := maxMargin
+	if !fs.precise() {
+		top = maxTimerMargin
+	}
+	return min(max(p90+p90/2+10*time.Microsecond, minMargin), top)
 }
 
 // spinGate is what a phase's senders share to keep their active waits from

@@ -53,3 +53,6 @@ func (s *fineSleeper) close() {
 		s.f, s.fd = nil, -1
 	}
 }
+
+// precise reports whether the sleeper has its timerfd.
+func (s *fineSleeper) precise() bool { return s.f != nil }

@@ -23,3 +23,5 @@ func (s *fineSleeper) sleep(d time.Duration) {
 }
 
 func (s *fineSleeper) close() {}
+
+func (s *fineSleeper) precise() bool { return false }
