@@ -39,6 +39,8 @@ type Change struct {
 	// FewA and FewB mark a percentile below its sample floor in A or B
 	// (shown as n/a; its value is NaN).
 	FewA, FewB bool
+	// NA and NB are the samples behind the scope's figures in A and B.
+	NA, NB int64
 }
 
 var compareStats = []string{"p50", "p90", "p99", "p99.9", "p99.99", "max", "rate"}
@@ -85,6 +87,12 @@ func Compare(a, b *results.Run, noise float64) []Change {
 			}
 			m.Name = canonical(m)
 			c := Change{Scope: scope, Stat: stat, Kind: m.Kind, A: math.NaN(), B: math.NaN(), DeltaPct: math.NaN()}
+			for _, op := range av.ops(m) {
+				c.NA += op.Count
+			}
+			for _, op := range bv.ops(m) {
+				c.NB += op.Count
+			}
 			v, err := av.value(m)
 			if err == nil {
 				c.A = v
@@ -158,7 +166,7 @@ func (c Change) cells() [5]string {
 // value columns (the file names).
 func WriteCompare(w io.Writer, changes []Change, aName, bName string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "SCOPE\tSTAT\tA: %s\tB: %s\tCHANGE\tVERDICT\n", aName, bName)
+	fmt.Fprintf(tw, "SCOPE\tSTAT\tA: %s\tB: %s\tCHANGE\tVERDICT\tN A\tN B\n", aName, bName)
 	last := ""
 	for _, c := range changes {
 		cl := c.cells()
@@ -167,7 +175,7 @@ func WriteCompare(w io.Writer, changes []Change, aName, bName string) error {
 		} else {
 			last = cl[0]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cl[0], cl[1], cl[2], cl[3], cl[4], c.Verdict)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", cl[0], cl[1], cl[2], cl[3], cl[4], c.Verdict, c.NA, c.NB)
 	}
 	return tw.Flush()
 }
@@ -175,7 +183,7 @@ func WriteCompare(w io.Writer, changes []Change, aName, bName string) error {
 // WriteCompareMarkdown writes changes as a GitHub-flavoured Markdown table.
 func WriteCompareMarkdown(w io.Writer, changes []Change, aName, bName string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| Scope | Stat | A: %s | B: %s | Change | Verdict |\n|---|---|---:|---:|---:|---|\n", mdCell(aName), mdCell(bName))
+	fmt.Fprintf(&b, "| Scope | Stat | A: %s | B: %s | Change | Verdict | n A | n B |\n|---|---|---:|---:|---:|---|---:|---:|\n", mdCell(aName), mdCell(bName))
 	for _, c := range changes {
 		cl := c.cells()
 		v := c.Verdict
@@ -185,7 +193,7 @@ func WriteCompareMarkdown(w io.Writer, changes []Change, aName, bName string) er
 		case Better:
 			v = "🟢 better"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", mdCode(cl[0]), cl[1], cl[2], cl[3], cl[4], v)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %d | %d |\n", mdCode(cl[0]), cl[1], cl[2], cl[3], cl[4], v, c.NA, c.NB)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -38,6 +38,8 @@ type Result struct {
 	// durations); NaN when missing.
 	Value float64
 	Pass  bool
+	// Samples is the sample count behind a percentile; 0 for other metrics.
+	Samples int64
 	// Skipped marks a check that was not decided (a percentile below its
 	// sample floor with AllowFewSamples, a baseline figure with too few
 	// samples); it counts as passed.
@@ -89,6 +91,7 @@ func EvaluateWith(run *results.Run, ths []Threshold, o Options) Report {
 			res.Actual, res.Value = format(t.Metric.Kind, val), val
 			res.Pass = t.Op.Holds(val, t.Value)
 		}
+		res.Samples = v.samples(t.Metric)
 		rep.Results = append(rep.Results, res)
 	}
 	return rep
@@ -201,6 +204,27 @@ func quantile(h *hdrhistogram.Histogram, m Metric, scale float64) (float64, erro
 			ErrTooFewSamples, m.Name, n, results.MinSamplesPct(m.Percentile))
 	}
 	return float64(h.ValueAtQuantile(m.Percentile)) * scale, nil
+}
+
+// samples is the sample count behind a percentile metric (0 for others):
+// the ops' counts, or the send-lateness histograms'.
+func (v *view) samples(m Metric) int64 {
+	if m.Percentile == 0 {
+		return 0
+	}
+	var n int64
+	if m.Scope == "global" {
+		for _, p := range v.run.Pacing {
+			if p.SendLate != nil {
+				n += p.SendLate.Count
+			}
+		}
+		return n
+	}
+	for _, op := range v.ops(m) {
+		n += op.Count
+	}
+	return n
 }
 
 // slowestEncodingRate sums rates per encoding and returns the lowest sum:
@@ -427,6 +451,7 @@ func CompareBaseline(base, cur *results.Run, maxRegression float64) Report {
 				continue
 			}
 			res.Value = c
+			res.Samples = cv.samples(m)
 			res.Actual = fmt.Sprintf("%s (%s)", format(m.Kind, c), signedPct(100*(c-b)/b))
 			if m.Kind == Rate {
 				res.Pass = c >= limit

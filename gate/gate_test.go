@@ -373,7 +373,7 @@ func TestOutputs(t *testing.T) {
 			t.Errorf("row %q does not have 4 cells", l)
 		}
 	}
-	if !strings.Contains(lines[4], "| `write.p99` | &lt; 1ms | 250us | ✅ PASS |") {
+	if !strings.Contains(lines[4], "| `write.p99` | &lt; 1ms | 250us n=340000 | ✅ PASS |") {
 		t.Errorf("first row %q", lines[4])
 	}
 

@@ -27,6 +27,10 @@ func (r Result) actualOrDetail() string {
 	if (r.Actual == "-" || r.Actual == "n/a") && r.Detail != "" {
 		return r.Actual + " (" + r.Detail + ")"
 	}
+	if r.Samples > 0 {
+		// A percentile is shown with the samples it rests on.
+		return fmt.Sprintf("%s n=%d", r.Actual, r.Samples)
+	}
 	return r.Actual
 }
 

@@ -467,13 +467,16 @@ func (p *pass) runOneShot(ctx context.Context, env *Env, one OneShot, kinds []Op
 	ph := newPhase(p, kinds, nil, 0, 0, true)
 	p.opts.onMeasure(p.encoding, true)
 	defer p.opts.onMeasure(p.encoding, false)
+	cpu0 := processCPU()
 	ph.start = time.Now()
 	env.newRecorder = ph.addRecorder
 	col := newCollector(ph, p)
 	stop := col.start(ctx)
 	rec := env.NewRecorder()
 	sl, err := one.Run(ctx, env, rec)
-	measured := time.Since(ph.start)
+	ph.end = time.Now()
+	ph.cpu = processCPU() - cpu0
+	measured := ph.end.Sub(ph.start)
 	for _, r := range ph.recorders() {
 		r.close()
 	}
