@@ -3,6 +3,7 @@ package workloads
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +208,50 @@ func TestSenderWaits(t *testing.T) {
 	cancel()
 	if s.waitUntil(ctx, time.Now(), time.Hour) {
 		t.Error("a cancelled wait returned true")
+	}
+}
+
+// TestHotLoopDoesNotAllocate runs the raw workload (its own client) for n
+// and 2n operations, closed and open loop, and charges the difference in
+// heap allocations to the extra n: the engine's loop, the calibrated sender
+// and the recording allocate nothing per operation (what remains is the
+// collector's once-a-second work).
+func TestHotLoopDoesNotAllocate(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	c := newClient(t, srv, 4)
+	// Counted over the measured phase only (OnMeasure): encoding the
+	// histograms at the end allocates per bucket, not per operation.
+	mallocs := func(spec Spec) uint64 {
+		var before, after runtime.MemStats
+		measure := func(_ string, start bool) {
+			if start {
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+			} else {
+				runtime.ReadMemStats(&after)
+			}
+		}
+		if _, err := Run(context.Background(), Options{Client: c, Spec: spec, SpinMargin: 50 * time.Microsecond, OnMeasure: measure}); err != nil {
+			t.Fatal(err)
+		}
+		return after.Mallocs - before.Mallocs
+	}
+	const n = 20000
+	for _, tc := range []struct {
+		name string
+		rate float64
+	}{{"closed", 0}, {"open", 50_000}} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := Spec{Workload: "raw", Connections: 4, Keys: 100, Rate: tc.rate}
+			spec.Ops = n
+			one := mallocs(spec)
+			spec.Ops = 2 * n
+			two := mallocs(spec)
+			perOp := (float64(two) - float64(one)) / n
+			t.Logf("%s: %d allocations for %d ops, %d for %d: %.3f per op", tc.name, one, n, two, 2*n, perOp)
+			if perOp > 0.1 {
+				t.Errorf("%.3f allocations per operation, want none (below 0.1 with the collector's)", perOp)
+			}
+		})
 	}
 }
