@@ -640,7 +640,7 @@ func mergePacing(runs []*Run, repeats bool) ([]Pacing, error) {
 			if !ok {
 				a = &pacingAcc{p: p}
 				a.p.TargetRate, a.p.AchievedRate = 0, 0
-				a.p.Late, a.p.Scheduled, a.p.Sent, a.p.Dropped, a.p.Unanswered = 0, 0, 0, 0, 0
+				a.p.Late, a.p.Scheduled, a.p.Sent, a.p.Dropped, a.p.Unanswered, a.p.ActiveWaitOff = 0, 0, 0, 0, 0, 0
 				a.p.SendLate, a.p.SendLateHDR = nil, ""
 				a.p.GeneratorCPU, a.p.ActiveWait, a.p.Threads, a.p.LoadAvg = 0, 0, 0, 0
 				accs[p.Encoding] = a
@@ -659,6 +659,7 @@ func mergePacing(runs []*Run, repeats bool) ([]Pacing, error) {
 			m.MaxLateUs = math.Max(m.MaxLateUs, p.MaxLateUs)
 			m.LateThresholdUs = math.Max(m.LateThresholdUs, p.LateThresholdUs)
 			m.SpinMarginUs = math.Max(m.SpinMarginUs, p.SpinMarginUs)
+			m.ActiveWaitOff += p.ActiveWaitOff
 			m.LoadAvg = math.Max(m.LoadAvg, p.LoadAvg)
 			a.cpu += p.GeneratorCPU
 			a.spin += p.ActiveWait

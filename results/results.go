@@ -256,6 +256,10 @@ type Pacing struct {
 	SendLate     *Latency `json:"send_late,omitempty"`
 	SendLateHDR  string   `json:"send_late_hdr,omitempty"`
 	SpinMarginUs float64  `json:"spin_margin_us,omitempty"`
+	// ActiveWaitOff counts the times a worker lost its CPU while waiting
+	// actively (the machine was too busy), each turning the active wait
+	// off for a second.
+	ActiveWaitOff int64 `json:"active_wait_off,omitempty"`
 	// Start and End bound the pass's measured phase (wall clock).
 	Start time.Time `json:"start,omitzero"`
 	End   time.Time `json:"end,omitzero"`

@@ -257,6 +257,8 @@ func lateCause(run *Run, p Pacing) string {
 		return fmt.Sprintf("rbench's CPU was saturated (%.2f cores of %d threads)", p.GeneratorCPU, p.Threads)
 	case run.Meta.Host.Cores > 0 && p.LoadAvg > float64(run.Meta.Host.Cores):
 		return fmt.Sprintf("the machine was busy (load average %.2f on %d cores)", p.LoadAvg, run.Meta.Host.Cores)
+	case p.ActiveWaitOff > 0:
+		return fmt.Sprintf("the machine took the CPU away from the sender %d times (its active wait was turned off for a second each time)", p.ActiveWaitOff)
 	case p.SpinMarginUs == 0:
 		return "the sender slept to each due time without waiting actively, and the OS timers woke it late"
 	default:

@@ -3,6 +3,7 @@ package workloads
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -129,10 +130,15 @@ func TestSendLatenessAndSeries(t *testing.T) {
 	if first := lines[0]; !strings.Contains(first, "target 1000/s") || !strings.Contains(first, "backlog") {
 		t.Errorf("progress line %q lacks target and backlog", first)
 	}
-	// 1500 ops in all: enough for a p99, and the final line says on how many.
+	// About 1500 ops in all (fewer if a busy machine made the run drop
+	// some): enough for a p99, and the final line says on how many.
+	var total int64
+	for _, op := range run.Ops {
+		total += op.Count
+	}
 	last := lines[len(lines)-1]
-	if !strings.Contains(last, "ops/s avg") || !strings.Contains(last, "(n=1500)") || strings.Contains(last, "p99 n/a") {
-		t.Errorf("final progress line %q: want the whole run's p99 over n=1500", last)
+	if want := fmt.Sprintf("(n=%d)", total); !strings.Contains(last, "ops/s avg") || !strings.Contains(last, want) || (total >= 1000 && strings.Contains(last, "p99 n/a")) {
+		t.Errorf("final progress line %q: want the whole run's p99 %s", last, want)
 	}
 }
 
@@ -189,7 +195,8 @@ func TestSpinGate(t *testing.T) {
 // TestSenderWaits: the sender returns at (not before) its due time, and
 // counts only the active part as active.
 func TestSenderWaits(t *testing.T) {
-	s := newSender(100*time.Microsecond, newSpinGate())
+	gate := newSpinGate()
+	s := newSender(100*time.Microsecond, gate)
 	defer s.close()
 	start := time.Now()
 	for i := 1; i <= 20; i++ {
@@ -201,8 +208,16 @@ func TestSenderWaits(t *testing.T) {
 			t.Fatalf("returned %s before its due time %s", due-now, due)
 		}
 	}
-	if s.active <= 0 || s.active > 40*time.Millisecond {
-		t.Errorf("active %s over 20 waits of 2 ms with a 100 us margin", s.active)
+	// Each active wait lasts at most the margin, unless the machine took
+	// the CPU away, which turns the active wait off instead.
+	if s.active > 40*time.Millisecond || (s.active == 0 && gate.backoffs.Load() == 0) {
+		t.Errorf("active %s over 20 waits of 2 ms with a 100 us margin (%d back-offs)", s.active, gate.backoffs.Load())
+	}
+	gate.backOffUntil(time.Since(start) + time.Hour)
+	before := s.active
+	s.waitUntil(context.Background(), start, time.Since(start)+time.Millisecond)
+	if s.active != before {
+		t.Error("waited actively while backing off")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

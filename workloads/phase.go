@@ -548,6 +548,7 @@ func (ph *phase) results(measured time.Duration) (*passResult, error) {
 		pc.Unanswered = max(0, pc.Sent-recorded)
 		pc.Drain = ph.p.spec.Drain && ph.ops == 0
 		pc.SpinMarginUs = float64(ph.margin) / 1e3
+		pc.ActiveWaitOff = ph.gate.backoffs.Load()
 		if sendLate != nil {
 			l := results.SummarizeNs(sendLate)
 			pc.SendLate = &l

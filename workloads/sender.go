@@ -26,10 +26,25 @@ import (
 // runs only while no other request of the phase is in flight, or while a
 // thread is left over to poll; otherwise the worker sleeps precisely to the
 // due time instead, and its lateness shows in the send-lateness histogram.
+//
+// Nor does an active wait help on a machine too busy to leave the thread its
+// CPU: the kernel's scheduler favours threads that slept over one that spun
+// through its share, so a spinning sender that loses the CPU gets it back
+// milliseconds later, behind every other runnable thread. When a worker sees
+// that happen (one turn of its loop took longer than preemptedAfter), the
+// phase stops waiting actively for backOff and its workers sleep precisely
+// to their due times instead; then it tries again.
 
 // coarseSlack is how early a coarse (cancellable) sleep ends before the
 // precise part begins: more than a Go timer's lateness.
 const coarseSlack = 3 * time.Millisecond
+
+// preemptedAfter: a turn of the active wait that took longer lost the CPU
+// to another thread; backOff is how long the phase then sleeps instead.
+const (
+	preemptedAfter = 250 * time.Microsecond
+	backOff        = time.Second
+)
 
 // Bounds of the calibrated margin. The active wait covers the sleeper's
 // wake-up path (epoll, the scheduler), tens of microseconds with a timerfd;
@@ -77,11 +92,15 @@ func (s *pacedSender) waitUntil(ctx context.Context, start time.Time, due time.D
 		}
 		return true
 	}
+	t0 := time.Since(start)
+	if s.gate.backingOff(t0) {
+		s.fine.sleep(due - t0)
+		return true
+	}
 	if s.gate != nil {
 		s.gate.spinners.Add(1)
 		defer s.gate.spinners.Add(-1)
 	}
-	t0 := time.Since(start)
 	now := t0
 	for now < due {
 		if s.gate.busy() {
@@ -90,7 +109,11 @@ func (s *pacedSender) waitUntil(ctx context.Context, start time.Time, due time.D
 			return true
 		}
 		runtime.Gosched()
-		now = time.Since(start)
+		next := time.Since(start)
+		if next-now > preemptedAfter {
+			s.gate.backOffUntil(next + backOff)
+		}
+		now = next
 	}
 	s.active += now - t0
 	return true
@@ -144,10 +167,28 @@ type spinGate struct {
 	_        [64]byte
 	spinners atomic.Int64
 	_        [64]byte
+	// until is the phase time (ns) before which nobody waits actively;
+	// backoffs counts how often a worker lost its CPU while it did.
+	until    atomic.Int64
+	backoffs atomic.Int64
 	procs    int64 // GOMAXPROCS when the phase started
 }
 
 func newSpinGate() *spinGate { return &spinGate{procs: int64(runtime.GOMAXPROCS(0))} }
+
+// backOffUntil turns the active wait off until the phase time t.
+func (g *spinGate) backOffUntil(t time.Duration) {
+	if g == nil {
+		return
+	}
+	g.backoffs.Add(1)
+	g.until.Store(int64(t))
+}
+
+// backingOff reports whether the active wait is off at phase time now.
+func (g *spinGate) backingOff(now time.Duration) bool {
+	return g != nil && int64(now) < g.until.Load()
+}
 
 // busy reports whether waiting actively now would starve a reply: a request
 // is in flight and the workers waiting actively (this one included) leave

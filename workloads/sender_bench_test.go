@@ -2,6 +2,7 @@ package workloads
 
 import (
 	"context"
+	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -22,7 +23,19 @@ import (
 // does not starve their replies. It is a benchmark, not a test, because the
 // figures depend on the machine being quiet: run it alone with
 // make bench-sender and read the load average it logs.
+//
+// RBENCH_SENDER_DURATION (a Go duration, default 10s) shortens the runs, and
+// -count interleaves the cases, for comparisons on a machine whose load
+// drifts.
 func BenchmarkSenderGap(b *testing.B) {
+	dur := 10 * time.Second
+	if s := os.Getenv("RBENCH_SENDER_DURATION"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			b.Fatalf("RBENCH_SENDER_DURATION %q: %v", s, err)
+		}
+		dur = d
+	}
 	srv := localredis.ForTest(b, localredis.Options{Persistence: localredis.None})
 	for _, c := range []struct {
 		name   string
@@ -36,7 +49,7 @@ func BenchmarkSenderGap(b *testing.B) {
 			client := newClient(b, srv, c.conns)
 			for i := 0; i < b.N; i++ {
 				run, err := Run(context.Background(), Options{Client: client, SpinMargin: c.margin,
-					Spec: Spec{Workload: "raw", Connections: c.conns, Rate: c.rate, Duration: Duration(10 * time.Second), Keys: 1000}})
+					Spec: Spec{Workload: "raw", Connections: c.conns, Rate: c.rate, Duration: Duration(dur), Keys: 1000}})
 				if err != nil {
 					b.Fatal(err)
 				}
