@@ -246,3 +246,25 @@ func OpFromHistograms(name, class, encoding string, service, response *hdrhistog
 
 // roundRate keeps rates readable in JSON (0.001 ops/s is far below noise).
 func roundRate(r float64) float64 { return math.Round(r*1000) / 1000 }
+
+// legacyHistMax is the top of every histogram in files written before the
+// hour range: 60 s of latency in microseconds, and codec times in
+// nanoseconds with the same bounds (60 ms).
+const legacyHistMax = 60_000_000
+
+// KnownHDRRange reports whether a histogram's declared range (lowest and
+// highest trackable value) is one rbench writes or has written: latency and
+// per-second histograms (1..HistMaxUs), codec times (1..CodecMaxNs), send
+// lateness (1..SendLateMaxNs), and 1..60,000,000 in files older than the
+// hour range. A reader that checks a file's histograms before decoding them
+// takes the list from here, so a new range is added in one place.
+func KnownHDRRange(lowest, highest int64) bool {
+	if lowest != 1 {
+		return false
+	}
+	switch highest {
+	case HistMaxUs, CodecMaxNs, SendLateMaxNs, legacyHistMax:
+		return true
+	}
+	return false
+}

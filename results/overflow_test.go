@@ -72,3 +72,17 @@ func TestOverflowNs(t *testing.T) {
 		t.Errorf("codec overflow %d, want 1", got)
 	}
 }
+
+func TestKnownHDRRange(t *testing.T) {
+	for _, h := range []interface {
+		LowestTrackableValue() int64
+		HighestTrackableValue() int64
+	}{NewHistogram(), NewCodecHistogram(), NewSendLateHistogram()} {
+		if !KnownHDRRange(h.LowestTrackableValue(), h.HighestTrackableValue()) {
+			t.Errorf("range %d..%d not known", h.LowestTrackableValue(), h.HighestTrackableValue())
+		}
+	}
+	if !KnownHDRRange(1, 60_000_000) || KnownHDRRange(1, 1<<62) || KnownHDRRange(0, HistMaxUs) {
+		t.Error("legacy or foreign ranges misjudged")
+	}
+}
