@@ -545,7 +545,6 @@ func (ph *phase) results(measured time.Duration) (*passResult, error) {
 		pc.MaxLateUs = float64(maxLate) / 1e3
 		pc.Scheduled = scheduled(ph.pacer, ph.dur, ph.ops)
 		pc.Dropped = max(0, pc.Scheduled-pc.Sent)
-		pc.Unanswered = max(0, pc.Sent-recorded)
 		pc.Drain = ph.p.spec.Drain && ph.ops == 0
 		pc.SpinMarginUs = float64(ph.margin) / 1e3
 		pc.ActiveWaitOff = ph.gate.backoffs.Load()
@@ -555,6 +554,7 @@ func (ph *phase) results(measured time.Duration) (*passResult, error) {
 			pc.SendLateHDR, _ = results.EncodeHDR(sendLate)
 		}
 	}
+	pc.Unanswered = max(0, pc.Sent-recorded)
 	if measured > 0 {
 		pc.AchievedRate = float64(total) / measured.Seconds()
 		active := time.Duration(ph.active.Load())

@@ -66,6 +66,9 @@ func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, e
 	}
 	for _, p := range run.Pacing {
 		if p.Mode != "open" {
+			if p.Unanswered > 0 {
+				fmt.Fprintf(&b, "%s: %d operations sent were still unanswered %s after the end\n", p.Encoding, p.Unanswered, fmtDur(replyGrace))
+			}
 			continue
 		}
 		fmt.Fprintf(&b, "pacing %s: %s, target %.0f ops/s, achieved %.0f ops/s", p.Encoding, p.Pacer, p.TargetRate, p.AchievedRate)
