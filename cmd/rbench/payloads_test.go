@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rbench/rbench/node/keyspace"
+	"github.com/rbench/rbench/node/payloads"
 )
 
 func buildPayloadsCLI(t *testing.T) string { return rbenchBinary(t) }
@@ -50,8 +51,8 @@ func TestPayloadsCLI(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &doc); err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
-		if len(doc.Payloads) != 13 {
-			t.Fatalf("%d rows, want 13", len(doc.Payloads))
+		if len(doc.Payloads) != len(payloads.Kinds) {
+			t.Fatalf("%d rows, want one per payload type (%d)", len(doc.Payloads), len(payloads.Kinds))
 		}
 		for _, r := range doc.Payloads {
 			if r.JSONBytes <= 0 || r.MsgpackBytes <= 0 || r.MsgpackBytes >= r.JSONBytes || r.MsgpackEncodeNs <= 0 || r.JSONDecodeNs <= 0 {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
-	"github.com/vmihailenco/msgpack/v5"
 )
 
 // Hand-written msgpack for the events a node writes most (order events and
@@ -18,10 +16,62 @@ import (
 var errMsgpack = errors.New("msgpack")
 
 func mpMapLen(b []byte, n int) []byte {
-	if n <= 15 {
+	switch {
+	case n <= 15:
 		return append(b, 0x80|byte(n))
+	case n <= math.MaxUint16:
+		return append(b, 0xde, byte(n>>8), byte(n))
 	}
-	return append(b, 0xde, byte(n>>8), byte(n))
+	return append(b, 0xdf, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+}
+
+func mpArrayLen(b []byte, n int) []byte {
+	switch {
+	case n <= 15:
+		return append(b, 0x90|byte(n))
+	case n <= math.MaxUint16:
+		return append(b, 0xdc, byte(n>>8), byte(n))
+	}
+	return append(b, 0xdd, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+}
+
+// mpUint writes v in its shortest form, as msgspec does (mpack_encode_long):
+// positive fixint below 128, then uint8, uint16, uint32, uint64.
+func mpUint(b []byte, v uint64) []byte {
+	switch {
+	case v < 1<<7:
+		return append(b, byte(v))
+	case v < 1<<8:
+		return append(b, 0xcc, byte(v))
+	case v < 1<<16:
+		return append(b, 0xcd, byte(v>>8), byte(v))
+	case v < 1<<32:
+		return append(b, 0xce, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
+	}
+	return binary.BigEndian.AppendUint64(append(b, 0xcf), v)
+}
+
+// mpInt writes v in its shortest form: non-negative values as mpUint,
+// negative ones as negative fixint from -32, then int8, int16, int32, int64.
+func mpInt(b []byte, v int64) []byte {
+	switch {
+	case v >= 0:
+		return mpUint(b, uint64(v))
+	case v >= -32:
+		return append(b, byte(v))
+	case v >= math.MinInt8:
+		return append(b, 0xd0, byte(v))
+	case v >= math.MinInt16:
+		return append(b, 0xd1, byte(v>>8), byte(v))
+	case v >= math.MinInt32:
+		return append(b, 0xd2, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
+	}
+	return binary.BigEndian.AppendUint64(append(b, 0xd3), uint64(v))
+}
+
+// mpFloat writes v as float64, as msgspec always does (mpack_encode_float).
+func mpFloat(b []byte, v float64) []byte {
+	return binary.BigEndian.AppendUint64(append(b, 0xcb), math.Float64bits(v))
 }
 
 func mpStr(b []byte, s string) []byte {
@@ -51,20 +101,6 @@ func mpBool(b []byte, v bool) []byte {
 		return append(b, 0xc3)
 	}
 	return append(b, 0xc2)
-}
-
-func mpAny(b []byte, v map[string]any) ([]byte, error) {
-	if v == nil {
-		return append(b, 0xc0), nil
-	}
-	if len(v) == 0 {
-		return append(b, 0x80), nil
-	}
-	raw, err := msgpack.Marshal(v)
-	if err != nil {
-		return b, err
-	}
-	return append(b, raw...), nil
 }
 
 // mpReader reads one msgpack value at a time from data.
@@ -101,6 +137,8 @@ func (r *mpReader) n(size int) (uint64, error) {
 		v = uint64(binary.BigEndian.Uint16(r.data[r.pos:]))
 	case 4:
 		v = uint64(binary.BigEndian.Uint32(r.data[r.pos:]))
+	case 8:
+		v = binary.BigEndian.Uint64(r.data[r.pos:])
 	}
 	r.pos += size
 	return v, nil
@@ -123,7 +161,7 @@ func (r *mpReader) mapLen() (int, error) {
 		r.pos--
 		return 0, r.fail(fmt.Sprintf("want a map, got code %#x", c))
 	}
-	if err == nil && n > uint64(len(r.data)-r.pos) {
+	if err == nil && n > uint64(len(r.data)-r.pos)/2 {
 		return 0, r.fail("map length past the end")
 	}
 	return int(n), err
@@ -210,23 +248,30 @@ func (r *mpReader) bool(dst *bool) error {
 	return nil
 }
 
-func (r *mpReader) anyMap(dst *map[string]any) error {
-	start := r.pos
-	if err := r.skip(); err != nil {
+// record reads a map (or nil) into a Record, keys in wire order.
+func (r *mpReader) record(dst *Record) error {
+	v, err := r.value(1)
+	if err != nil {
 		return err
 	}
-	raw := r.data[start:r.pos]
-	switch {
-	case raw[0] == 0xc0:
-		*dst = nil
-	case raw[0] == 0x80:
-		*dst = map[string]any{}
+	return dst.set(v)
+}
+
+// int64 reads an integer of any width (or nil, as 0).
+func (r *mpReader) int64(dst *int64) error {
+	start := r.pos
+	v, err := r.value(1)
+	if err != nil {
+		return err
+	}
+	switch x := v.(type) {
+	case nil:
+		*dst = 0
+	case int64:
+		*dst = x
 	default:
-		var m map[string]any
-		if err := msgpack.Unmarshal(raw, &m); err != nil {
-			return fmt.Errorf("%w: %w", errMsgpack, err)
-		}
-		*dst = m
+		r.pos = start
+		return r.fail(fmt.Sprintf("want an integer, got %T", v))
 	}
 	return nil
 }
@@ -305,7 +350,13 @@ func (r *mpReader) skip() error {
 // decodeFields reads a map, calling field for each key; field returns false
 // for keys it does not know, which are skipped.
 func decodeFields(data []byte, field func(r *mpReader, key []byte) (bool, error)) error {
-	r := mpReader{data: data, text: string(data)}
+	return decodeFieldsOf(&mpReader{data: data, text: string(data)}, field)
+}
+
+// decodeFieldsOf is decodeFields over a prepared reader (Sniff's has no
+// text: it decodes no strings, so it need not copy the payload).
+func decodeFieldsOf(r *mpReader, field func(r *mpReader, key []byte) (bool, error)) error {
+	data := r.data
 	n, err := r.mapLen()
 	if err != nil {
 		return err
@@ -318,7 +369,7 @@ func decodeFields(data []byte, field func(r *mpReader, key []byte) (bool, error)
 		if !ok {
 			return r.fail("nil map key")
 		}
-		known, err := field(&r, k)
+		known, err := field(r, k)
 		if err != nil {
 			return fmt.Errorf("%s: %w", k, err)
 		}
@@ -333,6 +384,10 @@ func decodeFields(data []byte, field func(r *mpReader, key []byte) (bool, error)
 	}
 	return nil
 }
+
+// The hand-written encoders of the hot event types follow. Each writes the
+// map in struct field order; each decoder skips keys it does not know and
+// leaves missing ones zero, as the reflection decoder does.
 
 // AppendMsgpack appends f's msgpack encoding (a map, keys in field order).
 func (f *OrderFilled) AppendMsgpack(b []byte) ([]byte, error) {
@@ -351,12 +406,12 @@ func (f *OrderFilled) AppendMsgpack(b []byte) ([]byte, error) {
 	b = mpStr(mpStr(b, "last_qty"), f.LastQty)
 	b = mpStr(mpStr(b, "last_px"), f.LastPx)
 	b = mpStr(mpStr(b, "currency"), f.Currency)
-	b = mpStrPtr(mpStr(b, "commission"), f.Commission)
+	b = mpStr(mpStr(b, "commission"), f.Commission)
 	b = mpStr(mpStr(b, "liquidity_side"), f.LiquiditySide)
 	b = mpStr(mpStr(b, "event_id"), f.EventID)
 	b = mpStr(mpStr(b, "ts_event"), f.TsEvent)
 	b = mpStr(mpStr(b, "ts_init"), f.TsInit)
-	b, err := mpAny(mpStr(b, "info"), f.Info)
+	b, err := f.Info.AppendMsgpack(mpStr(b, "info"))
 	return mpBool(mpStr(b, "reconciliation"), f.Reconciliation), err
 }
 
@@ -397,7 +452,7 @@ func (f *OrderFilled) UnmarshalMsgpack(data []byte) error {
 		case "currency":
 			return true, r.str(&f.Currency)
 		case "commission":
-			return true, r.strPtr(&f.Commission)
+			return true, r.str(&f.Commission)
 		case "liquidity_side":
 			return true, r.str(&f.LiquiditySide)
 		case "event_id":
@@ -407,7 +462,7 @@ func (f *OrderFilled) UnmarshalMsgpack(data []byte) error {
 		case "ts_init":
 			return true, r.str(&f.TsInit)
 		case "info":
-			return true, r.anyMap(&f.Info)
+			return true, r.record(&f.Info)
 		case "reconciliation":
 			return true, r.bool(&f.Reconciliation)
 		}
@@ -438,7 +493,7 @@ func (s *OrderSubmitted) MarshalMsgpack() ([]byte, error) {
 func (s *OrderSubmitted) UnmarshalMsgpack(data []byte) error {
 	*s = OrderSubmitted{}
 	return decodeFields(data, func(r *mpReader, k []byte) (bool, error) {
-		switch string(k) { // no allocation in a switch
+		switch string(k) {
 		case "type":
 			return true, r.str(&s.Type)
 		case "trader_id":
@@ -462,10 +517,8 @@ func (s *OrderSubmitted) UnmarshalMsgpack(data []byte) error {
 	})
 }
 
-// orderAck is the shared layout of OrderAccepted and OrderCanceled.
-type orderAck = OrderAccepted
-
-func appendAck(b []byte, a *orderAck) []byte {
+// AppendMsgpack appends a's msgpack encoding.
+func (a *OrderAccepted) AppendMsgpack(b []byte) ([]byte, error) {
 	b = mpMapLen(b, 11)
 	b = mpStr(mpStr(b, "type"), a.Type)
 	b = mpStr(mpStr(b, "trader_id"), a.TraderID)
@@ -477,13 +530,19 @@ func appendAck(b []byte, a *orderAck) []byte {
 	b = mpStr(mpStr(b, "event_id"), a.EventID)
 	b = mpStr(mpStr(b, "ts_event"), a.TsEvent)
 	b = mpStr(mpStr(b, "ts_init"), a.TsInit)
-	return mpBool(mpStr(b, "reconciliation"), a.Reconciliation)
+	return mpBool(mpStr(b, "reconciliation"), a.Reconciliation), nil
 }
 
-func decodeAck(data []byte, a *orderAck) error {
-	*a = orderAck{}
+// MarshalMsgpack implements msgpack.Marshaler.
+func (a *OrderAccepted) MarshalMsgpack() ([]byte, error) {
+	return a.AppendMsgpack(make([]byte, 0, 350))
+}
+
+// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
+func (a *OrderAccepted) UnmarshalMsgpack(data []byte) error {
+	*a = OrderAccepted{}
 	return decodeFields(data, func(r *mpReader, k []byte) (bool, error) {
-		switch string(k) { // no allocation in a switch
+		switch string(k) {
 		case "type":
 			return true, r.str(&a.Type)
 		case "trader_id":
@@ -511,21 +570,58 @@ func decodeAck(data []byte, a *orderAck) error {
 	})
 }
 
-// AppendMsgpack appends a's msgpack encoding.
-func (a *OrderAccepted) AppendMsgpack(b []byte) ([]byte, error) { return appendAck(b, a), nil }
+// orderAck is the layout OrderCanceled shares with OrderExpired,
+// OrderTriggered, OrderPendingUpdate and OrderPendingCancel.
+type orderAck = OrderCanceled
 
-// MarshalMsgpack implements msgpack.Marshaler.
-func (a *OrderAccepted) MarshalMsgpack() ([]byte, error) {
-	return a.AppendMsgpack(make([]byte, 0, 350))
+func appendAck(b []byte, a *orderAck) []byte {
+	b = mpMapLen(b, 11)
+	b = mpStr(mpStr(b, "type"), a.Type)
+	b = mpStr(mpStr(b, "trader_id"), a.TraderID)
+	b = mpStr(mpStr(b, "strategy_id"), a.StrategyID)
+	b = mpStr(mpStr(b, "instrument_id"), a.InstrumentID)
+	b = mpStr(mpStr(b, "client_order_id"), a.ClientOrderID)
+	b = mpStrPtr(mpStr(b, "venue_order_id"), a.VenueOrderID)
+	b = mpStrPtr(mpStr(b, "account_id"), a.AccountID)
+	b = mpStr(mpStr(b, "event_id"), a.EventID)
+	b = mpStr(mpStr(b, "ts_event"), a.TsEvent)
+	b = mpStr(mpStr(b, "ts_init"), a.TsInit)
+	return mpBool(mpStr(b, "reconciliation"), a.Reconciliation)
 }
 
-// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
-func (a *OrderAccepted) UnmarshalMsgpack(data []byte) error { return decodeAck(data, a) }
+func decodeAck(data []byte, a *orderAck) error {
+	*a = orderAck{}
+	return decodeFields(data, func(r *mpReader, k []byte) (bool, error) {
+		switch string(k) {
+		case "type":
+			return true, r.str(&a.Type)
+		case "trader_id":
+			return true, r.str(&a.TraderID)
+		case "strategy_id":
+			return true, r.str(&a.StrategyID)
+		case "instrument_id":
+			return true, r.str(&a.InstrumentID)
+		case "client_order_id":
+			return true, r.str(&a.ClientOrderID)
+		case "venue_order_id":
+			return true, r.strPtr(&a.VenueOrderID)
+		case "account_id":
+			return true, r.strPtr(&a.AccountID)
+		case "event_id":
+			return true, r.str(&a.EventID)
+		case "ts_event":
+			return true, r.str(&a.TsEvent)
+		case "ts_init":
+			return true, r.str(&a.TsInit)
+		case "reconciliation":
+			return true, r.bool(&a.Reconciliation)
+		}
+		return false, nil
+	})
+}
 
 // AppendMsgpack appends c's msgpack encoding.
-func (c *OrderCanceled) AppendMsgpack(b []byte) ([]byte, error) {
-	return appendAck(b, (*orderAck)(c)), nil
-}
+func (c *OrderCanceled) AppendMsgpack(b []byte) ([]byte, error) { return appendAck(b, c), nil }
 
 // MarshalMsgpack implements msgpack.Marshaler.
 func (c *OrderCanceled) MarshalMsgpack() ([]byte, error) {
@@ -533,4 +629,58 @@ func (c *OrderCanceled) MarshalMsgpack() ([]byte, error) {
 }
 
 // UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
-func (c *OrderCanceled) UnmarshalMsgpack(data []byte) error { return decodeAck(data, (*orderAck)(c)) }
+func (c *OrderCanceled) UnmarshalMsgpack(data []byte) error { return decodeAck(data, c) }
+
+// AppendMsgpack appends e's msgpack encoding.
+func (e *OrderExpired) AppendMsgpack(b []byte) ([]byte, error) {
+	return appendAck(b, (*orderAck)(e)), nil
+}
+
+// MarshalMsgpack implements msgpack.Marshaler.
+func (e *OrderExpired) MarshalMsgpack() ([]byte, error) { return e.AppendMsgpack(make([]byte, 0, 350)) }
+
+// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
+func (e *OrderExpired) UnmarshalMsgpack(data []byte) error { return decodeAck(data, (*orderAck)(e)) }
+
+// AppendMsgpack appends t's msgpack encoding.
+func (t *OrderTriggered) AppendMsgpack(b []byte) ([]byte, error) {
+	return appendAck(b, (*orderAck)(t)), nil
+}
+
+// MarshalMsgpack implements msgpack.Marshaler.
+func (t *OrderTriggered) MarshalMsgpack() ([]byte, error) {
+	return t.AppendMsgpack(make([]byte, 0, 350))
+}
+
+// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
+func (t *OrderTriggered) UnmarshalMsgpack(data []byte) error { return decodeAck(data, (*orderAck)(t)) }
+
+// AppendMsgpack appends p's msgpack encoding.
+func (p *OrderPendingUpdate) AppendMsgpack(b []byte) ([]byte, error) {
+	return appendAck(b, (*orderAck)(p)), nil
+}
+
+// MarshalMsgpack implements msgpack.Marshaler.
+func (p *OrderPendingUpdate) MarshalMsgpack() ([]byte, error) {
+	return p.AppendMsgpack(make([]byte, 0, 350))
+}
+
+// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
+func (p *OrderPendingUpdate) UnmarshalMsgpack(data []byte) error {
+	return decodeAck(data, (*orderAck)(p))
+}
+
+// AppendMsgpack appends p's msgpack encoding.
+func (p *OrderPendingCancel) AppendMsgpack(b []byte) ([]byte, error) {
+	return appendAck(b, (*orderAck)(p)), nil
+}
+
+// MarshalMsgpack implements msgpack.Marshaler.
+func (p *OrderPendingCancel) MarshalMsgpack() ([]byte, error) {
+	return p.AppendMsgpack(make([]byte, 0, 350))
+}
+
+// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
+func (p *OrderPendingCancel) UnmarshalMsgpack(data []byte) error {
+	return decodeAck(data, (*orderAck)(p))
+}

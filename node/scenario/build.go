@@ -40,7 +40,7 @@ func (g *Generator) instrumentPayload(in *instrument) any {
 			TsEvent: tsEvent, TsInit: tsInit}
 	case payloads.TypeEquity:
 		return &payloads.Equity{Type: s.kind, ID: in.id, RawSymbol: s.symbol, Currency: s.quote,
-			PricePrecision: s.pricePrec, PriceIncrement: priceInc, LotSize: opt(s.lot), ISIN: opt(s.isin),
+			PricePrecision: s.pricePrec, PriceIncrement: priceInc, LotSize: s.lot, ISIN: opt(s.isin),
 			MarginInit: s.marginInit, MarginMaint: s.marginMnt, MakerFee: s.maker, TakerFee: s.taker,
 			MaxQuantity: opt(s.maxQty), MinQuantity: opt(s.minQty), MaxPrice: opt(s.maxPrice), MinPrice: opt(s.minPrice),
 			TsEvent: tsEvent, TsInit: tsInit}
@@ -82,7 +82,7 @@ func (g *Generator) accountState(a *account, now int64) *payloads.AccountState {
 			locked += initial
 			margins = append(margins, payloads.MarginBalance{Type: payloads.TypeMarginBalance,
 				Initial: payloads.FormatFixed(initial, a.curPrec), Maintenance: payloads.FormatFixed(maint, a.curPrec),
-				Currency: cur, InstrumentID: in.id})
+				Currency: cur, InstrumentID: payloads.Ptr(in.id)})
 		}
 	}
 	var base *string
@@ -94,7 +94,7 @@ func (g *Generator) accountState(a *account, now int64) *payloads.AccountState {
 		Balances: []payloads.AccountBalance{{Type: payloads.TypeAccountBalance,
 			Total: payloads.FormatFixed(a.total, a.curPrec), Locked: payloads.FormatFixed(locked, a.curPrec),
 			Free: payloads.FormatFixed(a.total-locked, a.curPrec), Currency: cur}},
-		Margins: margins, Reported: true, Info: map[string]any{},
+		Margins: margins, Reported: true, Info: payloads.Record{},
 		EventID: g.uuid4(), TsEvent: ts, TsInit: ts,
 	}
 }
@@ -126,13 +126,15 @@ func (g *Generator) snapshot(p *position, now int64) *payloads.PositionSnapshot 
 		}
 	}
 	var closingID, tsClosed *string
-	var duration int64
+	var duration *int64
 	if p.units == 0 {
 		if p.closingID != "" {
 			closingID = payloads.Ptr(p.closingID)
 		}
 		tsClosed = payloads.Ptr(g.ts(p.tsLast))
-		duration = p.tsLast - p.tsOpened
+		if d := p.tsLast - p.tsOpened; d > 0 {
+			duration = &d
+		}
 	}
 	var base *string
 	if s.base != "" {
@@ -143,15 +145,15 @@ func (g *Generator) snapshot(p *position, now int64) *payloads.PositionSnapshot 
 		settle = cur
 	}
 	return &payloads.PositionSnapshot{
-		Type: payloads.TypePosition, PositionID: p.id, TraderID: g.o.TraderID, StrategyID: p.strat.id,
+		PositionID: p.id, TraderID: g.o.TraderID, StrategyID: p.strat.id,
 		InstrumentID: p.inst.id, AccountID: p.acct.id, OpeningOrderID: p.openingID, ClosingOrderID: closingID,
 		Entry: p.entry, Side: side, SignedQty: float64(p.units) / float64(pow10(s.sizePrec)),
 		Quantity: payloads.FormatFixed(abs(p.units), s.sizePrec), PeakQty: payloads.FormatFixed(p.peak, s.sizePrec),
 		TsInit: g.ts(p.tsOpened), TsOpened: g.ts(p.tsOpened), TsLast: g.ts(p.tsLast), TsClosed: tsClosed,
 		DurationNs: duration, AvgPxOpen: p.avgOpen / scale, AvgPxClose: avgClose,
 		QuoteCurrency: s.quote, BaseCurrency: base, SettlementCurrency: settle,
-		Commissions: []string{payloads.FormatMoney(p.commission, prec, cur)}, RealizedReturn: ret,
-		RealizedPnl: payloads.FormatMoney(p.realized, prec, cur), UnrealizedPnl: payloads.FormatMoney(0, prec, cur),
+		Commissions: []string{payloads.FormatMoney(p.commission, prec, cur)}, RealizedReturn: payloads.RoundReturn(ret),
+		RealizedPnl: payloads.FormatMoney(p.realized, prec, cur), UnrealizedPnl: payloads.Ptr(payloads.FormatMoney(0, prec, cur)),
 		TsSnapshot: g.ts(now),
 	}
 }

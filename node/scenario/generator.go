@@ -172,8 +172,7 @@ func (g *Generator) build() {
 		seenCur[code] = true
 		cs := currencies[code]
 		curCalls = append(curCalls, Call{Kind: AddCurrency, ID: code, Payload: &payloads.Currency{
-			Type: payloads.TypeCurrency, Code: code, Precision: cs.precision, ISO4217: cs.iso4217,
-			Name: cs.name, CurrencyType: cs.kind}})
+			Precision: cs.precision, ISO4217: cs.iso4217, Name: cs.name, CurrencyType: cs.kind}})
 	}
 	var instCalls []Call
 	for i := 0; i < g.o.Instruments; i++ {
@@ -530,7 +529,7 @@ func (g *Generator) advance(o *order) bool {
 		args.Closed = true
 		g.emit(Call{Kind: UpdateOrder, ID: o.clientID, Order: args, Payload: &payloads.OrderCanceled{
 			Type: payloads.TypeOrderCanceled, TraderID: g.o.TraderID, StrategyID: st.id, InstrumentID: in.id,
-			ClientOrderID: o.clientID, VenueOrderID: o.venueID, AccountID: o.acct.id,
+			ClientOrderID: o.clientID, VenueOrderID: payloads.Ptr(o.venueID), AccountID: payloads.Ptr(o.acct.id),
 			EventID: g.uuid4(), TsEvent: ts, TsInit: ts}})
 		g.closeOrder(o)
 		return true
@@ -635,8 +634,8 @@ func (g *Generator) fill(o *order, now int64, ts string) {
 		ClientOrderID: o.clientID, VenueOrderID: o.venueID, AccountID: a.id,
 		TradeID: strconv.FormatInt(g.tradeID, 10), PositionID: &posID, OrderSide: o.side, OrderType: o.otype,
 		LastQty: payloads.FormatFixed(qty, in.spec.sizePrec), LastPx: payloads.FormatFixed(px, in.spec.pricePrec),
-		Currency: cur, Commission: payloads.Ptr(payloads.FormatMoney(comm, a.curPrec, cur)), LiquiditySide: liq,
-		EventID: g.uuid4(), TsEvent: ts, TsInit: ts, Info: map[string]any{},
+		Currency: cur, Commission: payloads.FormatMoney(comm, a.curPrec, cur), LiquiditySide: liq,
+		EventID: g.uuid4(), TsEvent: ts, TsInit: ts, Info: payloads.Record{},
 	}
 	done := o.filled == len(o.fills)
 	g.emit(Call{Kind: UpdateOrder, ID: o.clientID, Payload: fill, Order: keyspace.OrderArgs{

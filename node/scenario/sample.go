@@ -65,7 +65,10 @@ func about(v any) (instrument, account string) {
 	case *payloads.OrderFilled:
 		return p.InstrumentID, p.AccountID
 	case *payloads.OrderCanceled:
-		return p.InstrumentID, p.AccountID
+		if p.AccountID == nil {
+			return p.InstrumentID, ""
+		}
+		return p.InstrumentID, *p.AccountID
 	case *payloads.OrderRejected:
 		return p.InstrumentID, p.AccountID
 	case *payloads.PositionSnapshot:
