@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/payloads"
 	"github.com/rbench/rbench/node/scenario"
@@ -205,7 +206,9 @@ JSON prints pretty; msgpack prints the bytes as hex, then the decoded value as J
 // the scenario does not write, the fixed example of the golden tests
 // (payloads.Examples).
 func samplePayload(k payloads.Kind, seed int64, iso bool) (any, error) {
-	v, err := scenario.Sample(k.Name, scenario.Options{Seed: seed, TimestampsISO8601: iso})
+	cfg := node.DefaultConfig()
+	cfg.TimestampsISO8601 = iso
+	v, err := scenario.Sample(k.Name, scenario.Options{Seed: seed, Node: cfg})
 	if err == nil {
 		return v, nil
 	}
