@@ -439,6 +439,7 @@ func TestWritePathOnRedis(t *testing.T) {
 	writes := opts.Writes()
 	iter := rdb.Scan(ctx, 0, l.AllPattern(), keyspace.ScanCount).Iterator()
 	n := 0
+	rows := map[string]bool{}
 	for iter.Next(ctx) {
 		key := iter.Val()
 		n++
@@ -448,6 +449,7 @@ func TestWritePathOnRedis(t *testing.T) {
 			t.Errorf("key %s matches no Table row", rel)
 			continue
 		}
+		rows[row.Pattern] = true
 		if !row.WrittenBy(writes) {
 			t.Errorf("key %s: its row says a run with these options does not write it (%s)", rel, row.When)
 		}
@@ -461,6 +463,16 @@ func TestWritePathOnRedis(t *testing.T) {
 	}
 	if err := iter.Err(); err != nil || n < 400 {
 		t.Fatalf("%d keys written (%v)", n, err)
+	}
+	// And every row the table says such a run writes has keys (what
+	// `rbench keys` prints is what the run wrote). A set whose members all
+	// left is gone, as orders_inflight and orders_emulated are once every
+	// order closed.
+	for _, e := range keyspace.Table {
+		emptied := e.Pattern == "index:orders_inflight" || e.Pattern == "index:orders_emulated" || e.Pattern == "index:orders_open"
+		if e.WrittenBy(writes) && !rows[e.Pattern] && !emptied {
+			t.Errorf("the table says the run writes %s; it wrote none", e.Pattern)
+		}
 	}
 
 	var orderKeys []string

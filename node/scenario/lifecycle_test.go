@@ -14,7 +14,7 @@ import (
 )
 
 // upstreamTransitions is _ORDER_STATE_TABLE of
-// nautilus_trader/model/orders/base.pyx:96-163 (1.231.0), copied by hand:
+// nautilus_trader/model/orders/base.pyx:101-164 (1.231.0), copied by hand:
 // (from, to) pairs an order event may trigger.
 var upstreamTransitions = map[[2]string]bool{}
 
@@ -184,7 +184,7 @@ func (f *follower) apply(c *Call) *orderState {
 	case *payloads.OrderCanceled:
 		to = "CANCELED"
 		// A strategy cancels through OrderPendingCancel
-		// (strategy.pyx:1654-1672); without it, only the emulator
+		// (strategy.pyx:1657-1672); without it, only the emulator
 		// (an emulated order, emulator.pyx:560-600) or the venue applying
 		// a list's contingency cancels.
 		if !o.pendingCancel && o.status != "EMULATED" && o.list == "" {

@@ -192,6 +192,9 @@ func (g *Generator) newOrder(now int64) {
 		}
 		o.postOnly = st.tag == "003" || g.rng.IntN(5) == 0
 	}
+	if o.hedgeClose != nil && o.otype == "MARKET" {
+		o.tif = "GTC" // Strategy.close_position's market order (strategy.pyx:1351-1416)
+	}
 	limit := o.otype == "LIMIT"
 	if limit && gtdDraw < g.lc.GTD {
 		o.tif = "GTD"
@@ -445,7 +448,7 @@ func (g *Generator) accept(o *order, now int64) {
 	g.orderEvent(o, g.acceptedEvent(o, now), now, true, true)
 }
 
-// pendingUpdate is Strategy.modify_order (strategy.pyx:1611-1630).
+// pendingUpdate is Strategy.modify_order (strategy.pyx:1614-1630).
 func (g *Generator) pendingUpdate(o *order, now int64) {
 	o.prev, o.status = o.status, keyspace.StatusPendingUpdate
 	g.orderEvent(o, g.pendingUpdateEvent(o, now), now, false, false)
@@ -462,7 +465,7 @@ func (g *Generator) updated(o *order, now int64) {
 	g.orderEvent(o, g.updatedEvent(o, now), now, true, true)
 }
 
-// pendingCancel is Strategy.cancel_order (strategy.pyx:1654-1672).
+// pendingCancel is Strategy.cancel_order (strategy.pyx:1657-1672).
 func (g *Generator) pendingCancel(o *order, now int64) {
 	o.prev, o.status = o.status, keyspace.StatusPendingCancel
 	g.orderEvent(o, g.pendingCancelEvent(o, now), now, false, false)
