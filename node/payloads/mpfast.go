@@ -2,7 +2,6 @@ package payloads
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 )
@@ -12,8 +11,9 @@ import (
 // more. The bytes are identical to the reflection encoding (a test checks),
 // so readers cannot tell which path wrote them.
 
-// errMsgpack is wrapped by every hand-written decoding error.
-var errMsgpack = errors.New("msgpack")
+// errMsgpack is wrapped by every hand-written decoding error; it is
+// ErrUndecodable's, so a caller of UnmarshalMsgpack counts it too.
+var errMsgpack = fmt.Errorf("%w: msgpack", ErrUndecodable)
 
 func mpMapLen(b []byte, n int) []byte {
 	switch {
@@ -250,11 +250,16 @@ func (r *mpReader) bool(dst *bool) error {
 
 // record reads a map (or nil) into a Record, keys in wire order.
 func (r *mpReader) record(dst *Record) error {
+	start := r.pos
 	v, err := r.value(1)
 	if err != nil {
 		return err
 	}
-	return dst.set(v)
+	if err := dst.set(v); err != nil {
+		r.pos = start
+		return r.fail(err.Error())
+	}
+	return nil
 }
 
 // int64 reads an integer of any width (or nil, as 0).

@@ -198,7 +198,10 @@ func (r *Record) UnmarshalMsgpack(data []byte) error {
 	if rd.pos != len(data) {
 		return rd.fail("trailing bytes")
 	}
-	return r.set(v)
+	if err := r.set(v); err != nil {
+		return fmt.Errorf("%w: %w", errMsgpack, err)
+	}
+	return nil
 }
 
 func (r *Record) set(v any) error {
@@ -317,7 +320,7 @@ func (r *mpReader) value(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		rec := make(Record, 0, n)
+		rec := make(Record, 0, min(n, 64)) // grows with what is there, not with what the header claims
 		for range n {
 			k, ok, err := r.strBytes()
 			if err != nil {
@@ -350,7 +353,7 @@ func (r *mpReader) value(depth int) (any, error) {
 		if n > uint64(len(r.data)-r.pos) {
 			return nil, r.fail("array length past the end")
 		}
-		a := make([]any, 0, n)
+		a := make([]any, 0, min(n, 64))
 		for range n {
 			v, err := r.value(depth + 1)
 			if err != nil {
