@@ -141,6 +141,14 @@ func Examples(iso bool) []Example {
 				{Type: TypeMarginBalance, Initial: "130.52500000", Maintenance: "45.68375000", Currency: "USDT", InstrumentID: Ptr("BTCUSDT-PERP.BINANCE")},
 			},
 			Reported: true, Info: Record{}, EventID: "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b", TsEvent: ts(exT1), TsInit: ts(exT1)}},
+		{"account-state-cash", "account-state", &AccountState{
+			Type: TypeAccountState, AccountID: "IB-U1234567", AccountType: "CASH", BaseCurrency: Ptr("USD"),
+			Balances: []AccountBalance{
+				{Type: TypeAccountBalance, Total: "250000.00", Locked: "18550.00", Free: "231450.00", Currency: "USD"},
+				{Type: TypeAccountBalance, Total: "1200.00", Locked: "0.00", Free: "1200.00", Currency: "EUR"},
+			},
+			Margins: []MarginBalance{}, Reported: true, Info: Record{},
+			EventID: "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6071", TsEvent: ts(1705311012000000000), TsInit: ts(1705311012000450000)}},
 		{"limit-order-snapshot", "limit-order-snapshot", &LimitOrderSnapshot{
 			TraderID: exTrader, StrategyID: exStrategy, InstrumentID: exInstrument, ClientOrderID: exOrder,
 			VenueOrderID: Ptr(exVenueOrder), PositionID: Ptr(exPosition), AccountID: Ptr(exAccount), LastTradeID: Ptr("3141592653"),

@@ -64,6 +64,8 @@ func fastPath() []func() msgpack.Unmarshaler {
 		func() msgpack.Unmarshaler { return new(payloads.OrderTriggered) },
 		func() msgpack.Unmarshaler { return new(payloads.OrderPendingUpdate) },
 		func() msgpack.Unmarshaler { return new(payloads.OrderPendingCancel) },
+		func() msgpack.Unmarshaler { return new(payloads.OrderInitialized) },
+		func() msgpack.Unmarshaler { return new(payloads.AccountState) },
 		func() msgpack.Unmarshaler { return new(payloads.Record) },
 		func() msgpack.Unmarshaler { return new(payloads.OrderOptions) },
 	}

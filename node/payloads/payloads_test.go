@@ -236,6 +236,8 @@ type (
 	plainTriggered     payloads.OrderTriggered
 	plainPendingUpdate payloads.OrderPendingUpdate
 	plainPendingCancel payloads.OrderPendingCancel
+	plainInitialized   payloads.OrderInitialized
+	plainAccountState  payloads.AccountState
 )
 
 // plainOf returns v as its plain copy, or nil for a type without a fast path.
@@ -257,6 +259,10 @@ func plainOf(v any) any {
 		return (*plainPendingUpdate)(p)
 	case *payloads.OrderPendingCancel:
 		return (*plainPendingCancel)(p)
+	case *payloads.OrderInitialized:
+		return (*plainInitialized)(p)
+	case *payloads.AccountState:
+		return (*plainAccountState)(p)
 	}
 	return nil
 }

@@ -218,6 +218,14 @@ func (r *Record) set(v any) error {
 
 // UnmarshalJSON implements json.Unmarshaler, keeping the keys in order.
 func (r *Record) UnmarshalJSON(data []byte) error {
+	switch string(data) { // the common cases, without a json.Decoder
+	case "null":
+		*r = nil
+		return nil
+	case "{}":
+		*r = Record{}
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	v, err := jsonValue(dec, 0)

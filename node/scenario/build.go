@@ -66,10 +66,9 @@ func (g *Generator) accountState(a *account, now int64) *payloads.AccountState {
 	}
 	cur := a.venue.currency
 	ts := g.ts(now)
-	var margins []payloads.MarginBalance
+	margins := []payloads.MarginBalance{} // a list, [] for a cash account (account.pyx:166)
 	var locked int64
 	if a.venue.accountType == "MARGIN" {
-		margins = []payloads.MarginBalance{}
 		for i, units := range a.net {
 			if units == 0 {
 				continue

@@ -759,6 +759,12 @@ def examples():
             T0 + 520_000_000, T0 + 520_431_000)),
         ("order-filled", "order:OrderFilled", order_filled()),
         ("account-state", "account:AccountState", account_state()),
+        ("account-state-cash", "account:AccountState", {
+            "type": "AccountState", "account_id": "IB-U1234567", "account_type": "CASH", "base_currency": "USD",
+            "balances": [account_balance("250000.00", "18550.00", "231450.00", "USD"),
+                         account_balance("1200.00", "0.00", "1200.00", "EUR")],
+            "margins": [], "reported": True, "info": {}, "event_id": "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6071",
+            "ts_event": 1705311012000000000, "ts_init": 1705311012000450000}),
         ("limit-order-snapshot", "limit:LimitOrder", limit_order(
             ORDER, VENUE_ORDER, POSITION, ACCOUNT, "3141592653", "BUY", "0.500", "2540.25", "GTC", 0, "0.200",
             "MAKER", 2540.25, 0.0, ["0.10161000 USDT"], "PARTIALLY_FILLED", False, None,
