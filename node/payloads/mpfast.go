@@ -398,7 +398,6 @@ func (r *mpReader) fields(field func(r *mpReader, key []byte) (bool, error)) err
 	return nil
 }
 
-
 // arrayLen reads an array header, or nil as -1.
 func (r *mpReader) arrayLen() (int, error) {
 	c, err := r.byte()
