@@ -84,6 +84,14 @@ func decodeGuard(name string, err *error) {
 	}
 }
 
+// wrapDecode wraps a decoder's error in ErrUndecodable, once.
+func wrapDecode(codec string, err error) error {
+	if errors.Is(err, ErrUndecodable) {
+		return err
+	}
+	return fmt.Errorf("%w %s: %w", ErrUndecodable, codec, err)
+}
+
 // jsonCodec writes JSON as msgspec does (jsonenc.go) and reads it with
 // encoding/json.
 type jsonCodec struct{}
@@ -106,7 +114,7 @@ func (jsonCodec) Decode(data []byte, v any) (err error) {
 		return err
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%w json: %w", ErrDecode, err)
+		return wrapDecode(JSON, err)
 	}
 	return nil
 }
@@ -182,7 +190,7 @@ func (msgpackCodec) Decode(data []byte, v any) (err error) {
 	}
 	if u, ok := v.(msgpack.Unmarshaler); ok {
 		if err := u.UnmarshalMsgpack(data); err != nil {
-			return fmt.Errorf("%w msgpack: %w", ErrDecode, err)
+			return wrapDecode(MsgPack, err)
 		}
 		return nil
 	}
@@ -191,7 +199,7 @@ func (msgpackCodec) Decode(data []byte, v any) (err error) {
 	d.r.Reset(data)
 	d.dec.Reset(&d.r)
 	if err := d.dec.Decode(v); err != nil {
-		return fmt.Errorf("%w msgpack: %w", ErrDecode, err)
+		return wrapDecode(MsgPack, err)
 	}
 	if d.r.Len() != 0 {
 		return fmt.Errorf("%w msgpack: %d trailing bytes after the value", ErrDecode, d.r.Len())

@@ -12,9 +12,11 @@ import (
 // most MaxDepth deep, and the whole value is at most MaxPayloadBytes.
 
 // MaxPayloadBytes bounds one encoded payload. A node's payloads are a few
-// KB (an instrument with its venue record about 6 KB); a value past this is
-// not one of them.
-const MaxPayloadBytes = 16 << 20
+// KB (an instrument with its venue record about 6 KB, an account state 140
+// B more per margin); a value past this is not one of them. It also bounds
+// what a decoder may allocate: vmihailenco allocates about 20 bytes of map
+// per byte of the smallest map entries, so at most about 20 MB.
+const MaxPayloadBytes = 1 << 20
 
 // MaxDepth bounds how deeply maps and arrays nest in one payload. A node's
 // deepest value is an instrument's info record (about 5 levels).

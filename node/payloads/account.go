@@ -23,7 +23,8 @@ type MarginBalance struct {
 }
 
 // AccountState is one element of accounts:{account_id}
-// (model/events/account.pyx:158-172).
+// (model/events/account.pyx:158-172). Balances and Margins are lists
+// upstream, never null: a cash account's margins are an empty slice.
 type AccountState struct {
 	Type         string           `json:"type" msgpack:"type"`
 	AccountID    string           `json:"account_id" msgpack:"account_id"`

@@ -141,6 +141,14 @@ func Examples(iso bool) []Example {
 				{Type: TypeMarginBalance, Initial: "130.52500000", Maintenance: "45.68375000", Currency: "USDT", InstrumentID: Ptr("BTCUSDT-PERP.BINANCE")},
 			},
 			Reported: true, Info: Record{}, EventID: "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b", TsEvent: ts(exT1), TsInit: ts(exT1)}},
+		{"account-state-cash", "account-state", &AccountState{
+			Type: TypeAccountState, AccountID: "IB-U1234567", AccountType: "CASH", BaseCurrency: Ptr("USD"),
+			Balances: []AccountBalance{
+				{Type: TypeAccountBalance, Total: "250000.00", Locked: "18550.00", Free: "231450.00", Currency: "USD"},
+				{Type: TypeAccountBalance, Total: "1200.00", Locked: "0.00", Free: "1200.00", Currency: "EUR"},
+			},
+			Margins: []MarginBalance{}, Reported: true, Info: Record{},
+			EventID: "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6071", TsEvent: ts(1705311012000000000), TsInit: ts(1705311012000450000)}},
 		{"limit-order-snapshot", "limit-order-snapshot", &LimitOrderSnapshot{
 			TraderID: exTrader, StrategyID: exStrategy, InstrumentID: exInstrument, ClientOrderID: exOrder,
 			VenueOrderID: Ptr(exVenueOrder), PositionID: Ptr(exPosition), AccountID: Ptr(exAccount), LastTradeID: Ptr("3141592653"),
@@ -209,7 +217,77 @@ func Examples(iso bool) []Example {
 			MarginInit: "0.10", MarginMaint: "0.08", MakerFee: "0", TakerFee: "0",
 			TsEvent: ts(1705310000000000000), TsInit: ts(1705310000000000000), Exchange: Ptr("XCME")}},
 	}
-	return ex
+	return append(ex, venueExamples(ts)...)
+}
+
+// venueExamples are instruments carrying the venue record an adapter
+// stores in info (venueinfo.go), with fixed values.
+func venueExamples(ts func(int64) string) []Example {
+	perp := &CryptoPerpetual{
+		Type: TypeCryptoPerpetual, ID: exInstrument, RawSymbol: "ETHUSDT", BaseCurrency: "ETH", QuoteCurrency: "USDT",
+		SettlementCurrency: "USDT", PricePrecision: 2, PriceIncrement: "0.01", SizePrecision: 3, SizeIncrement: "0.001",
+		Multiplier: "1", MaxQuantity: Ptr("10000.000"), MinQuantity: Ptr("0.001"),
+		MinNotional: Ptr("20.00000000 USDT"), MaxPrice: Ptr("306177.00"), MinPrice: Ptr("39.86"),
+		MarginInit: "1", MarginMaint: "1", MakerFee: "0.000200", TakerFee: "0.000500",
+		TsEvent: ts(1705310000000000000), TsInit: ts(1705310000000000000)}
+	perp.Info = binanceSymbol{
+		symbol: "ETHUSDT", baseAsset: "ETH", quoteAsset: "USDT", marginAsset: "USDT",
+		pricePrecision: 2, quantityPrecision: 3, onboardDate: 1569398400000,
+		maintMarginPercent: "2.5000", requiredMarginPercent: "5.0000", underlyingSubType: "Layer-1",
+		liquidationFee: "0.015000", marketTakeBound: "0.05",
+		tickSize: "0.01", minPrice: "39.86", maxPrice: "306177", stepSize: "0.001", minQty: "0.001", maxQty: "10000",
+		marketMinQty: "0.001", marketMaxQty: "2000", maxNumOrders: 200, maxNumAlgoOrders: 10, notional: "20",
+	}.record()
+	eq := &Equity{
+		Type: TypeEquity, ID: "AAPL.NASDAQ", RawSymbol: "AAPL", Currency: "USD", PricePrecision: 2, PriceIncrement: "0.01",
+		LotSize: "100", ISIN: Ptr("US0378331005"), MarginInit: "0", MarginMaint: "0", MakerFee: "0", TakerFee: "0",
+		TsEvent: ts(1705310000123456000), TsInit: ts(1705310000123456000)}
+	eq.Info = ibDetails{
+		secType: "STK", conID: 265598, exchange: "SMART", primaryExchange: "NASDAQ", symbol: "AAPL", localSymbol: "AAPL",
+		currency: "USD", tradingClass: "NMS", marketName: "NMS", minTick: 0.01, orderTypes: ibStockOrderTypes,
+		validExchanges: ibStockExchanges, longName: "APPLE INC", industry: "Technology", category: "Computers",
+		subcategory: "Computers", timeZoneID: "US/Eastern",
+		tradingHours: "20240115:0400-20240115:2000;20240116:0400-20240116:2000;20240117:0400-20240117:2000;20240118:0400-20240118:2000;20240119:0400-20240119:2000;20240120:CLOSED;20240121:CLOSED",
+		liquidHours:  "20240115:0930-20240115:1600;20240116:0930-20240116:1600;20240117:0930-20240117:1600;20240118:0930-20240118:1600;20240119:0930-20240119:1600;20240120:CLOSED;20240121:CLOSED",
+		aggGroup:     1, marketRuleIDs: "26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26",
+		isin: "US0378331005", stockType: "COMMON", minSize: "0.0001", sizeIncrement: "0.0001", suggestedSizeIncrement: "100",
+	}.record()
+	fx := &CurrencyPair{
+		Type: TypeCurrencyPair, ID: "EUR/USD.IDEALPRO", RawSymbol: "EUR.USD", BaseCurrency: "EUR", QuoteCurrency: "USD",
+		PricePrecision: 5, PriceIncrement: "0.00005", SizePrecision: 0, SizeIncrement: "1", Multiplier: "1",
+		LotSize: Ptr("1000"), MaxQuantity: Ptr("1000000000"), MinQuantity: Ptr("1"),
+		MarginInit: "0.03", MarginMaint: "0.03", MakerFee: "0.00002", TakerFee: "0.00002",
+		TsEvent: ts(1705310000000000000), TsInit: ts(1705310000000000000)}
+	fx.Info = ibDetails{
+		secType: "CASH", conID: 12087792, exchange: "IDEALPRO", symbol: "EUR", localSymbol: "EUR.USD", currency: "USD",
+		tradingClass: "EUR.USD", marketName: "EUR.USD", minTick: 0.00005, orderTypes: ibForexOrderTypes,
+		validExchanges: "IDEALPRO", longName: "European Monetary Union Euro USD", timeZoneID: "US/Eastern",
+		tradingHours: "20240114:1715-20240115:1700;20240115:1715-20240116:1700;20240116:1715-20240117:1700;20240117:1715-20240118:1700;20240118:1715-20240119:1700;20240120:CLOSED;20240121:CLOSED",
+		liquidHours:  "20240114:1715-20240115:1700;20240115:1715-20240116:1700;20240116:1715-20240117:1700;20240117:1715-20240118:1700;20240118:1715-20240119:1700;20240120:CLOSED;20240121:CLOSED",
+		aggGroup:     4, marketRuleIDs: "239", minSize: "1", sizeIncrement: "1", suggestedSizeIncrement: "1",
+	}.record()
+	fut := &FuturesContract{
+		Type: TypeFuturesContract, ID: "ESZ4.XCME", RawSymbol: "ESZ4", AssetClass: "INDEX", Currency: "USD",
+		PricePrecision: 2, PriceIncrement: "0.25", SizePrecision: 0, SizeIncrement: "1", Multiplier: "50",
+		LotSize: "1", Underlying: "ES", ActivationNs: 1726839000000000000, ExpirationNs: 1734705000000000000,
+		MarginInit: "0", MarginMaint: "0", MakerFee: "0", TakerFee: "0",
+		TsEvent: ts(1705310000000000000), TsInit: ts(1705310000000000000), Exchange: Ptr("XCME")}
+	fut.Info = ibDetails{
+		secType: "FUT", conID: 551601561, exchange: "CME", symbol: "ES", localSymbol: "ESZ4", currency: "USD",
+		tradingClass: "ES", lastTradeDateOrContractMonth: "20241220", lastTradeDate: "20241220", multiplier: "50",
+		marketName: "ES", minTick: 0.25, orderTypes: ibFutureOrdTypes, validExchanges: "CME,QBALGO", underConID: 11004968,
+		longName: "E-mini S&P 500", contractMonth: "202412", timeZoneID: "US/Central",
+		tradingHours: "20240114:1700-20240115:1600;20240115:1700-20240116:1600;20240116:1700-20240117:1600;20240117:1700-20240118:1600;20240118:1700-20240119:1600;20240120:CLOSED;20240121:CLOSED",
+		liquidHours:  "20240115:0830-20240115:1600;20240116:0830-20240116:1600;20240117:0830-20240117:1600;20240118:0830-20240118:1600;20240119:0830-20240119:1600;20240120:CLOSED;20240121:CLOSED",
+		aggGroup:     2147483647, underSymbol: "ES", underSecType: "IND", marketRuleIDs: "67,67",
+		realExpirationDate: "20241220", lastTradeTime: "08:30:00", minSize: "1", sizeIncrement: "1", suggestedSizeIncrement: "1",
+	}.record()
+	return []Example{
+		{"crypto-perpetual-venue", "crypto-perpetual", perp},
+		{"equity-venue", "equity", eq},
+		{"currency-pair-venue", "currency-pair", fx},
+		{"futures-contract-venue", "futures-contract", fut},
+	}
 }
 
 // ExampleOf returns the first example of kind (a Kinds name).

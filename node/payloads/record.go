@@ -198,7 +198,10 @@ func (r *Record) UnmarshalMsgpack(data []byte) error {
 	if rd.pos != len(data) {
 		return rd.fail("trailing bytes")
 	}
-	return r.set(v)
+	if err := r.set(v); err != nil {
+		return fmt.Errorf("%w: %w", errMsgpack, err)
+	}
+	return nil
 }
 
 func (r *Record) set(v any) error {
@@ -215,6 +218,14 @@ func (r *Record) set(v any) error {
 
 // UnmarshalJSON implements json.Unmarshaler, keeping the keys in order.
 func (r *Record) UnmarshalJSON(data []byte) error {
+	switch string(data) { // the common cases, without a json.Decoder
+	case "null":
+		*r = nil
+		return nil
+	case "{}":
+		*r = Record{}
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	v, err := jsonValue(dec, 0)
@@ -317,7 +328,7 @@ func (r *mpReader) value(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		rec := make(Record, 0, n)
+		rec := make(Record, 0, min(n, 64)) // grows with what is there, not with what the header claims
 		for range n {
 			k, ok, err := r.strBytes()
 			if err != nil {
@@ -350,7 +361,7 @@ func (r *mpReader) value(depth int) (any, error) {
 		if n > uint64(len(r.data)-r.pos) {
 			return nil, r.fail("array length past the end")
 		}
-		a := make([]any, 0, n)
+		a := make([]any, 0, min(n, 64))
 		for range n {
 			v, err := r.value(depth + 1)
 			if err != nil {

@@ -84,10 +84,9 @@ func (g *Generator) accountCall(kind Kind, a *account, now int64, reported bool)
 func (g *Generator) accountState(a *account, now int64, eventID string, reported bool) *payloads.AccountState {
 	cur := a.venue.currency
 	ts := g.ts(now)
-	var margins []payloads.MarginBalance
+	margins := []payloads.MarginBalance{} // a list, [] for a cash account (account.pyx:166)
 	var locked int64
 	if a.venue.accountType == "MARGIN" {
-		margins = []payloads.MarginBalance{}
 		for i, units := range a.net {
 			if units == 0 {
 				continue
