@@ -138,7 +138,7 @@ func (g *Generator) build() {
 			return
 		}
 		seenCur[code] = true
-		curCalls = append(curCalls, Call{Kind: AddCurrency, ID: code, Payload: currencyPayload(code)})
+		curCalls = append(curCalls, Call{Kind: AddCurrency, ID: code, NewKey: true, Payload: currencyPayload(code)})
 	}
 	var instCalls []Call
 	for i := 0; i < g.o.Instruments; i++ {
@@ -155,7 +155,7 @@ func (g *Generator) build() {
 		addCur(s.settle)
 		addCur(venues[s.venue].currency)
 		in.payload = g.instrumentPayload(in)
-		instCalls = append(instCalls, Call{Kind: AddInstrument, ID: in.id, Payload: in.payload})
+		instCalls = append(instCalls, Call{Kind: AddInstrument, ID: in.id, NewKey: true, Payload: in.payload})
 	}
 	for i := 0; i < g.o.Strategies; i++ {
 		n := g.o.Shard*g.o.Strategies + i // strategy number across shards
@@ -398,6 +398,7 @@ func (g *Generator) purge(at int64) {
 		}
 		g.closedPos.pop()
 		if r.p.gen == r.gen && !r.p.open {
+			r.p.stored = false
 			g.emit(Call{Kind: PurgePosition, ID: r.p.id, Position: keyspacePos(r.p)})
 		}
 	}

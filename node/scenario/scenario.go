@@ -84,6 +84,11 @@ type Call struct {
 	// Position holds the position's ids and state (AddPosition,
 	// UpdatePosition, SnapshotPosition, PurgePosition).
 	Position keyspace.PositionArgs
+	// NewKey is whether the call creates the key it writes (index keys
+	// aside): the first add_order of an order, add_position of an id whose
+	// list is not in Redis (new, or purged since), the first snapshot of an
+	// order or position, every add_currency, add_instrument and add_account.
+	NewKey bool
 	// Payload is the value to encode, a pointer to a node/payloads struct;
 	// nil for purges and IndexOrderPosition. The same *OrderFilled is shared
 	// by the UpdateOrder and the position call of one fill, as the node
