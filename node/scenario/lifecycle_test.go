@@ -363,9 +363,13 @@ func (m *redisModel) member(key, id string) bool { return m.sets[key][id] }
 func TestNoMessageUpstreamWouldNotSend(t *testing.T) {
 	calc := heavy()
 	calc.CalculatedAccounts, calc.ClientIDs = true, true
+	n := int64(2000)
+	if raceEnabled {
+		n = 800 // the race detector makes this ten times slower
+	}
 	for _, opts := range []Options{
-		{Seed: 5, Orders: 3000, PurgeClosed: true, PurgeInterval: 2 * time.Second, PurgeBuffer: time.Second},
-		{Seed: 6, Orders: 2000, Lifecycle: calc, Node: snapshotting(), PurgeClosed: true, PurgeInterval: time.Second},
+		{Seed: 5, Orders: n, PurgeClosed: true, PurgeInterval: 2 * time.Second, PurgeBuffer: time.Second},
+		{Seed: 6, Orders: n, Lifecycle: calc, Node: snapshotting(), PurgeClosed: true, PurgeInterval: time.Second},
 	} {
 		l := keyspace.Layout{TraderID: opts.TraderID}
 		m := newRedisModel()

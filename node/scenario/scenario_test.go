@@ -369,7 +369,7 @@ func tsFields(v any) []string {
 func TestStreamsInConstantMemory(t *testing.T) {
 	orders := int64(1_000_000)
 	if raceEnabled {
-		orders = 100_000
+		orders = 50_000
 	}
 	g := New(Options{Seed: 1, Orders: orders, PurgeClosed: true, PurgeInterval: 10 * time.Second, PurgeBuffer: 5 * time.Second})
 	var ms runtime.MemStats
