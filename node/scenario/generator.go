@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
-	"time"
 
 	"github.com/rbench/rbench/node/payloads"
 )
@@ -94,7 +93,7 @@ func New(opts Options) *Generator {
 		g.traderTag = o.TraderID[i+1:]
 	}
 	if iv := o.Node.SnapshotPositionsInterval; iv > 0 {
-		g.nextSnapshot = o.StartNs + int64(max(iv, time.Nanosecond))
+		g.nextSnapshot = o.StartNs + int64(iv)
 	}
 	if o.PurgeClosed {
 		g.nextPurge = o.StartNs + int64(o.PurgeInterval)
