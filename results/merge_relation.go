@@ -184,4 +184,3 @@ type RepeatPacing struct {
 	AchievedRate float64 `json:"achieved_rate"`
 	Dropped      int64   `json:"dropped,omitempty"`
 }
-
