@@ -140,12 +140,8 @@ func recoverAction(c *cli.Context) error {
 	}
 
 	ropts := recovery.Options{
-		Client: t.Client,
-		NewClient: func() redis.UniversalClient {
-			o := connect.ClientOptions(t.Config)
-			o.PoolSize, o.MaxRetries = 1, -1
-			return redis.NewUniversalClient(o)
-		},
+		Client:      t.Client,
+		NewClient:   t.WriterClient,
 		Prefix:      prefix,
 		Keys:        c.Int("keys"),
 		Cycles:      c.Int("cycles"),
@@ -175,11 +171,7 @@ func recoverAction(c *cli.Context) error {
 			addr = "" // no TCP port to watch
 		}
 		ropts.Restarter = &recovery.CmdRestarter{Command: restartCmd, Addr: addr, Timeout: c.Duration("restart-timeout"),
-			NewClient: func() redis.UniversalClient {
-				o := connect.ClientOptions(t.Config)
-				o.PoolSize, o.MaxRetries, o.DialTimeout, o.ReadTimeout = 1, -1, time.Second, time.Second
-				return redis.NewUniversalClient(o)
-			}}
+			NewClient: func() redis.UniversalClient { return t.ProbeClient(time.Second) }}
 	}
 	params := map[string]any{"cycles": c.Int("cycles"), "mode": mode, "persistence": string(persistence),
 		"write_during": c.Bool("write-during"), "loss_window": c.Duration("loss-window").String(), "encoding": codec.Name()}
@@ -212,7 +204,7 @@ func recoverAction(c *cli.Context) error {
 	if !t.Throwaway() && rec != nil && rec.Verdict == "pass" {
 		// Leave a failed run's keys for inspection (the next run then needs
 		// --clean); a passed run's are of no further use.
-		if _, err := connect.DeletePrefix(c.Context, t.Client, prefix); err != nil {
+		if _, err := keyspace.CleanPrefix(c.Context, t.Client, prefix); err != nil {
 			run.Warnings = append(run.Warnings, "removing the keys under "+prefix+": "+err.Error())
 		}
 	}

@@ -10,12 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
 	"github.com/rbench/rbench/config"
-	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/workloads"
@@ -301,18 +299,7 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return failure(fmt.Errorf("reading the target's INFO: %w", err))
 	}
-	// One connection per worker, and pipelines on that same (warmed) pool
-	// rather than go-redis's separate pipeline pool, which would dial
-	// inside the measurement.
-	copts := connect.ClientOptions(cfg)
-	copts.PoolSize = spec.WithDefaults().Connections
-	copts.PipelinePoolSize = -1
-	// No retries: go-redis would resend a command that timed out or lost
-	// its connection (three times by default), so a failure would show as
-	// a slow success, and a MULTI/EXEC might be applied twice. A benchmark
-	// counts every failure in its class instead.
-	copts.MaxRetries = -1
-	client := redis.NewUniversalClient(copts)
+	client := t.WorkerClient(spec.WithDefaults().Connections)
 	defer client.Close()
 
 	out := c.App.Writer
