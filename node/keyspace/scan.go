@@ -114,15 +114,18 @@ type scanner struct {
 }
 
 // node scans one server.
-func (s *scanner) node(ctx context.Context, c redis.Cmdable) error {
+func (s *scanner) node(ctx context.Context, c redis.UniversalClient) error {
 	var cursor uint64
 	for {
 		cctx, cancel := ctx, context.CancelFunc(func() {})
 		if s.opts.Timeout > 0 {
 			cctx, cancel = context.WithTimeout(ctx, s.opts.Timeout)
 		}
+		// Spelled as the node's client spells it (SCAN c MATCH p COUNT n);
+		// go-redis's Scan writes the keywords in lower case.
+		cmd := redis.NewScanCmd(cctx, c.Process, "SCAN", cursor, "MATCH", s.pattern, "COUNT", s.opts.Count)
 		sent := time.Now()
-		cmd := c.Scan(cctx, cursor, s.pattern, s.opts.Count)
+		_ = c.Process(cctx, cmd)
 		keys, next, err := cmd.Result()
 		cancel()
 		if err := s.yield(cmd, sent, keys); err != nil {

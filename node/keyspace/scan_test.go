@@ -106,7 +106,7 @@ func TestScanExactPrefix(t *testing.T) {
 			got, err := keyspace.Keys(ctx, c, prefix, keyspace.ScanOptions{Count: 1000, Dedupe: true,
 				Observe: func(cmd *redis.ScanCmd, sent time.Time) {
 					scans++
-					if cmd.Args()[2] != "match" || cmd.Args()[3] != keyspace.MatchPrefix(prefix) {
+					if cmd.Args()[2] != "MATCH" || cmd.Args()[3] != keyspace.MatchPrefix(prefix) {
 						t.Errorf("SCAN args %v", cmd.Args())
 					}
 				}})
