@@ -14,6 +14,7 @@ import (
 
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/results"
 )
 
@@ -241,19 +242,6 @@ func Run(ctx context.Context, opts Options) (*results.Recovery, error) {
 	return rec, nil
 }
 
-func clearPrefix(ctx context.Context, rdb redis.UniversalClient, prefix string) error {
-	keys, err := scanKeys(ctx, rdb, prefix+"*", 1000)
-	if err != nil {
-		return err
-	}
-	for start := 0; start < len(keys); start += 500 {
-		if err := rdb.Unlink(ctx, keys[start:min(start+500, len(keys))]...).Err(); err != nil {
-			return fmt.Errorf("clearing keys under %s: %w", prefix, err)
-		}
-	}
-	return nil
-}
-
 func secs(d time.Duration) float64 { return math.Round(d.Seconds()*1e6) / 1e6 }
 
 func runCycle(ctx context.Context, o *Options, n int, window time.Duration) (*results.RecoveryCycle, error) {
@@ -261,7 +249,7 @@ func runCycle(ctx context.Context, o *Options, n int, window time.Duration) (*re
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(o.Log, "cycle %d/%d: %s\n", n, o.Cycles, fmt.Sprintf(format, args...))
 	}
-	if err := clearPrefix(ctx, o.Client, o.Prefix); err != nil {
+	if _, err := keyspace.CleanPrefix(ctx, o.Client, o.Prefix); err != nil {
 		return nil, err
 	}
 	l := NewLedger()
@@ -277,7 +265,7 @@ func runCycle(ctx context.Context, o *Options, n int, window time.Duration) (*re
 		}
 	}()
 
-	// Populate: each writer its share, in pipelined batches of transactions.
+	// Populate: each writer its share, pipelined (Populate).
 	if o.FastPopulate {
 		if err := o.Client.ConfigSet(ctx, "appendfsync", "everysec").Err(); err != nil {
 			return nil, fmt.Errorf("fast populate: %w", err)
@@ -293,15 +281,10 @@ func runCycle(ctx context.Context, o *Options, n int, window time.Duration) (*re
 			share++
 		}
 		wg.Go(func() {
-			calls := sources[w].Populate(share)
-			for i := 0; i < len(calls); i += 200 {
-				batch := calls[i:min(i+200, len(calls))]
-				if _, err := SendBatch(ctx, clients[w], l, batch); err != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("populating (writer %d): %w", w, err))
-					mu.Unlock()
-					return
-				}
+			if _, err := Populate(ctx, clients[w], l, sources[w].Populate(share)); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("populating (writer %d): %w", w, err))
+				mu.Unlock()
 			}
 		})
 	}

@@ -31,7 +31,8 @@ Examples:
   rbench plan --orders-per-day 20000 --retention-days 90 --maxmemory 4gb --report
   rbench plan --encoding msgpack,json --profile profile.yaml --memory-share 40%`,
 		Description: `Writes the trading node's dataset (orders with their events, positions,
-accounts, instruments and the index sets, each cache call its own MULTI/EXEC)
+accounts, instruments and the index sets, written pipelined with the same
+dataset and AOF as the node's one MULTI/EXEC per command)
 at each --scales size on a fresh throwaway redis-server (AOF everysec,
 automatic rewrites off), per --encoding, and measures per collection: Redis
 memory (used_memory, shared out by sampled MEMORY USAGE), AOF bytes (as
