@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/rbench/rbench/config"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/workloads"
@@ -238,7 +239,20 @@ func runAction(c *cli.Context) error {
 	if threads < 0 {
 		return usageError(fmt.Errorf("--threads %d: want 0 (every core, one fewer when Redis runs on this machine) or a positive number of OS threads", threads))
 	}
-	// Validate before connecting (or starting a throwaway server).
+	// Every input is checked before anything connects, let alone deletes
+	// (--clean): the configuration, the trader id included, then the spec
+	// with the trader id and encodings it will run with.
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
+	if c.IsSet("trader-id") || spec.TraderID == "" {
+		// The workload file's trader_id stands unless a flag overrides it.
+		spec.TraderID = cfg.TraderID
+	}
+	if len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
+		spec.Encodings = []string{cfg.Encoding} // RBENCH_ENCODING, default msgpack
+	}
 	probe := spec.WithDefaults()
 	if err := probe.Validate(); err != nil {
 		return usageError(err)
@@ -267,12 +281,12 @@ func runAction(c *cli.Context) error {
 			return usageError(err)
 		}
 	}
-	t, err := openTargetForWrite(c)
+	t, err := openTargetForWrite(c, keyspace.Layout{TraderID: spec.TraderID}.Prefix()+keyspace.Delimiter)
 	if err != nil {
 		return err
 	}
 	defer t.Close()
-	cfg := t.Config
+	cfg = t.Config
 	if threads == 0 && t.OnThisMachine() && runtime.NumCPU() > 1 {
 		// redis-server runs on these cores too: a load generator that
 		// takes all of them measures its fight with the server for CPU.
@@ -286,14 +300,6 @@ func runAction(c *cli.Context) error {
 		// Like memtier's --threads.
 		runtime.GOMAXPROCS(threads)
 		spec.Threads = threads
-	}
-	if !c.IsSet("trader-id") && spec.TraderID != "" {
-		// The workload file's trader_id stands unless a flag overrides it.
-	} else {
-		spec.TraderID = cfg.TraderID
-	}
-	if len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
-		spec.Encodings = []string{cfg.Encoding} // RBENCH_ENCODING, default msgpack
 	}
 	info, err := t.Info(c.Context)
 	if err != nil {
