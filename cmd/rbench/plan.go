@@ -68,7 +68,7 @@ func planFlags() []cli.Flag {
 		&cli.StringFlag{Name: "scales", Value: "10000,100000,1000000", Usage: "dataset sizes to measure, in keys written", Category: meas},
 		&cli.StringFlag{Name: "encoding", Value: "msgpack", Usage: "payload encodings to measure, e.g. msgpack,json", Category: meas},
 		&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the generated dataset", Category: meas},
-		&cli.IntFlag{Name: "repeats", Value: plan.DefaultRepeats, Usage: "time each restart and startup load this many times; the fastest counts", Category: meas},
+		&cli.IntFlag{Name: "repeats", Value: plan.DefaultRepeats, Usage: "time each restart and startup load this many times (once when it takes 10s or more); the fastest counts", Category: meas},
 		&cli.StringFlag{Name: "profile", Usage: "read the profile from a YAML `FILE`; flags override it", TakesFile: true, Category: prof},
 		&cli.Int64Flag{Name: "orders", Usage: "orders retained", Category: prof},
 		&cli.Int64Flag{Name: "orders-per-day", Usage: "orders a day (with --retention-days, instead of --orders)", Category: prof},

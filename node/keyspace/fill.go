@@ -37,15 +37,27 @@ type FillOutcome struct {
 // one connection in the same order leave the same dataset, and Redis 7
 // writes a transaction of one command to the AOF as that bare command (its
 // test compares both on two servers), so the AOF holds the same command
-// sequence too. A Filler is not safe for concurrent use.
+// sequence too.
+//
+// One batch is in flight while the caller builds the next (generating and
+// encoding a history costs about as much as sending it); a batch is sent
+// only once the one before it is answered, so commands reach Redis in the
+// order they were added. A Filler is not safe for concurrent use.
 type Filler struct {
-	c       redis.UniversalClient
-	batch   int
+	c        redis.UniversalClient
+	batch    int
+	cur      *fillBatch
+	inflight *fillBatch
+	calls    int64
+	cmds     int64
+}
+
+// fillBatch is one pipelined round trip.
+type fillBatch struct {
 	pipe    redis.Pipeliner
 	pending []pendingCall
 	queued  int
-	calls   int64
-	cmds    int64
+	sent    chan error // the pipeline's error, once its replies are in
 }
 
 type pendingCall struct {
@@ -58,40 +70,73 @@ func NewFiller(c redis.UniversalClient, opts FillOptions) *Filler {
 	if opts.Batch <= 0 {
 		opts.Batch = DefaultFillBatch
 	}
-	return &Filler{c: c, batch: opts.Batch, pipe: c.Pipeline()}
+	f := &Filler{c: c, batch: opts.Batch}
+	f.cur = f.newBatch()
+	return f
 }
+
+func (f *Filler) newBatch() *fillBatch { return &fillBatch{pipe: f.c.Pipeline()} }
 
 // Add queues one cache call's commands and sends the batch once it holds
 // Batch commands. The commands are held, not copied, until their batch is
 // sent: the caller must not change them before. done, when not nil, is
-// called with the call's outcome once its batch has been sent (inside Add
-// or Flush). The error is the batch's first failure (see Flush).
+// called on the caller's goroutine with the call's outcome once its batch
+// has been answered (inside a later Add, or Flush). The error is the first
+// failure of the batch answered during this call (see Flush).
 func (f *Filler) Add(ctx context.Context, cmds []Cmd, done func(FillOutcome)) error {
+	b := f.cur
 	pc := pendingCall{cmds: make([]redis.Cmder, len(cmds)), done: done}
 	for i, cmd := range cmds {
-		pc.cmds[i] = f.pipe.Do(ctx, cmd...)
+		pc.cmds[i] = b.pipe.Do(ctx, cmd...)
 	}
-	f.pending = append(f.pending, pc)
-	f.queued += len(cmds)
+	b.pending = append(b.pending, pc)
+	b.queued += len(cmds)
 	f.calls++
 	f.cmds += int64(len(cmds))
-	if f.queued >= f.batch {
-		return f.Flush(ctx)
+	if b.queued >= f.batch {
+		return f.send(ctx)
 	}
 	return nil
 }
 
-// Flush sends what is queued. It returns the first failure of the batch:
-// a transport error (the replies did not all arrive), or a command's Redis
-// error reply, named with the command and its key. Every queued call's done
-// has been called when it returns.
+// Flush sends what is queued and waits for every reply. It returns the
+// first failure of the batches answered during this call: a transport
+// error (the replies did not all arrive), or a command's Redis error reply,
+// named with the command and its key. Every added call's done has been
+// called when it returns.
 func (f *Filler) Flush(ctx context.Context) error {
-	if f.queued == 0 {
+	var err error
+	if f.cur.queued > 0 {
+		err = f.send(ctx)
+	}
+	return errors.Join(err, f.wait())
+}
+
+// send waits for the batch in flight, then sends the current one in the
+// background.
+func (f *Filler) send(ctx context.Context) error {
+	err := f.wait()
+	b := f.cur
+	f.cur = f.newBatch()
+	b.sent = make(chan error, 1)
+	go func() {
+		_, perr := b.pipe.Exec(ctx)
+		b.sent <- perr
+	}()
+	f.inflight = b
+	return err
+}
+
+// wait waits for the batch in flight, if any, and hands out its outcomes.
+func (f *Filler) wait() error {
+	b := f.inflight
+	if b == nil {
 		return nil
 	}
-	_, perr := f.pipe.Exec(ctx)
+	f.inflight = nil
+	perr := <-b.sent
 	var first error
-	for _, pc := range f.pending {
+	for _, pc := range b.pending {
 		out := FillOutcome{Errs: make([]error, len(pc.cmds)), Replied: true}
 		for i, cmd := range pc.cmds {
 			err := cmd.Err()
@@ -112,8 +157,6 @@ func (f *Filler) Flush(ctx context.Context) error {
 			pc.done(out)
 		}
 	}
-	f.pending = f.pending[:0]
-	f.queued = 0
 	if first == nil && perr != nil && !errors.Is(perr, redis.Nil) {
 		first = perr
 	}
