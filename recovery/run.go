@@ -107,6 +107,11 @@ type Options struct {
 	// Only for a throwaway server rbench owns (it runs CONFIG SET).
 	// default: false
 	FastPopulate bool
+	// CleanAfterPass removes the keys under Prefix once every cycle passed
+	// (keyspace.CleanPrefix); a failed or incomplete run's keys stay for
+	// inspection.
+	// default: false
+	CleanAfterPass bool
 	// BeforeVerify, when set, runs after the startup load and before the
 	// verification of each cycle (tests damage the keyspace here).
 	// default: nil
@@ -238,6 +243,11 @@ func Run(ctx context.Context, opts Options) (*results.Recovery, error) {
 	if rec.WrongType > 0 {
 		rec.Verdict = "fail"
 		rec.Reasons = append(rec.Reasons, fmt.Sprintf("%d keys have another Redis type than written", rec.WrongType))
+	}
+	if opts.CleanAfterPass && rec.Verdict == "pass" {
+		if _, err := keyspace.CleanPrefix(ctx, opts.Client, opts.Prefix); err != nil {
+			rec.Notes = append(rec.Notes, "removing the keys under "+opts.Prefix+" after the run: "+err.Error())
+		}
 	}
 	return rec, nil
 }

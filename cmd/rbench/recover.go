@@ -153,6 +153,10 @@ func recoverAction(c *cli.Context) error {
 		Log:         c.App.ErrWriter,
 		Codec:       codec,
 		Decode:      recovery.PayloadDecoder(prefix, codec),
+		// On an external server a passed run's keys are of no further
+		// use; a failed run's stay for inspection (the next run then
+		// needs --clean).
+		CleanAfterPass: !t.Throwaway(),
 	}
 	layout := keyspace.Layout{TraderID: t.Config.TraderID}
 	ropts.NewSource = func(prefix string, seed int64, w int) recovery.Source {
@@ -201,13 +205,6 @@ func recoverAction(c *cli.Context) error {
 		},
 	})
 	run.Recovery = rec
-	if !t.Throwaway() && rec != nil && rec.Verdict == "pass" {
-		// Leave a failed run's keys for inspection (the next run then needs
-		// --clean); a passed run's are of no further use.
-		if _, err := keyspace.CleanPrefix(c.Context, t.Client, prefix); err != nil {
-			run.Warnings = append(run.Warnings, "removing the keys under "+prefix+": "+err.Error())
-		}
-	}
 	if rec != nil {
 		// The startup loads stay in the recovery section, per cycle: the
 		// run-level Startup list is for `rbench run`'s single load.
