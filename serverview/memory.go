@@ -103,7 +103,7 @@ func sampleKeys(ctx context.Context, client redis.UniversalClient, prefix string
 			keys[c] = append(keys[c], k)
 		}
 		if visited += len(page); visited >= opts.MemoryMaxScan {
-			return keyspace.StopScan
+			return keyspace.ErrStopScan
 		}
 		return nil
 	})

@@ -11,9 +11,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// StopScan, returned by a Scan callback, ends the scan early; Scan then
+// ErrStopScan, returned by a Scan callback, ends the scan early; Scan then
 // returns nil.
-var StopScan = errors.New("stop the scan")
+var ErrStopScan = errors.New("stop the scan")
 
 // ScanOptions configure Scan. The zero value scans with the node's COUNT
 // and yields keys as SCAN returns them.
@@ -42,7 +42,7 @@ type ScanOptions struct {
 // on every primary of a cluster client. The pattern is exact, and each key
 // is checked against prefix again before it is yielded: a key outside the
 // prefix never reaches page. page runs on one goroutine at a time; it may
-// keep the slice; empty pages are skipped. Returning StopScan from page ends the scan without error;
+// keep the slice; empty pages are skipped. Returning ErrStopScan from page ends the scan without error;
 // any other error ends it with that error.
 //
 // An empty prefix scans every key; only readers may pass one (CleanPrefix
@@ -74,7 +74,7 @@ func Scan(ctx context.Context, c redis.UniversalClient, prefix string, opts Scan
 	} else {
 		err = s.node(ctx, c)
 	}
-	if errors.Is(err, StopScan) {
+	if errors.Is(err, ErrStopScan) {
 		return nil
 	}
 	return err
@@ -99,7 +99,7 @@ func FirstKey(ctx context.Context, c redis.UniversalClient, prefix string) (stri
 			return nil
 		}
 		key = page[0]
-		return StopScan
+		return ErrStopScan
 	})
 	return key, err
 }

@@ -139,10 +139,10 @@ func TestScanStopsAndFirstKey(t *testing.T) {
 	pages := 0
 	err := keyspace.Scan(ctx, c, "trader-RBENCH-001:", keyspace.ScanOptions{Count: 100}, func(keys []string) error {
 		pages++
-		return keyspace.StopScan
+		return keyspace.ErrStopScan
 	})
 	if err != nil || pages != 1 {
-		t.Errorf("StopScan: %d pages, err %v; want 1 page, nil", pages, err)
+		t.Errorf("ErrStopScan: %d pages, err %v; want 1 page, nil", pages, err)
 	}
 	boom := errors.New("boom")
 	if err := keyspace.Scan(ctx, c, "trader-RBENCH-001:", keyspace.ScanOptions{}, func([]string) error { return boom }); !errors.Is(err, boom) {
