@@ -42,8 +42,8 @@ type ScanOptions struct {
 // on every primary of a cluster client. The pattern is exact, and each key
 // is checked against prefix again before it is yielded: a key outside the
 // prefix never reaches page. page runs on one goroutine at a time; it may
-// keep the slice; empty pages are skipped. Returning ErrStopScan from page ends the scan without error;
-// any other error ends it with that error.
+// keep the slice; empty pages are skipped. Returning ErrStopScan from page
+// ends the scan without error; any other error ends it with that error.
 //
 // An empty prefix scans every key; only readers may pass one (CleanPrefix
 // refuses it).

@@ -2,6 +2,7 @@ package startup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +18,6 @@ import (
 // until the cursor is 0 (queries.rs:135-165), as the node does, without
 // removing keys a rehash returned twice.
 func (l *loader) scan(ctx context.Context, collection, match string) ([]string, error) {
-	var scanErr error
 	keys, err := keyspace.Keys(ctx, l.c, l.key(match), keyspace.ScanOptions{
 		Count: keyspace.ScanCount,
 		Observe: func(cmd *redis.ScanCmd, sent time.Time) {
@@ -27,12 +27,8 @@ func (l *loader) scan(ctx context.Context, collection, match string) ([]string, 
 				ev.Bytes += int64(len(k))
 			}
 			l.observe(ev)
-			scanErr = cmd.Err()
 		},
 	})
-	if err == nil {
-		err = scanErr
-	}
 	l.keys[collection] = int64(len(keys))
 	return keys, err
 }
@@ -113,7 +109,7 @@ func (l *loader) get(ctx context.Context, reader int, collection, key string) er
 		ev.count(derr)
 	}
 	l.observe(ev)
-	if err != nil && err != redis.Nil {
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("GET %s: %w", key, err)
 	}
 	return nil
