@@ -122,8 +122,12 @@ func (w *startupWorkload) Run(ctx context.Context, env *Env, rec *Recorder) (res
 			Observe:           func(ev startup.Event) { observeStartup(recs[ev.Reader], ev) },
 		})
 		sl := startupResult(env.Encoding, res)
-		fmt.Fprintf(env.Log, "[%s] startup-load %s: %.3fs, %d commands, %d keys, %d undecodable payloads\n",
-			env.Encoding, style, sl.TotalSec, sl.Commands, sumKeys(sl.Keys), res.Undecodable)
+		undecodable := ""
+		if res.Undecodable > 0 {
+			undecodable = fmt.Sprintf(", %d payloads that do not decode", res.Undecodable)
+		}
+		fmt.Fprintf(env.Log, "[%s] startup-load %s: %.3fs, %d commands, %d keys%s\n",
+			env.Encoding, style, sl.TotalSec, sl.Commands, sumKeys(sl.Keys), undecodable)
 		loads = append(loads, sl)
 		if err != nil {
 			w.more = loads[1:]
