@@ -166,10 +166,13 @@ func (l *loader) decodeCurrency(key string, data []byte) error {
 	return nil
 }
 
-// undecodable wraps a decoder's error. Until node/payloads has its own
-// sentinel for "payload does not decode", every decoder error counts as
-// one.
+// undecodable names the key of a decoder's error. Bytes that are no value
+// of the codec already wrap ErrUndecodable; a value the node cannot read
+// either (an unknown "type", element 0 of the wrong type) counts as one too.
 func undecodable(key string, err error) error {
+	if errors.Is(err, ErrUndecodable) {
+		return fmt.Errorf("%s: %w", key, err)
+	}
 	return fmt.Errorf("%w: %s: %w", ErrUndecodable, key, err)
 }
 

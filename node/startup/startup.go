@@ -22,6 +22,7 @@ import (
 
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
+	"github.com/rbench/rbench/node/payloads"
 )
 
 // Style is how the load is carried out.
@@ -52,9 +53,9 @@ const DefaultConcurrency = 32
 // ErrOptions marks invalid Options.
 var ErrOptions = errors.New("startup load options")
 
-// ErrUndecodable marks a payload the node could not decode; Event.DecodeErr
-// wraps it.
-var ErrUndecodable = errors.New("payload does not decode")
+// ErrUndecodable marks a payload the node could not decode (node/payloads'
+// sentinel); Event.DecodeErr wraps it.
+var ErrUndecodable = payloads.ErrUndecodable
 
 // Options configure Load.
 type Options struct {
