@@ -11,11 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
@@ -42,7 +44,9 @@ func calls(t *testing.T, l keyspace.Layout) [][]keyspace.Cmd {
 		t.Fatal(err)
 	}
 	var out [][]keyspace.Cmd
-	g := scenario.New(scenario.Options{Seed: 7, Orders: 250, PositionSnapshots: true, PurgeClosed: true, PurgeLag: 40})
+	cfg := node.DefaultConfig()
+	cfg.SnapshotOrders, cfg.SnapshotPositions = true, true
+	g := scenario.New(scenario.Options{Seed: 7, Orders: 250, Node: cfg, PurgeClosed: true, PurgeInterval: 10 * time.Second})
 	for c := range g.All() {
 		var payload []byte
 		if c.Payload != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/payloads"
@@ -57,7 +58,9 @@ func fill(t *testing.T, c redis.UniversalClient, l keyspace.Layout, codec codecs
 	ds := dataset{tk: l.Prefix(), keys: map[string][]string{}, instrument: map[string]string{}}
 	seen := map[string]bool{}
 	f := keyspace.NewFiller(c, keyspace.FillOptions{})
-	for call := range scenario.New(scenario.Options{Seed: 5, Orders: 80, PositionSnapshots: true}).All() {
+	cfg := node.DefaultConfig()
+	cfg.SnapshotPositions = true
+	for call := range scenario.New(scenario.Options{Seed: 5, Orders: 80, Node: cfg}).All() {
 		payload, err := codec.Encode(call.Payload)
 		if err != nil {
 			t.Fatal(err)
