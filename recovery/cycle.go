@@ -113,6 +113,7 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 	writers := make([]*Writer, len(clients))
 	wctx, stopWriters := context.WithCancel(ctx)
 	defer stopWriters()
+	writeStart := time.Now()
 	if o.WriteDuring {
 		interval := time.Duration(float64(time.Second) * float64(o.Writers) / o.WriteRate)
 		for w := range clients {
@@ -140,6 +141,14 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 		wg.Wait()
 		return stopped(ctx.Err())
 	}
+	if o.WriteDuring {
+		// The rate the writers reached while the server was up.
+		var calls int64
+		for _, w := range writers {
+			calls += w.Calls()
+		}
+		c.WriteRate = math.Round(float64(calls) / time.Since(writeStart).Seconds())
+	}
 	logf("restarting (%s)", o.Restarter.Mode())
 	tm, err := o.Restarter.Restart(ctx)
 	if err == nil && o.WriteDuring {
@@ -153,7 +162,7 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 	wg.Wait()
 	for _, w := range writers {
 		if w != nil {
-			c.CallsDuring += w.Calls
+			c.CallsDuring += w.Calls()
 		}
 	}
 	if err != nil {
@@ -250,6 +259,9 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 	if v.Corrupt > 0 || v.WrongType > 0 {
 		c.Verdict = results.RecoveryFail
 		c.Reasons = append(c.Reasons, fmt.Sprintf("%d corrupt payloads, %d keys of the wrong type", v.Corrupt, v.WrongType))
+	}
+	if o.WriteDuring {
+		logf("the writers made %d cache calls (%d transactions), %.0f calls/s of the %.0f asked before the restart", c.CallsDuring, c.WritesDuring, c.WriteRate, o.WriteRate)
 	}
 	logf("verified %d keys: lost %d (%d unexplained; +%d excused by the promise), %d appends answered 0 after their list was lost, corrupt %d, wrong type %d, in doubt %d transactions, %d writer failures during the restart: %s",
 		c.Verified, c.Lost, c.LostUnexplained, c.LostWithinWindow, c.LostFollowOn, v.Corrupt, v.WrongType, c.InDoubt, failures.Load(), c.Verdict)

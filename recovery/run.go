@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -259,6 +260,17 @@ func Run(ctx context.Context, opts Options) (*results.Recovery, error) {
 			}
 			rec.Reasons = append(rec.Reasons, why, fmt.Sprintf("%d of %d cycles verified", judged, opts.Cycles))
 			return rec, fmt.Errorf("cycle %d: %w", i, err)
+		}
+	}
+	if opts.WriteDuring {
+		// A writer that could not keep the rate says so: each transaction
+		// waits for its reply (and, under aof-always, for an fsync).
+		slowest := math.Inf(1)
+		for _, c := range rec.Cycles {
+			slowest = min(slowest, c.WriteRate)
+		}
+		if slowest < 0.9*opts.WriteRate {
+			rec.Notes = append(rec.Notes, fmt.Sprintf("the writers reached %.0f cache calls/s of the %.0f asked (--write-rate) before a restart: each of a call's transactions waits for its reply, as the node's writer does", slowest, opts.WriteRate))
 		}
 	}
 	rec.Verdict = results.RecoveryPass

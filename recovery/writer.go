@@ -27,10 +27,16 @@ type Writer struct {
 	queue    Call
 	due      time.Time
 
-	// Calls counts the cache calls handed to Write; Failed the
-	// transactions that were not acknowledged (not sent or in doubt).
-	Calls, Failed int64
+	calls, failed atomic.Int64
 }
+
+// Calls counts the cache calls handed to Write so far; it may be read
+// while another goroutine writes.
+func (w *Writer) Calls() int64 { return w.calls.Load() }
+
+// Failed counts the transactions that were not acknowledged (not sent or
+// in doubt).
+func (w *Writer) Failed() int64 { return w.failed.Load() }
 
 // NewWriter returns a writer on rdb (one connection: PoolSize 1, no
 // retries) recording into l; bufferInterval 0 sends every message as its
@@ -46,7 +52,7 @@ func NewWriter(rdb redis.Cmdable, l *Ledger, bufferInterval time.Duration) *Writ
 // returns whether every message was acknowledged. Buffered, the messages
 // join the queue and Write returns true.
 func (w *Writer) Write(ctx context.Context, c Call) bool {
-	w.Calls++
+	w.calls.Add(1)
 	if w.interval > 0 {
 		w.queue = append(w.queue, c...)
 		return true
@@ -87,7 +93,7 @@ func (w *Writer) send(ctx context.Context, tx Call) bool {
 	out, err := Send(sctx, w.rdb, w.l, tx)
 	cancel()
 	if err != nil || out != Acked {
-		w.Failed++
+		w.failed.Add(1)
 		return false
 	}
 	return true

@@ -120,8 +120,8 @@ func TestWriterOneTransactionPerCommand(t *testing.T) {
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Fatalf("MONITOR saw\n%v\nwant\n%v", names, want)
 	}
-	if st := l.Stats(); st.Acknowledged != int64(len(want)/3) || w.Calls != int64(len(calls)) {
-		t.Errorf("%d transactions acknowledged, %d calls; want %d, %d", st.Acknowledged, w.Calls, len(want)/3, len(calls))
+	if st := l.Stats(); st.Acknowledged != int64(len(want)/3) || w.Calls() != int64(len(calls)) {
+		t.Errorf("%d transactions acknowledged, %d calls; want %d, %d", st.Acknowledged, w.Calls(), len(want)/3, len(calls))
 	}
 	v, err := Verify(ctx, rdb, l, VerifyOptions{Prefix: DefaultPrefix})
 	if err != nil {
@@ -203,8 +203,8 @@ func TestWriteLoopBuffered(t *testing.T) {
 	}
 	// A call every 2 ms and a flush every 100 ms: tens of calls per
 	// transaction (a ratio, whatever the machine's speed).
-	if w.Calls < 4*int64(multis) {
-		t.Errorf("%d calls in %d transactions (%d commands): not batched per interval", w.Calls, multis, cmds)
+	if w.Calls() < 4*int64(multis) {
+		t.Errorf("%d calls in %d transactions (%d commands): not batched per interval", w.Calls(), multis, cmds)
 	}
 	if len(w.queue) != 0 {
 		t.Errorf("%d messages left queued at the stop", len(w.queue))

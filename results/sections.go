@@ -189,6 +189,9 @@ type RecoveryCycle struct {
 	Items        int64 `json:"items"`
 	WritesDuring int64 `json:"writes_during"`
 	CallsDuring  int64 `json:"calls_during,omitempty"`
+	// WriteRate is the cache calls per second the writers reached before
+	// the restart, while the server was up (--write-rate is what was asked).
+	WriteRate float64 `json:"write_rate,omitempty"`
 	// Verified counts keys found exactly as acknowledged.
 	Verified int64 `json:"verified"`
 	// Lost counts acknowledged items lost that Redis's promise does not
