@@ -34,7 +34,11 @@ func secs(d time.Duration) float64 { return math.Round(d.Seconds()*1e6) / 1e6 }
 // with the reason.
 func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.RecoveryCycle, error) {
 	c := &results.RecoveryCycle{Cycle: n, LoadSec: -1, Verdict: results.RecoveryIncomplete}
+	l := NewLedger()
 	stopped := func(err error) (*results.RecoveryCycle, error) {
+		// What was written before the cycle stopped, never verified.
+		st := l.Stats()
+		c.Acknowledged, c.InDoubt, c.Items = st.Acknowledged, st.InDoubt, st.Items
 		c.Reasons = append(c.Reasons, err.Error())
 		return c, err
 	}
@@ -44,7 +48,6 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 	if err := clearPrefix(ctx, o.Client, o.Prefix); err != nil {
 		return stopped(err)
 	}
-	l := NewLedger()
 	clients := make([]redis.UniversalClient, o.Writers)
 	sources := make([]Source, o.Writers)
 	for w := range clients {

@@ -125,6 +125,14 @@ func TestKillNoPersistenceReportsLoss(t *testing.T) {
 	if rec.Verdict != "fail" || len(rec.Reasons) == 0 {
 		t.Errorf("verdict %s %v", rec.Verdict, rec.Reasons)
 	}
+	// All of it is what no persistence loses by design: nothing else
+	// removed data, and the restarted server's writes are all there.
+	if c.LostUnexplained != 0 || !strings.Contains(strings.Join(rec.Reasons, " "), "lost by design: none does not keep them") {
+		t.Errorf("%d losses unexplained; reasons %v", c.LostUnexplained, rec.Reasons)
+	}
+	if !strings.Contains(rec.Promise, "keeps nothing") {
+		t.Errorf("promise %q", rec.Promise)
+	}
 	if !strings.Contains(strings.Join(rec.Notes, " "), "not configured to keep the state") {
 		t.Errorf("notes do not say the server keeps nothing: %v", rec.Notes)
 	}
