@@ -101,9 +101,12 @@ func startWatch(ctx context.Context, info redis.UniversalClient, newClient func(
 			// Timeout 0: no deadline, it returns when the connection drops
 			// (or when stop closes the client).
 			err := w.blocked.BLPop(context.WithoutCancel(ctx), 0, key).Err()
+			// An error reply (NOPERM from an ACL, say) is not a drop: the
+			// death is then not observed here.
+			var reply redis.Error
 			w.mu.Lock()
 			stopped := w.stopped
-			if err != nil && !stopped {
+			if err != nil && !stopped && !errors.As(err, &reply) {
 				w.dropped = time.Now()
 			}
 			w.mu.Unlock()
