@@ -152,6 +152,8 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 		}
 		c.WriteRate = math.Round(float64(calls) / time.Since(writeStart).Seconds())
 	}
+	// The server's state at the crash: a kill follows at once.
+	watch.sampleNow(ctx, o.Client)
 	logf("restarting (%s)", o.Restarter.Mode())
 	tm, err := o.Restarter.Restart(ctx)
 	if err == nil && o.WriteDuring {
@@ -207,6 +209,7 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 	promise := base.forCycle(facts, o.LossWindow)
 	c.Promise, c.LossWindowSec = promise.Text, promise.Window.Seconds()
 	c.AOFDelayedFsyncStart, c.AOFDelayedFsyncEnd, c.RDBLastSaveUnix = facts.delayedFrom, facts.delayedTo, facts.lastSave
+	c.AOFPendingFsyncAtCrash, c.AOFBufferAtCrash = facts.pendingFsync, facts.aofBuffer
 	if err := fillServerFigures(ctx, o.Client, c); err != nil {
 		return stopped(err)
 	}

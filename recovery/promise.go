@@ -48,6 +48,9 @@ type crashFacts struct {
 	// no reading was had.
 	delayedFrom, delayedTo int64
 	delayedKnown           bool
+	// pendingFsync and aofBuffer are aof_pending_bio_fsync and
+	// aof_buffer_length at the last reading before the crash.
+	pendingFsync, aofBuffer int64
 	// lastSave and bgsaveSec are rdb_last_save_time (Unix s) and
 	// rdb_last_bgsave_time_sec at the last reading.
 	lastSave, bgsaveSec int64
@@ -81,7 +84,7 @@ func BasePromise(p, stop string, lossWindow time.Duration) Promise {
 	case p == string(localredis.AOFAlways):
 		pr.Text = "appendfsync always: Redis writes and fsyncs the AOF before it replies, so a process kill loses no acknowledged write"
 	case p == string(localredis.AOFEverysec):
-		pr.Text = fmt.Sprintf("appendfsync everysec: Redis writes the AOF (write(2)) before it replies and the page cache survives a process kill, so a kill loses no acknowledged write; the one exception is a write Redis postponed while a background fsync ran, and a loss is Redis's only when INFO aof_delayed_fsync moved in the %v before the crash", lossWindow)
+		pr.Text = fmt.Sprintf("appendfsync everysec: Redis writes the AOF (write(2)) before it replies and the page cache survives a process kill, so a kill loses no acknowledged write; the one exception is a write Redis postponed (up to 2 s) while a background fsync ran, and a loss within %v before the crash is Redis's only when INFO shows one: aof_delayed_fsync moved in that window, or the reading just before the crash had a background fsync pending with acknowledged writes still in the AOF buffer", lossWindow)
 	case p == "aof-no":
 		pr.Text = "appendfsync no: Redis writes the AOF (write(2)) before it replies and the page cache survives a process kill, so a kill loses no acknowledged write (a host crash could lose about 30 s)"
 	default:
@@ -91,18 +94,24 @@ func BasePromise(p, stop string, lossWindow time.Duration) Promise {
 }
 
 // forCycle adds one cycle's figures to the base promise: the everysec
-// exception when aof_delayed_fsync moved, the rdb boundary at the last save.
+// exception when Redis postponed writes, the rdb boundary at the last save.
 func (p Promise) forCycle(f crashFacts, lossWindow time.Duration) Promise {
 	switch {
 	case p.Persistence == string(localredis.AOFEverysec) && p.Stop == StopKill:
+		// aof_delayed_fsync counts only the postponements that reached
+		// their 2 s limit (then Redis writes anyway): the one a kill cuts
+		// short is never counted, so the state at the crash counts too.
 		switch {
 		case !f.delayedKnown:
-			p.Text += "; INFO aof_delayed_fsync could not be read before the crash: no loss is excused"
+			p.Text += "; INFO persistence could not be read before the crash: no loss is excused"
 		case f.delayedTo > f.delayedFrom:
 			p.Window = lossWindow
 			p.Text += fmt.Sprintf("; aof_delayed_fsync moved from %d to %d: losses acknowledged within %v before the crash are excused", f.delayedFrom, f.delayedTo, lossWindow)
+		case f.pendingFsync > 0 && f.aofBuffer > 0:
+			p.Window = lossWindow
+			p.Text += fmt.Sprintf("; just before the crash a background fsync was pending (aof_pending_bio_fsync %d) with %d bytes of acknowledged writes unwritten (aof_buffer_length): losses acknowledged within %v before the crash are excused", f.pendingFsync, f.aofBuffer, lossWindow)
 		default:
-			p.Text += fmt.Sprintf("; aof_delayed_fsync did not move (%d): no loss is excused, any loss was made by something other than Redis's persistence", f.delayedTo)
+			p.Text += fmt.Sprintf("; no postponed write: aof_delayed_fsync did not move (%d) and no fsync was pending with writes in the AOF buffer just before the crash, so no loss is excused, any loss was made by something other than Redis's persistence", f.delayedTo)
 		}
 	case p.Persistence == string(localredis.RDB) && p.Stop != StopShutdown:
 		if f.lastSave > 0 {

@@ -27,6 +27,10 @@ func TestJudge(t *testing.T) {
 		{"everysec kill, counter still", everysec.forCycle(crashFacts{delayedFrom: 3, delayedTo: 3, delayedKnown: true}, 2*time.Second), 4, 4, 0, 5 * time.Second, -300 * time.Millisecond},
 		{"everysec kill, counter moved", everysec.forCycle(crashFacts{delayedFrom: 3, delayedTo: 4, delayedKnown: true}, 2*time.Second), 2, 2, 2, 5 * time.Second, -300 * time.Millisecond},
 		{"everysec kill, counter unknown", everysec.forCycle(crashFacts{}, 2*time.Second), 4, 4, 0, 5 * time.Second, -300 * time.Millisecond},
+		// A postponement the kill cut short: never counted, seen in the
+		// reading at the crash.
+		{"everysec kill, fsync pending, writes buffered", everysec.forCycle(crashFacts{delayedKnown: true, pendingFsync: 1, aofBuffer: 4096}, 2*time.Second), 2, 2, 2, 5 * time.Second, -300 * time.Millisecond},
+		{"everysec kill, fsync pending, buffer empty", everysec.forCycle(crashFacts{delayedKnown: true, pendingFsync: 1}, 2*time.Second), 4, 4, 0, 5 * time.Second, -300 * time.Millisecond},
 		{"everysec host crash", BasePromise(string(localredis.AOFEverysec), StopHostCrash, 2*time.Second), 2, 2, 2, 5 * time.Second, -300 * time.Millisecond},
 		{"shutdown excuses nothing", BasePromise(string(localredis.AOFEverysec), StopShutdown, 2*time.Second), 4, 4, 0, 5 * time.Second, -300 * time.Millisecond},
 		// rdb: the last save (finished 2 s before the crash, 0 s long)
@@ -57,6 +61,8 @@ func TestPromiseText(t *testing.T) {
 		{BasePromise("aof-always", StopKill, 2*time.Second), []string{"appendfsync always", "process kill loses no acknowledged write"}},
 		{BasePromise("aof-everysec", StopKill, 2*time.Second).forCycle(crashFacts{delayedFrom: 1, delayedTo: 1, delayedKnown: true}, 2*time.Second),
 			[]string{"page cache survives a process kill", "aof_delayed_fsync did not move (1)", "no loss is excused"}},
+		{BasePromise("aof-everysec", StopKill, 2*time.Second).forCycle(crashFacts{delayedKnown: true, pendingFsync: 1, aofBuffer: 777}, 2*time.Second),
+			[]string{"background fsync was pending (aof_pending_bio_fsync 1)", "777 bytes", "are excused"}},
 		{BasePromise("aof-everysec", StopKill, 2*time.Second).forCycle(crashFacts{delayedFrom: 1, delayedTo: 2, delayedKnown: true}, 2*time.Second),
 			[]string{"moved from 1 to 2", "within 2s before the crash are excused"}},
 		{BasePromise("aof-everysec", StopShutdown, 2*time.Second), []string{"SHUTDOWN writes and fsyncs the AOF"}},

@@ -77,8 +77,9 @@ type Options struct {
 	WriteLead time.Duration
 	// LossWindow is how long before a crash an acknowledged write may be
 	// Redis's permitted loss, where Redis permits one: a process kill under
-	// aof-everysec in a cycle where INFO aof_delayed_fsync moved, or a host
-	// crash (CmdRestarter.HostCrash) under aof-everysec. Losses within it
+	// aof-everysec in a cycle where INFO shows Redis postponed writes
+	// (aof_delayed_fsync moved, or a fsync pending with writes in the AOF
+	// buffer just before the crash), or a host crash (CmdRestarter.HostCrash) under aof-everysec. Losses within it
 	// are reported, not failed; anywhere else no loss is excused.
 	// default: DefaultLossWindow
 	LossWindow time.Duration
@@ -232,7 +233,7 @@ func Run(ctx context.Context, opts Options) (*results.Recovery, error) {
 		rec.Notes = append(rec.Notes, "appendfsync no: the operating system decides when the AOF reaches the disk (about every 30 s); a host crash can lose that much")
 	case string(localredis.AOFEverysec):
 		if stop == StopKill {
-			rec.Notes = append(rec.Notes, "appendfsync everysec: a process kill loses nothing (the page cache survives it); a host crash or power loss, which a kill does not test, may lose about the last second")
+			rec.Notes = append(rec.Notes, "appendfsync everysec: a process kill loses nothing (the page cache survives it) but the writes Redis postponed while a slow fsync ran; a host crash or power loss, which a kill does not test, may lose about the last second")
 		}
 	}
 	for i := 1; i <= opts.Cycles; i++ {

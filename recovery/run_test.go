@@ -214,6 +214,15 @@ func TestTruncatedAOFTailReported(t *testing.T) {
 				}}
 			}, func(o *Options) { o.WriteDuring = false })
 			c := rec.Cycles[0]
+			if postponed(c) {
+				// everysec on a slow disk: Redis had not written the
+				// last writes at the kill, its own loss, which hides ours.
+				t.Logf("Redis postponed writes at the kill: %s", c.Promise)
+				if c.LostWithinWindow == 0 {
+					t.Errorf("a postponed-write loss not excused: %+v", c)
+				}
+				return
+			}
 			if c.Lost == 0 || c.LostUnexplained != c.Lost || c.LostWithinWindow != 0 || rec.Verdict != results.RecoveryFail {
 				t.Fatalf("truncated tail: lost %d (%d unexplained, +%d excused), verdict %s %v", c.Lost, c.LostUnexplained, c.LostWithinWindow, rec.Verdict, rec.Reasons)
 			}

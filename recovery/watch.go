@@ -19,6 +19,10 @@ type sample struct {
 	// delayedFsync is aof_delayed_fsync: AOF writes Redis postponed for
 	// the 2 s limit while a background fsync ran (appendfsync everysec).
 	delayedFsync int64
+	// pendingFsync and aofBuffer are aof_pending_bio_fsync and
+	// aof_buffer_length: a background fsync running while acknowledged
+	// writes wait in the AOF buffer, unwritten (a postponement under way).
+	pendingFsync, aofBuffer int64
 	// lastSave and bgsaveSec are rdb_last_save_time (Unix s) and
 	// rdb_last_bgsave_time_sec (-1 before the first background save).
 	lastSave, bgsaveSec int64
@@ -48,6 +52,8 @@ func readSample(ctx context.Context, rdb redis.Cmdable) (sample, error) {
 	atoi := func(k string) int64 { n, _ := strconv.ParseInt(f[k], 10, 64); return n }
 	s.uptime = atoi("uptime_in_seconds")
 	s.delayedFsync = atoi("aof_delayed_fsync")
+	s.pendingFsync = atoi("aof_pending_bio_fsync")
+	s.aofBuffer = atoi("aof_buffer_length")
 	s.lastSave = atoi("rdb_last_save_time")
 	s.bgsaveSec = atoi("rdb_last_bgsave_time_sec")
 	return s, nil
@@ -131,23 +137,30 @@ func startWatch(ctx context.Context, info redis.UniversalClient, newClient func(
 				return // the server is gone: later readings are not of it
 			case <-t.C:
 			}
-			rctx, rcancel := context.WithTimeout(pctx, time.Second)
-			s, err := readSample(rctx, info)
-			rcancel()
-			if err != nil || s.runID != first.runID {
-				continue
-			}
-			w.mu.Lock()
-			if w.dropped.IsZero() {
-				if len(w.samples) == maxSamples {
-					w.samples = append(w.samples[:1], w.samples[maxSamples/2:]...)
-				}
-				w.samples = append(w.samples, s)
-			}
-			w.mu.Unlock()
+			w.sampleNow(pctx, info)
 		}
 	}()
 	return w, nil
+}
+
+// sampleNow reads the server once more and keeps the reading if it is of
+// the server first saw. Run calls it just before a kill, so that the last
+// reading is the state at the crash.
+func (w *watcher) sampleNow(ctx context.Context, info redis.UniversalClient) {
+	rctx, cancel := context.WithTimeout(ctx, time.Second)
+	s, err := readSample(rctx, info)
+	cancel()
+	if err != nil || s.runID != w.first.runID {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.dropped.IsZero() {
+		if len(w.samples) == maxSamples {
+			w.samples = append(w.samples[:1], w.samples[maxSamples/2:]...)
+		}
+		w.samples = append(w.samples, s)
+	}
 }
 
 // died returns when the blocked connection dropped, waiting up to wait for
@@ -197,6 +210,7 @@ func (w *watcher) facts(crash time.Time, window time.Duration) crashFacts {
 		return f
 	}
 	f.delayedFrom, f.delayedTo, f.delayedKnown = base.delayedFsync, last.delayedFsync, true
+	f.pendingFsync, f.aofBuffer = last.pendingFsync, last.aofBuffer
 	f.lastSave, f.bgsaveSec = last.lastSave, last.bgsaveSec
 	return f
 }

@@ -35,9 +35,9 @@ type Recovery struct {
 	WriteDuring bool `json:"write_during"`
 	// LossWindowSec is how long before the crash an acknowledged write may
 	// be Redis's permitted loss: a host crash under aof-everysec, or a
-	// process kill under aof-everysec in a cycle where INFO
-	// aof_delayed_fsync moved (see each cycle's loss_window_sec); 0 where
-	// Redis allows no loss.
+	// process kill under aof-everysec in a cycle where INFO shows Redis
+	// postponed writes (see each cycle's loss_window_sec); 0 where Redis
+	// allows no loss.
 	LossWindowSec float64         `json:"loss_window_sec"`
 	Cycles        []RecoveryCycle `json:"cycles"`
 	// Lost counts acknowledged writes lost that Redis's promise does not
@@ -128,10 +128,15 @@ type RecoveryCycle struct {
 	UptimeAfterSec int64  `json:"uptime_after_sec,omitempty"`
 	// AOFDelayedFsyncStart and AOFDelayedFsyncEnd are INFO persistence's
 	// aof_delayed_fsync at the start of the loss window and at the last
-	// reading before the server died: under everysec a kill's loss is
-	// Redis's only when the counter moved.
+	// reading before the server died.
 	AOFDelayedFsyncStart int64 `json:"aof_delayed_fsync_start,omitempty"`
 	AOFDelayedFsyncEnd   int64 `json:"aof_delayed_fsync_end,omitempty"`
+	// AOFPendingFsyncAtCrash and AOFBufferAtCrash are aof_pending_bio_fsync
+	// and aof_buffer_length at that last reading: a background fsync
+	// running with acknowledged writes still unwritten is a postponement
+	// under way, which a kill loses and aof_delayed_fsync never counts.
+	AOFPendingFsyncAtCrash int64 `json:"aof_pending_fsync_at_crash,omitempty"`
+	AOFBufferAtCrash       int64 `json:"aof_buffer_at_crash,omitempty"`
 	// RDBLastSaveUnix is rdb_last_save_time (Unix seconds) at the last
 	// reading before the server died: what an rdb restart keeps.
 	RDBLastSaveUnix int64 `json:"rdb_last_save_unix,omitempty"`

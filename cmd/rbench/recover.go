@@ -55,7 +55,8 @@ Verdict, by what Redis promises for the persistence and the kind of stop
 (the output says which promise it checked): a process kill (--mode kill, or
 a --restart-cmd) loses nothing under aof-always, aof-everysec and aof-no;
 under everysec a loss within --loss-window before the crash is Redis's only
-when INFO aof_delayed_fsync moved in that window. SHUTDOWN (--mode graceful)
+when INFO shows a write Redis postponed (aof_delayed_fsync moved, or a fsync
+pending with writes in the AOF buffer just before the crash). SHUTDOWN (--mode graceful)
 loses nothing under AOF or rdb. rdb keeps what its last save held, none keeps
 nothing: their losses fail the run, the server is not configured to keep the
 state. --host-crash declares that the restart command crashes the host, where
@@ -77,7 +78,7 @@ incomplete, 2 bad flags or an external server without --restart-cmd.`,
 			&cli.BoolFlag{Name: "write-during", Value: true, Usage: "keep writers sending the order flow through the restart (--write-during=false to stop)"},
 			&cli.IntFlag{Name: "writers", Value: 1, Usage: "writer connections: the first writes the node's calls (scenario generator); each extra one adds synthetic load on its own keys (SYN-...), checked by checksum"},
 			&cli.Float64Flag{Name: "write-rate", Value: recovery.DefaultWriteRate, Usage: "cache calls per second during the restart, over all writers"},
-			&cli.DurationFlag{Name: "loss-window", Value: recovery.DefaultLossWindow, Usage: "where Redis allows a loss (aof-everysec: a kill while aof_delayed_fsync moved, or --host-crash), losses acknowledged this long before the crash are reported, not failed"},
+			&cli.DurationFlag{Name: "loss-window", Value: recovery.DefaultLossWindow, Usage: "where Redis allows a loss (aof-everysec: a kill while Redis had postponed writes, per INFO, or --host-crash), losses acknowledged this long before the crash are reported, not failed"},
 			&cli.DurationFlag{Name: "buffer-interval", Usage: "the writers batch as the node's buffer_interval_ms: one MULTI/EXEC of every queued command per interval (0: one per command, the node's default)"},
 			&cli.StringFlag{Name: "restart-cmd", Usage: "shell `COMMAND` that restarts an external server, e.g. \"docker compose -f compose/docker-compose.redis.yml restart redis\" (stored and printed redacted)"},
 			&cli.BoolFlag{Name: "host-crash", Usage: "with --restart-cmd: the command crashes the host or VM (a power cut), not just redis-server; losses are judged by what the fsync policy keeps through a host crash"},
