@@ -177,8 +177,9 @@ func argSum(a any) uint64 {
 // Ack records the transaction c as acknowledged at t: EXEC returned.
 // cmdErrs, when not nil, holds each command's own error from the EXEC reply
 // (a command that failed inside EXEC, WRONGTYPE for example, changed
-// nothing) or ErrNoop (it changed nothing by design); nil means every
-// command succeeded, an RPUSHX included: its list existed and grew.
+// nothing) or ErrNoop (an RPUSHX Redis answered 0: it changed nothing); nil
+// means every command succeeded, an RPUSHX judged by what the Ledger knows
+// of its list.
 func (l *Ledger) Ack(c Call, t time.Time, cmdErrs []error) error {
 	return l.apply(c, t, cmdErrs, false)
 }
@@ -300,17 +301,16 @@ func (l *Ledger) applyCmd(cmd Cmd, at int64, doubt bool) {
 		}
 	case "RPUSH", "RPUSHX":
 		e := l.get(key)
-		if name == "RPUSHX" && doubt {
-			// Without a reply, whether the list existed is what the
-			// Ledger knows of it.
+		if name == "RPUSHX" {
+			// Whether the list existed is what the Ledger knows of it; an
+			// acknowledged RPUSHX that Redis answered 0 never gets here
+			// (ErrNoop).
 			sure, maybe := e.exists()
 			if !maybe || e.kind != kindList {
 				return // a no-op in Redis: the list does not exist
 			}
 			doubt = doubt || !sure
 		}
-		// An acknowledged RPUSHX that reached here was answered with the
-		// list's new length (a reply of 0 is ErrNoop): it appended.
 		if !e.become(kindList) {
 			return
 		}
