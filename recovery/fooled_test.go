@@ -62,11 +62,13 @@ func timedSources(o *Options) (madeBetween func(from, to time.Time) []string) {
 	}
 }
 
-// otherClient deletes keys as another client of the server would.
+// otherClient deletes keys as another client of the server would. It may
+// run on a goroutine of its own, so it reports with t.Errorf.
 func otherClient(t *testing.T, o *Options, keys []string) {
 	t.Helper()
 	if len(keys) == 0 {
-		t.Fatal("no keys to delete: the writers made no orders in the span")
+		t.Errorf("no keys to delete: the writers made no orders in the span")
+		return
 	}
 	rdb := o.NewClient()
 	defer rdb.Close()
@@ -105,10 +107,12 @@ func TestEverysecKillDoesNotExcuseDeletedKeys(t *testing.T) {
 	if rec.Verdict != results.RecoveryFail || c.Lost == 0 || c.LostUnexplained != c.Lost || c.LostWithinWindow != 0 {
 		t.Fatalf("verdict %s: lost %d (%d unexplained, +%d excused); want a failure, nothing excused", rec.Verdict, c.Lost, c.LostUnexplained, c.LostWithinWindow)
 	}
-	if got := c.Integrity["orders"].MissingKeys; got < int64(deleted) {
+	// Each deleted order is missing, unless its first write was still on
+	// its way when the other client deleted it.
+	if got := c.Integrity["orders"].MissingKeys; got == 0 || got > int64(deleted) {
 		t.Errorf("%d order keys missing, %d deleted", got, deleted)
 	}
-	if !strings.Contains(c.Promise, "did not move") || !strings.Contains(strings.Join(rec.Reasons, " "), "something other than its persistence removed them") {
+	if !strings.Contains(c.Promise, "no postponed write") || !strings.Contains(strings.Join(rec.Reasons, " "), "something other than its persistence removed them") {
 		t.Errorf("the output does not say which promise was checked and broken:\n%s\n%v", c.Promise, rec.Reasons)
 	}
 }
@@ -172,7 +176,7 @@ func TestCmdRestartJudgedFromTheDeath(t *testing.T) {
 		t.Fatalf("deleted %d orders acknowledged after the launch, before the death: verdict %s, lost %d (%d unexplained), follow-on %d",
 			deleted, rec.Verdict, c.Lost, c.LostUnexplained, c.LostFollowOn)
 	}
-	if got := c.Integrity["orders"].MissingKeys; got < int64(deleted) {
+	if got := c.Integrity["orders"].MissingKeys; got == 0 || got > int64(deleted) {
 		t.Errorf("%d order keys missing, %d deleted", got, deleted)
 	}
 }
