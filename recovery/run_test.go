@@ -79,8 +79,8 @@ func mixedSources(o *Options) {
 }
 
 func TestKillAOFAlwaysLosesNothing(t *testing.T) {
-	rec := testRun(t, localredis.AOFAlways, kill, func(o *Options) { o.Cycles = 3; o.FastPopulate = true; mixedSources(o) })
-	if len(rec.Cycles) != 3 {
+	rec := testRun(t, localredis.AOFAlways, kill, func(o *Options) { o.Cycles = 2; o.FastPopulate = true; mixedSources(o) })
+	if len(rec.Cycles) != 2 {
 		t.Fatalf("%d cycles", len(rec.Cycles))
 	}
 	for _, c := range rec.Cycles {
