@@ -23,6 +23,7 @@ func init() {
 		Summary:     "live trading writes: orders and their events, fills to positions and accounts, optional purge (--param purge=true)",
 		Encodings:   tradingEncodings,
 		New:         newOrderFlow,
+		Writer:      true,
 	})
 }
 

@@ -42,7 +42,6 @@ const (
 	kSnapshotPosition
 	kPurgeOrder
 	kPurgePosition
-	kFlush // a --buffer-interval batch of calls in one MULTI/EXEC
 	kReadOrder
 	kReadPosition
 	kGetInstrument
@@ -57,7 +56,6 @@ func tradingOpKinds() []OpKind {
 	for _, k := range scenario.Kinds() {
 		ks[callKind(k)] = OpKind{k.String(), results.ClassWrite}
 	}
-	ks[kFlush] = OpKind{"flush", results.ClassWrite}
 	ks[kReadOrder] = OpKind{"read_order", results.ClassRead}
 	ks[kReadPosition] = OpKind{"read_position", results.ClassRead}
 	ks[kGetInstrument] = OpKind{"get_instrument", results.ClassRead}
@@ -187,9 +185,9 @@ func newTradingEnv(env *Env) (*tradingEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: encoding %q: %w", ErrBadSpec, env.Encoding, err)
 	}
-	// The engine's prefix is trader-{id}:{encoding}: the encoding sits in the
-	// layout's instance-id slot, so keys match the reference layout.
-	l := keyspace.Layout{TraderID: env.TraderID, InstanceID: env.Encoding}
+	// The engine's prefix is the node's trader key, trader-{id} (plus the
+	// instance id with use_instance_id): keys as a default node writes them.
+	l := env.Layout
 	if l.Prefix() != env.Prefix {
 		return nil, fmt.Errorf("trading workloads: engine prefix %q is not the layout's %q", env.Prefix, l.Prefix())
 	}
@@ -208,11 +206,15 @@ type callStream struct {
 	te         *tradingEnv
 	gen        *scenario.Generator
 	skipShared bool // another shard writes currencies and instruments
-	pending    *scenario.Call
-	pendBuf    scenario.Call
-	netting    map[string]struct{} // netting position ids seen (bounded)
-	cmds       []keyspace.Cmd
-	lastNs     int64
+	// skipAccounts drops add_account and update_account, which a node with
+	// persist_account_events=false never writes (database.pyx:970-986,
+	// 1133-1148; cache.pyx:2107,2588).
+	skipAccounts bool
+	pending      *scenario.Call
+	pendBuf      scenario.Call
+	netting      map[string]struct{} // netting position ids seen (bounded)
+	cmds         []keyspace.Cmd
+	lastNs       int64
 
 	queues  [scenario.PurgePosition + 1]callQueue // write mixes only
 	wantMix [scenario.PurgePosition + 1]bool
@@ -225,8 +227,13 @@ func (te *tradingEnv) newStream(shard int, orders int64, purge bool, purgeLag in
 	g := scenario.New(scenario.Options{
 		Seed: te.streamSeed(shard), TraderID: te.env.TraderID, Orders: orders,
 		Shard: shard, PurgeClosed: purge, PurgeLag: purgeLag,
+		// The node options the scenario takes today (see modelled).
+		// TODO(node-scenario): pass Node: te.env.Node instead.
+		TimestampsISO8601: te.env.Node.TimestampsISO8601,
+		SkipAccountEvents: !te.env.Node.PersistAccountEvents,
 	})
-	return &callStream{te: te, gen: g, skipShared: skipShared, netting: map[string]struct{}{}}
+	return &callStream{te: te, gen: g, skipShared: skipShared, netting: map[string]struct{}{},
+		skipAccounts: !te.env.Node.PersistAccountEvents}
 }
 
 // peek returns the next call without consuming it.
@@ -240,6 +247,9 @@ func (s *callStream) peek() (*scenario.Call, bool) {
 			return nil, false
 		}
 		if s.skipShared && (c.Kind == scenario.AddCurrency || c.Kind == scenario.AddInstrument) {
+			continue
+		}
+		if s.skipAccounts && (c.Kind == scenario.AddAccount || c.Kind == scenario.UpdateAccount) {
 			continue
 		}
 		s.pendBuf = c
@@ -722,8 +732,9 @@ func defaultReads() weighted {
 	return w
 }
 
-// writeOp fills op with the stream's next cache call as one MULTI/EXEC, or
-// with the next call of the kind a write mix picks.
+// writeOp fills op with the stream's next cache call, or with the next call
+// of the kind a write mix picks, for the node's writer: each command one
+// message (Op.Writer).
 func (s *callStream) writeOp(ctx context.Context, op *Op, mix *weighted, rng *rand.Rand) error {
 	var c scenario.Call
 	if mix == nil || mix.empty() {
@@ -742,7 +753,7 @@ func (s *callStream) writeOp(ctx context.Context, op *Op, mix *weighted, rng *ra
 		return err
 	}
 	op.Kind = callKind(c.Kind)
-	op.Tx = true
+	op.Writer = true
 	op.Encode = took
 	s.appendCmds(ctx, op)
 	return nil

@@ -10,7 +10,7 @@ import (
 )
 
 func TestKeyBudget(t *testing.T) {
-	l := layoutOf(DefaultTraderID, "msgpack")
+	l := layoutOf(DefaultTraderID)
 	addOrder := func(id string) []keyspace.Cmd {
 		return l.AddOrder(keyspace.OrderArgs{ClientOrderID: id, ClientID: "SIM", PositionID: "P-1"}, []byte("x"))
 	}

@@ -1,0 +1,142 @@
+package workloads
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/rbench/rbench/node"
+	"github.com/rbench/rbench/results"
+)
+
+// nodeKeys are the workload-file keys of Spec.Node: the node's options
+// under upstream's names (CacheConfig, LiveExecEngineConfig), durations as
+// Go durations. bulk_read_batch is the older spelling of
+// bulk_read_batch_size.
+var nodeKeys = map[string]func(c *node.Config, v *yaml.Node) error{
+	"buffer_interval":             nodeDuration(func(c *node.Config) *time.Duration { return &c.BufferInterval }),
+	"persist_account_events":      nodeBool(func(c *node.Config) *bool { return &c.PersistAccountEvents }),
+	"timestamps_iso8601":          nodeBool(func(c *node.Config) *bool { return &c.TimestampsISO8601 }),
+	"use_instance_id":             nodeBool(func(c *node.Config) *bool { return &c.UseInstanceID }),
+	"instance_id":                 nodeString(func(c *node.Config) *string { return &c.InstanceID }),
+	"snapshot_orders":             nodeBool(func(c *node.Config) *bool { return &c.SnapshotOrders }),
+	"snapshot_positions":          nodeBool(func(c *node.Config) *bool { return &c.SnapshotPositions }),
+	"snapshot_positions_interval": nodeDuration(func(c *node.Config) *time.Duration { return &c.SnapshotPositionsInterval }),
+	"bulk_read_batch_size":        nodeInt(func(c *node.Config) *int { return &c.BulkReadBatchSize }),
+	"bulk_read_batch":             nodeInt(func(c *node.Config) *int { return &c.BulkReadBatchSize }),
+	"instrument_info":             nodeString(func(c *node.Config) *string { return &c.InstrumentInfo }),
+}
+
+func isNodeKey(name string) bool {
+	_, ok := nodeKeys[strings.ReplaceAll(name, "-", "_")]
+	return ok
+}
+
+// setNodeKey applies one workload-file key to c, starting from upstream's
+// defaults when c is still zero.
+func setNodeKey(c *node.Config, name string, v *yaml.Node) error {
+	if c.Flavour == "" {
+		*c = node.DefaultConfig()
+	}
+	if v.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: %s: want a single value", v.Line, name)
+	}
+	return nodeKeys[strings.ReplaceAll(name, "-", "_")](c, v)
+}
+
+func nodeBool(field func(*node.Config) *bool) func(*node.Config, *yaml.Node) error {
+	return func(c *node.Config, v *yaml.Node) error {
+		b, err := strconv.ParseBool(v.Value)
+		if err != nil {
+			return fmt.Errorf("line %d: %q: want true or false", v.Line, v.Value)
+		}
+		*field(c) = b
+		return nil
+	}
+}
+
+func nodeDuration(field func(*node.Config) *time.Duration) func(*node.Config, *yaml.Node) error {
+	return func(c *node.Config, v *yaml.Node) error {
+		d, err := time.ParseDuration(v.Value)
+		if err != nil && v.Value == "0" {
+			d, err = 0, nil
+		}
+		if err != nil {
+			return fmt.Errorf("line %d: %q: want a Go duration such as 100ms", v.Line, v.Value)
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+func nodeInt(field func(*node.Config) *int) func(*node.Config, *yaml.Node) error {
+	return func(c *node.Config, v *yaml.Node) error {
+		n, err := strconv.Atoi(v.Value)
+		if err != nil {
+			return fmt.Errorf("line %d: %q: want a whole number", v.Line, v.Value)
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
+func nodeString(field func(*node.Config) *string) func(*node.Config, *yaml.Node) error {
+	return func(c *node.Config, v *yaml.Node) error {
+		*field(c) = v.Value
+		return nil
+	}
+}
+
+// nodeMeta is the results' record of the node options a pass wrote with.
+func nodeMeta(c node.Config, prefix string) *results.Node {
+	return &results.Node{
+		Flavour:                      string(c.Flavour),
+		PersistAccountEvents:         c.PersistAccountEvents,
+		TimestampsISO8601:            c.TimestampsISO8601,
+		UseInstanceID:                c.UseInstanceID,
+		InstanceID:                   c.InstanceID,
+		SnapshotOrders:               c.SnapshotOrders,
+		SnapshotPositions:            c.SnapshotPositions,
+		SnapshotPositionsIntervalSec: c.SnapshotPositionsInterval.Seconds(),
+		BulkReadBatchSize:            c.BulkReadBatchSize,
+		InstrumentInfo:               c.InstrumentInfo,
+		BufferIntervalMS:             float64(c.BufferInterval) / float64(time.Millisecond),
+		KeyPrefix:                    prefix,
+	}
+}
+
+// modelled returns the part of c that the scenario can write today, with
+// a warning for every option it writes differently from what was asked,
+// and an error naming every option it cannot write at all (nothing is
+// measured that the results would misdescribe).
+//
+// TODO(node-scenario): scenario.Options.Node takes the whole Config; once
+// it lands, snapshots and instrument info are the scenario's to honour and
+// this shrinks to nothing.
+func modelled(c node.Config) (node.Config, []string, error) {
+	var errs []string
+	if c.SnapshotOrders {
+		errs = append(errs, "snapshot_orders true")
+	}
+	if c.SnapshotPositions {
+		errs = append(errs, "snapshot_positions true")
+	}
+	if c.SnapshotPositionsInterval > 0 {
+		errs = append(errs, "snapshot_positions_interval "+c.SnapshotPositionsInterval.String())
+	}
+	if c.Flavour != node.Python {
+		errs = append(errs, "node "+string(c.Flavour))
+	}
+	if len(errs) > 0 {
+		return c, nil, fmt.Errorf("%w: %s: the scenario generator does not write this yet (node/scenario, issue 11 items 3-5); leave it at its default", ErrBadSpec, strings.Join(errs, ", "))
+	}
+	var warns []string
+	if c.InstrumentInfo == node.InfoVenue {
+		warns = append(warns, "instrument_info venue: the instrument payloads carry no venue record yet (node/payloads, issue 11 item 6), so info is null as with instrument_info none; results record none")
+		c.InstrumentInfo = node.InfoNone
+	}
+	return c, warns, nil
+}
