@@ -67,7 +67,8 @@ type Writer struct {
 	// Buffered only: Flushes counts the MULTI/EXECs the writers sent
 	// (a timer that found nothing queued sends none); SplitFlushes how
 	// many of them went at once after a full one, because more than
-	// MaxFlushCalls calls were due; CallsPerFlush the calls each held;
+	// MaxFlushCalls calls were due (rbench's bound on one MULTI/EXEC, per
+	// writer; upstream has none); CallsPerFlush the calls each held;
 	// FlushWait each call's time from its intended time to its flush's
 	// send.
 	Flushes          int64    `json:"flushes,omitempty"`

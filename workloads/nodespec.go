@@ -42,7 +42,7 @@ func setNodeKey(c *node.Config, name string, v *yaml.Node) error {
 		*c = node.DefaultConfig()
 	}
 	if v.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: %s: want a single value", v.Line, name)
+		return fmt.Errorf("line %d: want a single value", v.Line)
 	}
 	return nodeKeys[strings.ReplaceAll(name, "-", "_")](c, v)
 }

@@ -97,8 +97,10 @@ type Spec struct {
 	// Node is the node configuration the trading workloads model
 	// (CacheConfig and exec-engine options: buffer_interval,
 	// persist_account_events, use_instance_id, ...). In a workload file its
-	// fields are top-level keys (see nodeKeys); a zero Node (Flavour "")
-	// means node.DefaultConfig().
+	// fields are top-level keys (see nodeKeys). A zero Node means
+	// node.DefaultConfig(); to change one option, start from
+	// node.DefaultConfig() (a Node with fields set but no Flavour is
+	// refused, as it would silently lose upstream's other defaults).
 	// default: node.DefaultConfig()
 	Node node.Config `yaml:"-"`
 	// Distribution of key choice: uniform or zipfian.
@@ -155,7 +157,7 @@ func (s Spec) WithDefaults() Spec {
 	if s.TargetP99 == 0 {
 		s.TargetP99 = Duration(DefaultTargetP99)
 	}
-	if s.Node.Flavour == "" {
+	if s.Node == (node.Config{}) {
 		s.Node = node.DefaultConfig()
 	}
 	return s
@@ -231,7 +233,12 @@ func (s Spec) Validate() error {
 	if s.TargetP99 <= 0 {
 		errs = append(errs, bad("target_p99 %s: want a positive duration such as 1ms", time.Duration(s.TargetP99)))
 	}
-	if err := s.Node.Validate(); err != nil {
+	if s.Node.Flavour == "" {
+		// Zero means the default only as a whole: a Config with some
+		// fields set and no flavour lost upstream's other defaults
+		// (persist_account_events true, instrument_info venue).
+		errs = append(errs, bad("node options %+v without a flavour: start from node.DefaultConfig() and change what differs", s.Node))
+	} else if err := s.Node.Validate(); err != nil {
 		for _, e := range unjoin(err) {
 			errs = append(errs, bad("%s", e.Error()))
 		}

@@ -55,6 +55,16 @@ import (
 // the buffer holds this many.
 const MaxFlushCalls = 2_000
 
+// maxBufferedCalls bounds the calls all buffered writers of a run hold at
+// once (about 40 MB): with many connections each writer's flush is capped
+// at maxBufferedCalls/connections (at least 100) instead of MaxFlushCalls.
+const maxBufferedCalls = 20_000
+
+// flushLimit is the phase's cap on calls per MULTI/EXEC.
+func (ph *phase) flushLimit() int {
+	return min(MaxFlushCalls, max(100, maxBufferedCalls/max(1, ph.p.spec.Connections)))
+}
+
 // queueSampleEvery is how often the queue is also sampled apart from the
 // writers' own observations, so that a stall (no take at all) shows as a
 // growing queue second by second.
@@ -336,7 +346,7 @@ func (b *flushBuffer) reset() {
 
 // workBuffered is one buffered writer (cache.rs:658-691,750-764): calls are
 // queued at their intended times (closed loop: as fast as they are built,
-// up to MaxFlushCalls), and a wall-clock timer, started with the writer
+// up to flushLimit), and a wall-clock timer, started with the writer
 // and reset to now+interval after each flush, sends everything queued as
 // one MULTI/EXEC. A timer that finds nothing queued sends nothing. Reads
 // (mixed) are not the writer's: they are sent when due, between flushes,
@@ -349,12 +359,13 @@ func (ph *phase) workBuffered(ctx context.Context, id int, w Worker, rec *Record
 	interval := ph.p.spec.Node.BufferInterval
 	open := ph.pacer != nil
 	var b flushBuffer
+	limit := ph.flushLimit()
 	deadline := interval
 	ended, split := false, false
 	for {
 		capped := false
 		for !ended {
-			if b.n >= MaxFlushCalls {
+			if b.n >= limit {
 				capped = true
 				break
 			}
@@ -514,7 +525,7 @@ func (ph *phase) writerResults(measured time.Duration, recs []*Recorder) *result
 	if buffered {
 		out.Mode = results.WriterBuffered
 		out.BufferIntervalMS = float64(ph.p.spec.Node.BufferInterval) / float64(time.Millisecond)
-		out.MaxFlushCalls = MaxFlushCalls
+		out.MaxFlushCalls = ph.flushLimit()
 	}
 	kinds := make([]writerKindRec, len(ph.kinds))
 	var busy time.Duration
