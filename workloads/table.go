@@ -13,7 +13,9 @@ import (
 // WriteTable prints the final table of a run: per op kind and encoding the
 // count, rate, response-time and service-time percentiles, errors, and PASS
 // or FAIL of the response-time p99 against targetP99 (zero: 1 ms). Pacing
-// (open loop) and errors follow; a run with errors says so on its last line.
+// (open loop), one writer line per write pass (the node writer's mode,
+// transactions, busy share, lag and queue) and errors follow; a run with
+// errors says so on its last line.
 // It returns whether every op kind passed.
 func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, error) {
 	if targetP99 <= 0 {

@@ -22,11 +22,11 @@ func nodeFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "persist-account-events", Value: d.PersistAccountEvents, Usage: "persist_account_events (false: add_account and update_account are never written)", Category: cat},
 		&cli.BoolFlag{Name: "timestamps-iso8601", Usage: "timestamps_as_iso8601: top-level ts_* fields as ISO-8601 strings instead of nanosecond decimals", Category: cat},
 		&cli.BoolFlag{Name: "use-instance-id", Usage: "use_instance_id: keys under trader-{id}:{instance id}: (a UUID4 derived from --seed)", Category: cat},
-		&cli.BoolFlag{Name: "snapshot-orders", Usage: "snapshot_orders: append every order event's state to snapshots:orders:{id}", Category: cat},
-		&cli.BoolFlag{Name: "snapshot-positions", Usage: "snapshot_positions: append position states to snapshots:positions:{id}", Category: cat},
-		&cli.DurationFlag{Name: "snapshot-positions-interval", Usage: "snapshot_positions_interval_secs: also snapshot every open position this often (0: never)", Category: cat},
+		&cli.BoolFlag{Name: "snapshot-orders", Usage: "snapshot_orders: append every order event's state to snapshots:orders:{id} (not written by the scenario yet: refused)", Category: cat},
+		&cli.BoolFlag{Name: "snapshot-positions", Usage: "snapshot_positions: append position states to snapshots:positions:{id} (not written by the scenario yet: refused)", Category: cat},
+		&cli.DurationFlag{Name: "snapshot-positions-interval", Usage: "snapshot_positions_interval_secs: also snapshot every open position this often (0: never; not written by the scenario yet: refused)", Category: cat},
 		&cli.IntFlag{Name: "bulk-read-batch-size", Aliases: []string{"bulk-read-batch"}, Usage: "bulk_read_batch_size: the startup load MGETs in chunks of `N` keys (0: one MGET)", Category: cat},
-		&cli.StringFlag{Name: "instrument-info", Value: d.InstrumentInfo, Usage: "instruments' info: venue (the venue's symbol record, as exchange adapters store) or none", Category: cat},
+		&cli.StringFlag{Name: "instrument-info", Value: d.InstrumentInfo, Usage: "instruments' info: venue (the venue's symbol record, as exchange adapters store; not in the payloads yet, so written and recorded as none with a warning) or none", Category: cat},
 	}
 }
 
