@@ -77,7 +77,8 @@ type Config struct {
 	SnapshotPositionsInterval time.Duration
 	// InstrumentInfo is what an instrument's `info` holds: InfoVenue, the
 	// venue's raw symbol record as exchange adapters store it (about 1-2 KB,
-	// adapters/binance/futures/providers.py:447), or InfoNone (null).
+	// adapters/binance/futures/providers.py:447), or InfoNone (null); ""
+	// is InfoVenue.
 	// default: InfoVenue
 	InstrumentInfo string
 }
@@ -115,7 +116,7 @@ func (c Config) Validate() error {
 	if c.SnapshotPositionsInterval < 0 {
 		errs = append(errs, fmt.Errorf("snapshot_positions_interval %s: want 0 (none) or more", c.SnapshotPositionsInterval))
 	}
-	if c.InstrumentInfo != InfoVenue && c.InstrumentInfo != InfoNone {
+	if c.InstrumentInfo != "" && c.InstrumentInfo != InfoVenue && c.InstrumentInfo != InfoNone {
 		errs = append(errs, fmt.Errorf("instrument_info %q: want venue (a venue record in info, as exchange adapters store) or none", c.InstrumentInfo))
 	}
 	if c.InstanceID != "" && !isUUID(c.InstanceID) {

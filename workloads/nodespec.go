@@ -92,6 +92,9 @@ func nodeString(field func(*node.Config) *string) func(*node.Config, *yaml.Node)
 
 // nodeMeta is the results' record of the node options a pass wrote with.
 func nodeMeta(c node.Config, prefix string) *results.Node {
+	if c.InstrumentInfo == "" {
+		c.InstrumentInfo = node.InfoVenue
+	}
 	return &results.Node{
 		Flavour:                      string(c.Flavour),
 		PersistAccountEvents:         c.PersistAccountEvents,
@@ -108,35 +111,13 @@ func nodeMeta(c node.Config, prefix string) *results.Node {
 	}
 }
 
-// modelled returns the part of c that the scenario can write today, with
-// a warning for every option it writes differently from what was asked,
-// and an error naming every option it cannot write at all (nothing is
-// measured that the results would misdescribe).
-//
-// TODO(node-scenario): scenario.Options.Node takes the whole Config; once
-// it lands, snapshots and instrument info are the scenario's to honour and
-// this shrinks to nothing.
+// modelled returns c as the scenario writes it, with a warning for every
+// option it writes differently from what was asked, and an error naming
+// every option it cannot write at all (nothing is measured that the results
+// would misdescribe). Only the Python node's writes are modelled.
 func modelled(c node.Config) (node.Config, []string, error) {
-	var errs []string
-	if c.SnapshotOrders {
-		errs = append(errs, "snapshot_orders true")
-	}
-	if c.SnapshotPositions {
-		errs = append(errs, "snapshot_positions true")
-	}
-	if c.SnapshotPositionsInterval > 0 {
-		errs = append(errs, "snapshot_positions_interval "+c.SnapshotPositionsInterval.String())
-	}
 	if c.Flavour != node.Python {
-		errs = append(errs, "node "+string(c.Flavour))
+		return c, nil, fmt.Errorf("%w: node %s: the scenario generator writes as the Python TradingNode only (issue 12 item 5); leave it at python", ErrBadSpec, c.Flavour)
 	}
-	if len(errs) > 0 {
-		return c, nil, fmt.Errorf("%w: %s: the scenario generator does not write this yet (node/scenario, issue 11 items 3-5); leave it at its default", ErrBadSpec, strings.Join(errs, ", "))
-	}
-	var warns []string
-	if c.InstrumentInfo == node.InfoVenue {
-		warns = append(warns, "instrument_info venue: the instrument payloads carry no venue record yet (node/payloads, issue 11 item 6), so info is null as with instrument_info none; results record none")
-		c.InstrumentInfo = node.InfoNone
-	}
-	return c, warns, nil
+	return c, nil, nil
 }

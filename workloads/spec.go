@@ -167,16 +167,7 @@ func (s Spec) WithDefaults() Spec {
 // instance id with use_instance_id (Node.InstanceID, or one derived from
 // Seed so that repeated runs write the same keys). Every encoding pass
 // writes under it, one after another. Call it after WithDefaults.
-func (s Spec) Layout() keyspace.Layout {
-	l := keyspace.Layout{TraderID: s.TraderID}
-	if s.Node.UseInstanceID {
-		l.InstanceID = s.Node.InstanceID
-		if l.InstanceID == "" {
-			l.InstanceID = keyspace.NewInstanceID(s.Seed)
-		}
-	}
-	return l
-}
+func (s Spec) Layout() keyspace.Layout { return keyspace.LayoutFor(s.TraderID, s.Node, s.Seed) }
 
 var traderIDRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 

@@ -17,10 +17,11 @@ import (
 //   - ops (or ops_mix) may be a mapping of op kinds to weights,
 //     ops: {add_order: 3, update_order: 10, read_order: 5, get_instrument: 2},
 //     which becomes OpsMix; ops as a number is still the operation count;
-//   - the trading parameters purge, purge_lag, style and
+//   - the trading parameters purge, purge_interval, purge_buffer, style and
 //     startup_concurrency may stand at the top level; they go into Params;
 //   - the node's options (buffer_interval, persist_account_events,
-//     use_instance_id, ..., see nodeKeys) go into Node.
+//     use_instance_id, bulk_read_batch_size or bulk_read_batch, ..., see
+//     nodeKeys) go into Node.
 //
 // Any other key must be a Spec field: an unknown key is an error naming it.
 func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
@@ -93,7 +94,7 @@ func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
 
 func isTradingParam(name string) bool {
 	switch strings.ReplaceAll(name, "-", "_") {
-	case ParamPurge, ParamPurgeLag, ParamStyle, ParamStartupConcurrency:
+	case ParamPurge, ParamPurgeInterval, ParamPurgeBuffer, ParamStyle, ParamStartupConcurrency:
 		return true
 	}
 	return false

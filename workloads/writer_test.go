@@ -295,7 +295,7 @@ func orderFlowCommands(t *testing.T, n int) []string {
 	}
 	env := &Env{Seed: DefaultSeed, TraderID: DefaultTraderID, Encoding: "msgpack", Node: node.DefaultConfig(), Layout: layoutOf(DefaultTraderID)}
 	te := &tradingEnv{env: env, layout: env.Layout, codec: codec}
-	s := te.newStream(0, 0, false, scenario.DefaultPurgeLag, false)
+	s := te.newStream(0, 0, tradingParams{purgeInterval: scenario.DefaultPurgeInterval}, false)
 	for {
 		c, ok := s.peek()
 		if !ok || c.Kind == scenario.AddOrder {

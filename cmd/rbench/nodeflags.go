@@ -22,11 +22,12 @@ func nodeFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "persist-account-events", Value: d.PersistAccountEvents, Usage: "persist_account_events (false: add_account and update_account are never written)", Category: cat},
 		&cli.BoolFlag{Name: "timestamps-iso8601", Usage: "timestamps_as_iso8601: top-level ts_* fields as ISO-8601 strings instead of nanosecond decimals", Category: cat},
 		&cli.BoolFlag{Name: "use-instance-id", Usage: "use_instance_id: keys under trader-{id}:{instance id}: (a UUID4 derived from --seed)", Category: cat},
-		&cli.BoolFlag{Name: "snapshot-orders", Usage: "snapshot_orders: append every order event's state to snapshots:orders:{id} (not written by the scenario yet: refused)", Category: cat},
-		&cli.BoolFlag{Name: "snapshot-positions", Usage: "snapshot_positions: append position states to snapshots:positions:{id} (not written by the scenario yet: refused)", Category: cat},
-		&cli.DurationFlag{Name: "snapshot-positions-interval", Usage: "snapshot_positions_interval_secs: also snapshot every open position this often (0: never; not written by the scenario yet: refused)", Category: cat},
+		&cli.StringFlag{Name: "instance-id", Usage: "the instance `UUID` with --use-instance-id (default: derived from --seed)", Category: cat},
+		&cli.BoolFlag{Name: "snapshot-orders", Usage: "snapshot_orders: append every order event's state to snapshots:orders:{id}", Category: cat},
+		&cli.BoolFlag{Name: "snapshot-positions", Usage: "snapshot_positions: append the position's state to snapshots:positions:{id} when it opens, changes and closes", Category: cat},
+		&cli.DurationFlag{Name: "snapshot-positions-interval", Usage: "snapshot_positions_interval_secs: also snapshot every open position this often, in scenario time (0: never)", Category: cat},
 		&cli.IntFlag{Name: "bulk-read-batch-size", Aliases: []string{"bulk-read-batch"}, Usage: "bulk_read_batch_size: the startup load MGETs in chunks of `N` keys (0: one MGET)", Category: cat},
-		&cli.StringFlag{Name: "instrument-info", Value: d.InstrumentInfo, Usage: "instruments' info: venue (the venue's symbol record, as exchange adapters store; not in the payloads yet, so written and recorded as none with a warning) or none", Category: cat},
+		&cli.StringFlag{Name: "instrument-info", Value: d.InstrumentInfo, Usage: "instruments' info: venue (the venue's symbol record, about 1-2 KB, as exchange adapters store it) or none (null)", Category: cat},
 	}
 }
 
@@ -49,6 +50,9 @@ func applyNodeFlags(c *cli.Context, cfg *node.Config) error {
 	}
 	if c.IsSet("use-instance-id") {
 		cfg.UseInstanceID = c.Bool("use-instance-id")
+	}
+	if c.IsSet("instance-id") {
+		cfg.InstanceID = c.String("instance-id")
 	}
 	if c.IsSet("snapshot-orders") {
 		cfg.SnapshotOrders = c.Bool("snapshot-orders")

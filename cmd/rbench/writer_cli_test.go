@@ -94,11 +94,11 @@ func TestRunCLINodeOptions(t *testing.T) {
 	defer c.Close()
 	ctx := context.Background()
 	run, _ := externalRun(t, srv, "--workload", "order-flow", "--ops", "300", "--keep-keys",
-		"--persist-account-events=false", "--timestamps-iso8601", "--use-instance-id",
+		"--persist-account-events=false", "--timestamps-iso8601", "--use-instance-id", "--snapshot-orders",
 		"--bulk-read-batch", "7", "--instrument-info", "none", "--buffer-interval", "20ms")
 	n := run.Meta.Workload.Node
 	if n == nil || n.PersistAccountEvents || !n.TimestampsISO8601 || !n.UseInstanceID || len(n.InstanceID) != 36 ||
-		n.BulkReadBatchSize != 7 || n.InstrumentInfo != "none" || n.BufferIntervalMS != 20 || n.SnapshotOrders || n.Flavour != "python" {
+		n.BulkReadBatchSize != 7 || n.InstrumentInfo != "none" || n.BufferIntervalMS != 20 || !n.SnapshotOrders || n.SnapshotPositions || n.Flavour != "python" {
 		t.Fatalf("node %+v: want the flags' values", n)
 	}
 	prefix := "trader-RBENCH-001:" + n.InstanceID
@@ -115,7 +115,8 @@ func TestRunCLINodeOptions(t *testing.T) {
 	if err != nil || len(keys) == 0 {
 		t.Fatalf("keys %v, %v", keys, err)
 	}
-	var order string
+	var order, instrument string
+	snapshots := 0
 	for _, k := range keys {
 		if !strings.HasPrefix(k, prefix+":") {
 			t.Errorf("key %s outside %s:", k, prefix)
@@ -123,9 +124,18 @@ func TestRunCLINodeOptions(t *testing.T) {
 		if strings.HasPrefix(k, prefix+":accounts:") {
 			t.Errorf("account key %s with persist_account_events=false", k)
 		}
+		if strings.HasPrefix(k, prefix+":snapshots:orders:") {
+			snapshots++
+		}
 		if _, ok := l.IDFromKey(keyspace.Orders, k); ok {
 			order = k
 		}
+		if _, ok := l.IDFromKey(keyspace.Instruments, k); ok {
+			instrument = k
+		}
+	}
+	if snapshots == 0 {
+		t.Error("no snapshots:orders keys with --snapshot-orders")
 	}
 	first, err := c.LIndex(ctx, order, 0).Result()
 	if err != nil {
@@ -142,6 +152,34 @@ func TestRunCLINodeOptions(t *testing.T) {
 	if oi, ok := p.(*payloads.OrderInitialized); !ok || !strings.HasSuffix(oi.TsEvent, "Z") || !strings.Contains(oi.TsEvent, "T") {
 		t.Errorf("%s element 0 is %#v: want OrderInitialized with an ISO-8601 ts_event", order, p)
 	}
+	// --instrument-info none: info is null (the default writes the venue's
+	// record, checked below).
+	infoLen := func(key string) int {
+		t.Helper()
+		v, err := c.Get(ctx, key).Result()
+		if err != nil {
+			t.Fatalf("GET %s: %v", key, err)
+		}
+		p, err := payloads.Decode(codec, []byte(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch i := p.(type) {
+		case *payloads.CryptoPerpetual:
+			return len(i.Info)
+		case *payloads.CurrencyPair:
+			return len(i.Info)
+		case *payloads.Equity:
+			return len(i.Info)
+		case *payloads.FuturesContract:
+			return len(i.Info)
+		}
+		t.Fatalf("%s holds a %T", key, p)
+		return 0
+	}
+	if n := infoLen(instrument); n != 0 {
+		t.Errorf("%s: info of %d fields with --instrument-info none", instrument, n)
+	}
 
 	// The same options from a workload file; a flag overrides the file.
 	dir := t.TempDir()
@@ -149,10 +187,13 @@ func TestRunCLINodeOptions(t *testing.T) {
 	if err := os.WriteFile(file, []byte("workload: order-flow\nops: 100\npersist_account_events: false\nuse_instance_id: true\nbuffer_interval: 10ms\nbulk_read_batch_size: 5\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	run, _ = externalRun(t, srv, "--workload-file", file, "--clean", "--persist-account-events=true")
+	run, _ = externalRun(t, srv, "--workload-file", file, "--clean", "--persist-account-events=true", "--keep-keys")
 	n = run.Meta.Workload.Node
-	if n == nil || !n.PersistAccountEvents || !n.UseInstanceID || n.BufferIntervalMS != 10 || n.BulkReadBatchSize != 5 {
+	if n == nil || !n.PersistAccountEvents || !n.UseInstanceID || n.BufferIntervalMS != 10 || n.BulkReadBatchSize != 5 || n.InstrumentInfo != "venue" {
 		t.Fatalf("node %+v: want the file's values, persist_account_events from the flag", n)
+	}
+	if n := infoLen(instrument); n == 0 {
+		t.Errorf("%s: no venue record in info by default", instrument)
 	}
 }
 
@@ -166,7 +207,7 @@ func TestRunCLINodeOptionErrors(t *testing.T) {
 		{[]string{"--workload", "order-flow", "--instrument-info", "full", "--buffer-interval", "2m"}, []string{`instrument_info "full"`, "buffer_interval 2m0s"}},
 		{[]string{"--workload", "raw", "--buffer-interval", "10ms"}, []string{"no cache writer", "populate"}},
 		{[]string{"--workload", "order-flow", "--buffer-interval", "10ms", "-P", "4"}, []string{"pipeline 4 with buffer_interval"}},
-		{[]string{"--workload", "order-flow", "--snapshot-orders"}, []string{"snapshot_orders true", "does not write this yet"}},
+		{[]string{"--workload", "order-flow", "--snapshot-positions-interval", "-1s", "--bulk-read-batch-size", "-2"}, []string{"snapshot_positions_interval -1s", "bulk_read_batch_size -2"}},
 	} {
 		_, stderr, code := runRbench(t, append([]string{"run"}, tt.args...)...)
 		if code != exitUsage {
