@@ -224,7 +224,6 @@ type callStream struct {
 	skipShared bool // another shard writes currencies and instruments
 	pending    *scenario.Call
 	pendBuf    scenario.Call
-	netting    map[string]struct{} // netting position ids seen (bounded)
 	cmds       []keyspace.Cmd
 	lastNs     int64
 
@@ -241,7 +240,7 @@ func (te *tradingEnv) newStream(shard int, orders int64, p tradingParams, skipSh
 		Shard: shard, PurgeClosed: p.purge, PurgeInterval: p.purgeInterval, PurgeBuffer: p.purgeBuffer,
 		Node: te.env.Node,
 	})
-	return &callStream{te: te, gen: g, skipShared: skipShared, netting: map[string]struct{}{}}
+	return &callStream{te: te, gen: g, skipShared: skipShared}
 }
 
 // peek returns the next call without consuming it.
@@ -275,22 +274,8 @@ func (s *callStream) next() (scenario.Call, bool) {
 
 // newKeys is how many keys other than index keys c creates.
 func (s *callStream) newKeys(c *scenario.Call) int64 {
-	switch c.Kind {
-	case scenario.AddOrder:
-		if c.Order.Status != keyspace.StatusInitialized {
-			return 0 // the emulator's second add_order of a released order
-		}
+	if c.NewKey {
 		return 1
-	case scenario.AddCurrency, scenario.AddInstrument, scenario.AddAccount:
-		return 1
-	case scenario.AddPosition:
-		if strings.HasPrefix(c.ID, "P-") {
-			return 1 // hedging ids are never reused
-		}
-		if _, seen := s.netting[c.ID]; !seen {
-			s.netting[c.ID] = struct{}{}
-			return 1
-		}
 	}
 	return 0
 }

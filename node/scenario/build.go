@@ -75,7 +75,7 @@ func (g *Generator) accountCall(kind Kind, a *account, now int64, reported bool)
 	if !g.o.Node.PersistAccountEvents {
 		return // cache.pyx:2107,2588
 	}
-	g.emit(Call{Kind: kind, ID: a.id, Payload: g.accountState(a, now, id, reported)})
+	g.emit(Call{Kind: kind, ID: a.id, NewKey: kind == AddAccount, Payload: g.accountState(a, now, id, reported)})
 }
 
 // accountState snapshots an account: one balance in its currency, and for

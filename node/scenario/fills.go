@@ -30,6 +30,8 @@ type position struct {
 	open        bool
 	closing     bool // hedging: an order closing it is working
 	ready       bool // hedging: the order that opened it is done, so it may be closed
+	stored      bool // positions:{id} is in Redis (a purge deletes it)
+	snapped     bool // snapshots:positions:{id} exists (never deleted)
 }
 
 // posRef is a closed position waiting for the purge.
@@ -86,9 +88,7 @@ func (g *Generator) fill(o *order, now int64) {
 		o.status = keyspace.StatusFilled
 	}
 	g.emit(Call{Kind: UpdateOrder, ID: o.id, Order: o.args(), Payload: fill.payload})
-	if g.o.Node.SnapshotOrders {
-		g.emit(Call{Kind: SnapshotOrder, ID: o.id, Order: o.args(), Payload: g.orderSnapshot(o)})
-	}
+	g.snapshotOrder(o)
 	margin := a.venue.accountType == "MARGIN"
 	if g.lc.CalculatedAccounts && !margin {
 		// A cash account is updated from the fill itself
@@ -172,13 +172,14 @@ func (g *Generator) positionUpdate(p *position, o *order, fill *filled, signed, 
 // openPosition is ExecutionEngine._open_position (engine.pyx:1737-1768):
 // add_position, the position snapshot, then the portfolio's account update.
 func (g *Generator) openPosition(p *position, o *order, payload any, signed, px, comm int64, now int64) {
+	isNew := !p.stored
 	*p = position{id: p.id, inst: p.inst, strat: p.strat, acct: p.acct, gen: p.gen + 1, open: true,
-		entry: o.side, openingID: o.id, tsOpened: now}
+		entry: o.side, openingID: o.id, tsOpened: now, stored: true, snapped: p.snapped}
 	if p.strat.hedging {
 		p.strat.hedged = append(p.strat.hedged, p)
 	}
 	g.book(p, signed, px, comm, o.id, now)
-	g.emit(Call{Kind: AddPosition, ID: p.id, Position: keyspacePos(p), Payload: payload})
+	g.emit(Call{Kind: AddPosition, ID: p.id, NewKey: isNew, Position: keyspacePos(p), Payload: payload})
 	g.afterPosition(p, now)
 }
 
@@ -218,7 +219,8 @@ func (g *Generator) afterPosition(p *position, now int64) {
 }
 
 func (g *Generator) snapshotPosition(p *position, now int64) {
-	g.emit(Call{Kind: SnapshotPosition, ID: p.id, Position: keyspacePos(p), Payload: g.snapshot(p, now)})
+	g.emit(Call{Kind: SnapshotPosition, ID: p.id, NewKey: !p.snapped, Position: keyspacePos(p), Payload: g.snapshot(p, now)})
+	p.snapped = true
 }
 
 // book applies a fill that does not flip the position and moves the

@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
-	"time"
 
 	"github.com/rbench/rbench/node/payloads"
 )
@@ -94,7 +93,7 @@ func New(opts Options) *Generator {
 		g.traderTag = o.TraderID[i+1:]
 	}
 	if iv := o.Node.SnapshotPositionsInterval; iv > 0 {
-		g.nextSnapshot = o.StartNs + int64(max(iv, time.Nanosecond))
+		g.nextSnapshot = o.StartNs + int64(iv)
 	}
 	if o.PurgeClosed {
 		g.nextPurge = o.StartNs + int64(o.PurgeInterval)
@@ -138,7 +137,7 @@ func (g *Generator) build() {
 			return
 		}
 		seenCur[code] = true
-		curCalls = append(curCalls, Call{Kind: AddCurrency, ID: code, Payload: currencyPayload(code)})
+		curCalls = append(curCalls, Call{Kind: AddCurrency, ID: code, NewKey: true, Payload: currencyPayload(code)})
 	}
 	var instCalls []Call
 	for i := 0; i < g.o.Instruments; i++ {
@@ -155,7 +154,7 @@ func (g *Generator) build() {
 		addCur(s.settle)
 		addCur(venues[s.venue].currency)
 		in.payload = g.instrumentPayload(in)
-		instCalls = append(instCalls, Call{Kind: AddInstrument, ID: in.id, Payload: in.payload})
+		instCalls = append(instCalls, Call{Kind: AddInstrument, ID: in.id, NewKey: true, Payload: in.payload})
 	}
 	for i := 0; i < g.o.Strategies; i++ {
 		n := g.o.Shard*g.o.Strategies + i // strategy number across shards
@@ -398,6 +397,7 @@ func (g *Generator) purge(at int64) {
 		}
 		g.closedPos.pop()
 		if r.p.gen == r.gen && !r.p.open {
+			r.p.stored = false
 			g.emit(Call{Kind: PurgePosition, ID: r.p.id, Position: keyspacePos(r.p)})
 		}
 	}

@@ -340,13 +340,14 @@ func TestLifecyclePathsOccur(t *testing.T) {
 
 // redisModel is the part of Redis the stream's commands touch.
 type redisModel struct {
-	lists  map[string]int
-	sets   map[string]map[string]bool
-	hashes map[string]map[string]string
+	strings map[string]bool
+	lists   map[string]int
+	sets    map[string]map[string]bool
+	hashes  map[string]map[string]string
 }
 
 func newRedisModel() *redisModel {
-	return &redisModel{lists: map[string]int{}, sets: map[string]map[string]bool{}, hashes: map[string]map[string]string{}}
+	return &redisModel{strings: map[string]bool{}, lists: map[string]int{}, sets: map[string]map[string]bool{}, hashes: map[string]map[string]string{}}
 }
 
 func (m *redisModel) member(key, id string) bool { return m.sets[key][id] }
@@ -362,9 +363,13 @@ func (m *redisModel) member(key, id string) bool { return m.sets[key][id] }
 func TestNoMessageUpstreamWouldNotSend(t *testing.T) {
 	calc := heavy()
 	calc.CalculatedAccounts, calc.ClientIDs = true, true
+	n := int64(2000)
+	if raceEnabled {
+		n = 800 // the race detector makes this ten times slower
+	}
 	for _, opts := range []Options{
-		{Seed: 5, Orders: 3000, PurgeClosed: true, PurgeInterval: 2 * time.Second, PurgeBuffer: time.Second},
-		{Seed: 6, Orders: 2000, Lifecycle: calc, Node: snapshotting(), PurgeClosed: true, PurgeInterval: time.Second},
+		{Seed: 5, Orders: n, PurgeClosed: true, PurgeInterval: 2 * time.Second, PurgeBuffer: time.Second},
+		{Seed: 6, Orders: n, Lifecycle: calc, Node: snapshotting(), PurgeClosed: true, PurgeInterval: time.Second},
 	} {
 		l := keyspace.Layout{TraderID: opts.TraderID}
 		m := newRedisModel()
@@ -416,7 +421,19 @@ func TestNoMessageUpstreamWouldNotSend(t *testing.T) {
 					t.Fatalf("seed %d call %d: add_order onto the existing list of %s", opts.Seed, c.Seq, c.ID)
 				}
 			}
-			for _, cmd := range c.Commands(l, []byte("v")) {
+			cmds := c.Commands(l, []byte("v"))
+			// NewKey: the call's own key (not an index key) did not exist.
+			isNew := false
+			for _, cmd := range cmds {
+				if key := cmd.Key(); !strings.HasPrefix(key, l.IndexKey("")) {
+					isNew = m.lists[key] == 0 && !m.strings[key] && cmd.Name() != "DEL" || cmd.Name() == "DEL" && m.lists[key] == 0
+					break
+				}
+			}
+			if c.NewKey != isNew {
+				t.Fatalf("seed %d call %d %s %s: NewKey %v, but the key existed: %v", opts.Seed, c.Seq, c.Kind, c.ID, c.NewKey, !isNew)
+			}
+			for _, cmd := range cmds {
 				key := cmd.Key()
 				switch cmd.Name() {
 				case "RPUSH":
@@ -443,6 +460,7 @@ func TestNoMessageUpstreamWouldNotSend(t *testing.T) {
 				case "HDEL":
 					delete(m.hashes[key], cmd[2].(string))
 				case "SET":
+					m.strings[key] = true
 				default:
 					t.Fatalf("seed %d call %d: unexpected command %s", opts.Seed, c.Seq, cmd.Name())
 				}

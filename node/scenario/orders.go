@@ -42,6 +42,7 @@ type order struct {
 	prev      keyspace.OrderStatus // the status OrderUpdated returns to
 	emulated  bool                 // emulation_trigger set (until released or canceled)
 	submitted bool                 // OrderSubmitted gave it its account id
+	snapped   bool                 // snapshots:orders:{id} exists
 
 	fate      fate
 	fills     []int64 // planned fill sizes, size units
@@ -265,7 +266,7 @@ func (g *Generator) submitNew(o *order, now int64) {
 	o.initID = g.uuid4()
 	g.created++
 	g.inflight = append(g.inflight, o)
-	g.emit(Call{Kind: AddOrder, ID: o.id, Order: o.args(), Payload: g.initialized(o, now)})
+	g.emit(Call{Kind: AddOrder, ID: o.id, NewKey: true, Order: o.args(), Payload: g.initialized(o, now)})
 }
 
 // newList makes o the first order of a contingent list and submits the
@@ -398,12 +399,22 @@ func (g *Generator) advance(o *order, now int64) bool {
 // (portfolio.pyx:481-586).
 func (g *Generator) orderEvent(o *order, payload any, now int64, viaEngine, accountEvent bool) {
 	g.emit(Call{Kind: UpdateOrder, ID: o.id, Order: o.args(), Payload: payload})
-	if viaEngine && g.o.Node.SnapshotOrders {
-		g.emit(Call{Kind: SnapshotOrder, ID: o.id, Order: o.args(), Payload: g.orderSnapshot(o)})
+	if viaEngine {
+		g.snapshotOrder(o)
 	}
 	if accountEvent && g.lc.CalculatedAccounts {
 		g.accountCall(UpdateAccount, o.acct, now, false)
 	}
+}
+
+// snapshotOrder is ExecutionEngine._create_order_state_snapshot with
+// snapshot_orders on (engine.pyx:1918-1929).
+func (g *Generator) snapshotOrder(o *order) {
+	if !g.o.Node.SnapshotOrders {
+		return
+	}
+	g.emit(Call{Kind: SnapshotOrder, ID: o.id, NewKey: !o.snapped, Order: o.args(), Payload: g.orderSnapshot(o)})
+	o.snapped = true
 }
 
 // emulate is OrderEmulator._handle_submit_order taking the order

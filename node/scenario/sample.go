@@ -21,11 +21,11 @@ func Sample(kind string, opts Options) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts = opts.withDefaults()
-	opts.Node.SnapshotOrders, opts.Node.SnapshotPositions, opts.Node.PersistAccountEvents = true, true, true
-	if opts.Orders == DefaultOrders {
+	if opts.Orders == 0 {
 		opts.Orders = sampleOrders
 	}
+	opts = opts.withDefaults()
+	opts.Node.SnapshotOrders, opts.Node.SnapshotPositions, opts.Node.PersistAccountEvents = true, true, true
 	g := New(opts)
 	firstInst, firstAcct := g.insts[0].id, g.accounts[0].id
 	var fallback any

@@ -84,6 +84,11 @@ type Call struct {
 	// Position holds the position's ids and state (AddPosition,
 	// UpdatePosition, SnapshotPosition, PurgePosition).
 	Position keyspace.PositionArgs
+	// NewKey is whether the call creates the key it writes (index keys
+	// aside): the first add_order of an order, add_position of an id whose
+	// list is not in Redis (new, or purged since), the first snapshot of an
+	// order or position, every add_currency, add_instrument and add_account.
+	NewKey bool
 	// Payload is the value to encode, a pointer to a node/payloads struct;
 	// nil for purges and IndexOrderPosition. The same *OrderFilled is shared
 	// by the UpdateOrder and the position call of one fill, as the node
@@ -244,6 +249,9 @@ const (
 	DefaultMaxInFlight   = 8
 	DefaultStartNs       = 1705311012123456789
 	DefaultPurgeInterval = time.Minute
+	// MinTimerInterval bounds the timers' periods from below: a shorter one
+	// would fire many times between two events.
+	MinTimerInterval = time.Millisecond
 )
 
 // Validate reports every field out of range at once, each naming the
@@ -272,8 +280,11 @@ func (o Options) Validate() error {
 	if o.StartNs < 0 {
 		bad("start = %d ns: must be after the Unix epoch", o.StartNs)
 	}
-	if o.PurgeInterval < 0 {
-		bad("purge interval = %s: must be 0 (default %s) or more", o.PurgeInterval, DefaultPurgeInterval)
+	if o.PurgeInterval < 0 || o.PurgeInterval > 0 && o.PurgeInterval < MinTimerInterval {
+		bad("purge interval = %s: must be 0 (default %s) or at least %s", o.PurgeInterval, DefaultPurgeInterval, MinTimerInterval)
+	}
+	if iv := o.Node.SnapshotPositionsInterval; iv > 0 && iv < MinTimerInterval {
+		bad("snapshot positions interval = %s: must be 0 (none) or at least %s", iv, MinTimerInterval)
 	}
 	if o.PurgeBuffer < 0 {
 		bad("purge buffer = %s: must be 0 (default) or more", o.PurgeBuffer)
@@ -325,11 +336,15 @@ func (o Options) withDefaults() Options {
 	if o.PurgeInterval <= 0 {
 		o.PurgeInterval = DefaultPurgeInterval
 	}
+	o.PurgeInterval = max(o.PurgeInterval, MinTimerInterval)
 	if o.PurgeBuffer < 0 {
 		o.PurgeBuffer = 0
 	}
 	if o.Node.Flavour == "" {
 		o.Node = node.DefaultConfig()
+	}
+	if iv := o.Node.SnapshotPositionsInterval; iv > 0 {
+		o.Node.SnapshotPositionsInterval = max(iv, MinTimerInterval)
 	}
 	if o.Lifecycle == nil {
 		lc := DefaultLifecycle()

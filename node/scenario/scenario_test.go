@@ -369,7 +369,7 @@ func tsFields(v any) []string {
 func TestStreamsInConstantMemory(t *testing.T) {
 	orders := int64(1_000_000)
 	if raceEnabled {
-		orders = 100_000
+		orders = 50_000
 	}
 	g := New(Options{Seed: 1, Orders: orders, PurgeClosed: true, PurgeInterval: 10 * time.Second, PurgeBuffer: 5 * time.Second})
 	var ms runtime.MemStats
@@ -422,13 +422,13 @@ func TestValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	lc := Lifecycle{Modify: 1.5, Lists: -0.1}
-	bad := Options{Orders: -1, MaxInFlight: -2, PurgeInterval: -time.Second, PurgeBuffer: -time.Second, Lifecycle: &lc,
-		Node: node.Config{Flavour: node.Rust, PersistAccountEvents: true}}
+	bad := Options{Orders: -1, MaxInFlight: -2, PurgeInterval: time.Microsecond, PurgeBuffer: -time.Second, Lifecycle: &lc,
+		Node: node.Config{Flavour: node.Rust, PersistAccountEvents: true, SnapshotPositionsInterval: time.Nanosecond}}
 	err := bad.Validate()
 	if err == nil {
 		t.Fatal("Validate accepted bad options")
 	}
-	for _, want := range []string{"orders = -1", "max in-flight = -2", "purge interval = -1s", "purge buffer = -1s",
+	for _, want := range []string{"orders = -1", "max in-flight = -2", "purge interval = 1µs", "snapshot positions interval = 1ns", "purge buffer = -1s",
 		"modify share = 1.5", "lists share = -0.1", `node "rust"`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
