@@ -72,8 +72,9 @@ type Workload interface {
 // Worker from one goroutine only; it need not be safe for concurrent use.
 //
 // For each operation the engine calls Next with a reset *Op, sends op.Cmds
-// (one round trip; MULTI/EXEC around them when op.Tx; several operations in
-// one round trip with --pipeline), times it, then calls Check with the same
+// (one round trip; MULTI/EXEC around them when op.Tx; each its own
+// MULTI/EXEC, or queued for the buffer's flush, when op.Writer; several
+// operations in one round trip with --pipeline), times it, then calls Check with the same
 // *Op after the replies arrived. Workers keep state (which orders are open,
 // ...) across calls as they like.
 type Worker interface {
