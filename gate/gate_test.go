@@ -537,3 +537,50 @@ func FuzzParsePercent(f *testing.F) {
 		}
 	})
 }
+
+// TestEvaluateWriter: the lag p99 comes from the writer sections' merged
+// histograms (990 calls at 200 us under msgpack, 10 at 20 ms under json:
+// merged p99 200 us, while the json pass alone would say 20 ms), the queue
+// from the deepest open-loop pass, busy from the busiest; a closed-loop run
+// has no queue and says so.
+func TestEvaluateWriter(t *testing.T) {
+	lag := func(v int64, n int) string {
+		h := results.NewHistogram()
+		_ = h.RecordValues(v, int64(n))
+		s, err := results.EncodeHDR(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	q3, q7 := int64(3), int64(7)
+	run := testRun(t)
+	run.Writer = []results.Writer{
+		{Encoding: "msgpack", LagHDR: lag(200, 990), QueueMax: &q3, Busy: 0.4},
+		{Encoding: "json", LagHDR: lag(20_000, 10), QueueMax: &q7, Busy: 0.9},
+	}
+	closed := testRun(t)
+	closed.Writer = []results.Writer{{Encoding: "msgpack", LagHDR: lag(100, 10), Busy: 1}}
+	for _, tt := range []struct {
+		run    *results.Run
+		expr   string
+		pass   bool
+		actual string
+		detail string
+	}{
+		{run, "writer.lag.p99<1ms", true, "200us", ""},
+		{run, "writer.queue.max<=5", false, "7", ""},
+		{run, "writer.busy<80%", false, "90%", ""},
+		{closed, "writer.queue.max==0", false, "-", "closed-loop"},
+		{testRun(t), "writer.lag.p99<1ms", false, "-", "no writer section"},
+	} {
+		th, err := Parse(tt.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := Evaluate(tt.run, []Threshold{th}).Results[0]
+		if res.Pass != tt.pass || res.Actual != tt.actual || !strings.Contains(res.Detail, tt.detail) {
+			t.Errorf("%s: pass=%v actual=%q detail=%q, want %v %q %q", tt.expr, res.Pass, res.Actual, res.Detail, tt.pass, tt.actual, tt.detail)
+		}
+	}
+}
