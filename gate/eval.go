@@ -67,7 +67,27 @@ func Evaluate(run *results.Run, ths []Threshold) Report {
 		}
 		rep.Results = append(rep.Results, res)
 	}
+	failIncomplete(run, &rep)
 	return rep
+}
+
+// failIncomplete fails every check on a run that did not finish: its
+// figures cover only part of what was asked, so no threshold can pass on
+// them (rbench never passes a run it could not verify).
+func failIncomplete(run *results.Run, rep *Report) {
+	if len(run.Incomplete) == 0 {
+		return
+	}
+	why := "the run is incomplete: " + strings.Join(run.Incomplete, "; ")
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		r.Pass = false
+		if r.Detail == "" {
+			r.Detail = why
+		} else {
+			r.Detail = why + "; " + r.Detail
+		}
+	}
 }
 
 // Value returns the value of metric m in run, in the metric's unit
@@ -362,5 +382,6 @@ func CompareBaseline(base, cur *results.Run, maxRegression float64) Report {
 			rep.Results = append(rep.Results, res)
 		}
 	}
+	failIncomplete(cur, &rep)
 	return rep
 }

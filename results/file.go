@@ -145,6 +145,27 @@ func Decode(r io.Reader) (*Run, error) { return DecodeContext(context.Background
 // while a large document is being parsed. Errors wrap ErrForeign,
 // ErrSchemaVersion or ErrCorrupt.
 func DecodeContext(ctx context.Context, r io.Reader) (*Run, error) {
+	// Reading (which may block on a pipe) and parsing a large document
+	// (seconds) happen aside, so a Ctrl-C is answered at once; the
+	// abandoned work ends with the process.
+	type result struct {
+		run *Run
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		run, err := decode(ctx, r)
+		done <- result{run, err}
+	}()
+	select {
+	case res := <-done:
+		return res.run, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func decode(ctx context.Context, r io.Reader) (*Run, error) {
 	br := bufio.NewReader(io.LimitReader(r, MaxFileSize+1))
 	for {
 		b, err := br.ReadByte()
@@ -158,7 +179,7 @@ func DecodeContext(ctx context.Context, r io.Reader) (*Run, error) {
 			continue
 		}
 		if b != '{' {
-			peek, _ := br.Peek(15)
+			peek, _ := br.Peek(min(15, br.Buffered())) // never wait for more
 			return nil, fmt.Errorf("%w: not a JSON object (starts with %q)", ErrForeign, append([]byte{b}, peek...))
 		}
 		_ = br.UnreadByte()
@@ -175,23 +196,7 @@ func DecodeContext(ctx context.Context, r io.Reader) (*Run, error) {
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrForeign, MaxFileSize)
 	}
-	// Parsing a large document takes seconds: do it aside so a Ctrl-C is
-	// answered at once (the abandoned parse ends with the process).
-	type result struct {
-		run *Run
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		run, err := decodeBytes(ctx, bytes.TrimSpace(data))
-		done <- result{run, err}
-	}()
-	select {
-	case res := <-done:
-		return res.run, res.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return decodeBytes(ctx, bytes.TrimSpace(data))
 }
 
 func readErr(err error) error {
@@ -392,11 +397,30 @@ func NewRunDir(base, workload string, t time.Time) (string, error) {
 	}
 }
 
+// IncompleteMarker is the file a run folder holds while it is being
+// written, and keeps when the run itself is incomplete (Run.Incomplete):
+// its text says why. A folder without it was written completely.
+const IncompleteMarker = "INCOMPLETE"
+
 // WriteRunDir writes run.json into dir plus, per op kind and encoding, its
 // percentile distributions <op>-<encoding>-response.hgrm and
-// <op>-<encoding>-service.hgrm. It returns the path of run.json.
+// <op>-<encoding>-service.hgrm. It returns the path of run.json. The folder
+// holds IncompleteMarker until every file is written, and keeps it when the
+// run is incomplete, so a crash or a full disk part-way never leaves a
+// folder that looks whole.
 func WriteRunDir(dir string, run *Run) (string, error) {
 	jsonPath := filepath.Join(dir, "run.json")
+	marker := filepath.Join(dir, IncompleteMarker)
+	why := "rbench stopped while writing this folder: its files may be missing or partial\n"
+	if len(run.Incomplete) > 0 {
+		why = "the run is incomplete:\n" + strings.Join(run.Incomplete, "\n") + "\n"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("write %s: %w", dir, err)
+	}
+	if err := os.WriteFile(marker, []byte(why), 0o644); err != nil {
+		return "", fmt.Errorf("write %s: %w", marker, err)
+	}
 	if err := run.WriteFile(jsonPath); err != nil {
 		return "", err
 	}
@@ -417,6 +441,11 @@ func WriteRunDir(dir string, run *Run) (string, error) {
 			if err := writeFileAtomic(filepath.Join(dir, name), buf.Bytes()); err != nil {
 				return jsonPath, err
 			}
+		}
+	}
+	if len(run.Incomplete) == 0 {
+		if err := os.Remove(marker); err != nil {
+			return jsonPath, fmt.Errorf("write %s: %w", dir, err)
 		}
 	}
 	return jsonPath, nil

@@ -70,6 +70,9 @@ func Merge(runs ...*Run) (*Run, error) {
 		for _, w := range r.Warnings {
 			out.Warnings = appendUnique(out.Warnings, w)
 		}
+		for _, w := range r.Incomplete {
+			out.Incomplete = appendUnique(out.Incomplete, w)
+		}
 	}
 
 	ops, err := mergeOps(runs)

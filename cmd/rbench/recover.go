@@ -73,22 +73,11 @@ without --restart-cmd.`,
 }
 
 func recoverAction(c *cli.Context) error {
-	mode := c.String("mode")
-	if mode != recovery.ModeKill && mode != recovery.ModeGraceful {
-		return usageError(fmt.Errorf("--mode %q: allowed: kill or graceful", mode))
-	}
-	persistence, err := localredis.ParsePersistence(c.String("persistence"))
+	persistence, err := checkRecover(c)
 	if err != nil {
-		return usageError(fmt.Errorf("--persistence: %w", err))
+		return err
 	}
-	for _, f := range []string{"cycles", "keys", "writers"} {
-		if c.Int(f) < 1 {
-			return usageError(fmt.Errorf("--%s %d: allowed: an integer >= 1", f, c.Int(f)))
-		}
-	}
-	if c.Float64("write-rate") <= 0 {
-		return usageError(fmt.Errorf("--write-rate %v: allowed: a positive number of calls per second", c.Float64("write-rate")))
-	}
+	mode := c.String("mode")
 	restartCmd := strings.TrimSpace(c.String("restart-cmd"))
 
 	cfg, err := loadConfig(c)
@@ -236,6 +225,37 @@ func recoverAction(c *cli.Context) error {
 		return failure(fmt.Errorf("recovery failed: %s", strings.Join(rec.Reasons, "; ")))
 	}
 	return nil
+}
+
+// checkRecover checks recover's flags, the configuration and the output
+// path together and reports every problem at once, before anything starts.
+func checkRecover(c *cli.Context) (localredis.Persistence, error) {
+	in := newInputs(c)
+	in.oneOf("mode", recovery.ModeKill, recovery.ModeGraceful)
+	persistence, err := localredis.ParsePersistence(c.String("persistence"))
+	if err != nil {
+		in.add(fmt.Errorf("--persistence: %w", err))
+	}
+	for _, f := range []string{"cycles", "keys", "writers"} {
+		if c.Int(f) < 1 {
+			in.bad("--%s %d: allowed: an integer >= 1", f, c.Int(f))
+		}
+	}
+	if r := c.Float64("write-rate"); !(r > 0 && r <= 1e9) {
+		in.bad("--write-rate %v: allowed: a positive number of calls per second", r)
+	}
+	in.positiveDuration("restart-timeout")
+	in.nonNegativeDuration("loss-window")
+	if cfg := in.config(); cfg != nil && len(cfg.Encodings) > 1 {
+		in.bad("--encoding/RBENCH_ENCODING %s: recover writes one encoding; give msgpack or json", strings.Join(cfg.Encodings, ","))
+	}
+	in.connection()
+	if out := c.String("out"); out != "" {
+		in.outputFile("out", out)
+	} else {
+		in.outputDir("results-dir", c.String("results-dir"))
+	}
+	return persistence, in.err()
 }
 
 // refuseExternal explains why rbench will not restart an external server,

@@ -121,8 +121,28 @@ func ReadFile(ctx context.Context, path string, limit int64) ([]byte, error) {
 	return ReadAll(r)
 }
 
-// ReadAll reads r to its end, sized by stat when known.
+// ReadAll reads r to its end, sized by stat when known. It returns
+// ctx.Err() as soon as r's context ends, even while a read blocks (a pipe
+// or a terminal with nothing to say); the blocked read is abandoned.
 func ReadAll(r *File) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := readAll(r)
+		done <- result{b, err}
+	}()
+	select {
+	case res := <-done:
+		return res.b, res.err
+	case <-r.ctx.Done():
+		return nil, r.ctx.Err()
+	}
+}
+
+func readAll(r *File) ([]byte, error) {
 	n := int64(512)
 	if r.Size > 0 {
 		n = r.Size + 1
