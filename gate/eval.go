@@ -35,6 +35,9 @@ type Result struct {
 // Report is the outcome of a gate.
 type Report struct {
 	Results []Result
+	// Incomplete holds the reasons the run did not finish; every check on
+	// such a run fails.
+	Incomplete []string
 }
 
 // Failed counts the failed checks.
@@ -78,6 +81,7 @@ func failIncomplete(run *results.Run, rep *Report) {
 	if len(run.Incomplete) == 0 {
 		return
 	}
+	rep.Incomplete = run.Incomplete
 	why := "the run is incomplete: " + strings.Join(run.Incomplete, "; ")
 	for i := range rep.Results {
 		r := &rep.Results[i]

@@ -222,3 +222,37 @@ func TestLoadStopsWithContext(t *testing.T) {
 		t.Errorf("DecodeContext with a cancelled context: %v, want context.Canceled", err)
 	}
 }
+
+func TestWriteRunDirMarksIncompleteFolders(t *testing.T) {
+	base := t.TempDir()
+	complete := filepath.Join(base, "complete")
+	if _, err := WriteRunDir(complete, sampleRun(t)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(complete, IncompleteMarker)); !os.IsNotExist(err) {
+		t.Errorf("a folder written whole keeps %s (%v)", IncompleteMarker, err)
+	}
+
+	partial := filepath.Join(base, "partial")
+	run := sampleRun(t)
+	run.Incomplete = []string{"interrupted after 2s"}
+	if _, err := WriteRunDir(partial, run); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(partial, IncompleteMarker)); err != nil || !strings.Contains(string(b), "interrupted after 2s") {
+		t.Errorf("an incomplete run's folder: marker %q, %v", b, err)
+	}
+
+	// A write that fails part-way (here: a directory where an .hgrm file
+	// goes) leaves the marker.
+	broken := filepath.Join(base, "broken")
+	run = sampleRun(t)
+	os.MkdirAll(filepath.Join(broken, HGRMName(run.Ops[0], "service")), 0o755)
+	os.WriteFile(filepath.Join(broken, HGRMName(run.Ops[0], "service"), "x"), nil, 0o644)
+	if _, err := WriteRunDir(broken, run); err == nil {
+		t.Fatal("writing over a directory succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(broken, IncompleteMarker)); err != nil {
+		t.Errorf("a folder whose writing failed is not marked: %v", err)
+	}
+}

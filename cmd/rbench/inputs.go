@@ -39,12 +39,17 @@ const minFreeBytes = 8 << 20
 type inputs struct {
 	c        *cli.Context
 	problems []string
+	// refused names the flags already found bad, so their values are not
+	// also judged (and reported again) further down.
+	refused map[string]bool
+	// stopped is set when a read was cut short by SIGINT or SIGTERM.
+	stopped error
 	// cfgErr is the configuration's error, reported as it is (the form
 	// docs/configuration.md shows) when it is the only problem.
 	cfgErr error
 }
 
-func newInputs(c *cli.Context) *inputs { return &inputs{c: c} }
+func newInputs(c *cli.Context) *inputs { return &inputs{c: c, refused: map[string]bool{}} }
 
 // bad records one problem: name the flag, the value and what is allowed.
 func (in *inputs) bad(format string, a ...any) {
@@ -78,11 +83,11 @@ func (in *inputs) add(err error) {
 	in.problems = append(in.problems, err.Error())
 }
 
-// ok reports whether no problem has been found so far.
-func (in *inputs) ok() bool { return len(in.problems) == 0 }
-
 // err is nil, or the usage error (exit 2) listing every problem.
 func (in *inputs) err() error {
+	if in.stopped != nil {
+		return interrupted(in.stopped)
+	}
 	if len(in.problems) == 0 {
 		return nil
 	}
@@ -132,6 +137,7 @@ func (in *inputs) positive(names ...string) {
 	for _, n := range names {
 		if in.c.IsSet(n) && in.c.Int64(n) < 1 {
 			in.bad("--%s %d: want a positive number", n, in.c.Int64(n))
+			in.refused[n] = true
 		}
 	}
 }
@@ -151,6 +157,7 @@ func (in *inputs) positiveDuration(names ...string) {
 	for _, n := range names {
 		if d := in.c.Duration(n); d <= 0 && (in.c.IsSet(n) || d < 0) {
 			in.bad("--%s %s: want a positive duration such as 10s or 500ms", n, d)
+			in.refused[n] = true
 		}
 	}
 }
@@ -160,6 +167,7 @@ func (in *inputs) nonNegativeDuration(names ...string) {
 	for _, n := range names {
 		if d := in.c.Duration(n); d < 0 {
 			in.bad("--%s %s: want 0 or a positive duration", n, d)
+			in.refused[n] = true
 		}
 	}
 }
@@ -201,6 +209,10 @@ func (in *inputs) list(name string) []string {
 func (in *inputs) readFile(flag, path string, limit int64) ([]byte, bool) {
 	b, err := input.ReadFile(in.c.Context, path, limit)
 	if err != nil {
+		if ctxErr := in.c.Context.Err(); ctxErr != nil {
+			in.stopped = ctxErr
+			return nil, false
+		}
 		in.bad("--%s %s: %s", flag, path, fileProblem(err))
 		return nil, false
 	}

@@ -97,6 +97,7 @@ func planFlags() []cli.Flag {
 func planProfile(in *inputs) capacity.Profile {
 	c := in.c
 	var p capacity.Profile
+	before := len(in.problems)
 	if path := c.String("profile"); path != "" {
 		if data, ok := in.readFile("profile", path, maxProfileFile); ok {
 			var err error
@@ -118,7 +119,7 @@ func planProfile(in *inputs) capacity.Profile {
 	if c.IsSet("bulk-read-batch-size") && c.Int("bulk-read-batch-size") < 0 {
 		in.bad("--bulk-read-batch-size %d: want 0 (one MGET of all instruments) or a positive batch size", c.Int("bulk-read-batch-size"))
 	}
-	if !in.ok() {
+	if len(in.problems) > before {
 		return p
 	}
 	i64 := map[string]*int64{"orders": &p.Orders, "orders-per-day": &p.OrdersPerDay, "positions": &p.Positions,

@@ -140,8 +140,10 @@ func specFromFlags(in *inputs) workloads.Spec {
 		in.bad("--duration 0s: want a positive duration such as 10s, or --ops N for a fixed number of operations")
 	}
 	in.positiveDuration("target-p99")
-	in.nonNegativeDuration("buffer-interval", "warmup")
-	set := func(name string) bool { return c.IsSet(name) || (s.Workload == "" && name == "workload") }
+	in.nonNegativeDuration("buffer-interval", "warmup", "duration")
+	set := func(name string) bool {
+		return !in.refused[name] && (c.IsSet(name) || (s.Workload == "" && name == "workload"))
+	}
 	if set("workload") {
 		s.Workload = c.String("workload")
 	}
