@@ -256,3 +256,44 @@ func TestWriteRunDirMarksIncompleteFolders(t *testing.T) {
 		t.Errorf("a folder whose writing failed is not marked: %v", err)
 	}
 }
+
+// FuzzMerge merges two decoded documents: no panic, and a merge that
+// succeeds is valid, encodes (no +Inf) and reads back.
+func FuzzMerge(f *testing.F) {
+	var a, b bytes.Buffer
+	sampleRun(f).Encode(&a)
+	other := sampleRun(f)
+	other.Ops[0].Count = math.MaxInt64
+	other.Ops[1].Rate = 9e11
+	other.Encode(&b)
+	f.Add(a.Bytes(), a.Bytes())
+	f.Add(a.Bytes(), b.Bytes())
+	f.Add(b.Bytes(), b.Bytes())
+	f.Fuzz(func(t *testing.T, x, y []byte) {
+		rx, err := Decode(bytes.NewReader(x))
+		if err != nil {
+			return
+		}
+		ry, err := Decode(bytes.NewReader(y))
+		if err != nil {
+			return
+		}
+		m, err := Merge(rx, ry)
+		if err != nil {
+			if !errors.Is(err, ErrMerge) && !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("merge error %v is neither ErrMerge nor ErrCorrupt", err)
+			}
+			return
+		}
+		if err := m.Validate(); err != nil {
+			t.Fatalf("merged run is invalid: %v", err)
+		}
+		var out bytes.Buffer
+		if err := m.Encode(&out); err != nil {
+			t.Fatalf("merged run does not encode: %v", err)
+		}
+		if _, err := Decode(&out); err != nil {
+			t.Fatalf("merged run does not read back: %v", err)
+		}
+	})
+}
