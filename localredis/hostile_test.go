@@ -67,12 +67,13 @@ func TestRemoveStale(t *testing.T) {
 	if err := gone.Run(); err != nil {
 		t.Fatal(err)
 	}
-	boot := bootID()
+	boot := bootID() + "\npidns " + pidNS()
 	dead := fakeDir(t, parent, "dead", fmt.Sprintf("boot %s\nowner %d 12345\nserver 0 0\n", boot, gone.Process.Pid))
 	reused := fakeDir(t, parent, "reused", fmt.Sprintf("boot %s\nowner %d %d\nserver 0 0\n", boot, me.pid, me.start+1))
-	rebooted := fakeDir(t, parent, "rebooted", fmt.Sprintf("boot not-this-boot\nowner %d %d\nserver 0 0\n", me.pid, me.start))
+	rebooted := fakeDir(t, parent, "rebooted", fmt.Sprintf("boot not-this-boot\npidns %s\nowner %d %d\nserver 0 0\n", pidNS(), me.pid, me.start))
 	live := fakeDir(t, parent, "live", fmt.Sprintf("boot %s\nowner %d %d\nserver 0 0\n", boot, me.pid, me.start))
 	liveServer := fakeDir(t, parent, "server", fmt.Sprintf("boot %s\nowner %d 1\nserver %d %d\n", boot, gone.Process.Pid, me.pid, me.start))
+	otherNS := fakeDir(t, parent, "otherns", fmt.Sprintf("boot %s\npidns pid:[1]\nowner %d 12345\nserver 0 0\n", bootID(), gone.Process.Pid))
 	unmarked := fakeDir(t, parent, "unmarked", "")
 	garbled := fakeDir(t, parent, "garbled", "owner x y\n")
 	other := filepath.Join(parent, "not-rbench")
@@ -93,7 +94,7 @@ func TestRemoveStale(t *testing.T) {
 	for d := range want {
 		t.Errorf("left %s behind", d)
 	}
-	for _, d := range []string{live, liveServer, unmarked, garbled, other} {
+	for _, d := range []string{live, liveServer, otherNS, unmarked, garbled, other} {
 		if _, err := os.Stat(d); err != nil {
 			t.Errorf("%s is gone: %v", d, err)
 		}

@@ -14,7 +14,8 @@ import (
 // process that made it and the redis-server running in it, each by pid and
 // start time (and the boot they belong to), so the next Start can tell a
 // directory left behind by a SIGKILLed rbench (up to tens of MB of AOF)
-// from one in use, even after a pid was reused.
+// from one in use, even after a pid was reused. Owners in another pid
+// namespace (a container sharing the directory) are never judged.
 const (
 	ownerFile = ".rbench-owner"
 	// dirPattern is what os.MkdirTemp names throwaway directories.
@@ -69,6 +70,14 @@ func bootID() string {
 	return strings.TrimSpace(string(b))
 }
 
+// pidNS names this process's pid namespace ("pid:[4026531836]"): pids
+// from another one (a container sharing the temp directory) mean nothing
+// here, so their directories are never judged.
+func pidNS() string {
+	s, _ := os.Readlink("/proc/self/ns/pid")
+	return strings.ReplaceAll(s, " ", "")
+}
+
 // writeOwner records this process and the server (pid 0: not started yet)
 // as the directory's owners, atomically, so a reader never sees half a file.
 func writeOwner(dir string, server int) error {
@@ -81,7 +90,7 @@ func writeOwner(dir string, server int) error {
 		s, _ := procStart(server)
 		srv = procID{server, s}
 	}
-	text := fmt.Sprintf("boot %s\nowner %d %d\nserver %d %d\n", bootID(), me.pid, me.start, srv.pid, srv.start)
+	text := fmt.Sprintf("boot %s\npidns %s\nowner %d %d\nserver %d %d\n", bootID(), pidNS(), me.pid, me.start, srv.pid, srv.start)
 	tmp := filepath.Join(dir, ownerFile+".tmp")
 	if err := os.WriteFile(tmp, []byte(text), 0o600); err != nil {
 		return err
@@ -98,7 +107,7 @@ func stale(dir string) bool {
 	if err != nil || len(b) > 4096 {
 		return false
 	}
-	var boot string
+	var boot, ns string
 	var owner, server procID
 	n := 0
 	for line := range strings.Lines(string(b)) {
@@ -106,6 +115,8 @@ func stale(dir string) bool {
 		switch {
 		case len(f) == 2 && f[0] == "boot":
 			boot, n = f[1], n+1
+		case len(f) == 2 && f[0] == "pidns":
+			ns, n = f[1], n+1
 		case len(f) == 3 && (f[0] == "owner" || f[0] == "server"):
 			pid, err1 := strconv.Atoi(f[1])
 			start, err2 := strconv.ParseUint(f[2], 10, 64)
@@ -120,11 +131,14 @@ func stale(dir string) bool {
 			n++
 		}
 	}
-	if n != 3 || owner.pid <= 0 {
+	if n != 4 || owner.pid <= 0 {
 		return false
 	}
 	if boot != bootID() {
 		return true // a reboot ended every process of the old boot
+	}
+	if ns != pidNS() {
+		return false // another pid namespace's pids cannot be checked here
 	}
 	return !owner.alive() && (server.pid == 0 || !server.alive())
 }
