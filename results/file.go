@@ -327,13 +327,6 @@ func describe(v any) string {
 	return string(b)
 }
 
-func firstBytes(b []byte) string {
-	if len(b) > 16 {
-		b = b[:16]
-	}
-	return string(b)
-}
-
 // HostInfo describes the machine rbench runs on: hostname, OS, architecture,
 // the CPU model from /proc/cpuinfo ("unknown" elsewhere) and the logical CPUs
 // Go may use.

@@ -142,15 +142,6 @@ func (in *inputs) positive(names ...string) {
 	}
 }
 
-// nonNegative checks integer flags that must be 0 or more.
-func (in *inputs) nonNegative(names ...string) {
-	for _, n := range names {
-		if in.c.Int64(n) < 0 {
-			in.bad("--%s %d: want 0 or more", n, in.c.Int64(n))
-		}
-	}
-}
-
 // positiveDuration checks duration flags that must be above 0 (when set,
 // or always when their default is).
 func (in *inputs) positiveDuration(names ...string) {
