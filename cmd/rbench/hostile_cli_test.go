@@ -31,26 +31,68 @@ type hostileRun struct {
 
 func (r hostileRun) all() string { return r.stdout + r.stderr }
 
+// A child's ru_maxrss counts the memory of the process it was forked
+// from until it execs (Go forks with CLONE_VM, and exec keeps the old
+// mm's high-water mark), so a large test process would inflate it. The
+// binary is therefore started from a small launcher: this test binary
+// re-executed with launchEnv set, which runs the command and writes its
+// peak RSS to the file named by rssEnv.
+const (
+	launchEnv = "RBENCH_TEST_LAUNCH"
+	rssEnv    = "RBENCH_TEST_RSS_FILE"
+)
+
+func init() {
+	if os.Getenv(launchEnv) != "1" {
+		return
+	}
+	cmd := exec.Command(os.Args[1], os.Args[2:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, launchEnv+"=") && !strings.HasPrefix(kv, rssEnv+"=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	err := cmd.Run()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && cmd.ProcessState != nil {
+		os.WriteFile(os.Getenv(rssEnv), []byte(strconv.FormatInt(ru.Maxrss*1024, 10)), 0o600)
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		os.Exit(ee.ExitCode())
+	}
+	if err != nil {
+		os.Exit(125)
+	}
+	os.Exit(0)
+}
+
 // runMeasured runs the binary in dir with the environment env plus a
 // minimal one, and measures it.
 func runMeasured(t *testing.T, dir string, env []string, args ...string) hostileRun {
 	t.Helper()
-	cmd := exec.Command(rbenchBinary(t), args...)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rssFile := filepath.Join(t.TempDir(), "rss")
+	cmd := exec.Command(self, append([]string{rbenchBinary(t)}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = cliEnv(dir, env...)
+	cmd.Env = append(cliEnv(dir, env...), launchEnv+"=1", rssEnv+"="+rssFile)
 	var o, e lockedBuffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	r := hostileRun{stdout: o.String(), stderr: e.String(), elapsed: time.Since(start)}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
+	b, err := os.ReadFile(rssFile)
+	if err != nil {
+		t.Fatalf("the launcher recorded no peak RSS: %v\n%s", err, r.all())
 	}
+	r.maxRSS, _ = strconv.ParseInt(string(b), 10, 64)
 	if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic:") {
 		t.Errorf("rbench %s printed a stack trace:\n%s", strings.Join(args, " "), r.stderr)
 	}
@@ -76,6 +118,7 @@ func checkBounded(t *testing.T, what string, r hostileRun) {
 	if r.maxRSS > hostileRSS {
 		t.Errorf("%s: peak RSS %d MB, want under %d MB", what, r.maxRSS>>20, hostileRSS>>20)
 	}
+	t.Logf("%s: exit %d in %s, peak RSS %.1f MB", what, r.code, r.elapsed.Round(time.Millisecond), float64(r.maxRSS)/(1<<20))
 }
 
 // TestEveryFileFlagIsBounded gives /dev/zero to every flag and argument
