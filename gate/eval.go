@@ -35,6 +35,9 @@ type Result struct {
 // Report is the outcome of a gate.
 type Report struct {
 	Results []Result
+	// Incomplete holds the reasons the run did not finish; every check on
+	// such a run fails.
+	Incomplete []string
 }
 
 // Failed counts the failed checks.
@@ -67,7 +70,28 @@ func Evaluate(run *results.Run, ths []Threshold) Report {
 		}
 		rep.Results = append(rep.Results, res)
 	}
+	failIncomplete(run, &rep)
 	return rep
+}
+
+// failIncomplete fails every check on a run that did not finish: its
+// figures cover only part of what was asked, so no threshold can pass on
+// them (rbench never passes a run it could not verify).
+func failIncomplete(run *results.Run, rep *Report) {
+	if len(run.Incomplete) == 0 {
+		return
+	}
+	rep.Incomplete = run.Incomplete
+	why := "the run is incomplete: " + strings.Join(run.Incomplete, "; ")
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		r.Pass = false
+		if r.Detail == "" {
+			r.Detail = why
+		} else {
+			r.Detail = why + "; " + r.Detail
+		}
+	}
 }
 
 // Value returns the value of metric m in run, in the metric's unit
@@ -385,6 +409,7 @@ func CompareBaseline(base, cur *results.Run, maxRegression float64) Report {
 			rep.Results = append(rep.Results, res)
 		}
 	}
+	failIncomplete(cur, &rep)
 	return rep
 }
 

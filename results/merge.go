@@ -26,6 +26,10 @@ func Merge(runs ...*Run) (*Run, error) {
 	if len(runs) == 0 {
 		return nil, fmt.Errorf("%w: no runs given", ErrMerge)
 	}
+	// Every input valid and every sum within bounds, checked before adding.
+	if err := checkMergeInputs(runs); err != nil {
+		return nil, err
+	}
 	out := NewRun(runs[0].Meta)
 	out.Meta.Config = cloneMap(runs[0].Meta.Config)
 	out.Meta.Sources = nil
@@ -65,6 +69,9 @@ func Merge(runs ...*Run) (*Run, error) {
 		out.Errors.add(r.Errors)
 		for _, w := range r.Warnings {
 			out.Warnings = appendUnique(out.Warnings, w)
+		}
+		for _, w := range r.Incomplete {
+			out.Incomplete = appendUnique(out.Incomplete, w)
 		}
 	}
 

@@ -47,6 +47,10 @@ type Run struct {
 	Recovery      *Recovery     `json:"recovery,omitempty"`
 	Plan          *Plan         `json:"plan,omitempty"`
 	Warnings      []string      `json:"warnings,omitempty"`
+	// Incomplete says why the run did not finish (interrupted, a scale or
+	// a cycle missing); empty when it did. Its figures are what was
+	// measured before it stopped, and every gate threshold on it fails.
+	Incomplete []string `json:"incomplete,omitempty"`
 }
 
 // Meta describes where, when and how a run was made.

@@ -92,37 +92,12 @@ incomplete, 2 bad flags or an external server without --restart-cmd.`,
 }
 
 func recoverAction(c *cli.Context) error {
-	// Every bad flag is reported at once.
-	var bad []error
-	mode := c.String("mode")
-	if mode != recovery.ModeKill && mode != recovery.ModeGraceful {
-		bad = append(bad, fmt.Errorf("--mode %q: allowed: kill or graceful", mode))
-	}
-	persistence, err := localredis.ParsePersistence(c.String("persistence"))
+	persistence, err := checkRecover(c)
 	if err != nil {
-		bad = append(bad, fmt.Errorf("--persistence: %w", err))
+		return err
 	}
-	for _, f := range []string{"cycles", "keys", "writers"} {
-		if c.Int(f) < 1 {
-			bad = append(bad, fmt.Errorf("--%s %d: allowed: an integer >= 1", f, c.Int(f)))
-		}
-	}
-	if c.Float64("write-rate") <= 0 {
-		bad = append(bad, fmt.Errorf("--write-rate %v: allowed: a positive number of calls per second", c.Float64("write-rate")))
-	}
-	if d := c.Duration("buffer-interval"); d < 0 || d > node.MaxBufferInterval {
-		bad = append(bad, fmt.Errorf("--buffer-interval %v: allowed: 0 (one MULTI/EXEC per command) up to %v", d, node.MaxBufferInterval))
-	}
-	if d := c.Duration("loss-window"); d <= 0 {
-		bad = append(bad, fmt.Errorf("--loss-window %v: allowed: a positive duration", d))
-	}
+	mode := c.String("mode")
 	restartCmd := strings.TrimSpace(c.String("restart-cmd"))
-	if c.Bool("host-crash") && restartCmd == "" {
-		bad = append(bad, errors.New("--host-crash describes what --restart-cmd does; a throwaway server is only ever killed or shut down (drop --host-crash or give --restart-cmd)"))
-	}
-	if len(bad) > 0 {
-		return usageError(errors.Join(bad...))
-	}
 
 	cfg, err := loadConfig(c)
 	if err != nil {
@@ -246,6 +221,13 @@ func recoverAction(c *cli.Context) error {
 		},
 	})
 	run.Recovery = rec
+	if rec == nil || !rec.Judged() {
+		// An unjudged recovery fails every gate threshold, not only recovery.*.
+		run.Incomplete = append(run.Incomplete, "recovery incomplete")
+		if rec != nil {
+			run.Incomplete = append(run.Incomplete, rec.Reasons...)
+		}
+	}
 	if !t.Throwaway() && rec != nil && rec.Verdict == results.RecoveryPass {
 		// Leave a failed run's keys for inspection (the next run then needs
 		// --clean); a passed run's are of no further use.
@@ -274,6 +256,43 @@ func recoverAction(c *cli.Context) error {
 		return failure(errors.Join(fmt.Errorf("recovery failed: %s", strings.Join(rec.Reasons, "; ")), werr))
 	}
 	return failure(errors.Join(fmt.Errorf("recovery incomplete: %s", strings.Join(rec.Reasons, "; ")), werr))
+}
+
+// checkRecover checks recover's flags, the configuration and the output
+// path together and reports every problem at once, before anything starts.
+func checkRecover(c *cli.Context) (localredis.Persistence, error) {
+	in := newInputs(c)
+	in.oneOf("mode", recovery.ModeKill, recovery.ModeGraceful)
+	persistence, err := localredis.ParsePersistence(c.String("persistence"))
+	if err != nil {
+		in.add(fmt.Errorf("--persistence: %w", err))
+	}
+	for _, f := range []string{"cycles", "keys", "writers"} {
+		if c.Int(f) < 1 {
+			in.bad("--%s %d: allowed: an integer >= 1", f, c.Int(f))
+		}
+	}
+	if r := c.Float64("write-rate"); !(r > 0 && r <= 1e9) {
+		in.bad("--write-rate %v: allowed: a positive number of calls per second", r)
+	}
+	in.positiveDuration("restart-timeout")
+	in.nonNegativeDuration("loss-window")
+	if d := c.Duration("buffer-interval"); d < 0 || d > node.MaxBufferInterval {
+		in.bad("--buffer-interval %v: allowed: 0 (one MULTI/EXEC per command) up to %v", d, node.MaxBufferInterval)
+	}
+	if c.Bool("host-crash") && strings.TrimSpace(c.String("restart-cmd")) == "" {
+		in.bad("--host-crash describes what --restart-cmd does; a throwaway server is only ever killed or shut down (drop --host-crash or give --restart-cmd)")
+	}
+	if cfg := in.config(); cfg != nil && len(cfg.Encodings) > 1 {
+		in.bad("--encoding/RBENCH_ENCODING %s: recover writes one encoding; give msgpack or json", strings.Join(cfg.Encodings, ","))
+	}
+	in.connection()
+	if out := c.String("out"); out != "" {
+		in.outputFile("out", out)
+	} else {
+		in.outputDir("results-dir", c.String("results-dir"))
+	}
+	return persistence, in.err()
 }
 
 // refuseExternal explains why rbench will not restart an external server,
