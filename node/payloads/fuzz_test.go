@@ -66,6 +66,7 @@ func fastPath() []func() msgpack.Unmarshaler {
 		func() msgpack.Unmarshaler { return new(payloads.OrderPendingCancel) },
 		func() msgpack.Unmarshaler { return new(payloads.OrderInitialized) },
 		func() msgpack.Unmarshaler { return new(payloads.AccountState) },
+		func() msgpack.Unmarshaler { return new(payloads.PositionSnapshot) },
 		func() msgpack.Unmarshaler { return new(payloads.Record) },
 		func() msgpack.Unmarshaler { return new(payloads.OrderOptions) },
 	}

@@ -8,7 +8,7 @@ serializer built in system/kernel.py:314-323 with timestamps_as_str=True):
   1. to_dict(): the dict each class builds, keys in its order. The functions
      below transcribe those bodies (model/events/order.pyx to_dict_c,
      model/events/account.pyx:158-172, model/objects.pyx:1994-2128,
-     model/orders/limit.pyx:299-343 and market.pyx:221-265,
+     model/orders/limit.pyx:299-347 and market.pyx:221-264,
      model/position.pyx:197-232, model/instruments/*.pyx to_dict_c,
      cache/database.pyx:921-926 for a currency, 1244-1276 for a position
      snapshot). Where upstream's source is present (/work/upstream or
@@ -566,7 +566,7 @@ class NoneItemEnum:
 
 def ib_contract(sec_type, con_id, exchange, symbol, local_symbol, currency, trading_class, primary_exchange="",
                 last_trade=""  , multiplier=""):
-    # IBContract fields, common.py:101-145; strike 0.0 from IB becomes UNSET_DOUBLE in __post_init__
+    # IBContract fields, common.py:101-152; strike 0.0 from IB becomes UNSET_DOUBLE in __post_init__
     return {
         "secType": sec_type, "conId": con_id, "exchange": exchange, "primaryExchange": primary_exchange,
         "symbol": symbol, "localSymbol": local_symbol, "currency": currency, "tradingClass": trading_class,
@@ -582,7 +582,7 @@ def ib_details(contract, market_name, min_tick, order_types, valid_exchanges, lo
                liquid_hours, agg_group, market_rules, min_size, size_increment, suggested, under_con_id=0,
                contract_month="", industry="", category="", subcategory="", under_symbol="", under_sec_type="",
                sec_id_list=None, real_expiration="", last_trade_time="", stock_type=""):
-    # IBContractDetails fields, common.py:219-292, with IB's Python types
+    # IBContractDetails fields, common.py:221-294, with IB's Python types
     return {
         "contract": contract, "marketName": market_name, "minTick": min_tick, "orderTypes": order_types,
         "validExchanges": valid_exchanges, "priceMagnifier": 1, "underConId": under_con_id, "longName": long_name,
