@@ -50,10 +50,16 @@
 //	recovery.lost         acknowledged writes lost over all recovery cycles
 //	recovery.ready        the slowest restart-to-trading-ready time (a duration)
 //	recovery.corrupt      payloads corrupt or keys of the wrong type after restarts
+//	writer.lag.p99        the node writer's lag p99: intended time to the reply of
+//	                      a write call's last transaction, all calls merged (a duration)
+//	writer.queue.max      the most calls due but not yet taken by the writer (open loop)
+//	writer.busy           the writer's share of time in round trips, busiest pass (in %)
 //
 // A metric the results do not contain (read.p99 on a write-only run,
 // recovery.lost without a recovery section) fails its threshold with a
-// message saying what is missing: it never passes silently.
+// message saying what is missing: it never passes silently. So does every
+// recovery.* metric of a recovery that is not complete (verdict incomplete,
+// or none): its figures prove nothing.
 package gate
 
 import (

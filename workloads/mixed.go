@@ -18,6 +18,7 @@ func init() {
 		Summary:     "reads and writes of the trading keyspace at --read-ratio (or an --ops-mix of read and write kinds)",
 		Encodings:   tradingEncodings,
 		New:         newMixed,
+		Writer:      true,
 	})
 }
 
@@ -32,7 +33,7 @@ type mixedWorkload struct {
 }
 
 func newMixed(spec *Spec) (Workload, error) {
-	p, err := parseTradingParams("mixed", spec.Params, ParamPurge, ParamPurgeLag)
+	p, err := parseTradingParams("mixed", spec.Params, ParamPurge, ParamPurgeInterval, ParamPurgeBuffer)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/payloads"
@@ -28,8 +29,8 @@ import (
 // first is the default, as upstream.
 var tradingEncodings = []string{codecs.MsgPack, codecs.JSON}
 
-// Op kinds shared by the streaming trading workloads. The first eleven are
-// the cache calls in scenario.Kind order (kind k is op kind k-1).
+// Op kinds shared by the streaming trading workloads. The first thirteen
+// are the cache calls in scenario.Kind order (kind k is op kind k-1).
 const (
 	kAddCurrency = iota
 	kAddInstrument
@@ -42,7 +43,8 @@ const (
 	kSnapshotPosition
 	kPurgeOrder
 	kPurgePosition
-	kFlush // a --buffer-interval batch of calls in one MULTI/EXEC
+	kSnapshotOrder
+	kIndexOrderPosition
 	kReadOrder
 	kReadPosition
 	kGetInstrument
@@ -57,7 +59,6 @@ func tradingOpKinds() []OpKind {
 	for _, k := range scenario.Kinds() {
 		ks[callKind(k)] = OpKind{k.String(), results.ClassWrite}
 	}
-	ks[kFlush] = OpKind{"flush", results.ClassWrite}
 	ks[kReadOrder] = OpKind{"read_order", results.ClassRead}
 	ks[kReadPosition] = OpKind{"read_position", results.ClassRead}
 	ks[kGetInstrument] = OpKind{"get_instrument", results.ClassRead}
@@ -71,7 +72,8 @@ func callKind(k scenario.Kind) int { return int(k) - 1 }
 // the top of a workload file).
 const (
 	ParamPurge              = "purge"               // order-flow, mixed: purge closed orders and positions
-	ParamPurgeLag           = "purge_lag"           // closed orders kept before purging; default 1000
+	ParamPurgeInterval      = "purge_interval"      // scenario time between purges; default 1m
+	ParamPurgeBuffer        = "purge_buffer"        // scenario time an order or position stays closed before a purge; default 0
 	ParamStyle              = "style"               // startup-load: sequential, concurrent or both
 	ParamBulkReadBatch      = "bulk_read_batch"     // startup-load: MGET chunk size; 0 = one MGET
 	ParamStartupConcurrency = "startup_concurrency" // startup-load: reads in flight, concurrent style
@@ -80,7 +82,8 @@ const (
 // tradingParams are the parsed trading parameters.
 type tradingParams struct {
 	purge              bool
-	purgeLag           int
+	purgeInterval      time.Duration
+	purgeBuffer        time.Duration
 	style              string
 	bulkReadBatch      int
 	startupConcurrency int
@@ -95,7 +98,7 @@ const (
 // parseTradingParams reads spec.Params for workload, accepting only the
 // names in allowed ('-' and '_' alike).
 func parseTradingParams(workload string, params map[string]any, allowed ...string) (tradingParams, error) {
-	p := tradingParams{purgeLag: scenario.DefaultPurgeLag, style: DefaultStartupStyle, startupConcurrency: DefaultStartupConcurrency}
+	p := tradingParams{purgeInterval: scenario.DefaultPurgeInterval, style: DefaultStartupStyle, startupConcurrency: DefaultStartupConcurrency}
 	names := make([]string, 0, len(params))
 	for k := range params {
 		names = append(names, k)
@@ -119,8 +122,10 @@ func parseTradingParams(workload string, params map[string]any, allowed ...strin
 		switch name {
 		case ParamPurge:
 			p.purge, err = paramBool(raw, v)
-		case ParamPurgeLag:
-			p.purgeLag, err = paramInt(raw, v, 1, 100_000_000)
+		case ParamPurgeInterval:
+			p.purgeInterval, err = paramDuration(raw, v, time.Millisecond)
+		case ParamPurgeBuffer:
+			p.purgeBuffer, err = paramDuration(raw, v, 0)
 		case ParamBulkReadBatch:
 			p.bulkReadBatch, err = paramInt(raw, v, 0, 100_000_000)
 		case ParamStartupConcurrency:
@@ -149,6 +154,15 @@ func paramBool(name string, v any) (bool, error) {
 		}
 	}
 	return false, fmt.Errorf("%w: param %s %q: want true or false", ErrBadSpec, name, fmt.Sprint(v))
+}
+
+// paramDuration reads a duration ("500ms", "1m") of at least lo, at most a day.
+func paramDuration(name string, v any, lo time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(fmt.Sprint(v)))
+	if err != nil || d < lo || d > 24*time.Hour {
+		return 0, fmt.Errorf("%w: param %s %q: want a duration from %s to 24h, such as 1m", ErrBadSpec, name, fmt.Sprint(v), lo)
+	}
+	return d, nil
 }
 
 func paramInt(name string, v any, lo, hi int) (int, error) {
@@ -187,9 +201,9 @@ func newTradingEnv(env *Env) (*tradingEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: encoding %q: %w", ErrBadSpec, env.Encoding, err)
 	}
-	// The engine's prefix is trader-{id}:{encoding}: the encoding sits in the
-	// layout's instance-id slot, so keys match the reference layout.
-	l := keyspace.Layout{TraderID: env.TraderID, InstanceID: env.Encoding}
+	// The engine's prefix is the node's trader key, trader-{id} (plus the
+	// instance id with use_instance_id): keys as a default node writes them.
+	l := env.Layout
 	if l.Prefix() != env.Prefix {
 		return nil, fmt.Errorf("trading workloads: engine prefix %q is not the layout's %q", env.Prefix, l.Prefix())
 	}
@@ -210,23 +224,23 @@ type callStream struct {
 	skipShared bool // another shard writes currencies and instruments
 	pending    *scenario.Call
 	pendBuf    scenario.Call
-	netting    map[string]struct{} // netting position ids seen (bounded)
 	cmds       []keyspace.Cmd
 	lastNs     int64
 
-	queues  [scenario.PurgePosition + 1]callQueue // write mixes only
-	wantMix [scenario.PurgePosition + 1]bool
+	queues  [scenario.LastKind + 1]callQueue // write mixes only
+	wantMix [scenario.LastKind + 1]bool
 }
 
-func (te *tradingEnv) newStream(shard int, orders int64, purge bool, purgeLag int, skipShared bool) *callStream {
+func (te *tradingEnv) newStream(shard int, orders int64, p tradingParams, skipShared bool) *callStream {
 	if orders <= 0 {
 		orders = math.MaxInt64
 	}
 	g := scenario.New(scenario.Options{
 		Seed: te.streamSeed(shard), TraderID: te.env.TraderID, Orders: orders,
-		Shard: shard, PurgeClosed: purge, PurgeLag: purgeLag,
+		Shard: shard, PurgeClosed: p.purge, PurgeInterval: p.purgeInterval, PurgeBuffer: p.purgeBuffer,
+		Node: te.env.Node,
 	})
-	return &callStream{te: te, gen: g, skipShared: skipShared, netting: map[string]struct{}{}}
+	return &callStream{te: te, gen: g, skipShared: skipShared}
 }
 
 // peek returns the next call without consuming it.
@@ -260,17 +274,8 @@ func (s *callStream) next() (scenario.Call, bool) {
 
 // newKeys is how many keys other than index keys c creates.
 func (s *callStream) newKeys(c *scenario.Call) int64 {
-	switch c.Kind {
-	case scenario.AddCurrency, scenario.AddInstrument, scenario.AddAccount, scenario.AddOrder:
+	if c.NewKey {
 		return 1
-	case scenario.AddPosition:
-		if strings.HasPrefix(c.ID, "P-") {
-			return 1 // hedging ids are never reused
-		}
-		if _, seen := s.netting[c.ID]; !seen {
-			s.netting[c.ID] = struct{}{}
-			return 1
-		}
 	}
 	return 0
 }
@@ -280,6 +285,19 @@ func (s *callStream) newKeys(c *scenario.Call) int64 {
 func (s *callStream) encode(c *scenario.Call) (time.Duration, error) {
 	var payload []byte
 	var took time.Duration
+	if c.Kind == scenario.AddInstrument {
+		// The instrument's info as --instrument-info says: the venue's
+		// record (the default, as exchange adapters store it) or null.
+		// TODO(node-scenario): the scenario builds the instruments and
+		// should apply node.Config.InstrumentInfo itself.
+		mode := payloads.InstrumentInfoVenue
+		if s.te.env.Node.InstrumentInfo == node.InfoNone {
+			mode = payloads.InstrumentInfoNone
+		}
+		if err := payloads.ApplyInstrumentInfo(c.Payload, mode, s.te.env.Seed); err != nil {
+			return 0, fmt.Errorf("instrument %s: %w", c.ID, err)
+		}
+	}
 	if c.Payload != nil {
 		t0 := time.Now()
 		b, err := s.te.codec.Encode(c.Payload)
@@ -508,7 +526,7 @@ const loadChunk = 2000
 // the same), for the workloads that read a populated keyspace. ids, when
 // not nil, collects the keys written.
 func (te *tradingEnv) loadDataset(ctx context.Context, keys int64, ids *datasetIDs) (int64, error) {
-	s := te.newStream(0, keys, false, 0, false)
+	s := te.newStream(0, keys, tradingParams{}, false)
 	budget := newKeyBudget(keys, te.layout)
 	pipe := te.env.Client.Pipeline()
 	flush := func() error {
@@ -722,8 +740,9 @@ func defaultReads() weighted {
 	return w
 }
 
-// writeOp fills op with the stream's next cache call as one MULTI/EXEC, or
-// with the next call of the kind a write mix picks.
+// writeOp fills op with the stream's next cache call, or with the next call
+// of the kind a write mix picks, for the node's writer: each command one
+// message (Op.Writer).
 func (s *callStream) writeOp(ctx context.Context, op *Op, mix *weighted, rng *rand.Rand) error {
 	var c scenario.Call
 	if mix == nil || mix.empty() {
@@ -742,7 +761,7 @@ func (s *callStream) writeOp(ctx context.Context, op *Op, mix *weighted, rng *ra
 		return err
 	}
 	op.Kind = callKind(c.Kind)
-	op.Tx = true
+	op.Writer = true
 	op.Encode = took
 	s.appendCmds(ctx, op)
 	return nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/payloads"
 	"github.com/rbench/rbench/node/scenario"
@@ -221,7 +222,9 @@ func instrumentInfoFlag() cli.Flag {
 // the scenario does not write, the fixed example of the golden tests
 // (payloads.Examples). An instrument gets its info as info says.
 func samplePayload(k payloads.Kind, seed int64, iso bool, info payloads.InstrumentInfo) (any, error) {
-	v, err := scenario.Sample(k.Name, scenario.Options{Seed: seed, TimestampsISO8601: iso})
+	cfg := node.DefaultConfig()
+	cfg.TimestampsISO8601 = iso
+	v, err := scenario.Sample(k.Name, scenario.Options{Seed: seed, Node: cfg})
 	if err != nil {
 		ex, exErr := payloads.ExampleOf(k.Name, iso)
 		if exErr != nil {

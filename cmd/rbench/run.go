@@ -34,7 +34,7 @@ Examples:
   rbench run --workload-file mix.yaml --rate 5000   # flags override the file
   rbench run --workload raw --ops 1000000 --report`,
 		Description: descriptionOfRun(),
-		Flags:       append(runFlags(), withoutFlag(connectionFlags(), "encoding")...),
+		Flags:       append(append(runFlags(), nodeFlags()...), withoutFlag(connectionFlags(), "encoding")...),
 		Action:      runAction,
 	}
 }
@@ -60,9 +60,12 @@ Workloads:
 		fmt.Fprintf(&b, "  %-13s %s\n", d.Name, d.Summary)
 	}
 	b.WriteString(`
-Each encoding of --encoding (e.g. msgpack,json) runs in turn on a clean
-keyspace under trader-{id}:{encoding}:; payload-free workloads (raw) run once
-under trader-{id}:raw:. Results go to a new run folder under --results-dir
+Keys are the node's: trader-{id}:{collection}:{id} (trader-{id}:{uuid}:...
+with --use-instance-id). Each encoding of --encoding (e.g. msgpack,json) runs
+in turn under that prefix, each on a keyspace cleaned before it;
+payload-free workloads (raw) run once. The trading write workloads write
+through the node's writer: one MULTI/EXEC per Redis command, or with
+--buffer-interval one per interval of wall time. Results go to a new run folder under --results-dir
 (run.json and .hgrm percentile files), or to --out. A workload file (YAML)
 has the long flag names as keys, with '_' for '-' (read_ratio, rate_schedule).
 Exit status: 0 done (PASS/FAIL in the table is informative; use rbench gate
@@ -90,10 +93,8 @@ func runFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "read-ratio", Value: workloads.DefaultReadRatio, Usage: "share of reads, 0 to 1 (raw, mixed)", Category: cat},
 		&cli.StringFlag{Name: "ops-mix", Usage: "op kind weights, e.g. set:1,get:3 (overrides --read-ratio)", Category: cat},
 		&cli.IntFlag{Name: "value-size", Value: workloads.DefaultValueSize, Usage: "raw value size in bytes", Category: cat},
-		&cli.DurationFlag{Name: "buffer-interval", Usage: "batch cache calls per interval, like buffer_interval_ms (0: each call its own MULTI/EXEC)", Category: cat},
 		&cli.StringFlag{Name: "distribution", Value: "uniform", Usage: "key choice: uniform or zipfian", Category: cat},
 		&cli.StringFlag{Name: "style", Usage: "startup-load: sequential (one round trip after another, like the Python node), concurrent (like the Rust node) or both (default)", Category: cat},
-		&cli.IntFlag{Name: "bulk-read-batch", Usage: "startup-load: MGET instruments in chunks of `N` keys, like bulk_read_batch_size (0: one MGET of all)", Category: cat},
 		&cli.BoolFlag{Name: "purge", Usage: "order-flow: purge closed orders and positions, like purge_closed_orders", Category: cat},
 		&cli.StringSliceFlag{Name: "param", Usage: "workload-specific `KEY=VALUE` (repeatable)", Category: cat},
 		&cli.DurationFlag{Name: "target-p99", Value: workloads.DefaultTargetP99, Usage: "PASS/FAIL threshold of the response-time p99 in the final table", Category: "Output"},
@@ -195,9 +196,6 @@ func specFromFlags(c *cli.Context) (workloads.Spec, error) {
 	if set("value-size") {
 		s.ValueSize = c.Int("value-size")
 	}
-	if set("buffer-interval") {
-		s.BufferInterval = workloads.Duration(c.Duration("buffer-interval"))
-	}
 	if set("distribution") {
 		s.Distribution = c.String("distribution")
 	}
@@ -206,7 +204,10 @@ func specFromFlags(c *cli.Context) (workloads.Spec, error) {
 	}
 	// The named flags are the documented spelling of workload params.
 	params := c.StringSlice("param")
-	for _, name := range []string{"style", "bulk-read-batch", "purge"} {
+	if err := applyNodeFlags(c, &s.Node); err != nil {
+		return s, err
+	}
+	for _, name := range []string{"style", "purge"} {
 		if set(name) {
 			params = append(params, strings.ReplaceAll(name, "-", "_")+"="+fmt.Sprint(c.Value(name)))
 		}
@@ -254,7 +255,7 @@ func runAction(c *cli.Context) error {
 	} else if len(spec.Encodings) > 0 && !slices.Equal(spec.Encodings, []string{"raw"}) {
 		return usageError(fmt.Errorf("--encoding %s: workload %s writes no payloads and runs once as encoding raw; drop --encoding", strings.Join(spec.Encodings, ","), def.Name))
 	}
-	if _, err := def.New(&probe); err != nil {
+	if _, err := def.Build(&probe); err != nil {
 		return usageError(err)
 	}
 
@@ -334,7 +335,7 @@ func runAction(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		opts.Progress = out
 	}
-	view := startRunView(c.Context, t.Client, spec.TraderID, len(spec.Encodings))
+	view := startRunView(c.Context, t.Client, spec.WithDefaults().Layout().Prefix()+":", len(spec.Encodings))
 	opts.OnMeasure = view.onMeasure
 	start := time.Now()
 	run, runErr := workloads.Run(c.Context, opts)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/payloads"
 	"github.com/rbench/rbench/node/scenario"
@@ -62,7 +63,9 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	for _, iso := range []bool{false, true} {
-		g := scenario.New(scenario.Options{Seed: 11, Orders: 400, PositionSnapshots: true, TimestampsISO8601: iso})
+		cfg := node.DefaultConfig()
+		cfg.SnapshotPositions, cfg.SnapshotOrders, cfg.TimestampsISO8601 = true, true, iso
+		g := scenario.New(scenario.Options{Seed: 11, Orders: 400, Node: cfg})
 		for c := range g.All() {
 			if c.Payload != nil {
 				check(t, c.Payload)
