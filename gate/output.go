@@ -38,6 +38,9 @@ func (r Report) WriteText(w io.Writer) error {
 
 func (r Report) summary() string {
 	n, f := len(r.Results), r.Failed()
+	if len(r.Incomplete) > 0 {
+		return fmt.Sprintf("FAIL: %d of %d thresholds failed: the run is incomplete (%s), so none can pass", f, n, strings.Join(r.Incomplete, "; "))
+	}
 	if f == 0 {
 		return fmt.Sprintf("PASS: %d of %d thresholds passed", n, n)
 	}

@@ -14,8 +14,8 @@ import (
 // which leaves the dataset and the AOF a node's writer would (one
 // MULTI/EXEC per command; see keyspace.Filler). Each call's outcome goes to
 // l once its batch is answered: acknowledged, with the commands that failed
-// (WRONGTYPE) recorded as having changed nothing, or in doubt when the
-// replies did not all arrive. It returns how many calls were acknowledged
+// (WRONGTYPE) or did nothing (an RPUSHX answered 0, ErrNoop) recorded as
+// having changed nothing, or in doubt when the replies did not all arrive. It returns how many calls were acknowledged
 // and the first error, a command's error reply included.
 func Populate(ctx context.Context, rdb redis.UniversalClient, l *Ledger, calls []Call) (int, error) {
 	for _, c := range calls {
@@ -34,6 +34,11 @@ func Populate(ctx context.Context, rdb redis.UniversalClient, l *Ledger, calls [
 		return f.Add(ctx, cmds, func(o keyspace.FillOutcome) {
 			var err error
 			if o.Replied {
+				for i, cmd := range o.Cmds {
+					if d, ok := cmd.(*redis.Cmd); ok && o.Errs[i] == nil && isNoop(c[i], d.Val()) {
+						o.Errs[i] = ErrNoop
+					}
+				}
 				err = l.Ack(c, time.Now(), o.Errs)
 				acked++
 			} else {

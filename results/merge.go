@@ -26,6 +26,10 @@ func Merge(runs ...*Run) (*Run, error) {
 	if len(runs) == 0 {
 		return nil, fmt.Errorf("%w: no runs given", ErrMerge)
 	}
+	// Every input valid and every sum within bounds, checked before adding.
+	if err := checkMergeInputs(runs); err != nil {
+		return nil, err
+	}
 	out := NewRun(runs[0].Meta)
 	out.Meta.Config = cloneMap(runs[0].Meta.Config)
 	out.Meta.Sources = nil
@@ -66,6 +70,9 @@ func Merge(runs ...*Run) (*Run, error) {
 		for _, w := range r.Warnings {
 			out.Warnings = appendUnique(out.Warnings, w)
 		}
+		for _, w := range r.Incomplete {
+			out.Incomplete = appendUnique(out.Incomplete, w)
+		}
 	}
 
 	ops, err := mergeOps(runs)
@@ -104,12 +111,13 @@ func Merge(runs ...*Run) (*Run, error) {
 				o, in := out.Recovery, r.Recovery
 				o.Cycles = append(o.Cycles, in.Cycles...)
 				o.Lost += in.Lost
+				o.LostUnexplained += in.LostUnexplained
 				o.LostWithinWindow += in.LostWithinWindow
 				o.Corrupt += in.Corrupt
 				o.WrongType += in.WrongType
-				if in.Verdict == "fail" {
-					o.Verdict = "fail"
-				}
+				o.CyclesPlanned += in.CyclesPlanned
+				// An incomplete part makes the whole incomplete.
+				o.Verdict = WorseVerdict(o.Verdict, in.Verdict)
 				for _, x := range in.Reasons {
 					o.Reasons = appendUnique(o.Reasons, x)
 				}

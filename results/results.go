@@ -39,6 +39,7 @@ type Run struct {
 	Meta          Meta          `json:"meta"`
 	Ops           []Op          `json:"ops,omitempty"`
 	Pacing        []Pacing      `json:"pacing,omitempty"`
+	Writer        []Writer      `json:"writer,omitempty"`
 	Errors        ErrorCounts   `json:"errors"`
 	Startup       []StartupLoad `json:"startup,omitempty"`
 	Payloads      []PayloadSize `json:"payloads,omitempty"`
@@ -46,6 +47,10 @@ type Run struct {
 	Recovery      *Recovery     `json:"recovery,omitempty"`
 	Plan          *Plan         `json:"plan,omitempty"`
 	Warnings      []string      `json:"warnings,omitempty"`
+	// Incomplete says why the run did not finish (interrupted, a scale or
+	// a cycle missing); empty when it did. Its figures are what was
+	// measured before it stopped, and every gate threshold on it fails.
+	Incomplete []string `json:"incomplete,omitempty"`
 }
 
 // Meta describes where, when and how a run was made.
@@ -115,6 +120,9 @@ type Workload struct {
 	Distribution     string         `json:"distribution,omitempty"`
 	File             string         `json:"file,omitempty"`
 	Params           map[string]any `json:"params,omitempty"`
+	// Node holds the node options the trading workloads wrote as (nil for
+	// raw and in files written before they were recorded).
+	Node *Node `json:"node,omitempty"`
 }
 
 // Op is the measurement of one operation kind under one encoding.

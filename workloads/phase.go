@@ -35,6 +35,12 @@ type phase struct {
 
 	cancel  context.CancelCauseFunc
 	collect *collector
+
+	// The node writer's figures (writer.go): writing in a recorded phase
+	// of a Writer workload, wq in open loop; writers under mu.
+	writing bool
+	wq      *writerQueue
+	writers []*writerRec
 }
 
 func newPhase(p *pass, kinds []OpKind, pacer Pacer, dur time.Duration, ops int64, record bool) *phase {
@@ -45,7 +51,9 @@ func newPhase(p *pass, kinds []OpKind, pacer Pacer, dur time.Duration, ops int64
 }
 
 func (ph *phase) addRecorder() *Recorder {
-	r := newRecorder(len(ph.kinds), ph.pacer != nil, ph.start, ph.p.opts.LateThreshold)
+	// A buffered writer's calls wait for their flush, so their response
+	// time differs from service time in closed loop too.
+	r := newRecorder(len(ph.kinds), ph.pacer != nil || ph.buffered(), ph.start, ph.p.opts.LateThreshold)
 	ph.mu.Lock()
 	ph.recs = append(ph.recs, r)
 	ph.mu.Unlock()
@@ -76,13 +84,18 @@ func (ph *phase) run(ctx context.Context, workers []Worker) (time.Duration, erro
 		ph.collect = newCollector(ph, ph.p)
 		stopCollector = ph.collect.start(ctx)
 	}
+	stopWriters := ph.startWriters()
 	errs := make([]error, len(workers))
 	var wg sync.WaitGroup
 	for i, w := range workers {
 		wg.Add(1)
 		go func(i int, w Worker) {
 			defer wg.Done()
-			errs[i] = ph.work(ctx, i, w, recs[i])
+			if ph.buffered() {
+				errs[i] = ph.workBuffered(ctx, i, w, recs[i])
+			} else {
+				errs[i] = ph.work(ctx, i, w, recs[i])
+			}
 			if recs[i] != nil {
 				recs[i].close()
 			}
@@ -90,6 +103,7 @@ func (ph *phase) run(ctx context.Context, workers []Worker) (time.Duration, erro
 	}
 	wg.Wait()
 	measured := time.Since(ph.start)
+	stopWriters()
 	if stopCollector != nil {
 		stopCollector()
 	}
@@ -121,6 +135,8 @@ type workerState struct {
 	// it uses the shared pool.
 	client *redis.Client
 	pinned *redis.Conn
+	// wr is the worker's node-writer figures (writer.go), nil until used.
+	wr *writerRec
 }
 
 type sameLatency struct{ n, bytesSent, bytesRcv int64 }
@@ -275,9 +291,10 @@ func (st *workerState) sleep(ctx context.Context, d time.Duration) bool {
 // operations share one round trip; a transaction takes its own (MULTI/EXEC
 // blocks are not pipelined with each other).
 func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Worker, rec *Recorder) {
+	ph.take(st, len(batch))
 	hasTx := false
 	for j := range batch {
-		hasTx = hasTx || batch[j].Tx
+		hasTx = hasTx || batch[j].Tx || batch[j].Writer
 	}
 	switch {
 	case !hasTx && len(batch) == 1 && len(batch[0].Cmds) == 1:
@@ -304,6 +321,10 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 	default:
 		for j := range batch {
 			op := &batch[j]
+			if op.Writer {
+				ph.sendCall(ctx, st, op, w, rec)
+				continue
+			}
 			pipe := st.pipe
 			if op.Tx {
 				pipe = st.txpipe
@@ -322,6 +343,7 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 
 // send hands a batch to a Sender and records it like execute.
 func (ph *phase) send(ctx context.Context, st *workerState, batch []Op, s Sender, rec *Recorder) {
+	ph.take(st, len(batch))
 	sent := time.Since(ph.start)
 	s.Send(ctx, batch)
 	done := time.Since(ph.start)
@@ -351,7 +373,7 @@ func (ph *phase) finishBatch(ctx context.Context, st *workerState, batch []Op, s
 // caller to record with the rest of its batch.
 func (ph *phase) finish(ctx context.Context, op *Op, sent, done time.Duration, execErr error, w Worker, rec *Recorder, same []sameLatency) {
 	intended := sent
-	if ph.pacer != nil {
+	if ph.pacer != nil || ph.buffered() {
 		intended = op.intended
 	}
 	err := op.Err
@@ -481,6 +503,7 @@ func (ph *phase) results(measured time.Duration) (*passResult, error) {
 		pc.AchievedRate = float64(total) / measured.Seconds()
 	}
 	res.pacing = pc
+	res.writer = ph.writerResults(measured, recs)
 	return res, errors.Join(errs...)
 }
 

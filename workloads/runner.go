@@ -119,9 +119,18 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		}
 	}
 	// Validate before touching Redis: a bad spec fails fast.
-	probe, err := def.New(&spec)
+	probe, err := def.Build(&spec)
 	if err != nil {
 		return nil, err
+	}
+	var warnings []string
+	if len(def.Encodings) > 0 {
+		// The node options as the scenario writes them (Build refused
+		// those it cannot), with the instance id the keys will carry.
+		spec.Node, warnings, _ = modelled(spec.Node)
+		if spec.Node.UseInstanceID {
+			spec.Node.InstanceID = spec.Layout().InstanceID
+		}
 	}
 	warm := spec.Connections
 	client := "" // a connectionOwner's effective client, for the results
@@ -148,6 +157,9 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 	}
 	meta.WarmupSec = time.Duration(spec.Warmup).Seconds()
 	meta.Workload = workloadMeta(spec, pacer)
+	if len(def.Encodings) > 0 {
+		meta.Workload.Node = nodeMeta(spec.Node, spec.Layout().Prefix())
+	}
 	if client != "" {
 		meta.Workload.Params[ParamClient] = client
 	}
@@ -155,6 +167,7 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		meta.Workload.DurationSec = 0 // it ran until its dataset was written
 	}
 	run := results.NewRun(meta)
+	run.Warnings = append(run.Warnings, warnings...)
 
 	if err := warmPool(ctx, opts.Client, warm, spec.Pipeline > 1); err != nil {
 		run.Meta.End = time.Now()
@@ -168,6 +181,9 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 			run.Ops = append(run.Ops, res.ops...)
 			if res.pacing != nil {
 				run.Pacing = append(run.Pacing, *res.pacing)
+			}
+			if res.writer != nil {
+				run.Writer = append(run.Writer, *res.writer)
 			}
 			if res.startup != nil {
 				run.Startup = append(run.Startup, *res.startup)
@@ -219,7 +235,7 @@ func workloadMeta(s Spec, p Pacer) results.Workload {
 		Keys:             s.Keys,
 		Encodings:        s.Encodings,
 		ReadRatio:        *s.ReadRatio,
-		BufferIntervalMS: int(time.Duration(s.BufferInterval) / time.Millisecond),
+		BufferIntervalMS: int(s.Node.BufferInterval / time.Millisecond),
 		Distribution:     s.Distribution,
 		Params:           map[string]any{},
 	}
@@ -343,6 +359,7 @@ type passResult struct {
 	ops     []results.Op
 	pacing  *results.Pacing
 	startup *results.StartupLoad
+	writer  *results.Writer
 	// moreStartup are further startup loads of a StartupLoads workload.
 	moreStartup []results.StartupLoad
 	errors      results.ErrorCounts
@@ -360,7 +377,10 @@ type pass struct {
 }
 
 func (p *pass) run(ctx context.Context) (*passResult, error) {
-	p.prefix = "trader-" + p.spec.TraderID + ":" + p.encoding
+	// Every encoding writes under the run's one trader key, as a node
+	// does; passes go one after another, each on a clean keyspace.
+	layout := p.spec.Layout()
+	p.prefix = layout.Prefix()
 	log := p.opts.Log
 	n, err := keyspace.CleanPrefix(ctx, p.opts.Client, p.prefix+":")
 	if err != nil {
@@ -377,6 +397,8 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 	env := &Env{
 		Client:      p.opts.Client,
 		Prefix:      p.prefix,
+		Layout:      layout,
+		Node:        p.spec.Node,
 		TraderID:    p.spec.TraderID,
 		Encoding:    p.encoding,
 		Spec:        p.spec,

@@ -64,6 +64,9 @@ func newStartupLoad(spec *Spec) (Workload, error) {
 	if spec.OpsMix != "" {
 		return nil, fmt.Errorf("%w: ops_mix %q: startup-load replays a fixed plan; it takes no mix", ErrBadSpec, spec.OpsMix)
 	}
+	if _, set := spec.Params[ParamBulkReadBatch]; !set {
+		p.bulkReadBatch = spec.Node.BulkReadBatchSize // bulk_read_batch_size
+	}
 	return &startupWorkload{spec: spec, params: p}, nil
 }
 

@@ -13,7 +13,9 @@ import (
 // WriteTable prints the final table of a run: per op kind and encoding the
 // count, rate, response-time and service-time percentiles, errors, and PASS
 // or FAIL of the response-time p99 against targetP99 (zero: 1 ms). Pacing
-// (open loop) and errors follow; a run with errors says so on its last line.
+// (open loop), one writer line per write pass (the node writer's mode,
+// transactions, busy share, lag and queue) and errors follow; a run with
+// errors says so on its last line.
 // It returns whether every op kind passed.
 func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, error) {
 	if targetP99 <= 0 {
@@ -49,6 +51,9 @@ func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, e
 		fmt.Fprintf(&b, "pacing %s: %s, target %.0f ops/s, achieved %.0f ops/s, %d sends late by more than %s (worst %s)\n",
 			p.Encoding, p.Pacer, p.TargetRate, p.AchievedRate, p.Late, fmtUs(p.LateThresholdUs), fmtUs(p.MaxLateUs))
 	}
+	for _, wr := range run.Writer {
+		b.WriteString(writerLine(wr))
+	}
 	for _, s := range run.Startup {
 		fmt.Fprintf(&b, "startup load %s (%s): %.3fs, %d commands, %d bytes\n", s.Encoding, s.Style, s.TotalSec, s.Commands, s.Bytes)
 	}
@@ -66,4 +71,35 @@ func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, e
 
 func fmtDur(d time.Duration) string {
 	return fmtUs(float64(d) / float64(time.Microsecond))
+}
+
+// writerLine is the table's footer line of one writer section: what the
+// node's writer did and how far behind it fell.
+func writerLine(w results.Writer) string {
+	var b strings.Builder
+	mode := w.Mode
+	if w.Mode == results.WriterBuffered {
+		mode = "buffered " + fmtUs(w.BufferIntervalMS*1000)
+	}
+	fmt.Fprintf(&b, "writer %s: %s, %s loop", w.Encoding, mode, w.Loop)
+	if w.Writers != 1 {
+		fmt.Fprintf(&b, ", %d writers", w.Writers)
+	}
+	fmt.Fprintf(&b, ", %d calls, %d tx (%.0f/s), %d cmds, busy %.0f%%, lag p50 %s p99 %s max %s",
+		w.Calls, w.Transactions, w.TransactionsPerSec, w.Commands, 100*w.Busy,
+		fmtUs(w.Lag.P50), fmtUs(w.Lag.P99), fmtUs(w.Lag.Max))
+	if w.CallsPerFlush != nil {
+		fmt.Fprintf(&b, ", calls/flush p50 %.0f max %.0f", w.CallsPerFlush.P50, w.CallsPerFlush.Max)
+	}
+	if w.SplitFlushes > 0 {
+		fmt.Fprintf(&b, " (%d split at %d)", w.SplitFlushes, w.MaxFlushCalls)
+	}
+	if w.FlushWait != nil {
+		fmt.Fprintf(&b, ", flush wait p99 %s", fmtUs(w.FlushWait.P99))
+	}
+	if w.QueueMax != nil {
+		fmt.Fprintf(&b, ", queue max %d", *w.QueueMax)
+	}
+	b.WriteByte('\n')
+	return b.String()
 }

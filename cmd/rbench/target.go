@@ -135,17 +135,24 @@ func targetOptions(c *cli.Context, log *slog.Logger) (connect.Options, error) {
 		Logger:      log,
 		Announce:    os.Stderr,
 	}
+	var errs []error
 	switch {
 	case o.Retries < 0:
-		return o, usageError(fmt.Errorf("--retries %d: allowed: an integer >= 0", o.Retries))
+		errs = append(errs, fmt.Errorf("--retries %d: allowed: an integer >= 0", o.Retries))
 	case o.Retries == 0:
 		o.Retries = -1 // connect.Options: 0 means the default
 	}
-	if o.BackoffMin <= 0 || o.BackoffMax <= 0 {
-		return o, usageError(fmt.Errorf("--backoff-min %s / --backoff-max %s: allowed: positive durations such as 100ms or 2s", o.BackoffMin, o.BackoffMax))
+	if o.BackoffMin <= 0 {
+		errs = append(errs, fmt.Errorf("--backoff-min %s: allowed: a positive duration such as 100ms or 2s", o.BackoffMin))
 	}
-	if o.BackoffMax < o.BackoffMin {
-		return o, usageError(fmt.Errorf("--backoff-max %s is below --backoff-min %s: allowed: a cap at least the first wait", o.BackoffMax, o.BackoffMin))
+	if o.BackoffMax <= 0 {
+		errs = append(errs, fmt.Errorf("--backoff-max %s: allowed: a positive duration such as 100ms or 2s", o.BackoffMax))
+	}
+	if o.BackoffMin > 0 && o.BackoffMax > 0 && o.BackoffMax < o.BackoffMin {
+		errs = append(errs, fmt.Errorf("--backoff-max %s is below --backoff-min %s: allowed: a cap at least the first wait", o.BackoffMax, o.BackoffMin))
+	}
+	if len(errs) > 0 {
+		return o, usageError(errors.Join(errs...))
 	}
 	return o, nil
 }

@@ -27,6 +27,8 @@ type FillOutcome struct {
 	// Replied is false when not every reply arrived (a dropped connection,
 	// a timeout): the call may or may not have been applied.
 	Replied bool
+	// Cmds are the call's commands with their replies (*redis.Cmd).
+	Cmds []redis.Cmder
 }
 
 // Filler writes a dataset that is not itself measured (startup-load's,
@@ -137,7 +139,7 @@ func (f *Filler) wait() error {
 	perr := <-b.sent
 	var first error
 	for _, pc := range b.pending {
-		out := FillOutcome{Errs: make([]error, len(pc.cmds)), Replied: true}
+		out := FillOutcome{Errs: make([]error, len(pc.cmds)), Replied: true, Cmds: pc.cmds}
 		for i, cmd := range pc.cmds {
 			err := cmd.Err()
 			if err == nil || errors.Is(err, redis.Nil) {
