@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/rbench/rbench/node/keyspace"
 )
 
 // Redacted replaces secrets wherever rbench prints or records configuration.
@@ -84,8 +86,8 @@ var Vars = []Var{
 	{Name: VarTLS, Flag: "tls", Default: "false", Help: "connect with TLS (true/false)"},
 	{Name: VarConnectTimeout, Flag: "connect-timeout", Default: DefaultConnectTimeout.String(), Help: "dial timeout per attempt, a positive duration (5s, 500ms; a bare number is seconds)"},
 	{Name: VarResponseTimeout, Flag: "response-timeout", Default: DefaultResponseTimeout.String(), Help: "read/write timeout per command, a positive duration"},
-	{Name: VarEncoding, Flag: "encoding", Default: DefaultEncoding, Help: "payload encoding: msgpack (the trading node's default) or json"},
-	{Name: VarTraderID, Flag: "trader-id", Default: DefaultTraderID, Help: "trader id; every key rbench writes starts with trader-{id}: (no ':' or whitespace)"},
+	{Name: VarEncoding, Flag: "encoding", Default: DefaultEncoding, Help: "payload encoding: msgpack (the trading node's default) or json; run and plan take a list run in turn (msgpack,json)"},
+	{Name: VarTraderID, Flag: "trader-id", Default: DefaultTraderID, Help: "trader id; every key rbench writes starts with trader-{id}: (letters, digits, '_', '.', '-')"},
 	{Name: VarDebug, Flag: "debug", Default: "false", Help: "debug variant: JSON encoding (unless RBENCH_ENCODING is set) and verbose logging"},
 }
 
@@ -176,9 +178,13 @@ type Config struct {
 	// and write.
 	ConnectTimeout  time.Duration
 	ResponseTimeout time.Duration
-	Encoding        string
-	TraderID        string
-	Debug           bool
+	// Encoding is the first of Encodings: commands that write one
+	// encoding use it, those that run several in turn (run, plan) use
+	// Encodings.
+	Encoding  string
+	Encodings []string
+	TraderID  string
+	Debug     bool
 	// EnvFile is the .env file that was read, "" when none.
 	EnvFile string
 
@@ -323,7 +329,7 @@ func Load(in Input) (*Config, error) {
 	}
 
 	port := c.settings[VarPort]
-	if n, err := strconv.Atoi(strings.TrimSpace(port.Value)); err != nil || n < 1 || n > 65535 {
+	if n, ok := parseDigits(strings.TrimSpace(port.Value)); !ok || n < 1 || n > 65535 {
 		bad(port, "allowed: an integer 1-65535")
 	} else {
 		c.Port = n
@@ -336,7 +342,7 @@ func Load(in Input) (*Config, error) {
 	}
 
 	db := c.settings[VarDB]
-	if n, err := strconv.Atoi(strings.TrimSpace(db.Value)); err != nil || n < 0 {
+	if n, ok := parseDigits(strings.TrimSpace(db.Value)); !ok {
 		bad(db, "allowed: an integer >= 0")
 	} else {
 		c.DB = n
@@ -377,10 +383,10 @@ func Load(in Input) (*Config, error) {
 		enc = Setting{Name: VarEncoding, Value: "json", Source: dbg.Source, Origin: dbg.Origin}
 		c.settings[VarEncoding] = enc
 	}
-	if !slices.Contains(Encodings, enc.Value) {
-		bad(enc, "allowed: msgpack or json")
+	if list, err := ParseEncodings(enc.Value); err != nil {
+		bad(enc, err.Error())
 	} else {
-		c.Encoding = enc.Value
+		c.Encodings, c.Encoding = list, list[0]
 	}
 
 	tid := c.settings[VarTraderID]
@@ -396,16 +402,37 @@ func Load(in Input) (*Config, error) {
 	return c, nil
 }
 
+// checkTraderID applies keyspace's trader-id rule, the one every command
+// checks before it connects.
 func checkTraderID(s string) error {
-	switch {
-	case s == "":
-		return errors.New("allowed: a non-empty id such as TRADER-001")
-	case strings.ContainsFunc(s, func(r rune) bool { return r == ':' || unicode.IsSpace(r) || !unicode.IsPrint(r) }):
-		return errors.New("allowed: an id without ':', whitespace or control characters, as it becomes the key prefix \"trader-{id}:\"")
-	case len(s) > 128:
-		return errors.New("allowed: at most 128 bytes")
+	if !keyspace.ValidTraderID(s) {
+		return fmt.Errorf("allowed: 1-%d letters, digits, '_', '.' or '-', such as TRADER-001 (the id becomes the key prefix \"trader-{id}:\"; glob characters such as * ? [ ] would let it match other traders' keys)", keyspace.MaxTraderIDLen)
 	}
 	return nil
+}
+
+// ParseEncodings reads RBENCH_ENCODING or --encoding: one encoding, or a
+// comma-separated list run one after the other (msgpack,json), each one of
+// Encodings, none empty and none twice.
+func ParseEncodings(s string) ([]string, error) {
+	allowed := errors.New("allowed: msgpack or json, or a list run in turn such as msgpack,json")
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("empty; %w", allowed)
+	}
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		e = strings.TrimSpace(e)
+		switch {
+		case e == "":
+			return nil, fmt.Errorf("an empty entry in the list; %w", allowed)
+		case !slices.Contains(Encodings, e):
+			return nil, allowed
+		case slices.Contains(out, e):
+			return nil, fmt.Errorf("%s twice; %w", e, allowed)
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // validHost accepts an RFC 1123 hostname, an IPv4 address or an IPv6

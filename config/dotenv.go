@@ -2,11 +2,14 @@ package config
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/rbench/rbench/internal/input"
 )
 
 // ErrDotenv marks a .env file that cannot be parsed.
@@ -74,6 +77,7 @@ func ParseDotenv(r io.Reader) ([]Entry, error) {
 		}
 		v, err := parseValue(strings.TrimSpace(val))
 		if err != nil {
+			// The error never quotes the value: it may be a password.
 			return nil, &DotenvError{Line: n, Msg: fmt.Sprintf("%s: %v", key, err)}
 		}
 		out = append(out, Entry{Key: key, Value: v, Line: n})
@@ -84,14 +88,17 @@ func ParseDotenv(r io.Reader) ([]Entry, error) {
 	return out, nil
 }
 
-// ReadDotenv parses the named file; errors carry its name.
+// MaxDotenvSize bounds a .env file: a screen of variables, not data.
+const MaxDotenvSize = 1 << 20
+
+// ReadDotenv parses the named file, at most MaxDotenvSize bytes (checked by
+// stat and while reading); errors carry its name.
 func ReadDotenv(path string) ([]Entry, error) {
-	f, err := os.Open(path)
+	data, err := input.ReadFile(context.Background(), path, MaxDotenvSize)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	entries, err := ParseDotenv(f)
+	entries, err := ParseDotenv(bytes.NewReader(data))
 	var de *DotenvError
 	if errors.As(err, &de) {
 		de.File = path
@@ -178,7 +185,7 @@ func trailing(rest string) error {
 	if rest == "" || rest[0] == '#' {
 		return nil
 	}
-	return fmt.Errorf("unexpected %q after the closing quote", truncate(rest))
+	return errors.New("unexpected text after the closing quote (quote the whole value, or escape the quote inside it)")
 }
 
 func truncate(s string) string {

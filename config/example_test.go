@@ -43,5 +43,5 @@ func ExampleLoad_invalid() {
 	// Output:
 	// invalid configuration (2 problems):
 	//   - REDIS_PORT=70000 (from env REDIS_PORT): allowed: an integer 1-65535
-	//   - RBENCH_ENCODING=xml (from env RBENCH_ENCODING): allowed: msgpack or json
+	//   - RBENCH_ENCODING=xml (from env RBENCH_ENCODING): allowed: msgpack or json, or a list run in turn such as msgpack,json
 }

@@ -1,7 +1,6 @@
 package connect
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"slices"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/results"
 )
 
@@ -88,13 +88,13 @@ func CheckHealth(ctx context.Context, c redis.UniversalClient, pings int, addr s
 	if err != nil {
 		return h, fmt.Errorf("INFO %s: %w", addr, err)
 	}
-	info := parseInfo(raw)
-	h.Version = info["redis_version"]
-	h.Mode = info["redis_mode"]
-	h.Role = info["role"]
-	h.AOFEnabled = info["aof_enabled"] == "1"
-	h.Maxmemory, _ = strconv.ParseInt(info["maxmemory"], 10, 64)
-	h.MaxmemoryPolicy = info["maxmemory_policy"]
+	fields := parseInfo(raw)
+	h.Version = fields["redis_version"]
+	h.Mode = fields["redis_mode"]
+	h.Role = fields["role"]
+	h.AOFEnabled = fields["aof_enabled"] == "1"
+	h.Maxmemory, _ = info.Int64(fields, "maxmemory")
+	h.MaxmemoryPolicy = fields["maxmemory_policy"]
 
 	// CONFIG is often renamed or denied on managed Redis; report what INFO
 	// gives and say what is unknown.
@@ -149,20 +149,8 @@ func (h *Health) Target() results.Target {
 	}
 }
 
-func parseInfo(raw string) map[string]string {
-	m := map[string]string{}
-	sc := bufio.NewScanner(strings.NewReader(raw))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if k, v, ok := strings.Cut(line, ":"); ok {
-			m[k] = v
-		}
-	}
-	return m
-}
+// parseInfo is the one INFO parser's (internal/info).
+func parseInfo(raw string) map[string]string { return info.Parse(raw) }
 
 // versionLess compares dotted numeric versions; missing parts count as 0.
 func versionLess(a, b string) bool {

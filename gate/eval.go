@@ -52,6 +52,9 @@ type Result struct {
 // Report is the outcome of a gate.
 type Report struct {
 	Results []Result
+	// Incomplete holds the reasons the run did not finish; every check on
+	// such a run fails.
+	Incomplete []string
 }
 
 // Failed counts the failed checks.
@@ -94,7 +97,28 @@ func EvaluateWith(run *results.Run, ths []Threshold, o Options) Report {
 		res.Samples = v.samples(t.Metric)
 		rep.Results = append(rep.Results, res)
 	}
+	failIncomplete(run, &rep)
 	return rep
+}
+
+// failIncomplete fails every check on a run that did not finish: its
+// figures cover only part of what was asked, so no threshold can pass on
+// them (rbench never passes a run it could not verify).
+func failIncomplete(run *results.Run, rep *Report) {
+	if len(run.Incomplete) == 0 {
+		return
+	}
+	rep.Incomplete = run.Incomplete
+	why := "the run is incomplete: " + strings.Join(run.Incomplete, "; ")
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		r.Pass, r.Skipped = false, false
+		if r.Detail == "" {
+			r.Detail = why
+		} else {
+			r.Detail = why + "; " + r.Detail
+		}
+	}
 }
 
 // Value returns the value of metric m in run, in the metric's unit
@@ -342,9 +366,17 @@ func (v *view) global(m Metric) (float64, error) {
 			worst = math.Max(worst, s.TotalSec)
 		}
 		return worst * 1e6, nil
+	case "writer.lag.p99", "writer.queue.max", "writer.busy":
+		return writerMetric(r, m.Stat)
 	case "recovery.lost", "recovery.ready", "recovery.corrupt":
 		if r.Recovery == nil {
 			return 0, fmt.Errorf("%w: no recovery section (made by rbench recover)", ErrNoData)
+		}
+		if !r.Recovery.Judged() {
+			// An interrupted recover, a server that did not come back or
+			// was never restarted: its figures (lost 0, a quick ready)
+			// prove nothing, so no threshold on them may pass.
+			return 0, incompleteRecovery(r.Recovery)
 		}
 		switch m.Stat {
 		case "recovery.lost":
@@ -384,6 +416,21 @@ func (v *view) sendLate(m Metric) (float64, error) {
 		return 0, fmt.Errorf("%w: no send-lateness histogram (a closed-loop run, or a file older than it)", ErrNoData)
 	}
 	return quantile(h, m, 1e-3)
+}
+
+// ErrIncomplete means the results come from a run that did not finish what
+// it set out to check.
+var ErrIncomplete = errors.New("incomplete results")
+
+func incompleteRecovery(rec *results.Recovery) error {
+	why := "it has no verdict (never judged)"
+	if rec.Verdict != "" {
+		why = "its verdict is " + rec.Verdict
+	}
+	if len(rec.Reasons) > 0 {
+		why += ": " + strings.Join(rec.Reasons, "; ")
+	}
+	return fmt.Errorf("%w: the recovery is not complete, %s", ErrIncomplete, why)
 }
 
 // totalErrors is the larger of the per-class error counts and the per-op
@@ -461,5 +508,52 @@ func CompareBaseline(base, cur *results.Run, maxRegression float64) Report {
 			rep.Results = append(rep.Results, res)
 		}
 	}
+	failIncomplete(cur, &rep)
 	return rep
+}
+
+// writerMetric is a figure of the node's writer over every encoding pass:
+// the lag p99 of all write calls merged, the deepest queue, the busiest
+// pass.
+func writerMetric(r *results.Run, stat string) (float64, error) {
+	if len(r.Writer) == 0 {
+		return 0, fmt.Errorf("%w: no writer section (made by the write workloads populate, order-flow and mixed)", ErrNoData)
+	}
+	switch stat {
+	case "writer.lag.p99":
+		var enc []string
+		for _, w := range r.Writer {
+			if w.LagHDR != "" {
+				enc = append(enc, w.LagHDR)
+			}
+		}
+		if len(enc) == 0 {
+			return 0, fmt.Errorf("%w: the writer recorded no lag", ErrNoData)
+		}
+		h, err := results.MergeHDRs(enc...)
+		if err != nil {
+			return 0, fmt.Errorf("writer.lag.p99: %w", err)
+		}
+		if h.TotalCount() == 0 {
+			return 0, fmt.Errorf("%w: the writer recorded no lag", ErrNoData)
+		}
+		// A p99 like any other: not judged below its sample floor.
+		return quantile(h, Metric{Name: "writer.lag.p99", Percentile: 99}, 1)
+	case "writer.queue.max":
+		worst, seen := int64(0), false
+		for _, w := range r.Writer {
+			if w.QueueMax != nil {
+				worst, seen = max(worst, *w.QueueMax), true
+			}
+		}
+		if !seen {
+			return 0, fmt.Errorf("%w: no queue depth: a closed-loop run has no schedule, so nothing waits for the writer (run with --rate)", ErrNoData)
+		}
+		return float64(worst), nil
+	}
+	var busy float64
+	for _, w := range r.Writer {
+		busy = math.Max(busy, w.Busy)
+	}
+	return 100 * busy, nil
 }

@@ -53,10 +53,16 @@
 //	recovery.lost         acknowledged writes lost over all recovery cycles
 //	recovery.ready        the slowest restart-to-trading-ready time (a duration)
 //	recovery.corrupt      payloads corrupt or keys of the wrong type after restarts
+//	writer.lag.p99        the node writer's lag p99: intended time to the reply of
+//	                      a write call's last transaction, all calls merged (a duration)
+//	writer.queue.max      the most calls due but not yet taken by the writer (open loop)
+//	writer.busy           the writer's share of time in round trips, busiest pass (in %)
 //
 // A metric the results do not contain (read.p99 on a write-only run,
 // recovery.lost without a recovery section) fails its threshold with a
-// message saying what is missing: it never passes silently.
+// message saying what is missing: it never passes silently. So does every
+// recovery.* metric of a recovery that is not complete (verdict incomplete,
+// or none): its figures prove nothing.
 //
 // # Sample floors
 //
@@ -311,9 +317,11 @@ func applyUnit(m Metric, v float64, unit string) (float64, error) {
 // ParseList parses thresholds, one per line. Blank lines and lines starting
 // with # are skipped, and so is a YAML list marker ("- write.p99<1ms", quotes
 // allowed), so a YAML list of strings reads as well. name labels errors
-// (usually the file name); they give its line too.
+// (usually the file name); they give its line too, one joined error per bad
+// line so every one is reported at once.
 func ParseList(r io.Reader, name string) ([]Threshold, error) {
 	var out []Threshold
+	var errs []error
 	sc := bufio.NewScanner(r)
 	line := 0
 	for sc.Scan() {
@@ -334,12 +342,16 @@ func ParseList(r io.Reader, name string) ([]Threshold, error) {
 		}
 		t, err := Parse(s)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			errs = append(errs, fmt.Errorf("%s:%d: %w", name, line, err))
+			continue
 		}
 		out = append(out, t)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		errs = append(errs, fmt.Errorf("%s:%d: %w", name, line+1, err))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return out, nil
 }

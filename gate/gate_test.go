@@ -257,7 +257,7 @@ func TestEvaluate(t *testing.T) {
 
 func TestEvaluateRecovery(t *testing.T) {
 	run := testRun(t)
-	run.Recovery = &results.Recovery{Lost: 0, Cycles: []results.RecoveryCycle{{TradingReadySec: 1.5}, {TradingReadySec: 2.25}}}
+	run.Recovery = &results.Recovery{Verdict: results.RecoveryFail, Lost: 0, Cycles: []results.RecoveryCycle{{TradingReadySec: 1.5}, {TradingReadySec: 2.25}}}
 	run.Startup = []results.StartupLoad{{TotalSec: 0.5}, {TotalSec: 0.75}}
 	var ths []Threshold
 	run.Recovery.Corrupt, run.Recovery.WrongType = 1, 2
@@ -272,6 +272,34 @@ func TestEvaluateRecovery(t *testing.T) {
 	for _, r := range rep.Results {
 		if !r.Pass {
 			t.Errorf("%s %s: actual %s %s", r.Metric, r.Threshold, r.Actual, r.Detail)
+		}
+	}
+}
+
+// An incomplete recovery (interrupted, the server did not come back) or one
+// never judged (verdict "") fails every recovery threshold, however good its
+// figures look, and says why.
+func TestEvaluateIncompleteRecovery(t *testing.T) {
+	for _, verdict := range []string{results.RecoveryIncomplete, ""} {
+		run := testRun(t)
+		run.Recovery = &results.Recovery{Verdict: verdict, Reasons: []string{"interrupted in cycle 1 of 3"},
+			Cycles: []results.RecoveryCycle{{TradingReadySec: 0.01}}}
+		var ths []Threshold
+		for _, e := range []string{"recovery.lost==0", "recovery.ready<30s", "recovery.corrupt==0"} {
+			th, err := Parse(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ths = append(ths, th)
+		}
+		rep := Evaluate(run, ths)
+		if rep.Failed() != len(ths) {
+			t.Errorf("verdict %q: %d of %d thresholds failed", verdict, rep.Failed(), len(ths))
+		}
+		for _, r := range rep.Results {
+			if !strings.Contains(r.Detail, "not complete") || (verdict != "" && !strings.Contains(r.Detail, "interrupted in cycle 1")) {
+				t.Errorf("verdict %q: %s detail %q does not say why", verdict, r.Metric, r.Detail)
+			}
 		}
 	}
 }
@@ -512,4 +540,51 @@ func FuzzParsePercent(f *testing.F) {
 			t.Fatalf("ParsePercent(%q) = %v", s, v)
 		}
 	})
+}
+
+// TestEvaluateWriter: the lag p99 comes from the writer sections' merged
+// histograms (990 calls at 200 us under msgpack, 10 at 20 ms under json:
+// merged p99 200 us, while the json pass alone would say 20 ms), the queue
+// from the deepest open-loop pass, busy from the busiest; a closed-loop run
+// has no queue and says so.
+func TestEvaluateWriter(t *testing.T) {
+	lag := func(v int64, n int) string {
+		h := results.NewHistogram()
+		_ = h.RecordValues(v, int64(n))
+		s, err := results.EncodeHDR(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	q3, q7 := int64(3), int64(7)
+	run := testRun(t)
+	run.Writer = []results.Writer{
+		{Encoding: "msgpack", LagHDR: lag(200, 990), QueueMax: &q3, Busy: 0.4},
+		{Encoding: "json", LagHDR: lag(20_000, 10), QueueMax: &q7, Busy: 0.9},
+	}
+	closed := testRun(t)
+	closed.Writer = []results.Writer{{Encoding: "msgpack", LagHDR: lag(100, 10), Busy: 1}}
+	for _, tt := range []struct {
+		run    *results.Run
+		expr   string
+		pass   bool
+		actual string
+		detail string
+	}{
+		{run, "writer.lag.p99<1ms", true, "200us", ""},
+		{run, "writer.queue.max<=5", false, "7", ""},
+		{run, "writer.busy<80%", false, "90%", ""},
+		{closed, "writer.queue.max==0", false, "-", "closed-loop"},
+		{testRun(t), "writer.lag.p99<1ms", false, "-", "no writer section"},
+	} {
+		th, err := Parse(tt.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := Evaluate(tt.run, []Threshold{th}).Results[0]
+		if res.Pass != tt.pass || res.Actual != tt.actual || !strings.Contains(res.Detail, tt.detail) {
+			t.Errorf("%s: pass=%v actual=%q detail=%q, want %v %q %q", tt.expr, res.Pass, res.Actual, res.Detail, tt.pass, tt.actual, tt.detail)
+		}
+	}
 }

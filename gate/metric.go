@@ -49,6 +49,9 @@ var globalMetrics = map[string]Kind{
 	"recovery.lost":     Count,
 	"recovery.ready":    Duration,
 	"recovery.corrupt":  Count,
+	"writer.lag.p99":    Duration,
+	"writer.queue.max":  Count,
+	"writer.busy":       Percent,
 }
 
 // ParseMetric parses a metric name alone (see the package doc).
@@ -112,7 +115,7 @@ func parseMetric(s string, fail failFunc) (Metric, error) {
 		sel, r, found := strings.Cut(s, ".")
 		class, enc, hasEnc := strings.Cut(sel, "@")
 		if !isClass(class) {
-			if strings.HasPrefix(s, "errors.") || strings.HasPrefix(s, "recovery.") || strings.HasPrefix(s, "late.") {
+			if strings.HasPrefix(s, "errors.") || strings.HasPrefix(s, "recovery.") || strings.HasPrefix(s, "late.") || strings.HasPrefix(s, "writer.") {
 				return m, fail(0, "unknown metric %q: known ones are %s", s, knownGlobals())
 			}
 			return m, fail(0, "unknown metric %q: start with a class (write, read, startup, all), op.NAME, or use one of %s", s, knownGlobals())
@@ -158,7 +161,7 @@ func isClass(s string) bool {
 }
 
 func knownGlobals() string {
-	return "errors, errors.timeout, errors.connection, errors.server, errors.decode, errors.other, errors.pct, rate, late, late.max, late.pN, startup.total, recovery.lost, recovery.ready, recovery.corrupt"
+	return "errors, errors.timeout, errors.connection, errors.server, errors.decode, errors.other, errors.pct, rate, late, late.max, late.pN, startup.total, recovery.lost, recovery.ready, recovery.corrupt, writer.lag.p99, writer.queue.max, writer.busy"
 }
 
 func parseStat(m *Metric, rest string, at int, fail failFunc) error {

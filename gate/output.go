@@ -61,6 +61,9 @@ func (r Report) WriteText(w io.Writer) error {
 
 func (r Report) summary() string {
 	n, f, sk := len(r.Results), r.Failed(), r.Skipped()
+	if len(r.Incomplete) > 0 {
+		return fmt.Sprintf("FAIL: %d of %d thresholds failed: the run is incomplete (%s), so none can pass", f, n, strings.Join(r.Incomplete, "; "))
+	}
 	skipped := ""
 	if sk > 0 {
 		skipped = fmt.Sprintf(" (%d skipped: too few samples)", sk)

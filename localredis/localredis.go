@@ -139,13 +139,20 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, binary: path, dir: opts.Dir}
 	if s.dir == "" {
-		s.dir, err = os.MkdirTemp("", "rbench-redis-")
+		// Directories of earlier rbench processes that were killed
+		// before they could remove their own go first.
+		_, _ = RemoveStale("")
+		s.dir, err = os.MkdirTemp("", dirPattern)
 		if err != nil {
 			return nil, fmt.Errorf("creating the throwaway server's directory: %w", err)
 		}
 		s.ownsDir = true
+		if err := writeOwner(s.dir, 0); err != nil {
+			s.removeDir()
+			return nil, fmt.Errorf("marking the throwaway server's directory: %w", err)
+		}
 	}
-	if err := os.WriteFile(filepath.Join(s.dir, "redis.conf"), compose.RedisConf, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(s.dir, "redis.conf"), serverConf(opts.Password), 0o600); err != nil {
 		s.removeDir()
 		return nil, fmt.Errorf("writing redis.conf: %w", err)
 	}
@@ -172,6 +179,24 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 }
 
+// serverConf is compose/redis.conf plus, when set, the requirepass line.
+// Every byte of the password is written as a \xHH escape inside double
+// quotes, which Redis's config parser reads back exactly whatever the
+// password holds (spaces, quotes, '#').
+func serverConf(password string) []byte {
+	conf := append([]byte(nil), compose.RedisConf...)
+	if password == "" {
+		return conf
+	}
+	var b strings.Builder
+	b.WriteString("\n# set by rbench (localredis.Options.Password)\nrequirepass \"")
+	for i := 0; i < len(password); i++ {
+		fmt.Fprintf(&b, "\\x%02x", password[i])
+	}
+	b.WriteString("\"\n")
+	return append(conf, b.String()...)
+}
+
 // FreePort asks the kernel for a loopback TCP port that is free right now.
 func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -193,9 +218,8 @@ func (s *Server) start(ctx context.Context, wait bool) error {
 		"--pidfile", "",
 	}
 	args = append(args, s.opts.Persistence.args()...)
-	if s.opts.Password != "" {
-		args = append(args, "--requirepass", s.opts.Password)
-	}
+	// The password is in redis.conf (mode 0600), never in argv, which
+	// every user of the machine can read in ps and /proc.
 	args = append(args, s.opts.Args...)
 	cmd := exec.Command(s.binary, args...)
 	cmd.Dir = s.dir
@@ -212,6 +236,10 @@ func (s *Server) start(ctx context.Context, wait bool) error {
 	s.mu.Lock()
 	s.cmd, s.exited, s.stopped = cmd, exited, false
 	s.mu.Unlock()
+	if s.ownsDir {
+		// Best effort: without it a later Start only sees this process.
+		_ = writeOwner(s.dir, cmd.Process.Pid)
+	}
 
 	if !wait {
 		return nil

@@ -75,11 +75,23 @@ type Config struct {
 	// never.
 	// default: 0
 	SnapshotPositionsInterval time.Duration
+	// InstrumentInfo is what an instrument's `info` holds: InfoVenue, the
+	// venue's raw symbol record as exchange adapters store it (about 1-2 KB,
+	// adapters/binance/futures/providers.py:447), or InfoNone (null); ""
+	// is InfoVenue.
+	// default: InfoVenue
+	InstrumentInfo string
 }
+
+// Values of Config.InstrumentInfo.
+const (
+	InfoVenue = "venue"
+	InfoNone  = "none"
+)
 
 // DefaultConfig is upstream's default configuration.
 func DefaultConfig() Config {
-	return Config{Flavour: Python, PersistAccountEvents: true}
+	return Config{Flavour: Python, PersistAccountEvents: true, InstrumentInfo: InfoVenue}
 }
 
 // MaxBufferInterval bounds BufferInterval; upstream warns above 1000 ms
@@ -103,6 +115,9 @@ func (c Config) Validate() error {
 	}
 	if c.SnapshotPositionsInterval < 0 {
 		errs = append(errs, fmt.Errorf("snapshot_positions_interval %s: want 0 (none) or more", c.SnapshotPositionsInterval))
+	}
+	if c.InstrumentInfo != "" && c.InstrumentInfo != InfoVenue && c.InstrumentInfo != InfoNone {
+		errs = append(errs, fmt.Errorf("instrument_info %q: want venue (a venue record in info, as exchange adapters store) or none", c.InstrumentInfo))
 	}
 	if c.InstanceID != "" && !isUUID(c.InstanceID) {
 		errs = append(errs, fmt.Errorf("instance_id %q: want a 36-character UUID such as 3f2b6c1e-8a4d-4e0f-9b7a-2c5d1e6f8a90", c.InstanceID))

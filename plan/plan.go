@@ -30,7 +30,10 @@ type Result struct {
 // PoorR2 is the R² below which a fit is called out as poor.
 const PoorR2 = 0.9
 
-// Run measures (Measure), then fits and projects (Analyze).
+// Run measures (Measure), then fits and projects (Analyze). When the
+// measurement stops part-way (ctx ends, a scale fails) after at least one
+// scale, it returns the result of the scales measured together with the
+// error, so the caller can keep them.
 func Run(ctx context.Context, opts Options, profile capacity.Profile, popts capacity.ProjectOptions) (*Result, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
@@ -39,7 +42,11 @@ func Run(ctx context.Context, opts Options, profile capacity.Profile, popts capa
 	load0, _ := LoadAverage()
 	points, mixes, err := Measure(ctx, o)
 	if err != nil {
-		return nil, err
+		if len(mixes) == 0 {
+			return nil, err
+		}
+		// Interrupted or failed part-way: keep the scales measured so far.
+		return partial(points, mixes, profile, popts), err
 	}
 	load1, _ := LoadAverage()
 	res, err := Analyze(points, mixes, profile, popts)
@@ -52,6 +59,27 @@ func Run(ctx context.Context, opts Options, profile capacity.Profile, popts capa
 	res.Plan.Scales = o.Scales
 	res.Plan.Encodings = o.Encodings
 	return res, nil
+}
+
+// partial is the result of a plan stopped part-way: the points of the
+// scales measured, fitted and projected when they allow it.
+func partial(points []results.PlanPoint, mixes []Mix, profile capacity.Profile, popts capacity.ProjectOptions) *Result {
+	res, err := Analyze(points, mixes, profile, popts)
+	if err == nil {
+		return res
+	}
+	res = &Result{Mixes: mixes, Notes: []string{"the measured points could not be fitted: " + err.Error()}}
+	res.Plan.Points = points
+	for _, m := range mixes {
+		if !slices.Contains(res.Plan.Encodings, m.Encoding) {
+			res.Plan.Encodings = append(res.Plan.Encodings, m.Encoding)
+		}
+		if !slices.Contains(res.Plan.Scales, m.Scale) {
+			res.Plan.Scales = append(res.Plan.Scales, m.Scale)
+		}
+	}
+	slices.Sort(res.Plan.Scales)
+	return res
 }
 
 // Analyze fits every figure of the points, builds one model per encoding

@@ -976,17 +976,18 @@ func keysText(keys map[string]int64) string {
 
 // ---- recovery ----
 
-// recoveryPass reads a recovery section's verdict, falling back to "nothing
-// lost" for files that predate the verdict field.
-func recoveryPass(r *results.Recovery) bool {
-	if r.Verdict != "" {
-		return r.Verdict == "pass"
+// recoveryVerdict shows a recovery verdict: PASS, FAIL, or INCOMPLETE (a
+// run that could not check what it set out to; one without a verdict too).
+func recoveryVerdict(v string) cell {
+	switch v {
+	case results.RecoveryPass, results.RecoveryFail:
+		return verdict(v == results.RecoveryPass)
 	}
-	return r.Lost == 0 && r.Corrupt == 0 && r.WrongType == 0
+	return cell{Text: "INCOMPLETE", Class: "fail"}
 }
 
 func (b *builder) recovery() section {
-	s := section{ID: "recovery", Title: "Recovery cycles", Notes: []string{"Each cycle restarts Redis, times it until the trading node could trade again (Redis ready, then the node's startup load) and verifies every acknowledged write. Lost counts writes lost beyond the persistence policy's window."}}
+	s := section{ID: "recovery", Title: "Recovery cycles", Notes: []string{"Each cycle restarts Redis, times it until the trading node could trade again (Redis ready, then the node's startup load) and verifies every acknowledged write. Lost counts acknowledged writes lost that Redis's promise for the persistence and the kind of stop does not excuse; a run that could not check it is incomplete."}}
 	maxCycles := 0
 	for _, r := range b.runs {
 		if r.Recovery != nil {
@@ -1014,7 +1015,7 @@ func (b *builder) recovery() section {
 	writes := []metric{
 		// Three different things are counted; the names say which, so the
 		// bars are not read as parts of one total.
-		{"acknowledged cache calls", func(c results.RecoveryCycle) float64 { return float64(c.Acknowledged) }},
+		{"acknowledged transactions", func(c results.RecoveryCycle) float64 { return float64(c.Acknowledged) }},
 		{"verified keys", func(c results.RecoveryCycle) float64 { return float64(c.Verified) }},
 		{"lost items (keys, events, members)", func(c results.RecoveryCycle) float64 { return float64(c.Lost) }},
 	}
@@ -1039,7 +1040,7 @@ func (b *builder) recovery() section {
 	}
 
 	tt := table{Caption: "seconds from the stop", Head: []string{"run", "cycle", "stop", "port open", "ready", "redis load", "startup seq", "startup conc", "trading ready"}}
-	wt := table{Head: []string{"run", "cycle", "acknowledged calls", "in doubt calls", "verified keys", "lost items", "lost in window", "verdict"}}
+	wt := table{Head: []string{"run", "cycle", "acknowledged transactions", "in doubt transactions", "verified keys", "lost items", "lost in window", "verdict"}}
 	vt := table{Head: []string{"run", "persistence", "restart", "cycles", "lost", "lost in window", "corrupt", "wrong type", "verdict"}}
 	var notes []string
 	for i, r := range b.runs {
@@ -1053,13 +1054,9 @@ func (b *builder) recovery() section {
 				load = muted("unknown")
 			}
 			tt.Rows = append(tt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), num(c.StopSec), num(c.PortOpenSec), num(c.ReadySec), load, num(c.StartupSequentialSec), num(c.StartupConcurrentSec), num(c.TradingReadySec)})
-			cv := verdict(c.Lost == 0)
-			if c.Verdict != "" {
-				cv = verdict(c.Verdict == "pass")
-			}
-			wt.Rows = append(wt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), inum(c.Acknowledged), inum(c.InDoubt), inum(c.Verified), errCell(c.Lost), inum(c.LostWithinWindow), cv})
+			wt.Rows = append(wt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), inum(c.Acknowledged), inum(c.InDoubt), inum(c.Verified), errCell(c.Lost), inum(c.LostWithinWindow), recoveryVerdict(c.Verdict)})
 		}
-		vt.Rows = append(vt.Rows, []cell{text(b.opts.Names[i]), text(rec.Persistence), text(rec.Mode), inum(int64(len(rec.Cycles))), errCell(rec.Lost), inum(rec.LostWithinWindow), errCell(rec.Corrupt), errCell(rec.WrongType), verdict(recoveryPass(rec))})
+		vt.Rows = append(vt.Rows, []cell{text(b.opts.Names[i]), text(rec.Persistence), text(rec.Mode), inum(int64(len(rec.Cycles))), errCell(rec.Lost), inum(rec.LostWithinWindow), errCell(rec.Corrupt), errCell(rec.WrongType), recoveryVerdict(rec.Verdict)})
 		for _, reason := range rec.Reasons {
 			notes = append(notes, b.name(i, reason))
 		}

@@ -3,6 +3,7 @@ package results
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/rbench/rbench/internal/input"
 )
 
 // Sentinel errors of Decode and ReadFile; test with errors.Is.
@@ -28,9 +31,11 @@ var (
 	ErrCorrupt = errors.New("corrupt results file")
 )
 
-// maxFileSize bounds what Decode reads, so a wrong path (a disk image, a
-// device) fails fast instead of filling memory.
-const maxFileSize = 1 << 30
+// MaxFileSize bounds a results file, checked by stat and by a limited
+// reader, so a wrong path (a disk image, a device) fails fast instead of
+// filling memory. rbench's own files are kilobytes to a few megabytes (a
+// day-long run's per-second histograms stay far below it).
+const MaxFileSize = 256 << 20
 
 // NewRun returns an empty run of the current format and schema version.
 func NewRun(meta Meta) *Run {
@@ -105,40 +110,130 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	return nil
 }
 
-// ReadFile reads and checks a results file. Errors name the file and wrap
-// ErrForeign, ErrSchemaVersion or ErrCorrupt, or the os error.
-func ReadFile(path string) (*Run, error) {
-	f, err := os.Open(path)
+// ReadFile is Load without a context.
+func ReadFile(path string) (*Run, error) { return Load(context.Background(), path) }
+
+// Load reads and checks a results file: its size (at most MaxFileSize, by
+// stat and while reading), its first byte before the rest is read, then as
+// Decode. It stops when ctx ends. Errors name the file and wrap ErrForeign,
+// ErrSchemaVersion, ErrCorrupt, input.ErrTooLarge, ctx.Err() or the os error.
+func Load(ctx context.Context, path string) (*Run, error) {
+	f, err := input.Open(ctx, path, MaxFileSize)
 	if err != nil {
+		if errors.Is(err, input.ErrTooLarge) {
+			return nil, fmt.Errorf("read results: %w: %w", ErrForeign, err)
+		}
 		return nil, fmt.Errorf("read results: %w", err)
 	}
 	defer f.Close()
-	run, err := Decode(f)
+	run, err := DecodeContext(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return run, nil
 }
 
-// Decode reads one results document and checks it: the format marker, the
-// schema version (newer than SchemaVersion is refused), that the JSON is
-// complete, and that every histogram decodes. Errors wrap ErrForeign,
+// Decode is DecodeContext without a context.
+func Decode(r io.Reader) (*Run, error) { return DecodeContext(context.Background(), r) }
+
+// DecodeContext reads one results document and checks it: the first
+// non-blank byte before the rest is read (a device or another tool's output
+// fails there), at most MaxFileSize bytes, the format marker, the schema
+// version (newer than SchemaVersion is refused), that the JSON is complete,
+// every figure (Validate) and every histogram (its declared geometry, then
+// its values). When ctx ends it returns ctx.Err() within moments, even
+// while a large document is being parsed. Errors wrap ErrForeign,
 // ErrSchemaVersion or ErrCorrupt.
-func Decode(r io.Reader) (*Run, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
+func DecodeContext(ctx context.Context, r io.Reader) (*Run, error) {
+	// Reading (which may block on a pipe) and parsing a large document
+	// (seconds) happen aside, so a Ctrl-C is answered at once; the
+	// abandoned work ends with the process.
+	type result struct {
+		run *Run
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		run, err := decode(ctx, r)
+		done <- result{run, err}
+	}()
+	select {
+	case res := <-done:
+		return res.run, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func decode(ctx context.Context, r io.Reader) (*Run, error) {
+	br := bufio.NewReader(io.LimitReader(r, MaxFileSize+1))
+	for {
+		b, err := br.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%w: the file is empty", ErrCorrupt)
+		}
+		if err != nil {
+			return nil, readErr(err)
+		}
+		if b == ' ' || b == '\t' || b == '\n' || b == '\r' {
+			continue
+		}
+		if b != '{' {
+			peek, _ := br.Peek(min(15, br.Buffered())) // never wait for more
+			return nil, fmt.Errorf("%w: not a JSON object (starts with %q)", ErrForeign, append([]byte{b}, peek...))
+		}
+		_ = br.UnreadByte()
+		break
+	}
+	var data []byte
+	if f, ok := r.(*input.File); ok && f.Size > 0 {
+		data = make([]byte, 0, f.Size+1)
+	}
+	data, err := readAll(ctx, br, data)
 	if err != nil {
-		return nil, fmt.Errorf("read results: %w", err)
+		return nil, readErr(err)
 	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%w: larger than %d bytes", ErrForeign, maxFileSize)
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrForeign, MaxFileSize)
 	}
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
-		return nil, fmt.Errorf("%w: the file is empty", ErrCorrupt)
+	return decodeBytes(ctx, bytes.TrimSpace(data))
+}
+
+func readErr(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
 	}
-	if trimmed[0] != '{' {
-		return nil, fmt.Errorf("%w: not a JSON object (starts with %q)", ErrForeign, firstBytes(trimmed))
+	if errors.Is(err, input.ErrTooLarge) {
+		return fmt.Errorf("%w: %w", ErrForeign, err)
 	}
+	return fmt.Errorf("read results: %w", err)
+}
+
+// readAll reads r to its end in chunks, checking ctx between them.
+func readAll(ctx context.Context, r io.Reader, buf []byte) ([]byte, error) {
+	const chunk = 1 << 20
+	if buf == nil {
+		buf = make([]byte, 0, 4096)
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+chunk)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func decodeBytes(ctx context.Context, trimmed []byte) (*Run, error) {
 	if !json.Valid(trimmed) {
 		// Tell truncation (the usual crash damage) from other damage.
 		var probe any
@@ -173,7 +268,10 @@ func Decode(r io.Reader) (*Run, error) {
 	if err := json.Unmarshal(trimmed, &run); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	if err := run.checkHistograms(); err != nil {
+	if err := run.Validate(); err != nil {
+		return nil, err
+	}
+	if err := run.checkHistograms(ctx); err != nil {
 		return nil, err
 	}
 	return &run, nil
@@ -181,7 +279,7 @@ func Decode(r io.Reader) (*Run, error) {
 
 // checkHistograms decodes every histogram once, so a corrupt one is reported
 // at load time, naming the op, rather than deep inside a report or a gate.
-func (r *Run) checkHistograms() error {
+func (r *Run) checkHistograms(ctx context.Context) error {
 	ops := r.Ops
 	if r.Recovery != nil {
 		for _, c := range r.Recovery.Cycles {
@@ -189,7 +287,11 @@ func (r *Run) checkHistograms() error {
 		}
 	}
 	for _, op := range ops {
-		for _, h := range []struct{ kind, s string }{{"service_hdr", op.ServiceHDR}, {"response_hdr", op.ResponseHDR}} {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, h := range []struct{ kind, s string }{{"service_hdr", op.ServiceHDR}, {"response_hdr", op.ResponseHDR},
+			{"encode_hdr", op.EncodeHist}, {"decode_hdr", op.DecodeHist}} {
 			if h.s == "" {
 				continue
 			}
@@ -197,9 +299,14 @@ func (r *Run) checkHistograms() error {
 				return fmt.Errorf("op %s (%s) %s: %w", op.Name, op.Encoding, h.kind, err)
 			}
 		}
-		for _, s := range op.Series {
+		for i, s := range op.Series {
 			if s.HDR == "" {
 				continue
+			}
+			if i%64 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 			}
 			if _, err := DecodeHDR(s.HDR); err != nil {
 				return fmt.Errorf("op %s (%s) series second %d: %w", op.Name, op.Encoding, s.T, err)
@@ -216,13 +323,6 @@ func describe(v any) string {
 	b, _ := json.Marshal(v)
 	if len(b) > 40 {
 		b = append(b[:40], "..."...)
-	}
-	return string(b)
-}
-
-func firstBytes(b []byte) string {
-	if len(b) > 16 {
-		b = b[:16]
 	}
 	return string(b)
 }
@@ -290,11 +390,30 @@ func NewRunDir(base, workload string, t time.Time) (string, error) {
 	}
 }
 
+// IncompleteMarker is the file a run folder holds while it is being
+// written, and keeps when the run itself is incomplete (Run.Incomplete):
+// its text says why. A folder without it was written completely.
+const IncompleteMarker = "INCOMPLETE"
+
 // WriteRunDir writes run.json into dir plus, per op kind and encoding, its
 // percentile distributions <op>-<encoding>-response.hgrm and
-// <op>-<encoding>-service.hgrm. It returns the path of run.json.
+// <op>-<encoding>-service.hgrm. It returns the path of run.json. The folder
+// holds IncompleteMarker until every file is written, and keeps it when the
+// run is incomplete, so a crash or a full disk part-way never leaves a
+// folder that looks whole.
 func WriteRunDir(dir string, run *Run) (string, error) {
 	jsonPath := filepath.Join(dir, "run.json")
+	marker := filepath.Join(dir, IncompleteMarker)
+	why := "rbench stopped while writing this folder: its files may be missing or partial\n"
+	if len(run.Incomplete) > 0 {
+		why = "the run is incomplete:\n" + strings.Join(run.Incomplete, "\n") + "\n"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("write %s: %w", dir, err)
+	}
+	if err := os.WriteFile(marker, []byte(why), 0o644); err != nil {
+		return "", fmt.Errorf("write %s: %w", marker, err)
+	}
 	if err := run.WriteFile(jsonPath); err != nil {
 		return "", err
 	}
@@ -315,6 +434,11 @@ func WriteRunDir(dir string, run *Run) (string, error) {
 			if err := writeFileAtomic(filepath.Join(dir, name), buf.Bytes()); err != nil {
 				return jsonPath, err
 			}
+		}
+	}
+	if len(run.Incomplete) == 0 {
+		if err := os.Remove(marker); err != nil {
+			return jsonPath, fmt.Errorf("write %s: %w", dir, err)
 		}
 	}
 	return jsonPath, nil

@@ -1,7 +1,6 @@
 package results
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -123,26 +122,21 @@ func EncodeHDR(h *hdrhistogram.Histogram) (string, error) {
 	return string(b), nil
 }
 
-// maxHDRLen bounds the encoded histograms DecodeHDR accepts (about 48 MB of
-// base64), so a hostile file cannot make it allocate without limit. rbench's
-// own histograms are a few kilobytes.
-const maxHDRLen = 64 << 20
-
-// DecodeHDR decodes a histogram written by EncodeHDR or by another
-// HdrHistogram tool (V2 compressed, base64). Errors wrap ErrCorrupt.
+// DecodeHDR decodes a histogram written by EncodeHDR (V2 compressed,
+// base64). Its size and the range and digits its header declares are
+// checked against what rbench writes before anything is allocated
+// (checkEncodedHDR), and values beyond the declared range are refused.
+// Errors wrap ErrCorrupt.
 func DecodeHDR(s string) (*hdrhistogram.Histogram, error) {
-	if s == "" {
-		return nil, fmt.Errorf("%w: empty histogram", ErrCorrupt)
-	}
-	if len(s) > maxHDRLen {
-		return nil, fmt.Errorf("%w: histogram of %d bytes is larger than the %d allowed", ErrCorrupt, len(s), maxHDRLen)
-	}
-	if _, err := base64.StdEncoding.DecodeString(s); err != nil {
-		return nil, fmt.Errorf("%w: histogram is not base64: %v", ErrCorrupt, err)
+	if err := checkEncodedHDR(s); err != nil {
+		return nil, err
 	}
 	h, err := decodeHDRSafe(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: histogram: %v", ErrCorrupt, err)
+	}
+	if err := checkHDRValues(h); err != nil {
+		return nil, err
 	}
 	return h, nil
 }

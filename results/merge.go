@@ -69,6 +69,10 @@ func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 			return nil, fmt.Errorf("%w: run %d is nil", ErrMerge, i+1)
 		}
 	}
+	// Every input valid and every sum within bounds, checked before adding.
+	if err := checkMergeInputs(runs); err != nil {
+		return nil, err
+	}
 	labels := make([]string, len(runs))
 	for i, r := range runs {
 		switch {
@@ -154,6 +158,9 @@ func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 		for _, w := range r.Warnings {
 			out.Warnings = appendUnique(out.Warnings, w)
 		}
+		for _, w := range r.Incomplete {
+			out.Incomplete = appendUnique(out.Incomplete, w)
+		}
 	}
 	for _, n := range notes {
 		out.Warnings = appendUnique(out.Warnings, n)
@@ -216,12 +223,13 @@ func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 				o, in := out.Recovery, r.Recovery
 				o.Cycles = append(o.Cycles, in.Cycles...)
 				o.Lost += in.Lost
+				o.LostUnexplained += in.LostUnexplained
 				o.LostWithinWindow += in.LostWithinWindow
 				o.Corrupt += in.Corrupt
 				o.WrongType += in.WrongType
-				if in.Verdict == "fail" {
-					o.Verdict = "fail"
-				}
+				o.CyclesPlanned += in.CyclesPlanned
+				// An incomplete part makes the whole incomplete.
+				o.Verdict = WorseVerdict(o.Verdict, in.Verdict)
 				for _, x := range in.Reasons {
 					o.Reasons = appendUnique(o.Reasons, x)
 				}
@@ -240,7 +248,7 @@ func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 		if r.Validity != nil {
 			in = r.Validity.Problems
 		} else {
-			in = problems(r, RunTarget(r))
+			in = findProblems(r, RunTarget(r))
 		}
 		for _, p := range in {
 			if len(runs) > 1 {

@@ -54,6 +54,7 @@ type Run struct {
 	Meta          Meta          `json:"meta"`
 	Ops           []Op          `json:"ops,omitempty"`
 	Pacing        []Pacing      `json:"pacing,omitempty"`
+	Writer        []Writer      `json:"writer,omitempty"`
 	Errors        ErrorCounts   `json:"errors"`
 	Startup       []StartupLoad `json:"startup,omitempty"`
 	Payloads      []PayloadSize `json:"payloads,omitempty"`
@@ -70,6 +71,10 @@ type Run struct {
 	// Repeats holds each input's own figures when the run is a merge of
 	// repeats (Meta.Merge is "repeats"), so their spread is kept.
 	Repeats []Repeat `json:"repeats,omitempty"`
+	// Incomplete says why the run did not finish (interrupted, a scale or
+	// a cycle missing); empty when it did. Its figures are what was
+	// measured before it stopped, and every gate threshold on it fails.
+	Incomplete []string `json:"incomplete,omitempty"`
 }
 
 // Meta describes where, when and how a run was made.
@@ -152,6 +157,9 @@ type Workload struct {
 	Distribution string         `json:"distribution,omitempty"`
 	File         string         `json:"file,omitempty"`
 	Params       map[string]any `json:"params,omitempty"`
+	// Node holds the node options the trading workloads wrote as (nil for
+	// raw and in files written before they were recorded).
+	Node *Node `json:"node,omitempty"`
 }
 
 // Op is the measurement of one operation kind under one encoding.
@@ -297,6 +305,8 @@ type StartupLoad struct {
 	Keys     map[string]int64 `json:"keys"`
 	Commands int64            `json:"commands"`
 	Bytes    int64            `json:"bytes"`
+	// Undecodable counts payloads the load read that did not decode.
+	Undecodable int64 `json:"undecodable,omitempty"`
 }
 
 // PayloadSize compares one payload type across encodings.

@@ -242,10 +242,26 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"format":"rbench-results","schema_version":1,"ops":[{"service_hdr":"HISTFAAAA"}]}`))
 	f.Add([]byte(`{"format":"rbench-results","schema_version":2}`))
 	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"format":"rbench-results","schema_version":1,"ops":[{"op":"x","count":-1}]}`))
+	f.Add([]byte(`{"format":"rbench-results","schema_version":1,"ops":[{"op":"x","ops_per_sec":1e308}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		run, err := Decode(bytes.NewReader(data))
-		if err == nil && (run == nil || run.Format != Format) {
+		if err != nil {
+			return
+		}
+		if run == nil || run.Format != Format {
 			t.Fatalf("accepted %q without the format marker", data)
+		}
+		// What Decode accepts is valid and survives a round trip.
+		if err := run.Validate(); err != nil {
+			t.Fatalf("accepted a run Validate refuses: %v", err)
+		}
+		var b bytes.Buffer
+		if err := run.Encode(&b); err != nil {
+			t.Fatalf("accepted a run that does not encode: %v", err)
+		}
+		if _, err := Decode(&b); err != nil {
+			t.Fatalf("accepted a run that does not decode once written: %v", err)
 		}
 	})
 }

@@ -163,7 +163,7 @@ func Assess(run *Run, target time.Duration) {
 	if target <= 0 {
 		target = RunTarget(run)
 	}
-	v := &Validity{Problems: problems(run, target)}
+	v := &Validity{Problems: findProblems(run, target)}
 	v.Valid = valid(v.Problems)
 	run.Validity = v
 	run.Verdicts = Judge(run, v.Problems, target)
@@ -178,10 +178,14 @@ func valid(ps []Problem) bool {
 	return true
 }
 
-func problems(run *Run, target time.Duration) []Problem {
+func findProblems(run *Run, target time.Duration) []Problem {
 	var out []Problem
 	add := func(p Problem) { out = append(out, p) }
 	targetUs := float64(target) / float64(time.Microsecond)
+	if len(run.Incomplete) > 0 {
+		add(Problem{Kind: ProblemPartial, Severity: SeverityInvalid,
+			Message: "the run is incomplete: " + strings.Join(run.Incomplete, "; ")})
+	}
 	for _, p := range run.Pacing {
 		if p.Stopped != "" {
 			add(Problem{Kind: ProblemPartial, Severity: SeverityInvalid, Encoding: p.Encoding,

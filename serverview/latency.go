@@ -9,6 +9,15 @@ import (
 	"github.com/rbench/rbench/results"
 )
 
+// Bounds of a LATENCY HISTOGRAM reply: Redis keeps power-of-two buckets
+// from 1 us to about 2^30 us (its histograms stop at 1000 s) for each of
+// its few hundred commands; a reply beyond these is not from Redis.
+const (
+	maxLatencyCommands = 10_000
+	maxLatencyBuckets  = 256
+	maxBucketUs        = 1 << 40
+)
+
 // CommandHistogram is one command's LATENCY HISTOGRAM entry with the buckets made
 // non-cumulative: Counts[le] is the calls with latency in (previous le, le]
 // microseconds.
@@ -26,6 +35,9 @@ func ParseLatencyHistogram(reply any) (map[string]CommandHistogram, error) {
 	cmds, err := pairs(reply)
 	if err != nil {
 		return nil, formatErr("top level: %v", err)
+	}
+	if len(cmds) > maxLatencyCommands {
+		return nil, formatErr("%d commands, more than the %d Redis has", len(cmds), maxLatencyCommands)
 	}
 	out := make(map[string]CommandHistogram, len(cmds))
 	for _, c := range cmds {
@@ -46,11 +58,17 @@ func ParseLatencyHistogram(reply any) (map[string]CommandHistogram, error) {
 				if !ok {
 					return nil, formatErr("command %s: calls %v (%T)", name, f[1], f[1])
 				}
+				if n < 0 {
+					return nil, formatErr("command %s: calls %d", name, n)
+				}
 				h.Calls = n
 			case "histogram_usec":
 				buckets, err := pairs(f[1])
 				if err != nil {
 					return nil, formatErr("command %s histogram: %v", name, err)
+				}
+				if len(buckets) > maxLatencyBuckets {
+					return nil, formatErr("command %s: %d buckets, more than the %d Redis keeps", name, len(buckets), maxLatencyBuckets)
 				}
 				type cum struct{ le, n int64 }
 				cs := make([]cum, 0, len(buckets))
@@ -59,6 +77,9 @@ func ParseLatencyHistogram(reply any) (map[string]CommandHistogram, error) {
 					n, ok2 := num(b[1])
 					if !ok1 || !ok2 {
 						return nil, formatErr("command %s bucket %v: %v", name, b[0], b[1])
+					}
+					if le < 1 || le > maxBucketUs {
+						return nil, formatErr("command %s: bucket bound %d us is outside 1 us to 2^40 us", name, le)
 					}
 					cs = append(cs, cum{le, n})
 				}

@@ -27,6 +27,14 @@ var (
 	}
 )
 
+func manyBuckets(n int) []any {
+	var out []any
+	for i := range n {
+		out = append(out, int64(i+1), int64(i+1))
+	}
+	return out
+}
+
 func TestParseLatencyHistogram(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -41,6 +49,12 @@ func TestParseLatencyHistogram(t *testing.T) {
 		{"not a map", int64(3), nil, true},
 		{"bucket not a number", []any{"get", []any{"histogram_usec", []any{"x", int64(1)}}}, nil, true},
 		{"cumulative falls", []any{"get", []any{"histogram_usec", []any{int64(1), int64(5), int64(2), int64(3)}}}, nil, true},
+		// Whatever the server sends is input: bounds a reply from Redis never has.
+		{"negative bound", []any{"get", []any{"histogram_usec", []any{int64(-8), int64(5)}}}, nil, true},
+		{"zero bound", []any{"get", []any{"histogram_usec", []any{int64(0), int64(5)}}}, nil, true},
+		{"bound past 2^40 us", []any{"get", []any{"histogram_usec", []any{int64(1) << 41, int64(5)}}}, nil, true},
+		{"negative calls", []any{"get", []any{"calls", int64(-1)}}, nil, true},
+		{"too many buckets", []any{"get", []any{"histogram_usec", manyBuckets(300)}}, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,12 +151,19 @@ func TestCollection(t *testing.T) {
 func FuzzParseInfo(f *testing.F) {
 	f.Add("used_memory:12\r\ndb0:keys=1,expires=0\r\n")
 	f.Add("db:keys=\r\n#x:y\r\n::\r\n")
+	f.Add("db0\r:keys=-5\r\nmem_fragmentation_ratio:+Inf\r\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		sec := ParseInfo(s)
-		for db := range sec.Keys {
+		for db, n := range sec.Keys {
 			if len(db) < 3 || db[:2] != "db" {
 				t.Errorf("keyspace entry %q is not a database", db)
 			}
+			if n < 0 {
+				t.Errorf("keyspace entry %s holds %d keys", db, n)
+			}
+		}
+		if sec.Fragmentation != sec.Fragmentation || sec.Fragmentation > 1e308 || sec.Fragmentation < -1e308 {
+			t.Errorf("fragmentation %v from %q", sec.Fragmentation, s)
 		}
 	})
 }
@@ -177,6 +198,9 @@ func FuzzParseLatencyHistogram(f *testing.F) {
 		}
 		var sum int64
 		for le, n := range h["cmd"].Counts {
+			if le < 1 || le > maxBucketUs {
+				t.Fatalf("bucket bound %d accepted", le)
+			}
 			if n < 0 {
 				t.Fatalf("bucket %d has %d", le, n)
 			}

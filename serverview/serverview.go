@@ -16,14 +16,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/redis/go-redis/v9/maintnotifications"
 
+	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/results"
 )
 
@@ -150,7 +152,7 @@ func Start(ctx context.Context, client redis.UniversalClient, opts Options) *Sam
 		slowStartID: -1,
 	}
 	if c, ok := client.(*redis.Client); ok {
-		s.client = redis.NewClient(ownOptions(c.Options()))
+		s.client = connect.Sibling(c, "rbench-serverview")
 		s.owned = true
 	}
 	s.view.IntervalSec = opts.Interval.Seconds()
@@ -205,35 +207,6 @@ func (s *Sampler) Stop() results.ServerView {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.view
-}
-
-// ownOptions copies what a connection to the same server needs: the address,
-// credentials, database, TLS and timeouts. The rest of o (push processors,
-// client-side caching, limiters) is state of the original client that a
-// second client must not share.
-func ownOptions(o *redis.Options) *redis.Options {
-	return &redis.Options{
-		Network:                      o.Network,
-		Addr:                         o.Addr,
-		Dialer:                       o.Dialer,
-		OnConnect:                    o.OnConnect,
-		Protocol:                     o.Protocol,
-		Username:                     o.Username,
-		Password:                     o.Password,
-		CredentialsProvider:          o.CredentialsProvider,
-		CredentialsProviderContext:   o.CredentialsProviderContext,
-		StreamingCredentialsProvider: o.StreamingCredentialsProvider,
-		DB:                           o.DB,
-		MaxRetries:                   o.MaxRetries,
-		DialTimeout:                  o.DialTimeout,
-		ReadTimeout:                  o.ReadTimeout,
-		WriteTimeout:                 o.WriteTimeout,
-		TLSConfig:                    o.TLSConfig,
-		ClientName:                   "rbench-serverview",
-		PoolSize:                     1,
-		MaxIdleConns:                 1,
-		MaintNotificationsConfig:     &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
-	}
 }
 
 func (s *Sampler) loop() {
@@ -435,67 +408,44 @@ func (s *Sampler) warn(msg string) {
 	s.view.Warnings = append(s.view.Warnings, msg)
 }
 
-// ParseInfo reads the fields the server view keeps from an INFO reply.
-// Missing or malformed fields stay zero.
+// ParseInfo reads the fields the server view keeps from an INFO reply
+// (parsed by internal/info). Missing or malformed fields stay zero.
 func ParseInfo(txt string) results.ServerSecond {
-	var sec results.ServerSecond
-	for line := range strings.Lines(txt) {
-		line = strings.TrimRight(line, "\r\n")
-		k, v, ok := strings.Cut(line, ":")
-		if !ok || strings.HasPrefix(line, "#") {
+	m := info.Parse(txt)
+	i := func(k string) int64 { n, _ := info.Int64(m, k); return n }
+	sec := results.ServerSecond{
+		UsedMemory:           i("used_memory"),
+		UsedMemoryRSS:        i("used_memory_rss"),
+		OpsPerSec:            i("instantaneous_ops_per_sec"),
+		TotalCommands:        i("total_commands_processed"),
+		ConnectedClients:     i("connected_clients"),
+		AOFSize:              i("aof_current_size"),
+		ClientMemory:         i("mem_clients_normal"),
+		AOFBuffer:            i("aof_buffer_length"),
+		AOFBaseSize:          i("aof_base_size"),
+		AOFRewriteInProgress: m["aof_rewrite_in_progress"] == "1",
+		AOFLastRewriteStatus: m["aof_last_bgrewrite_status"],
+		EvictedKeys:          i("evicted_keys"),
+		RejectedConnections:  i("rejected_connections"),
+		CowBytes:             i("current_cow_size"),
+		AOFLastCowBytes:      i("aof_last_cow_size"),
+		LatestForkUs:         i("latest_fork_usec"),
+	}
+	if f, err := strconv.ParseFloat(m["mem_fragmentation_ratio"], 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+		sec.Fragmentation = f
+	}
+	for k, v := range m {
+		db, ok := strings.CutPrefix(k, "db")
+		if !ok || db == "" || strings.Trim(db, "0123456789") != "" || len(db) > 5 {
 			continue
 		}
-		i := func() int64 { n, _ := strconv.ParseInt(v, 10, 64); return n }
-		switch k {
-		case "used_memory":
-			sec.UsedMemory = i()
-		case "used_memory_rss":
-			sec.UsedMemoryRSS = i()
-		case "mem_fragmentation_ratio":
-			sec.Fragmentation, _ = strconv.ParseFloat(v, 64)
-		case "instantaneous_ops_per_sec":
-			sec.OpsPerSec = i()
-		case "total_commands_processed":
-			sec.TotalCommands = i()
-		case "connected_clients":
-			sec.ConnectedClients = i()
-		case "aof_current_size":
-			sec.AOFSize = i()
-		case "mem_clients_normal":
-			sec.ClientMemory = i()
-		case "aof_buffer_length":
-			sec.AOFBuffer = i()
-		case "aof_base_size":
-			sec.AOFBaseSize = i()
-		case "aof_rewrite_in_progress":
-			sec.AOFRewriteInProgress = v == "1"
-		case "aof_last_bgrewrite_status":
-			sec.AOFLastRewriteStatus = v
-		case "evicted_keys":
-			sec.EvictedKeys = i()
-		case "rejected_connections":
-			sec.RejectedConnections = i()
-		case "current_cow_size":
-			sec.CowBytes = i()
-		case "aof_last_cow_size":
-			sec.AOFLastCowBytes = i()
-		case "latest_fork_usec":
-			sec.LatestForkUs = i()
-		default:
-			if strings.HasPrefix(k, "db") {
-				if _, err := strconv.Atoi(k[2:]); err != nil {
-					continue
-				}
-				for kv := range strings.SplitSeq(v, ",") {
-					if n, ok := strings.CutPrefix(kv, "keys="); ok {
-						keys, err := strconv.ParseInt(n, 10, 64)
-						if err == nil {
-							if sec.Keys == nil {
-								sec.Keys = map[string]int64{}
-							}
-							sec.Keys[k] = keys
-						}
+		for kv := range strings.SplitSeq(v, ",") {
+			if n, ok := strings.CutPrefix(kv, "keys="); ok {
+				if keys, err := strconv.ParseInt(n, 10, 64); err == nil && keys >= 0 {
+					if sec.Keys == nil {
+						sec.Keys = map[string]int64{}
 					}
+					sec.Keys[k] = keys
 				}
 			}
 		}

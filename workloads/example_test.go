@@ -38,6 +38,10 @@ func ExampleWriteTable() {
 			SendLate: &results.Latency{P50: 0.1, P99: 24, Max: 850, Count: 990000}, SpinMarginUs: 120}},
 		Errors: results.ErrorCounts{Timeout: 2},
 	}
+	queued := int64(4)
+	run.Writer = []results.Writer{{Encoding: "msgpack", Mode: results.WriterUnbuffered, Loop: "open", Writers: 1,
+		Calls: 3000, Transactions: 14250, Commands: 14250, TransactionsPerSec: 4750, Busy: 0.62,
+		Lag: results.Latency{P50: 610, P99: 1900, Max: 4200, Count: 3000}, QueueMax: &queued}}
 	results.Assess(run, time.Millisecond)
 	pass, _ := workloads.WriteTable(os.Stdout, run, time.Millisecond)
 	fmt.Println("all pass:", pass)
@@ -53,6 +57,7 @@ func ExampleWriteTable() {
 	// WARNING: 2 raw operations failed: the latency figures exclude them, the verdicts count them as slower than the target
 	// pacing raw: constant 100000/s, target 100000 ops/s, achieved 99998 ops/s, 999990 of 1000000 due operations sent, 10 dropped; 12 sends late by more than 1.00ms (worst 2.50ms)
 	// sender raw: own lateness p50 0.1us, p99 24us, max 850us (n=990000, sends not behind); active wait from 120us before each due time
+	// writer msgpack: unbuffered, open loop, 3000 calls, 14250 tx (4750/s), 14250 cmds, busy 62%, lag p50 610us p99 1.90ms max 4.20ms (n=3000), queue max 4
 	// ERRORS: 2 operations failed (timeout 2, connection 0, server 0, decode 0, other 0): the figures above exclude them
 	// all pass: false
 }

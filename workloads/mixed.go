@@ -18,6 +18,7 @@ func init() {
 		Summary:     "reads and writes of the trading keyspace at --read-ratio (or an --ops-mix of read and write kinds)",
 		Encodings:   tradingEncodings,
 		New:         newMixed,
+		Writer:      true,
 	})
 }
 

@@ -11,8 +11,10 @@ import (
 // the fills appended to positions, the account states that follow, and with
 // --param purge=true the purges of closed orders and positions a node with
 // purge_from_database makes, every purge_interval (default 1m) of scenario
-// time, of everything closed purge_buffer (default 0) before. Each cache call is one
-// MULTI/EXEC. Every connection streams its own scenario shard, so ids never
+// time, of everything closed purge_buffer (default 0) before. Each cache
+// call goes through the node's writer (writer.go): one MULTI/EXEC per
+// command, or per --buffer-interval. Every connection streams its own
+// scenario shard, so ids never
 // collide; Setup writes the shards' currencies, instruments and accounts
 // untimed. Use --rate for a target rate. --ops-mix with write kinds
 // (add_order, update_order, add_position, update_position, update_account,
@@ -24,6 +26,7 @@ func init() {
 		Summary:     "live trading writes: orders and their events, fills to positions and accounts, optional purge (--param purge=true)",
 		Encodings:   tradingEncodings,
 		New:         newOrderFlow,
+		Writer:      true,
 	})
 }
 

@@ -50,6 +50,12 @@ type phase struct {
 
 	cancel  context.CancelCauseFunc
 	collect *collector
+
+	// The node writer's figures (writer.go): writing in a recorded phase
+	// of a Writer workload, wq in open loop; writers under mu.
+	writing bool
+	wq      *writerQueue
+	writers []*writerRec
 }
 
 // replyGrace is how long a bounded phase waits after its duration for the
@@ -74,7 +80,9 @@ func newPhase(p *pass, kinds []OpKind, pacer Pacer, dur time.Duration, ops int64
 }
 
 func (ph *phase) addRecorder() *Recorder {
-	r := newRecorder(len(ph.kinds), ph.pacer != nil, ph.start, ph.p.opts.LateThreshold)
+	// A buffered writer's calls wait for their flush, so their response
+	// time differs from service time in closed loop too.
+	r := newRecorder(len(ph.kinds), ph.pacer != nil || ph.buffered(), ph.start, ph.p.opts.LateThreshold)
 	ph.mu.Lock()
 	ph.recs = append(ph.recs, r)
 	ph.mu.Unlock()
@@ -97,9 +105,14 @@ func (ph *phase) run(ctx context.Context, workers []Worker) (time.Duration, erro
 	ph.start = time.Now()
 	if ph.bounded {
 		// go-redis bounds a read by the context's deadline, so a request
-		// still in flight at the end of the grace fails then.
+		// still in flight at the end of the grace fails then. A buffered
+		// writer's last flush is due up to an interval after the end.
+		grace := replyGrace
+		if ph.buffered() {
+			grace += ph.p.spec.Node.BufferInterval
+		}
 		var stop context.CancelFunc
-		ctx, stop = context.WithDeadlineCause(ctx, ph.start.Add(ph.dur+replyGrace), errGraceOver)
+		ctx, stop = context.WithDeadlineCause(ctx, ph.start.Add(ph.dur+grace), errGraceOver)
 		defer stop()
 	}
 	recs := make([]*Recorder, len(workers))
@@ -113,13 +126,18 @@ func (ph *phase) run(ctx context.Context, workers []Worker) (time.Duration, erro
 		ph.collect = newCollector(ph, ph.p)
 		stopCollector = ph.collect.start(ctx)
 	}
+	stopWriters := ph.startWriters()
 	errs := make([]error, len(workers))
 	var wg sync.WaitGroup
 	for i, w := range workers {
 		wg.Add(1)
 		go func(i int, w Worker) {
 			defer wg.Done()
-			errs[i] = ph.work(ctx, i, w, recs[i])
+			if ph.buffered() {
+				errs[i] = ph.workBuffered(ctx, i, w, recs[i])
+			} else {
+				errs[i] = ph.work(ctx, i, w, recs[i])
+			}
 			if recs[i] != nil {
 				recs[i].close()
 			}
@@ -128,6 +146,7 @@ func (ph *phase) run(ctx context.Context, workers []Worker) (time.Duration, erro
 	wg.Wait()
 	ph.end = time.Now()
 	measured := ph.end.Sub(ph.start)
+	stopWriters()
 	ph.cpu = processCPU() - cpu0
 	if stopCollector != nil {
 		stopCollector()
@@ -162,6 +181,8 @@ type workerState struct {
 	// it uses the shared pool.
 	client *redis.Client
 	pinned *redis.Conn
+	// wr is the worker's node-writer figures (writer.go), nil until used.
+	wr *writerRec
 }
 
 type sameLatency struct{ n, bytesSent, bytesRcv int64 }
@@ -333,9 +354,10 @@ func (ph *phase) work(ctx context.Context, id int, w Worker, rec *Recorder) erro
 // operations share one round trip; a transaction takes its own (MULTI/EXEC
 // blocks are not pipelined with each other).
 func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Worker, rec *Recorder) {
+	ph.take(st, len(batch))
 	hasTx := false
 	for j := range batch {
-		hasTx = hasTx || batch[j].Tx
+		hasTx = hasTx || batch[j].Tx || batch[j].Writer
 	}
 	switch {
 	case !hasTx && len(batch) == 1 && len(batch[0].Cmds) == 1:
@@ -362,6 +384,10 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 	default:
 		for j := range batch {
 			op := &batch[j]
+			if op.Writer {
+				ph.sendCall(ctx, st, op, w, rec)
+				continue
+			}
 			pipe := st.pipe
 			if op.Tx {
 				pipe = st.txpipe
@@ -380,6 +406,7 @@ func (ph *phase) execute(ctx context.Context, st *workerState, batch []Op, w Wor
 
 // send hands a batch to a Sender and records it like execute.
 func (ph *phase) send(ctx context.Context, st *workerState, batch []Op, s Sender, rec *Recorder) {
+	ph.take(st, len(batch))
 	sent := time.Since(ph.start)
 	s.Send(ctx, batch)
 	done := time.Since(ph.start)
@@ -409,7 +436,7 @@ func (ph *phase) finishBatch(ctx context.Context, st *workerState, batch []Op, s
 // caller to record with the rest of its batch.
 func (ph *phase) finish(ctx context.Context, op *Op, sent, done time.Duration, execErr error, w Worker, rec *Recorder, same []sameLatency) {
 	intended := sent
-	if ph.pacer != nil {
+	if ph.pacer != nil || ph.buffered() {
 		intended = op.intended
 	}
 	err := op.Err
@@ -562,6 +589,7 @@ func (ph *phase) results(measured time.Duration) (*passResult, error) {
 		pc.ActiveWait = roundTo(active.Seconds()/measured.Seconds(), 3)
 	}
 	res.pacing = pc
+	res.writer = ph.writerResults(measured, recs)
 	return res, errors.Join(errs...)
 }
 

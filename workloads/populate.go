@@ -14,11 +14,11 @@ import (
 // The populate workload writes a dataset of --keys keys the way a trading
 // node writes it: currencies, instruments and accounts, then orders through
 // their lifecycle with the positions and account states their fills make,
-// and the index sets and hashes every call maintains. Each cache call is its
-// own MULTI/EXEC (op kinds add_order, update_order, ...), or, with
-// --buffer-interval D, the calls whose events fall in the same D window of
-// the scenario's clock go out as one MULTI/EXEC (op kind flush), as the
-// node's buffer_interval_ms does.
+// and the index sets and hashes every call maintains. Each cache call is
+// one op of its kind (add_order, update_order, ...) sent by the node's
+// writer (writer.go): unbuffered, one MULTI/EXEC per command; with
+// --buffer-interval D, one MULTI/EXEC of everything queued every D of wall
+// time, as the node's buffer_interval_ms does.
 //
 // Every connection streams its own scenario shard (its own strategies and
 // accounts, so ids never collide; connection 0 also writes the currencies
@@ -30,10 +30,11 @@ func init() {
 	Register(Definition{
 		Name:        "populate",
 		Connections: 1,
-		Summary:     "write a dataset of --keys keys as the node does (one MULTI/EXEC per cache call, or per --buffer-interval batch); runs until written",
+		Summary:     "write a dataset of --keys keys as the node does (one MULTI/EXEC per command, or per --buffer-interval); runs until written",
 		Encodings:   tradingEncodings,
 		New:         newPopulate,
 		UntilDone:   true,
+		Writer:      true,
 	})
 }
 
@@ -43,9 +44,6 @@ type populateWorkload struct {
 	budget *keyBudget
 
 	active    atomic.Int64
-	batches   atomic.Int64
-	batched   atomic.Int64
-	maxBatch  atomic.Int64
 	started   time.Time
 	reportOne sync.Once
 }
@@ -56,9 +54,6 @@ func newPopulate(spec *Spec) (Workload, error) {
 	}
 	if spec.OpsMix != "" {
 		return nil, fmt.Errorf("%w: ops_mix %q: populate writes the node's stream of cache calls; use order-flow or mixed for a mix", ErrBadSpec, spec.OpsMix)
-	}
-	if spec.BufferInterval < 0 {
-		return nil, fmt.Errorf("%w: buffer_interval %s: want 0 or a positive duration", ErrBadSpec, time.Duration(spec.BufferInterval))
 	}
 	return &populateWorkload{spec: spec}, nil
 }
@@ -79,82 +74,32 @@ func (w *populateWorkload) Setup(ctx context.Context, env *Env) error {
 }
 
 func (w *populateWorkload) NewWorker(id int) Worker {
-	return &populateWorker{w: w, s: w.te.newStream(id, w.spec.Keys, tradingParams{}, id > 0), interval: int64(w.spec.BufferInterval)}
+	return &populateWorker{w: w, s: w.te.newStream(id, w.spec.Keys, tradingParams{}, id > 0)}
 }
 
 type populateWorker struct {
 	w        *populateWorkload
 	s        *callStream
-	interval int64 // ns; 0 = a transaction per call
-	done     bool  // the stream has no more calls to send
 	finished bool
 }
 
-// maxBatch bounds a flush: the node's buffer holds what arrives in one
-// interval, and a stalled clock must not make one transaction of the run.
-const maxBatch = 10_000
-
 func (pw *populateWorker) Next(ctx context.Context, op *Op) error {
-	if pw.done {
+	if pw.finished {
+		return ErrDone
+	}
+	c, ok := pw.s.next()
+	if !ok {
 		return pw.finish()
 	}
-	op.Tx = true
-	if pw.interval <= 0 {
-		c, ok := pw.s.next()
-		if !ok {
-			return pw.finish()
-		}
-		ok, err := pw.add(ctx, op, &c)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return pw.finish()
-		}
-		op.Kind = callKind(c.Kind)
-		return nil
+	ok, err := pw.add(ctx, op, &c)
+	if err != nil {
+		return err
 	}
-	op.Kind = kFlush
-	n := 0
-	var window int64
-	for n < maxBatch {
-		c, ok := pw.s.peek()
-		if !ok {
-			pw.done = true
-			break
-		}
-		// Calls without an event time (instruments, currencies, purges)
-		// join the current window.
-		ns, timed := eventNs(c.Payload)
-		if timed {
-			win := ns / pw.interval
-			if n > 0 && win != window {
-				break
-			}
-			window = win
-		}
-		call, _ := pw.s.next()
-		ok, err := pw.add(ctx, op, &call)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			pw.done = true
-			break
-		}
-		n++
-	}
-	if n == 0 {
+	if !ok {
 		return pw.finish()
 	}
-	pw.w.batches.Add(1)
-	pw.w.batched.Add(int64(n))
-	for {
-		m := pw.w.maxBatch.Load()
-		if int64(n) <= m || pw.w.maxBatch.CompareAndSwap(m, int64(n)) {
-			break
-		}
-	}
+	op.Kind = callKind(c.Kind)
+	op.Writer = true
 	return nil
 }
 
@@ -174,7 +119,6 @@ func (pw *populateWorker) add(ctx context.Context, op *Op, c *scenario.Call) (bo
 
 // finish ends this worker's stream; the last one reports the dataset.
 func (pw *populateWorker) finish() error {
-	pw.done = true
 	if pw.finished {
 		return ErrDone
 	}
@@ -187,13 +131,8 @@ func (pw *populateWorker) finish() error {
 
 func (w *populateWorkload) report() {
 	w.reportOne.Do(func() {
-		log := w.te.env.Log
-		fmt.Fprintf(log, "[%s] populate: %d keys under %s:* in %s\n", w.te.env.Encoding,
+		fmt.Fprintf(w.te.env.Log, "[%s] populate: %d keys under %s:* in %s\n", w.te.env.Encoding,
 			w.budget.created.Load(), w.te.env.Prefix, time.Since(w.started).Round(time.Millisecond))
-		if b := w.batches.Load(); b > 0 {
-			fmt.Fprintf(log, "[%s] populate: %d flushes (buffer interval %s) of %.1f cache calls on average, at most %d\n",
-				w.te.env.Encoding, b, time.Duration(w.spec.BufferInterval), float64(w.batched.Load())/float64(b), w.maxBatch.Load())
-		}
 	})
 }
 
@@ -201,7 +140,7 @@ func (w *populateWorkload) report() {
 // already an error of the op.
 func (pw *populateWorker) Check(*Op) error { return nil }
 
-// layoutOf is for tests: the layout a trading pass writes under.
-func layoutOf(traderID, encoding string) keyspace.Layout {
-	return keyspace.Layout{TraderID: traderID, InstanceID: encoding}
+// layoutOf is for tests: the layout a trading pass writes under by default.
+func layoutOf(traderID string) keyspace.Layout {
+	return keyspace.Layout{TraderID: traderID}
 }

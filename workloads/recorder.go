@@ -149,7 +149,11 @@ func (r *Recorder) record(k int, intended, sent, done time.Duration, op *Op, byt
 		}
 	}
 	if r.open {
-		if l := sent - intended; l > r.lateMin {
+		due := intended
+		if op != nil && op.sendDue > 0 {
+			due = op.sendDue // a buffered call leaves with its flush (writer.go)
+		}
+		if l := sent - due; l > r.lateMin {
 			r.late++
 			if l > r.maxLate {
 				r.maxLate = l

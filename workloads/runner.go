@@ -7,7 +7,6 @@ import (
 	"io"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rbench/rbench/node/keyspace"
@@ -126,9 +125,18 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		}
 	}
 	// Validate before touching Redis: a bad spec fails fast.
-	probe, err := def.New(&spec)
+	probe, err := def.Build(&spec)
 	if err != nil {
 		return nil, err
+	}
+	var warnings []string
+	if len(def.Encodings) > 0 {
+		// The node options as the scenario writes them (Build refused
+		// those it cannot), with the instance id the keys will carry.
+		spec.Node, warnings, _ = modelled(spec.Node)
+		if spec.Node.UseInstanceID {
+			spec.Node.InstanceID = spec.Layout().InstanceID
+		}
 	}
 	warm := spec.Connections
 	client := "" // a connectionOwner's effective client, for the results
@@ -155,6 +163,9 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 	}
 	meta.WarmupSec = time.Duration(spec.Warmup).Seconds()
 	meta.Workload = workloadMeta(spec, pacer)
+	if len(def.Encodings) > 0 {
+		meta.Workload.Node = nodeMeta(spec.Node, spec.Layout().Prefix())
+	}
 	if client != "" {
 		meta.Workload.Params[ParamClient] = client
 	}
@@ -162,6 +173,7 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		meta.Workload.DurationSec = 0 // it ran until its dataset was written
 	}
 	run := results.NewRun(meta)
+	run.Warnings = append(run.Warnings, warnings...)
 
 	if err := warmPool(ctx, opts.Client, warm, spec.Pipeline > 1); err != nil {
 		run.Meta.End = time.Now()
@@ -188,6 +200,9 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 			run.Ops = append(run.Ops, res.ops...)
 			if res.pacing != nil {
 				run.Pacing = append(run.Pacing, *res.pacing)
+			}
+			if res.writer != nil {
+				run.Writer = append(run.Writer, *res.writer)
 			}
 			if res.startup != nil {
 				run.Startup = append(run.Startup, *res.startup)
@@ -244,7 +259,7 @@ func workloadMeta(s Spec, p Pacer) results.Workload {
 		Keys:             s.Keys,
 		Encodings:        s.Encodings,
 		ReadRatio:        *s.ReadRatio,
-		BufferIntervalMS: int(time.Duration(s.BufferInterval) / time.Millisecond),
+		BufferIntervalMS: int(s.Node.BufferInterval / time.Millisecond),
 		Distribution:     s.Distribution,
 		Drain:            s.Drain && p != nil,
 		Params:           map[string]any{},
@@ -369,6 +384,7 @@ type passResult struct {
 	ops     []results.Op
 	pacing  *results.Pacing
 	startup *results.StartupLoad
+	writer  *results.Writer
 	// moreStartup are further startup loads of a StartupLoads workload.
 	moreStartup []results.StartupLoad
 	errors      results.ErrorCounts
@@ -388,9 +404,12 @@ type pass struct {
 }
 
 func (p *pass) run(ctx context.Context) (*passResult, error) {
-	p.prefix = "trader-" + p.spec.TraderID + ":" + p.encoding
+	// Every encoding writes under the run's one trader key, as a node
+	// does; passes go one after another, each on a clean keyspace.
+	layout := p.spec.Layout()
+	p.prefix = layout.Prefix()
 	log := p.opts.Log
-	n, err := cleanPrefix(ctx, p.opts.Client, p.prefix+":")
+	n, err := keyspace.CleanPrefix(ctx, p.opts.Client, p.prefix+":")
 	if err != nil {
 		return nil, fmt.Errorf("cleaning %s:*: %w", p.prefix, classifyFatal(err))
 	}
@@ -405,6 +424,8 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 	env := &Env{
 		Client:      p.opts.Client,
 		Prefix:      p.prefix,
+		Layout:      layout,
+		Node:        p.spec.Node,
 		TraderID:    p.spec.TraderID,
 		Encoding:    p.encoding,
 		Spec:        p.spec,
@@ -427,7 +448,7 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 	}
 	if p.opts.CleanAfter {
 		defer func() {
-			if _, err := cleanPrefix(context.WithoutCancel(ctx), p.opts.Client, p.prefix+":"); err != nil {
+			if _, err := keyspace.CleanPrefix(context.WithoutCancel(ctx), p.opts.Client, p.prefix+":"); err != nil {
 				fmt.Fprintf(log, "[%s] cleaning after the pass: %v\n", p.encoding, err)
 			}
 		}()
@@ -495,34 +516,3 @@ func (p *pass) runOneShot(ctx context.Context, env *Env, one OneShot, kinds []Op
 // untilDone is the measured phase's length for UntilDone workloads: longer
 // than any dataset takes to write.
 const untilDone = 100 * 365 * 24 * time.Hour
-
-// cleanPrefix removes every key starting with prefix (SCAN + UNLINK) and
-// returns how many it removed.
-func cleanPrefix(ctx context.Context, c redis.UniversalClient, prefix string) (int64, error) {
-	var removed int64
-	clean := func(ctx context.Context, c redis.Cmdable) error {
-		var cursor uint64
-		for {
-			keys, next, err := c.Scan(ctx, cursor, keyspace.MatchPrefix(prefix), 5000).Result()
-			if err != nil {
-				return err
-			}
-			if len(keys) > 0 {
-				n, err := c.Unlink(ctx, keys...).Result()
-				if err != nil {
-					return err
-				}
-				atomic.AddInt64(&removed, n)
-			}
-			if next == 0 {
-				return nil
-			}
-			cursor = next
-		}
-	}
-	if cc, ok := c.(*redis.ClusterClient); ok {
-		err := cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return clean(ctx, m) })
-		return removed, err
-	}
-	return removed, clean(ctx, c)
-}

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rbench/rbench/node"
+	"github.com/rbench/rbench/node/keyspace"
 )
 
 // Defaults of Spec fields.
@@ -98,14 +101,19 @@ type Spec struct {
 	// ValueSize is the raw workload's value size in bytes.
 	// default: 256
 	ValueSize int `yaml:"value_size"`
-	// BufferInterval batches cache calls per interval like the node's
-	// buffer_interval_ms.
-	// default: 0 (each call is its own transaction)
-	BufferInterval Duration `yaml:"buffer_interval"`
+	// Node is the node configuration the trading workloads model
+	// (CacheConfig and exec-engine options: buffer_interval,
+	// persist_account_events, use_instance_id, ...). In a workload file its
+	// fields are top-level keys (see nodeKeys). A zero Node means
+	// node.DefaultConfig(); to change one option, start from
+	// node.DefaultConfig() (a Node with fields set but no Flavour is
+	// refused, as it would silently lose upstream's other defaults).
+	// default: node.DefaultConfig()
+	Node node.Config `yaml:"-"`
 	// Distribution of key choice: uniform or zipfian.
 	// default: uniform
 	Distribution string `yaml:"distribution"`
-	// TraderID goes into the key prefix trader-{TraderID}:{encoding}.
+	// TraderID goes into the key prefix trader-{TraderID} (see Layout).
 	// default: RBENCH-001
 	TraderID string `yaml:"trader_id"`
 	// TargetP99 is the PASS/FAIL threshold of the final table.
@@ -156,10 +164,20 @@ func (s Spec) WithDefaults() Spec {
 	if s.TargetP99 == 0 {
 		s.TargetP99 = Duration(DefaultTargetP99)
 	}
+	if s.Node == (node.Config{}) {
+		s.Node = node.DefaultConfig()
+	}
 	return s
 }
 
-var traderIDRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+// Layout is the key layout of the run: trader-{TraderID}, plus the node's
+// instance id with use_instance_id (Node.InstanceID, or one derived from
+// Seed so that repeated runs write the same keys). Every encoding pass
+// writes under it, one after another. Call it after WithDefaults.
+func (s Spec) Layout() keyspace.Layout { return keyspace.LayoutFor(s.TraderID, s.Node, s.Seed) }
+
+// encodingRe bounds an encoding's name, which goes into file names.
+var encodingRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
 // Validate checks a spec after WithDefaults; each error names the field, the
 // value and the fix, and wraps ErrBadSpec.
@@ -198,11 +216,11 @@ func (s Spec) Validate() error {
 	if s.Distribution != "uniform" && s.Distribution != "zipfian" {
 		errs = append(errs, bad("distribution %q: want uniform or zipfian", s.Distribution))
 	}
-	if !traderIDRe.MatchString(s.TraderID) {
-		errs = append(errs, bad("trader_id %q: want 1-64 letters, digits, '_', '.' or '-'", s.TraderID))
+	if !keyspace.ValidTraderID(s.TraderID) {
+		errs = append(errs, bad("trader_id %q: want 1-%d letters, digits, '_', '.' or '-'", s.TraderID, keyspace.MaxTraderIDLen))
 	}
 	for _, e := range s.Encodings {
-		if !traderIDRe.MatchString(e) {
+		if !encodingRe.MatchString(e) {
 			errs = append(errs, bad("encoding %q: want a name such as msgpack, json or raw", e))
 		}
 	}
@@ -214,7 +232,25 @@ func (s Spec) Validate() error {
 	if s.TargetP99 <= 0 {
 		errs = append(errs, bad("target_p99 %s: want a positive duration such as 1ms", time.Duration(s.TargetP99)))
 	}
+	if s.Node.Flavour == "" {
+		// Zero means the default only as a whole: a Config with some
+		// fields set and no flavour lost upstream's other defaults
+		// (persist_account_events true, instrument_info venue).
+		errs = append(errs, bad("node options %+v without a flavour: start from node.DefaultConfig() and change what differs", s.Node))
+	} else if err := s.Node.Validate(); err != nil {
+		for _, e := range unjoin(err) {
+			errs = append(errs, bad("%s", e.Error()))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// unjoin splits an errors.Join error into its parts.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // Pacer returns the spec's pacer; nil means closed loop.

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rbench/rbench/node"
+	"github.com/rbench/rbench/node/keyspace"
 )
 
 func TestReadSpec(t *testing.T) {
@@ -105,4 +108,54 @@ func FuzzReadSpec(f *testing.F) {
 			t.Fatalf("Validate error is not ErrBadSpec/ErrBadRate: %v", err)
 		}
 	})
+}
+
+// TestReadSpecNodeKeys: the node's options are top-level keys under
+// upstream's names; what a file leaves out keeps upstream's default.
+func TestReadSpecNodeKeys(t *testing.T) {
+	have, err := ReadSpec(strings.NewReader(`
+workload: order-flow
+buffer_interval: 100ms
+persist_account_events: false
+timestamps_iso8601: true
+use_instance_id: true
+bulk_read_batch: 50
+instrument_info: none
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := node.DefaultConfig()
+	want.BufferInterval = 100 * time.Millisecond
+	want.PersistAccountEvents = false
+	want.TimestampsISO8601 = true
+	want.UseInstanceID = true
+	want.BulkReadBatchSize = 50
+	want.InstrumentInfo = node.InfoNone
+	if have.Node != want {
+		t.Errorf("Node = %+v, want %+v", have.Node, want)
+	}
+	if l := have.WithDefaults().Layout(); l.InstanceID != keyspace.NewInstanceID(DefaultSeed) || l.Prefix() != "trader-RBENCH-001:"+l.InstanceID {
+		t.Errorf("layout %+v: want the seeded instance id after the trader key", l)
+	}
+	if l := (Spec{}).WithDefaults().Layout(); l.Prefix() != "trader-RBENCH-001" {
+		t.Errorf("default prefix %q, want trader-RBENCH-001: no encoding, no instance slot", l.Prefix())
+	}
+	for _, tt := range []struct{ doc, want string }{
+		{"buffer_interval: soon\n", `buffer_interval: line 1: "soon"`},
+		{"persist_account_events: maybe\n", "persist_account_events: line 1"},
+		{"bulk_read_batch_size: [1]\n", "bulk_read_batch_size: line 1: want a single value"},
+	} {
+		if _, err := ReadSpec(strings.NewReader(tt.doc)); err == nil || !errors.Is(err, ErrBadSpec) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ReadSpec(%q) = %v, want an ErrBadSpec containing %q", tt.doc, err, tt.want)
+		}
+	}
+	bad := Spec{Node: node.Config{BufferInterval: time.Second}}.WithDefaults().Validate()
+	if bad == nil || !strings.Contains(bad.Error(), "without a flavour") {
+		t.Errorf("a Node without a flavour: %v", bad)
+	}
+	bad = Spec{Node: node.Config{Flavour: node.Python, InstrumentInfo: "full", BufferInterval: -1}}.WithDefaults().Validate()
+	if bad == nil || !strings.Contains(bad.Error(), `instrument_info "full"`) || !strings.Contains(bad.Error(), "buffer_interval -1ns") {
+		t.Errorf("every bad node option at once: %v", bad)
+	}
 }

@@ -19,7 +19,9 @@ import (
 // "INVALID". The footer gives the verdict per encoding and class, the
 // validity findings (the reason a verdict is INVALID, and warnings), the
 // pacing (target and achieved rate, dropped operations, the generator's own
-// send lateness) and errors. It returns whether every op kind passed.
+// send lateness), one writer line per write pass (the node writer's mode,
+// transactions, busy share, lag and queue) and errors. It returns whether
+// every op kind passed.
 func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, error) {
 	if targetP99 <= 0 {
 		targetP99 = DefaultTargetP99
@@ -93,6 +95,9 @@ func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, e
 			}
 			b.WriteString("\n")
 		}
+	}
+	for _, wr := range run.Writer {
+		b.WriteString(writerLine(wr))
 	}
 	for _, s := range run.Startup {
 		fmt.Fprintf(&b, "startup load %s (%s): %.3fs, %d commands, %d bytes\n", s.Encoding, s.Style, s.TotalSec, s.Commands, s.Bytes)
@@ -174,4 +179,35 @@ func fmtSmallUs(us, q float64, n int64) string {
 
 func fmtDur(d time.Duration) string {
 	return fmtUs(float64(d) / float64(time.Microsecond))
+}
+
+// writerLine is the table's footer line of one writer section: what the
+// node's writer did and how far behind it fell.
+func writerLine(w results.Writer) string {
+	var b strings.Builder
+	mode := w.Mode
+	if w.Mode == results.WriterBuffered {
+		mode = "buffered " + fmtUs(w.BufferIntervalMS*1000)
+	}
+	fmt.Fprintf(&b, "writer %s: %s, %s loop", w.Encoding, mode, w.Loop)
+	if w.Writers != 1 {
+		fmt.Fprintf(&b, ", %d writers", w.Writers)
+	}
+	fmt.Fprintf(&b, ", %d calls, %d tx (%.0f/s), %d cmds, busy %.0f%%, lag p50 %s p99 %s max %s (n=%d)",
+		w.Calls, w.Transactions, w.TransactionsPerSec, w.Commands, 100*w.Busy,
+		pctUs(w.Lag.P50, 0.5, w.Lag.Count), pctUs(w.Lag.P99, 0.99, w.Lag.Count), fmtUs(w.Lag.Max), w.Lag.Count)
+	if w.CallsPerFlush != nil {
+		fmt.Fprintf(&b, ", calls/flush p50 %.0f max %.0f", w.CallsPerFlush.P50, w.CallsPerFlush.Max)
+	}
+	if w.SplitFlushes > 0 {
+		fmt.Fprintf(&b, " (%d split at %d)", w.SplitFlushes, w.MaxFlushCalls)
+	}
+	if w.FlushWait != nil {
+		fmt.Fprintf(&b, ", flush wait p99 %s", pctUs(w.FlushWait.P99, 0.99, w.FlushWait.Count))
+	}
+	if w.QueueMax != nil {
+		fmt.Fprintf(&b, ", queue max %d", *w.QueueMax)
+	}
+	b.WriteByte('\n')
+	return b.String()
 }

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/payloads"
@@ -44,7 +45,6 @@ const (
 	kPurgePosition
 	kSnapshotOrder
 	kIndexOrderPosition
-	kFlush // a --buffer-interval batch of calls in one MULTI/EXEC
 	kReadOrder
 	kReadPosition
 	kGetInstrument
@@ -59,7 +59,6 @@ func tradingOpKinds() []OpKind {
 	for _, k := range scenario.Kinds() {
 		ks[callKind(k)] = OpKind{k.String(), results.ClassWrite}
 	}
-	ks[kFlush] = OpKind{"flush", results.ClassWrite}
 	ks[kReadOrder] = OpKind{"read_order", results.ClassRead}
 	ks[kReadPosition] = OpKind{"read_position", results.ClassRead}
 	ks[kGetInstrument] = OpKind{"get_instrument", results.ClassRead}
@@ -202,9 +201,9 @@ func newTradingEnv(env *Env) (*tradingEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: encoding %q: %w", ErrBadSpec, env.Encoding, err)
 	}
-	// The engine's prefix is trader-{id}:{encoding}: the encoding sits in the
-	// layout's instance-id slot, so keys match the reference layout.
-	l := keyspace.Layout{TraderID: env.TraderID, InstanceID: env.Encoding}
+	// The engine's prefix is the node's trader key, trader-{id} (plus the
+	// instance id with use_instance_id): keys as a default node writes them.
+	l := env.Layout
 	if l.Prefix() != env.Prefix {
 		return nil, fmt.Errorf("trading workloads: engine prefix %q is not the layout's %q", env.Prefix, l.Prefix())
 	}
@@ -239,6 +238,7 @@ func (te *tradingEnv) newStream(shard int, orders int64, p tradingParams, skipSh
 	g := scenario.New(scenario.Options{
 		Seed: te.streamSeed(shard), TraderID: te.env.TraderID, Orders: orders,
 		Shard: shard, PurgeClosed: p.purge, PurgeInterval: p.purgeInterval, PurgeBuffer: p.purgeBuffer,
+		Node: te.env.Node,
 	})
 	return &callStream{te: te, gen: g, skipShared: skipShared}
 }
@@ -285,6 +285,19 @@ func (s *callStream) newKeys(c *scenario.Call) int64 {
 func (s *callStream) encode(c *scenario.Call) (time.Duration, error) {
 	var payload []byte
 	var took time.Duration
+	if c.Kind == scenario.AddInstrument {
+		// The instrument's info as --instrument-info says: the venue's
+		// record (the default, as exchange adapters store it) or null.
+		// TODO(node-scenario): the scenario builds the instruments and
+		// should apply node.Config.InstrumentInfo itself.
+		mode := payloads.InstrumentInfoVenue
+		if s.te.env.Node.InstrumentInfo == node.InfoNone {
+			mode = payloads.InstrumentInfoNone
+		}
+		if err := payloads.ApplyInstrumentInfo(c.Payload, mode, s.te.env.Seed); err != nil {
+			return 0, fmt.Errorf("instrument %s: %w", c.ID, err)
+		}
+	}
 	if c.Payload != nil {
 		t0 := time.Now()
 		b, err := s.te.codec.Encode(c.Payload)
@@ -505,24 +518,14 @@ func (d *datasetIDs) add(l keyspace.Layout, c *scenario.Call, isNew bool) {
 	}
 }
 
-// loadChunk is how many commands the untimed dataset load pipelines.
-const loadChunk = 2000
-
 // loadDataset writes a dataset of about keys keys from one stream (shard
-// 0) without timing it, pipelined without MULTI/EXEC (the stored data is
-// the same), for the workloads that read a populated keyspace. ids, when
-// not nil, collects the keys written.
+// 0) without timing it, through keyspace's Filler (pipelined bare
+// commands: the same dataset and AOF as the node's), for the workloads that
+// read a populated keyspace. ids, when not nil, collects the keys written.
 func (te *tradingEnv) loadDataset(ctx context.Context, keys int64, ids *datasetIDs) (int64, error) {
 	s := te.newStream(0, keys, tradingParams{}, false)
 	budget := newKeyBudget(keys, te.layout)
-	pipe := te.env.Client.Pipeline()
-	flush := func() error {
-		if pipe.Len() == 0 {
-			return nil
-		}
-		_, err := pipe.Exec(ctx)
-		return err
-	}
+	f := keyspace.NewFiller(te.env.Client, keyspace.FillOptions{})
 	for {
 		c, ok := s.next()
 		if !ok {
@@ -538,16 +541,13 @@ func (te *tradingEnv) loadDataset(ctx context.Context, keys int64, ids *datasetI
 		if ids != nil {
 			ids.add(te.layout, &c, n > 0)
 		}
-		for _, cmd := range s.cmds {
-			pipe.Do(ctx, cmd...)
-		}
-		if pipe.Len() >= loadChunk {
-			if err := flush(); err != nil {
-				return 0, fmt.Errorf("loading the dataset: %w", err)
-			}
+		// The Filler holds each command's arguments until they are sent:
+		// encode reuses s.cmds itself, but every Cmd and payload is new.
+		if err := f.Add(ctx, s.cmds, nil); err != nil {
+			return 0, fmt.Errorf("loading the dataset: %w", err)
 		}
 	}
-	if err := flush(); err != nil {
+	if err := f.Flush(ctx); err != nil {
 		return 0, fmt.Errorf("loading the dataset: %w", err)
 	}
 	created := budget.created.Load()
@@ -727,8 +727,9 @@ func defaultReads() weighted {
 	return w
 }
 
-// writeOp fills op with the stream's next cache call as one MULTI/EXEC, or
-// with the next call of the kind a write mix picks.
+// writeOp fills op with the stream's next cache call, or with the next call
+// of the kind a write mix picks, for the node's writer: each command one
+// message (Op.Writer).
 func (s *callStream) writeOp(ctx context.Context, op *Op, mix *weighted, rng *rand.Rand) error {
 	var c scenario.Call
 	if mix == nil || mix.empty() {
@@ -747,7 +748,7 @@ func (s *callStream) writeOp(ctx context.Context, op *Op, mix *weighted, rng *ra
 		return err
 	}
 	op.Kind = callKind(c.Kind)
-	op.Tx = true
+	op.Writer = true
 	op.Encode = took
 	s.appendCmds(ctx, op)
 	return nil

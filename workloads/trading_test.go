@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/payloads"
@@ -34,12 +35,8 @@ func layoutPatterns(prefix string) map[*regexp.Regexp]string {
 // keysUnder lists every key under prefix.
 func keysUnder(t *testing.T, c *redis.Client, prefix string) []string {
 	t.Helper()
-	var keys []string
-	iter := c.Scan(context.Background(), 0, prefix+":*", 5000).Iterator()
-	for iter.Next(context.Background()) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
+	keys, err := keyspace.Keys(context.Background(), c, prefix+":", keyspace.ScanOptions{Dedupe: true})
+	if err != nil {
 		t.Fatal(err)
 	}
 	sort.Strings(keys)
@@ -54,7 +51,7 @@ func keysUnder(t *testing.T, c *redis.Client, prefix string) []string {
 func checkLayout(t *testing.T, c *redis.Client, encoding string) map[string]int {
 	t.Helper()
 	ctx := context.Background()
-	l := layoutOf(DefaultTraderID, encoding)
+	l := layoutOf(DefaultTraderID)
 	codec, err := codecs.ByName(encoding)
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +158,23 @@ func opByName(run *results.Run, name, encoding string) *results.Op {
 
 func runSpec(t *testing.T, c *redis.Client, spec Spec) *results.Run {
 	t.Helper()
-	run, err := Run(context.Background(), Options{Client: c, Spec: spec})
+	return runSpecEach(t, c, spec, nil)
+}
+
+// runSpecEach is runSpec calling after(encoding) as each encoding pass's
+// measured phase ends, before the next pass cleans the keyspace: every
+// encoding writes under the same trader key, one after another.
+func runSpecEach(t *testing.T, c *redis.Client, spec Spec, after func(encoding string)) *results.Run {
+	t.Helper()
+	opts := Options{Client: c, Spec: spec}
+	if after != nil {
+		opts.OnMeasure = func(enc string, start bool) {
+			if !start {
+				after(enc)
+			}
+		}
+	}
+	run, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,9 +188,11 @@ func TestPopulateLayoutAndKeyCount(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
 	c := newClient(t, srv, 4)
 	const keys = 2000
-	run := runSpec(t, c, Spec{Workload: "populate", Connections: 4, Keys: keys, Encodings: []string{"msgpack", "json"}})
+	layouts := map[string]map[string]int{}
+	run := runSpecEach(t, c, Spec{Workload: "populate", Connections: 4, Keys: keys, Encodings: []string{"msgpack", "json"}},
+		func(enc string) { layouts[enc] = checkLayout(t, c, enc) })
 	for _, enc := range []string{"msgpack", "json"} {
-		counts := checkLayout(t, c, enc)
+		counts := layouts[enc]
 		total := 0
 		for _, n := range counts {
 			total += n
@@ -207,6 +222,9 @@ func TestPopulateLayoutAndKeyCount(t *testing.T) {
 	}
 }
 
+// TestPopulateBufferInterval: a buffered populate sends one MULTI/EXEC per
+// flush on the wall clock (cache.rs:658-691), records every call under its
+// own kind with its wait for the flush, and the calls per flush.
 func TestPopulateBufferInterval(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
 	c := newClient(t, srv, 2)
@@ -214,18 +232,23 @@ func TestPopulateBufferInterval(t *testing.T) {
 	if err := c.ConfigResetStat(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
-	run := runSpec(t, c, Spec{Workload: "populate", Connections: 2, Keys: 2000, BufferInterval: Duration(10 * time.Millisecond)})
-	if len(run.Ops) != 1 || run.Ops[0].Name != "flush" {
-		t.Fatalf("ops %v, want only flush", opNames(run))
+	spec := Spec{Workload: "populate", Connections: 2, Keys: 2000}
+	spec.Node = node.DefaultConfig()
+	spec.Node.BufferInterval = 10 * time.Millisecond
+	run := runSpec(t, c, spec)
+	if op := opByName(run, "add_order", "msgpack"); op == nil || op.Count == 0 {
+		t.Fatalf("ops %v, want the cache calls by kind", opNames(run))
 	}
-	flushes := run.Ops[0].Count
+	if len(run.Writer) != 1 {
+		t.Fatalf("%d writer sections, want 1", len(run.Writer))
+	}
+	wr := run.Writer[0]
 	execs := commandCalls(t, c, "exec")
-	if execs != flushes {
-		t.Errorf("%d EXECs for %d flushes: want one MULTI/EXEC per flush", execs, flushes)
+	if wr.Mode != results.WriterBuffered || wr.Flushes == 0 || wr.Transactions != wr.Flushes || execs != wr.Transactions {
+		t.Errorf("mode %s, %d flushes, %d transactions, server saw %d EXECs: want one MULTI/EXEC per flush", wr.Mode, wr.Flushes, wr.Transactions, execs)
 	}
-	calls := commandCalls(t, c, "rpush") + commandCalls(t, c, "rpushx") + commandCalls(t, c, "set")
-	if calls < 2*flushes {
-		t.Errorf("%d list/string writes in %d flushes: the 10ms window should batch several calls", calls, flushes)
+	if wr.CallsPerFlush == nil || wr.CallsPerFlush.Max < 2 || wr.FlushWait == nil {
+		t.Errorf("calls per flush %+v, flush wait %+v: want several calls per flush and their wait", wr.CallsPerFlush, wr.FlushWait)
 	}
 	checkLayout(t, c, "msgpack")
 }
@@ -397,8 +420,10 @@ func TestWorkloadFileTradingMix(t *testing.T) {
 
 // TestPopulateMemoryStreams populates 200K keys and samples the Go heap:
 // the dataset is streamed, so the heap must stay at the size of the
-// histograms and buffers (11 MB at 200K keys when written), far below what
-// keeping the ids or payloads would take (hundreds of MB).
+// histograms and buffers (11 MB at 200K keys when written unbuffered), far
+// below what keeping the ids or payloads would take (hundreds of MB). A
+// buffered writer also holds up to MaxFlushCalls queued calls, about 4 MB,
+// twice that with the garbage collector's headroom.
 func TestPopulateMemoryStreams(t *testing.T) {
 	if testing.Short() || raceDetector {
 		// The race detector makes the 200K keys take minutes; the heap
@@ -406,7 +431,7 @@ func TestPopulateMemoryStreams(t *testing.T) {
 		t.Skip("writes 200K keys; skipped with -short and -race")
 	}
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
-	c := newClient(t, srv, 4)
+	c := newClient(t, srv, 2)
 	var peak atomic.Uint64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -426,7 +451,11 @@ func TestPopulateMemoryStreams(t *testing.T) {
 			}
 		}
 	}()
-	run := runSpec(t, c, Spec{Workload: "populate", Connections: 4, Keys: 200_000, BufferInterval: Duration(time.Second)})
+	const writers = 2
+	spec := Spec{Workload: "populate", Connections: writers, Keys: 200_000}
+	spec.Node = node.DefaultConfig()
+	spec.Node.BufferInterval = 10 * time.Millisecond
+	run := runSpec(t, c, spec)
 	close(stop)
 	wg.Wait()
 	n, err := c.DBSize(context.Background()).Result()
@@ -436,8 +465,8 @@ func TestPopulateMemoryStreams(t *testing.T) {
 	if n < 199_990 {
 		t.Fatalf("%d keys written, want 200000", n)
 	}
-	t.Logf("200K keys in %.1fs, %d flushes, peak heap in use %.1f MB", run.Meta.MeasuredSec, run.Ops[0].Count, float64(peak.Load())/1e6)
-	if peak.Load() > 32<<20 {
+	t.Logf("200K keys in %.1fs, %d flushes, peak heap in use %.1f MB", run.Meta.MeasuredSec, run.Writer[0].Flushes, float64(peak.Load())/1e6)
+	if peak.Load() > (32+writers*8)<<20 {
 		t.Errorf("peak heap %d MB while populating 200K keys: the dataset is not streamed", peak.Load()>>20)
 	}
 }

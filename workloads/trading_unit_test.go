@@ -5,12 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
 )
 
 func TestKeyBudget(t *testing.T) {
-	l := layoutOf(DefaultTraderID, "msgpack")
+	l := layoutOf(DefaultTraderID)
 	addOrder := func(id string) []keyspace.Cmd {
 		return l.AddOrder(keyspace.OrderArgs{ClientOrderID: id, ClientID: "SIM", PositionID: "P-1"}, []byte("x"))
 	}
@@ -101,12 +102,19 @@ func FuzzReadSpecTrading(f *testing.F) {
 	f.Add("ops: 100\nops_mix: {set: 1}\n")
 	f.Add("style: both\nbulk_read_batch: 100\nparams: {x: 1}\n")
 	f.Add("ops: {a: -1}\n")
+	f.Add("buffer_interval: 100ms\npersist_account_events: false\nuse_instance_id: true\ninstrument_info: none\n")
+	f.Add("snapshot_positions_interval: 0\nbulk_read_batch_size: -3\ntimestamps_iso8601: yes\n")
 	f.Add("- 1\n- 2\n")
 	f.Fuzz(func(t *testing.T, file string) {
 		s, err := ReadSpec(strings.NewReader(file))
 		if err != nil {
 			return
 		}
+		// Node options read from a file start from upstream's defaults.
+		if s.Node != (node.Config{}) && s.Node.Flavour != node.Python {
+			t.Errorf("node options %+v lost their defaults", s.Node)
+		}
+		_ = s.WithDefaults().Validate() // must not panic
 		if s.OpsMix != "" {
 			if _, err := ParseMix(s.OpsMix); err != nil && !strings.Contains(file, "ops_mix") {
 				t.Errorf("ops mapping %q gave an unparsable mix: %v", s.OpsMix, err)

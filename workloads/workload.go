@@ -26,6 +26,7 @@ package workloads
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -34,6 +35,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rbench/rbench/node"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/results"
 	"github.com/redis/go-redis/v9"
 )
@@ -69,8 +72,9 @@ type Workload interface {
 // Worker from one goroutine only; it need not be safe for concurrent use.
 //
 // For each operation the engine calls Next with a reset *Op, sends op.Cmds
-// (one round trip; MULTI/EXEC around them when op.Tx; several operations in
-// one round trip with --pipeline), times it, then calls Check with the same
+// (one round trip; MULTI/EXEC around them when op.Tx; each its own
+// MULTI/EXEC, or queued for the buffer's flush, when op.Writer; several
+// operations in one round trip with --pipeline), times it, then calls Check with the same
 // *Op after the replies arrived. Workers keep state (which orders are open,
 // ...) across calls as they like.
 type Worker interface {
@@ -115,9 +119,17 @@ type Op struct {
 	Kind int
 	// Cmds are sent in order in one round trip.
 	Cmds []redis.Cmder
-	// Tx wraps Cmds in MULTI/EXEC, as the trading node's cache writer does
-	// for every cache call; the op counts once, whatever len(Cmds).
+	// Tx wraps Cmds in one MULTI/EXEC; the op counts once, whatever
+	// len(Cmds).
 	Tx bool
+	// Writer marks a cache call of the node's writer: each of Cmds is one
+	// message of the writer's queue (one _backing.insert/update/delete
+	// upstream). Unbuffered, the engine sends each as its own MULTI/EXEC,
+	// in order, each awaited before the next (cache.rs:741-745,766-773);
+	// with a buffer interval (Definition.Writer workloads) it queues them
+	// for the next wall-clock flush, one MULTI/EXEC per interval. Tx is
+	// ignored. See writer.go.
+	Writer bool
 	// Encode is the client-side time spent encoding payloads for this op.
 	// Zero means the op carries no encoded payload (no encode histogram).
 	Encode time.Duration
@@ -135,6 +147,10 @@ type Op struct {
 	Err error
 
 	intended time.Duration // since phase start
+	// sendDue, when positive, is when the op's send was due if not at
+	// intended: a buffered call is sent with its flush, due at the
+	// flush timer, so its lateness is the flush's (writer.go).
+	sendDue time.Duration
 }
 
 // Env is what a workload gets from the engine for one encoding pass.
@@ -142,10 +158,17 @@ type Env struct {
 	// Client is shared by all workers; its pool has one connection per
 	// worker and has been warmed.
 	Client redis.UniversalClient
-	// Prefix is the pass's key prefix without a trailing ':', e.g.
-	// "trader-RBENCH-001:msgpack"; every key the workload writes starts
-	// with Prefix + ":".
+	// Prefix is the run's key prefix without a trailing ':', the trader
+	// key (Spec.Layout): "trader-RBENCH-001", or
+	// "trader-RBENCH-001:{instance id}" with use_instance_id. Every key the
+	// workload writes starts with Prefix + ":". Encodings run one after
+	// another under the same prefix, each on a clean keyspace.
 	Prefix string
+	// Layout builds the node's keys under Prefix.
+	Layout keyspace.Layout
+	// Node is the node configuration this pass writes as (Spec.Node as
+	// the scenario can write it today: see modelled).
+	Node node.Config
 	// TraderID is the trader id in the prefix, e.g. "RBENCH-001".
 	TraderID string
 	// Encoding is this pass's payload encoding: msgpack, json, or raw.
@@ -188,6 +211,45 @@ type Definition struct {
 	// UntilDone workloads run until every worker's Next returns ErrDone
 	// (a dataset is written): --duration is ignored; --ops still caps.
 	UntilDone bool
+	// Writer workloads write the node's cache calls (Op.Writer): each
+	// connection is one node writer; they honour Spec.Node.BufferInterval
+	// and their results carry the writer's figures (results.Writer).
+	// Other workloads refuse a buffer interval.
+	Writer bool
+}
+
+// Build checks spec against what the workload supports and makes a
+// Workload for one encoding pass: Run's and rbench run's one validation
+// before anything touches Redis.
+func (d Definition) Build(spec *Spec) (Workload, error) {
+	var errs []error
+	bi := spec.Node.BufferInterval
+	if bi > 0 && !d.Writer {
+		errs = append(errs, fmt.Errorf("%w: buffer_interval %s: workload %s has no cache writer; it applies to %s", ErrBadSpec, bi, d.Name, strings.Join(writerWorkloads(), ", ")))
+	}
+	if bi > 0 && d.Writer && spec.Pipeline > 1 {
+		errs = append(errs, fmt.Errorf("%w: pipeline %d with buffer_interval %s: the buffered writer sends one MULTI/EXEC per interval and pipelines nothing; drop --pipeline", ErrBadSpec, spec.Pipeline, bi))
+	}
+	if len(d.Encodings) > 0 {
+		if _, _, err := modelled(spec.WithDefaults().Node); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return d.New(spec)
+}
+
+// writerWorkloads names the registered Writer workloads.
+func writerWorkloads() []string {
+	var out []string
+	for _, d := range Definitions() {
+		if d.Writer {
+			out = append(out, d.Name)
+		}
+	}
+	return out
 }
 
 // StartupLoads is implemented by a OneShot that reports more than one

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rbench/rbench/node"
 )
 
 // UnmarshalYAML reads a workload file's mapping into s (ReadSpec calls it)
@@ -15,8 +17,11 @@ import (
 //   - ops (or ops_mix) may be a mapping of op kinds to weights,
 //     ops: {add_order: 3, update_order: 10, read_order: 5, get_instrument: 2},
 //     which becomes OpsMix; ops as a number is still the operation count;
-//   - the trading parameters purge, purge_interval, purge_buffer, style, bulk_read_batch and
-//     startup_concurrency may stand at the top level; they go into Params.
+//   - the trading parameters purge, purge_interval, purge_buffer, style and
+//     startup_concurrency may stand at the top level; they go into Params;
+//   - the node's options (buffer_interval, persist_account_events,
+//     use_instance_id, bulk_read_batch_size or bulk_read_batch, ..., see
+//     nodeKeys) go into Node.
 //
 // Any other key must be a Spec field: an unknown key is an error naming it.
 func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
@@ -32,6 +37,9 @@ func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
 	rest := &yaml.Node{Kind: yaml.MappingNode, Tag: n.Tag, Line: n.Line, Column: n.Column}
 	var mix string
 	params := map[string]any{}
+	var nodeCfg node.Config
+	type nodeKV struct{ k, v *yaml.Node }
+	var nodeSet []nodeKV
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		name := k.Value
@@ -48,6 +56,8 @@ func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
 				return fmt.Errorf("line %d: %s: %w", v.Line, name, err)
 			}
 			params[strings.ReplaceAll(name, "-", "_")] = val
+		case isNodeKey(name):
+			nodeSet = append(nodeSet, nodeKV{k, v})
 		case known[name]:
 			rest.Content = append(rest.Content, k, v)
 		default:
@@ -60,6 +70,14 @@ func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
 		return err
 	}
 	*s = Spec(p)
+	for _, kv := range nodeSet {
+		if err := setNodeKey(&nodeCfg, kv.k.Value, kv.v); err != nil {
+			return fmt.Errorf("%s: %w", kv.k.Value, err)
+		}
+	}
+	if len(nodeSet) > 0 {
+		s.Node = nodeCfg
+	}
 	if mix != "" {
 		s.OpsMix = mix
 	}
@@ -76,7 +94,7 @@ func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
 
 func isTradingParam(name string) bool {
 	switch strings.ReplaceAll(name, "-", "_") {
-	case ParamPurge, ParamPurgeInterval, ParamPurgeBuffer, ParamStyle, ParamBulkReadBatch, ParamStartupConcurrency:
+	case ParamPurge, ParamPurgeInterval, ParamPurgeBuffer, ParamStyle, ParamStartupConcurrency:
 		return true
 	}
 	return false

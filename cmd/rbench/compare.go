@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -35,19 +34,20 @@ CI on a regression use rbench gate --baseline.`,
 			if err != nil {
 				return err
 			}
+			in := newInputs(c)
 			if len(paths) != 2 {
-				return usageError(errors.New("compare: give exactly two result files: rbench compare A.json B.json"))
+				in.bad("give exactly two result files: rbench compare A.json B.json")
 			}
 			noise, err := gate.ParsePercent(c.String("noise"))
 			if err != nil {
-				return usageError(fmt.Errorf("compare: --noise: %w", err))
+				in.add(fmt.Errorf("--noise: %w", err))
 			}
-			format := c.String("format")
-			if format != "text" && format != "markdown" && format != "md" {
-				return usageError(fmt.Errorf("compare: --format %q: use text or markdown", format))
-			}
-			runs, err := readRuns(paths)
+			format := in.oneOf("format", "text", "markdown", "md")
+			runs, err := in.loadResults(paths)
 			if err != nil {
+				return err
+			}
+			if err := in.err(); err != nil {
 				return err
 			}
 			changes := gate.Compare(runs[0], runs[1], noise)

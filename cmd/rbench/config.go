@@ -26,8 +26,10 @@ default ./.env when present), defaults. Passwords always print as ****.
 Exits 2 when the configuration is invalid, naming every problem.`,
 		Flags: append(connectionFlags(), &cli.BoolFlag{Name: "json", Usage: "print JSON"}),
 		Action: func(c *cli.Context) error {
-			cfg, err := loadConfig(c)
-			if err != nil {
+			in := newInputs(c)
+			cfg := in.config()
+			in.connection()
+			if err := in.err(); err != nil {
 				return err
 			}
 			if c.Bool("json") {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 
@@ -60,42 +59,49 @@ func runGate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	in := newInputs(c)
 	if len(paths) == 0 {
-		return usageError(errors.New("gate: no results file given: rbench gate --threshold 'write.p99<1ms' run.json"))
+		in.bad("no results file given: rbench gate --threshold 'write.p99<1ms' run.json")
 	}
-	format := c.String("format")
-	if format != "text" && format != "markdown" && format != "md" {
-		return usageError(fmt.Errorf("gate: --format %q: use text or markdown", format))
-	}
+	format := in.oneOf("format", "text", "markdown", "md")
 	var ths []gate.Threshold
 	for _, expr := range c.StringSlice("threshold") {
 		t, err := gate.Parse(expr)
 		if err != nil {
-			return usageError(err)
+			in.add(fmt.Errorf("--threshold: %w", err))
+			continue
 		}
 		ths = append(ths, t)
 	}
 	if f := c.String("thresholds"); f != "" {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return usageError(fmt.Errorf("gate: --thresholds: %w", err))
+		if data, ok := in.readFile("thresholds", f, maxThresholdsFile); ok {
+			list, err := gate.ParseList(bytes.NewReader(data), f)
+			in.add(err)
+			ths = append(ths, list...)
 		}
-		list, err := gate.ParseList(bytes.NewReader(data), f)
-		if err != nil {
-			return usageError(err)
-		}
-		ths = append(ths, list...)
 	}
 	basePath := c.String("baseline")
-	if len(ths) == 0 && basePath == "" {
-		return usageError(errors.New("gate: nothing to check: give --threshold EXPR, --thresholds FILE or --baseline FILE"))
+	if len(ths) == 0 && basePath == "" && c.String("thresholds") == "" && len(c.StringSlice("threshold")) == 0 {
+		in.bad("nothing to check: give --threshold EXPR, --thresholds FILE or --baseline FILE")
 	}
 	band, err := gate.ParsePercent(c.String("max-regression"))
 	if err != nil {
-		return usageError(fmt.Errorf("gate: --max-regression: %w", err))
+		in.add(fmt.Errorf("--max-regression: %w", err))
 	}
-	runs, err := readRuns(paths)
+	in.outputFile("junit", c.String("junit"))
+	runs, err := in.loadResults(paths)
 	if err != nil {
+		return err
+	}
+	var base *results.Run
+	if basePath != "" {
+		bs, err := in.loadResults([]string{basePath})
+		if err != nil {
+			return err
+		}
+		base = bs[0]
+	}
+	if err := in.err(); err != nil {
 		return err
 	}
 	run := runs[0]
@@ -105,11 +111,7 @@ func runGate(c *cli.Context) error {
 		}
 	}
 	rep := gate.EvaluateWith(run, ths, gate.Options{AllowFewSamples: c.Bool("allow-few-samples")})
-	if basePath != "" {
-		base, err := results.ReadFile(basePath)
-		if err != nil {
-			return usageError(fmt.Errorf("gate: --baseline: %w", err))
-		}
+	if base != nil {
 		rep.Results = append(rep.Results, gate.CompareBaseline(base, run, band).Results...)
 	}
 	if format == "text" {

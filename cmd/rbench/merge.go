@@ -54,23 +54,35 @@ unreadable or cannot be merged.`,
 			if err != nil {
 				return err
 			}
+			in := newInputs(c)
 			out := c.String("out")
 			if out == "" {
-				return usageError(errors.New("merge: missing --out FILE (-o): where to write the merged results"))
+				in.bad("missing --out FILE (-o): where to write the merged results")
 			}
 			if len(paths) == 0 {
-				return usageError(errors.New("merge: no result files given: rbench merge A.json B.json -o merged.json"))
+				in.bad("no result files given: rbench merge A.json B.json -o merged.json")
 			}
 			as := c.String("as")
 			if as != "" && as != results.MergeConcurrent && as != results.MergeRepeats {
-				return usageError(fmt.Errorf("merge: --as %q: want %s or %s", as, results.MergeConcurrent, results.MergeRepeats))
+				in.bad("--as %q: want %s or %s", as, results.MergeConcurrent, results.MergeRepeats)
 			}
-			runs, err := readRuns(paths)
+			in.outputFile("out", out)
+			runs, err := in.loadResults(paths)
 			if err != nil {
 				return err
 			}
-			m, err := results.MergeWith(results.MergeOptions{As: as, Force: c.Bool("force"), Sources: paths}, runs...)
+			if err := in.err(); err != nil {
+				return err
+			}
+			var m *results.Run
+			err = interruptible(c.Context, func() (err error) {
+				m, err = results.MergeWith(results.MergeOptions{As: as, Force: c.Bool("force"), Sources: paths}, runs...)
+				return err
+			})
 			if err != nil {
+				if errors.As(err, new(*exitError)) {
+					return err
+				}
 				return usageError(fmt.Errorf("merge: %w", err))
 			}
 			m.Meta.Sources = paths
@@ -115,19 +127,6 @@ func repeatSpread(m *results.Run, enc string) string {
 		}
 	}
 	return "each run: " + strings.Join(parts, ", ")
-}
-
-// readRuns loads result files; an unreadable or invalid one is bad input.
-func readRuns(paths []string) ([]*results.Run, error) {
-	runs := make([]*results.Run, 0, len(paths))
-	for _, p := range paths {
-		r, err := results.ReadFile(p)
-		if err != nil {
-			return nil, usageError(err)
-		}
-		runs = append(runs, r)
-	}
-	return runs, nil
 }
 
 // positionalArgs returns the command's file arguments and applies flags

@@ -31,8 +31,14 @@ Exit status: 0 healthy, 1 unreachable or unhealthy, 2 bad configuration.`,
 			&cli.IntFlag{Name: "pings", Value: connect.DefaultPings, Usage: "PINGs to time"},
 		),
 		Action: func(c *cli.Context) error {
-			if c.Int("pings") < 1 {
-				return usageError(fmt.Errorf("--pings %d: allowed: an integer >= 1", c.Int("pings")))
+			in := newInputs(c)
+			if c.Int("pings") < 1 || c.Int("pings") > 1_000_000 {
+				in.bad("--pings %d: allowed: an integer from 1 to 1000000", c.Int("pings"))
+			}
+			in.config()
+			in.connection()
+			if err := in.err(); err != nil {
+				return err
 			}
 			t, err := openTarget(c)
 			if err != nil {

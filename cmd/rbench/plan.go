@@ -1,11 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rbench/rbench/compose"
+	"github.com/rbench/rbench/config"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/plan"
 	"github.com/rbench/rbench/plan/capacity"
@@ -31,7 +33,8 @@ Examples:
   rbench plan --orders-per-day 20000 --retention-days 90 --maxmemory 4gb --report
   rbench plan --encoding msgpack,json --profile profile.yaml --memory-share 40%`,
 		Description: `Writes the trading node's dataset (orders with their events, positions,
-accounts, instruments and the index sets, each cache call its own MULTI/EXEC)
+accounts, instruments and the index sets, written pipelined with the same
+dataset and AOF as the node's one MULTI/EXEC per command)
 at each --scales size on a fresh throwaway redis-server (AOF everysec,
 automatic rewrites off), per --encoding, and measures per collection: Redis
 memory (used_memory, shared out by sampled MEMORY USAGE), AOF bytes (as
@@ -67,7 +70,7 @@ func planFlags() []cli.Flag {
 		&cli.StringFlag{Name: "scales", Value: "10000,100000,1000000", Usage: "dataset sizes to measure, in keys written", Category: meas},
 		&cli.StringFlag{Name: "encoding", Value: "msgpack", Usage: "payload encodings to measure, e.g. msgpack,json", Category: meas},
 		&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the generated dataset", Category: meas},
-		&cli.IntFlag{Name: "repeats", Value: plan.DefaultRepeats, Usage: "time each restart and startup load this many times; the fastest counts", Category: meas},
+		&cli.IntFlag{Name: "repeats", Value: plan.DefaultRepeats, Usage: "time each restart and startup load this many times (once when it takes 10s or more); the fastest counts", Category: meas},
 		&cli.StringFlag{Name: "profile", Usage: "read the profile from a YAML `FILE`; flags override it", TakesFile: true, Category: prof},
 		&cli.Int64Flag{Name: "orders", Usage: "orders retained", Category: prof},
 		&cli.Int64Flag{Name: "orders-per-day", Usage: "orders a day (with --retention-days, instead of --orders)", Category: prof},
@@ -90,24 +93,35 @@ func planFlags() []cli.Flag {
 	}
 }
 
-// planProfile merges --profile and the profile flags; flags win.
-func planProfile(c *cli.Context) (capacity.Profile, error) {
+// planProfile merges --profile and the profile flags (flags win),
+// recording every problem in in.
+func planProfile(in *inputs) capacity.Profile {
+	c := in.c
 	var p capacity.Profile
+	before := len(in.problems)
 	if path := c.String("profile"); path != "" {
-		f, err := os.Open(path)
-		if err != nil {
-			return p, fmt.Errorf("--profile: %w", err)
-		}
-		p, err = plan.ReadProfile(f)
-		f.Close()
-		if err != nil {
-			return p, fmt.Errorf("--profile %s: %w", path, err)
+		if data, ok := in.readFile("profile", path, maxProfileFile); ok {
+			var err error
+			if p, err = plan.ReadProfile(bytes.NewReader(data)); err != nil {
+				in.bad("--profile %s: %v", path, err)
+			}
 		}
 	}
 	for _, n := range []string{"orders", "orders-per-day", "positions", "instruments", "accounts", "account-events"} {
 		if c.IsSet(n) && c.Int64(n) < 0 {
-			return p, fmt.Errorf("--%s %d: want a count of zero or more", n, c.Int64(n))
+			in.bad("--%s %d: want a count of zero or more", n, c.Int64(n))
 		}
+	}
+	for _, n := range []string{"retention-days", "events-per-order"} {
+		if v := c.Float64(n); c.IsSet(n) && !(v >= 0 && v <= 1e9) {
+			in.bad("--%s %g: want a number from 0 to 1e9", n, v)
+		}
+	}
+	if c.IsSet("bulk-read-batch-size") && c.Int("bulk-read-batch-size") < 0 {
+		in.bad("--bulk-read-batch-size %d: want 0 (one MGET of all instruments) or a positive batch size", c.Int("bulk-read-batch-size"))
+	}
+	if len(in.problems) > before {
+		return p
 	}
 	i64 := map[string]*int64{"orders": &p.Orders, "orders-per-day": &p.OrdersPerDay, "positions": &p.Positions,
 		"instruments": &p.Instruments, "accounts": &p.Accounts, "account-events": &p.AccountEvents}
@@ -132,30 +146,40 @@ func planProfile(c *cli.Context) (capacity.Profile, error) {
 		p.BulkReadBatchSize = c.Int("bulk-read-batch-size")
 	}
 	if (p.OrdersPerDay > 0) != (p.RetentionDays > 0) && p.Orders == 0 {
-		return p, errors.New("--orders-per-day and --retention-days go together: give both, or --orders")
+		in.bad("--orders-per-day and --retention-days go together: give both, or --orders")
+		return p
 	}
 	p, err := capacity.Normalize(p)
 	if err != nil {
-		return p, err
+		in.add(err)
+		return p
 	}
 	if p.Orders == 0 {
-		return p, errors.New("no history to project: give --orders N (or --orders-per-day with --retention-days, or --profile FILE)")
+		in.bad("no history to project: give --orders N (or --orders-per-day with --retention-days, or --profile FILE)")
 	}
-	return p, nil
+	return p
 }
 
+// parseScales reads --scales: at least two different key counts of at
+// least 100, comma-separated, '_' allowed as a digit separator.
 func parseScales(s string) ([]int64, error) {
 	var out []int64
+	var bad []string
 	for _, f := range strings.Split(s, ",") {
 		f = strings.TrimSpace(f)
-		if f == "" {
+		digits := strings.ReplaceAll(f, "_", "")
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil || n < 100 || n > 1_000_000_000 || strings.Trim(digits, "0123456789") != "" {
+			bad = append(bad, strconv.Quote(f))
 			continue
 		}
-		n, err := strconv.ParseInt(strings.ReplaceAll(f, "_", ""), 10, 64)
-		if err != nil || n < 100 {
-			return nil, fmt.Errorf("--scales %q: %q is not a key count of at least 100; e.g. --scales 10000,100000,1000000", s, f)
+		if slices.Contains(out, n) {
+			return nil, fmt.Errorf("--scales %q: %d is given twice; give different sizes", s, n)
 		}
 		out = append(out, n)
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("--scales %q: %s: want key counts from 100 to 1e9; e.g. --scales 10000,100000,1000000", s, strings.Join(bad, ", "))
 	}
 	if len(out) < 2 {
 		return nil, fmt.Errorf("--scales %q: want at least two sizes to fit a line through, e.g. 5000,20000,50000", s)
@@ -163,57 +187,82 @@ func parseScales(s string) ([]int64, error) {
 	return out, nil
 }
 
-func splitList(s string) []string {
-	var out []string
-	for _, e := range strings.Split(s, ",") {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
-		}
-	}
-	return out
+// planInput is what planAction runs, once every input has been checked.
+type planInput struct {
+	opts    plan.Options
+	profile capacity.Profile
+	popts   capacity.ProjectOptions
+	cfg     *config.Config
 }
 
-func planAction(c *cli.Context) error {
+// checkPlan checks every input of rbench plan and reports all problems at
+// once, before any server starts.
+func checkPlan(c *cli.Context) (*planInput, error) {
+	in := newInputs(c)
+	pi := &planInput{}
 	scales, err := parseScales(c.String("scales"))
-	if err != nil {
-		return usageError(err)
+	in.add(err)
+	pi.profile = planProfile(in)
+	pi.popts = capacity.ProjectOptions{ForkCopyShare: c.Float64("fork-copy-share")}
+	if f := pi.popts.ForkCopyShare; !(f > 0 && f <= 1) {
+		in.bad("--fork-copy-share %g: want a share above 0 and at most 1", f)
 	}
-	profile, err := planProfile(c)
-	if err != nil {
-		return usageError(err)
+	if pi.popts.MachineShare, err = plan.ParseShare(c.String("memory-share")); err != nil {
+		in.add(fmt.Errorf("--memory-share: %w", err))
 	}
-	popts := capacity.ProjectOptions{ForkCopyShare: c.Float64("fork-copy-share")}
-	if popts.ForkCopyShare <= 0 || popts.ForkCopyShare > 1 {
-		return usageError(fmt.Errorf("--fork-copy-share %g: want a share above 0 and at most 1", popts.ForkCopyShare))
-	}
-	if popts.MachineShare, err = plan.ParseShare(c.String("memory-share")); err != nil {
-		return usageError(fmt.Errorf("--memory-share: %w", err))
-	}
-	if s := c.String("maxmemory"); s != "" {
-		if popts.Maxmemory, err = plan.ParseSize(s); err != nil {
-			return usageError(fmt.Errorf("--maxmemory: %w", err))
+	if s := c.String("maxmemory"); c.IsSet("maxmemory") {
+		if pi.popts.Maxmemory, err = plan.ParseSize(s); err != nil {
+			in.add(fmt.Errorf("--maxmemory: %w", err))
 		}
 	}
-	if s := c.String("machine-memory"); s != "" {
-		if popts.MachineMemory, err = plan.ParseSize(s); err != nil {
-			return usageError(fmt.Errorf("--machine-memory: %w", err))
+	if s := c.String("machine-memory"); c.IsSet("machine-memory") {
+		if pi.popts.MachineMemory, err = plan.ParseSize(s); err != nil || pi.popts.MachineMemory == 0 {
+			in.add(fmt.Errorf("--machine-memory %q: want a size above 0, e.g. 16gb", s))
 		}
 	}
-	opts := plan.Options{
+	in.positive("repeats")
+	if c.Int64("seed") == 0 {
+		in.bad("--seed 0: want a non-zero seed (0 stands for the default, 1)")
+	}
+	pi.cfg = in.config()
+	encodings := in.list("encoding")
+	if !c.IsSet("encoding") && pi.cfg != nil {
+		encodings = pi.cfg.Encodings // RBENCH_ENCODING when set, else msgpack
+	}
+	if c.IsSet("encoding") {
+		if _, err := config.ParseEncodings(c.String("encoding")); err != nil && len(encodings) > 0 {
+			in.add(fmt.Errorf("--encoding %q: %w", c.String("encoding"), err))
+		}
+	}
+	in.connection()
+	if out := c.String("out"); out != "" {
+		in.outputFile("out", out)
+	} else {
+		in.outputDir("results-dir", c.String("results-dir"))
+	}
+	if err := in.err(); err != nil {
+		return nil, err
+	}
+	pi.opts = plan.Options{
 		Scales:    scales,
-		Encodings: splitList(c.String("encoding")),
+		Encodings: encodings,
 		Seed:      c.Int64("seed"),
 		Repeats:   c.Int("repeats"),
 		// The node's instruments are part of every scale's dataset, so
 		// their cost and the startup MGET are measured, not extrapolated.
-		Instruments: int(profile.Instruments),
+		Instruments: int(pi.profile.Instruments),
 		Server:      localredis.Options{Binary: c.String(flagRedisServer)},
+		TraderID:    pi.cfg.TraderID,
 	}
-	cfg, err := loadConfig(c)
+	return pi, nil
+}
+
+func planAction(c *cli.Context) error {
+	pi, err := checkPlan(c)
 	if err != nil {
 		return err
 	}
-	opts.TraderID = cfg.TraderID
+	opts, profile, popts, cfg := pi.opts, pi.profile, pi.popts, pi.cfg
 	if !c.Bool("quiet") {
 		opts.Log = c.App.ErrWriter
 	}
@@ -223,12 +272,12 @@ func planAction(c *cli.Context) error {
 	}
 
 	start := time.Now()
-	res, err := plan.Run(c.Context, opts, profile, popts)
-	if err != nil {
-		if errors.Is(err, plan.ErrOptions) {
-			return usageError(err)
+	res, runErr := plan.Run(c.Context, opts, profile, popts)
+	if runErr != nil && res == nil {
+		if errors.Is(runErr, plan.ErrOptions) {
+			return usageError(runErr)
 		}
-		return failure(err)
+		return failure(runErr)
 	}
 	out := c.App.Writer
 	fmt.Fprintf(out, "maxmemory-policy checked: %s\n\n", source)
@@ -246,17 +295,29 @@ func planAction(c *cli.Context) error {
 	})
 	run.Plan = &res.Plan
 	run.Warnings = append(run.Warnings, res.Notes...)
+	if runErr != nil {
+		// Keep the scales measured before the plan stopped, marked so
+		// that no gate passes on them.
+		why := "stopped before every scale was measured: " + runErr.Error()
+		if c.Context.Err() != nil {
+			why = fmt.Sprintf("interrupted (SIGINT or SIGTERM) after %s: only the scales %v were measured, of %v", secondsSince(start), res.Plan.Scales, opts.Scales)
+		}
+		run.Incomplete = append(run.Incomplete, why)
+	}
 	path, err := writePlanResults(c, run, start)
 	if err != nil {
-		return failure(fmt.Errorf("writing results: %w", err))
+		return failure(errors.Join(runErr, fmt.Errorf("writing results: %w", err)))
 	}
 	fmt.Fprintf(out, "\nresults: %s\n", path)
 	if c.Bool("report") {
 		rp := filepath.Join(filepath.Dir(path), "report.html")
 		if err := report.WriteFile(rp, []*results.Run{run}, report.Options{Title: "rbench plan"}); err != nil {
-			return failure(fmt.Errorf("writing the report: %w", err))
+			return failure(errors.Join(runErr, fmt.Errorf("writing the report: %w", err)))
 		}
 		fmt.Fprintf(out, "report: %s\n", rp)
+	}
+	if runErr != nil {
+		return failure(runErr)
 	}
 	return nil
 }

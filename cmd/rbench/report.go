@@ -38,25 +38,33 @@ Exits 2 when a result file is unreadable, 1 when the report cannot be written.`,
 			if err != nil {
 				return err
 			}
+			in := newInputs(c)
 			if len(paths) == 0 {
-				return usageError(errors.New("report: no result files given: rbench report RESULTS.json... -o report.html"))
+				in.bad("no result files given: rbench report RESULTS.json... -o report.html")
 			}
 			names := c.StringSlice("name")
 			if len(names) == 0 {
 				names = report.NamesFromPaths(paths)
 			} else if len(names) != len(paths) {
-				return usageError(fmt.Errorf("report: %d --name values for %d result files: give one per file, in order, or none", len(names), len(paths)))
+				in.bad("%d --name values for %d result files: give one per file, in order, or none", len(names), len(paths))
 			}
 			if c.Duration("target") <= 0 {
-				return usageError(fmt.Errorf("report: --target %v: give a positive latency such as 1ms", c.Duration("target")))
+				in.bad("--target %v: give a positive latency such as 1ms", c.Duration("target"))
 			}
-			runs, err := readRuns(paths)
+			out := c.String("out")
+			in.outputFile("out", out)
+			runs, err := in.loadResults(paths)
 			if err != nil {
 				return err
 			}
-			out := c.String("out")
+			if err := in.err(); err != nil {
+				return err
+			}
 			opts := report.Options{Names: names, Target: c.Duration("target"), Title: c.String("title")}
-			if err := report.WriteFile(out, runs, opts); err != nil {
+			if err := interruptible(c.Context, func() error { return report.WriteFile(out, runs, opts) }); err != nil {
+				if errors.As(err, new(*exitError)) {
+					return err // interrupted
+				}
 				return failure(err)
 			}
 			fmt.Fprintf(c.App.Writer, "report: %s\n", out)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -10,12 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
 	"github.com/rbench/rbench/config"
-	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/workloads"
@@ -34,7 +34,7 @@ Examples:
   rbench run --workload-file mix.yaml --rate 5000   # flags override the file
   rbench run --workload raw --ops 1000000 --report`,
 		Description: descriptionOfRun(),
-		Flags:       append(runFlags(), withoutFlag(connectionFlags(), "encoding")...),
+		Flags:       append(append(runFlags(), nodeFlags()...), withoutFlag(connectionFlags(), "encoding")...),
 		Action:      runAction,
 	}
 }
@@ -70,9 +70,12 @@ Workloads:
 		fmt.Fprintf(&b, "  %-13s %s\n", d.Name, d.Summary)
 	}
 	b.WriteString(`
-Each encoding of --encoding (e.g. msgpack,json) runs in turn on a clean
-keyspace under trader-{id}:{encoding}:; payload-free workloads (raw) run once
-under trader-{id}:raw:. Results go to a new run folder under --results-dir
+Keys are the node's: trader-{id}:{collection}:{id} (trader-{id}:{uuid}:...
+with --use-instance-id). Each encoding of --encoding (e.g. msgpack,json) runs
+in turn under that prefix, each on a keyspace cleaned before it;
+payload-free workloads (raw) run once. The trading write workloads write
+through the node's writer: one MULTI/EXEC per Redis command, or with
+--buffer-interval one per interval of wall time. Results go to a new run folder under --results-dir
 (run.json and .hgrm percentile files), or to --out. A workload file (YAML)
 has the long flag names as keys, with '_' for '-' (read_ratio, rate_schedule).
 Exit status: 0 done (PASS/FAIL in the table is informative; use rbench gate
@@ -101,10 +104,8 @@ func runFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "read-ratio", Value: workloads.DefaultReadRatio, Usage: "share of reads, 0 to 1 (raw, mixed)", Category: cat},
 		&cli.StringFlag{Name: "ops-mix", Usage: "op kind weights, e.g. set:1,get:3 (overrides --read-ratio)", Category: cat},
 		&cli.IntFlag{Name: "value-size", Value: workloads.DefaultValueSize, Usage: "raw value size in bytes", Category: cat},
-		&cli.DurationFlag{Name: "buffer-interval", Usage: "batch cache calls per interval, like buffer_interval_ms (0: each call its own MULTI/EXEC)", Category: cat},
 		&cli.StringFlag{Name: "distribution", Value: "uniform", Usage: "key choice: uniform or zipfian", Category: cat},
 		&cli.StringFlag{Name: "style", Usage: "startup-load: sequential (one round trip after another, like the Python node), concurrent (like the Rust node) or both (default)", Category: cat},
-		&cli.IntFlag{Name: "bulk-read-batch", Usage: "startup-load: MGET instruments in chunks of `N` keys, like bulk_read_batch_size (0: one MGET of all)", Category: cat},
 		&cli.BoolFlag{Name: "purge", Usage: "order-flow: purge closed orders and positions, like purge_closed_orders", Category: cat},
 		&cli.StringSliceFlag{Name: "param", Usage: "workload-specific `KEY=VALUE` (repeatable)", Category: cat},
 		&cli.DurationFlag{Name: "target-p99", Value: workloads.DefaultTargetP99, Usage: "PASS/FAIL threshold of the response-time p99 in the final table", Category: "Output"},
@@ -128,27 +129,32 @@ func withoutFlag(fs []cli.Flag, name string) []cli.Flag {
 	return out
 }
 
-// specFromFlags merges the workload file and the flags; flags win.
-func specFromFlags(c *cli.Context) (workloads.Spec, error) {
+// specFromFlags merges the workload file and the flags (flags win),
+// recording every problem in in.
+func specFromFlags(in *inputs) workloads.Spec {
+	c := in.c
 	var s workloads.Spec
 	if path := c.String("workload-file"); path != "" {
-		f, err := os.Open(path)
-		if err != nil {
-			return s, fmt.Errorf("--workload-file: %w", err)
-		}
-		s, err = workloads.ReadSpec(f)
-		f.Close()
-		if err != nil {
-			return s, fmt.Errorf("--workload-file %s: %w", path, err)
+		if data, ok := in.readFile("workload-file", path, maxWorkloadFile); ok {
+			var err error
+			if s, err = workloads.ReadSpec(bytes.NewReader(data)); err != nil {
+				in.bad("--workload-file %s: %v", path, err)
+			}
 		}
 	}
 	// Zero means "default" in a Spec, so an explicit 0 must be caught here.
-	for _, name := range []string{"connections", "pipeline", "keys", "value-size"} {
-		if c.IsSet(name) && c.Int64(name) < 1 && c.Int(name) < 1 {
-			return s, fmt.Errorf("--%s %v: want a positive number", name, c.Value(name))
-		}
+	in.positive("connections", "pipeline", "keys", "value-size", "ops")
+	if c.IsSet("seed") && c.Int64("seed") == 0 {
+		in.bad("--seed 0: want a non-zero seed (0 stands for the default, %d)", workloads.DefaultSeed)
 	}
-	set := func(name string) bool { return c.IsSet(name) || (s.Workload == "" && name == "workload") }
+	if c.IsSet("duration") && c.Duration("duration") == 0 && !c.IsSet("ops") {
+		in.bad("--duration 0s: want a positive duration such as 10s, or --ops N for a fixed number of operations")
+	}
+	in.positiveDuration("target-p99")
+	in.nonNegativeDuration("buffer-interval", "warmup", "duration")
+	set := func(name string) bool {
+		return !in.refused[name] && (c.IsSet(name) || (s.Workload == "" && name == "workload"))
+	}
 	if set("workload") {
 		s.Workload = c.String("workload")
 	}
@@ -192,12 +198,7 @@ func specFromFlags(c *cli.Context) (workloads.Spec, error) {
 		s.Keys = c.Int64("keys")
 	}
 	if set("encoding") {
-		s.Encodings = nil
-		for _, e := range strings.Split(c.String("encoding"), ",") {
-			if e = strings.TrimSpace(e); e != "" {
-				s.Encodings = append(s.Encodings, e)
-			}
-		}
+		s.Encodings = in.list("encoding")
 	}
 	if set("read-ratio") {
 		r := c.Float64("read-ratio")
@@ -205,12 +206,12 @@ func specFromFlags(c *cli.Context) (workloads.Spec, error) {
 	}
 	if set("ops-mix") {
 		s.OpsMix = c.String("ops-mix")
+		if strings.TrimSpace(s.OpsMix) == "" {
+			in.bad("--ops-mix %q: empty: give op kind weights such as set:1,get:3, or drop --ops-mix", s.OpsMix)
+		}
 	}
 	if set("value-size") {
 		s.ValueSize = c.Int("value-size")
-	}
-	if set("buffer-interval") {
-		s.BufferInterval = workloads.Duration(c.Duration("buffer-interval"))
 	}
 	if set("distribution") {
 		s.Distribution = c.String("distribution")
@@ -220,70 +221,118 @@ func specFromFlags(c *cli.Context) (workloads.Spec, error) {
 	}
 	// The named flags are the documented spelling of workload params.
 	params := c.StringSlice("param")
-	for _, name := range []string{"style", "bulk-read-batch", "purge"} {
+	in.add(applyNodeFlags(c, &s.Node))
+	for _, name := range []string{"style", "purge"} {
 		if set(name) {
 			params = append(params, strings.ReplaceAll(name, "-", "_")+"="+fmt.Sprint(c.Value(name)))
 		}
 	}
-	for _, kv := range params {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return s, fmt.Errorf("--param %q: want KEY=VALUE", kv)
-		}
+	kv, errs := parseParams(params)
+	for _, err := range errs {
+		in.add(err)
+	}
+	for k, v := range kv {
 		if s.Params == nil {
 			s.Params = map[string]any{}
 		}
 		s.Params[k] = v
 	}
-	return s, nil
+	return s
+}
+
+// parseParams reads --param KEY=VALUE pairs: a key, an '=', any value.
+// A key given twice is refused (which one would win is not obvious when
+// one comes from a named flag such as --style).
+func parseParams(kvs []string) (map[string]any, []error) {
+	var errs []error
+	out := map[string]any{}
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
+		switch {
+		case !ok || k == "":
+			errs = append(errs, fmt.Errorf("--param %q: want KEY=VALUE", kv))
+		case out[k] != nil:
+			errs = append(errs, fmt.Errorf("--param %s given twice (--style, --bulk-read-batch and --purge set params too)", k))
+		default:
+			out[k] = v
+		}
+	}
+	return out, errs
+}
+
+// runInput is what runAction runs, once every input has been checked.
+type runInput struct {
+	spec    workloads.Spec
+	def     workloads.Definition
+	threads int
+}
+
+// checkRun checks every input of rbench run and reports all problems at
+// once; nothing is connected or started before it passes. New flags add
+// their checks here.
+func checkRun(c *cli.Context) (*runInput, error) {
+	in := newInputs(c)
+	ri := &runInput{spec: specFromFlags(in)}
+	spec := &ri.spec
+	def, err := workloads.Lookup(spec.Workload)
+	in.add(err)
+	ri.def = def
+	if err == nil && spec.Connections == 0 && def.Connections > 0 {
+		spec.Connections = def.Connections
+	}
+	ri.threads = c.Int("threads")
+	if ri.threads < 0 {
+		in.bad("--threads %d: want 0 (every core, one fewer when Redis runs on this machine) or a positive number of OS threads", ri.threads)
+	}
+	// The spec is validated with the trader id and encodings it will run
+	// with: nothing connects, let alone deletes (--clean), before.
+	cfg := in.config()
+	if cfg != nil && (c.IsSet("trader-id") || spec.TraderID == "") {
+		// The workload file's trader_id stands unless a flag overrides it.
+		spec.TraderID = cfg.TraderID
+	}
+	if cfg != nil && len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
+		spec.Encodings = cfg.Encodings // RBENCH_ENCODING, default msgpack
+	}
+	probe := spec.WithDefaults()
+	validErr := probe.Validate()
+	in.add(validErr)
+	if err == nil {
+		if len(def.Encodings) > 0 {
+			for _, e := range spec.Encodings {
+				if !slices.Contains(def.Encodings, e) {
+					in.bad("--encoding %q: workload %s supports %s", e, def.Name, strings.Join(def.Encodings, ", "))
+				}
+			}
+		} else if len(spec.Encodings) > 0 && !slices.Equal(spec.Encodings, []string{"raw"}) {
+			in.bad("--encoding %s: workload %s writes no payloads and runs once as encoding raw; drop --encoding", strings.Join(spec.Encodings, ","), def.Name)
+		}
+		if validErr == nil {
+			if _, err := def.Build(&probe); err != nil {
+				in.add(err)
+			}
+		}
+	}
+	in.connection()
+	if out := c.String("out"); out != "" {
+		in.outputFile("out", out)
+	} else {
+		in.outputDir("results-dir", c.String("results-dir"))
+	}
+	if err := in.err(); err != nil {
+		return nil, err
+	}
+	return ri, nil
 }
 
 func runAction(c *cli.Context) error {
-	spec, err := specFromFlags(c)
+	ri, err := checkRun(c)
 	if err != nil {
-		return usageError(err)
+		return err
 	}
-	def, err := workloads.Lookup(spec.Workload)
-	if err != nil {
-		return usageError(err)
-	}
-	if spec.Connections == 0 && def.Connections > 0 {
-		spec.Connections = def.Connections
-	}
-	threads := c.Int("threads")
-	if threads < 0 {
-		return usageError(fmt.Errorf("--threads %d: want 0 (every core, one fewer when Redis runs on this machine) or a positive number of OS threads", threads))
-	}
-	// Validate before connecting (or starting a throwaway server).
-	probe := spec.WithDefaults()
-	if err := probe.Validate(); err != nil {
-		return usageError(err)
-	}
-	if len(def.Encodings) > 0 {
-		for _, e := range spec.Encodings {
-			if !slices.Contains(def.Encodings, e) {
-				return usageError(fmt.Errorf("--encoding %q: workload %s supports %s", e, def.Name, strings.Join(def.Encodings, ", ")))
-			}
-		}
-	} else if len(spec.Encodings) > 0 && !slices.Equal(spec.Encodings, []string{"raw"}) {
-		return usageError(fmt.Errorf("--encoding %s: workload %s writes no payloads and runs once as encoding raw; drop --encoding", strings.Join(spec.Encodings, ","), def.Name))
-	}
-	if _, err := def.New(&probe); err != nil {
-		return usageError(err)
-	}
-
-	if c.IsSet("encoding") {
-		// The configuration's RBENCH_ENCODING takes one encoding; it sees
-		// the first of the list (or its default for raw), the run gets all.
-		first := config.DefaultEncoding
-		if len(spec.Encodings) > 0 && slices.Contains(config.Encodings, spec.Encodings[0]) {
-			first = spec.Encodings[0]
-		}
-		if err := c.Set("encoding", first); err != nil {
-			return usageError(err)
-		}
-	}
-	t, err := openTargetForWrite(c)
+	spec, threads := ri.spec, ri.threads
+	t, err := openTargetForWrite(c, keyspace.Layout{TraderID: spec.TraderID}.Prefix()+keyspace.Delimiter)
 	if err != nil {
 		return err
 	}
@@ -303,30 +352,11 @@ func runAction(c *cli.Context) error {
 		runtime.GOMAXPROCS(threads)
 		spec.Threads = threads
 	}
-	if !c.IsSet("trader-id") && spec.TraderID != "" {
-		// The workload file's trader_id stands unless a flag overrides it.
-	} else {
-		spec.TraderID = cfg.TraderID
-	}
-	if len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
-		spec.Encodings = []string{cfg.Encoding} // RBENCH_ENCODING, default msgpack
-	}
 	info, err := t.Info(c.Context)
 	if err != nil {
 		return failure(fmt.Errorf("reading the target's INFO: %w", err))
 	}
-	// One connection per worker, and pipelines on that same (warmed) pool
-	// rather than go-redis's separate pipeline pool, which would dial
-	// inside the measurement.
-	copts := connect.ClientOptions(cfg)
-	copts.PoolSize = spec.WithDefaults().Connections
-	copts.PipelinePoolSize = -1
-	// No retries: go-redis would resend a command that timed out or lost
-	// its connection (three times by default), so a failure would show as
-	// a slow success, and a MULTI/EXEC might be applied twice. A benchmark
-	// counts every failure in its class instead.
-	copts.MaxRetries = -1
-	client := redis.NewUniversalClient(copts)
+	client := t.WorkerClient(spec.WithDefaults().Connections)
 	defer client.Close()
 
 	out := c.App.Writer
@@ -348,7 +378,7 @@ func runAction(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		opts.Progress = out
 	}
-	view := startRunView(c.Context, t.Client, spec.TraderID, len(spec.Encodings))
+	view := startRunView(c.Context, t.Client, spec.WithDefaults().Layout().Prefix()+":", len(spec.Encodings))
 	opts.OnMeasure = view.onMeasure
 	start := time.Now()
 	run, runErr := workloads.Run(c.Context, opts)
@@ -361,8 +391,11 @@ func runAction(c *cli.Context) error {
 	}
 	run.Server = sv
 	run.Meta.Workload.File = c.String("workload-file")
+	if c.Context.Err() != nil {
+		run.Incomplete = append(run.Incomplete, fmt.Sprintf("interrupted (SIGINT or SIGTERM) after %s: the figures cover the part measured before it", secondsSince(start)))
+	}
 	// Again, now with the server's own latencies to hold the client's
-	// against (the generator_slow check).
+	// against (the generator_slow check) and the interruption.
 	results.Assess(run, time.Duration(spec.WithDefaults().TargetP99))
 	if _, err := workloads.WriteTable(out, run, time.Duration(spec.WithDefaults().TargetP99)); err != nil {
 		return failure(err)

@@ -22,7 +22,7 @@ import (
 type runView struct {
 	ctx       context.Context
 	client    redis.UniversalClient
-	traderID  string
+	prefix    string // the run's key prefix with its ':', e.g. "trader-RBENCH-001:"
 	encodings int
 
 	mu       sync.Mutex
@@ -35,9 +35,9 @@ type runView struct {
 	warnings []string
 }
 
-func startRunView(ctx context.Context, client redis.UniversalClient, traderID string, encodings int) *runView {
+func startRunView(ctx context.Context, client redis.UniversalClient, prefix string, encodings int) *runView {
 	return &runView{
-		ctx: ctx, client: client, traderID: traderID, encodings: max(1, encodings),
+		ctx: ctx, client: client, prefix: prefix, encodings: max(1, encodings),
 		sampler: serverview.Start(ctx, client, serverview.Options{}),
 	}
 }
@@ -58,7 +58,9 @@ func (v *runView) onMeasure(encoding string, start bool) {
 		view := v.sampler.Stop()
 		v.view = &view
 	}
-	prefix := "trader-" + v.traderID + ":" + encoding + ":"
+	// Every encoding writes under the one prefix, one pass after another:
+	// what is there now is this encoding's.
+	prefix := v.prefix
 	usage, err := serverview.MeasureMemory(context.WithoutCancel(v.ctx), v.client,
 		[]serverview.MemoryTarget{{Prefix: prefix, Encoding: encoding}}, serverview.Options{})
 	v.memory = append(v.memory, usage...)

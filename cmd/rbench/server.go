@@ -31,12 +31,20 @@ With --requirepass the printed URL shows the password as ****.`,
 			&cli.StringFlag{Name: flagRedisServer, Usage: "redis-server binary (default: from PATH)", TakesFile: true},
 		},
 		Action: func(c *cli.Context) error {
+			in := newInputs(c)
 			p, err := localredis.ParsePersistence(c.String("persistence"))
 			if err != nil {
-				return usageError(fmt.Errorf("--persistence: %w", err))
+				in.add(fmt.Errorf("--persistence: %w", err))
 			}
 			if port := c.Int("port"); port < 0 || port > 65535 {
-				return usageError(fmt.Errorf("--port %d: allowed: an integer 1-65535, or 0 for a free port", port))
+				in.bad("--port %d: allowed: an integer 1-65535, or 0 for a free port", port)
+			}
+			if c.IsSet("requirepass") && c.String("requirepass") == "" {
+				in.bad("--requirepass is empty: give a password, or drop --requirepass for none")
+			}
+			in.binary(flagRedisServer)
+			if err := in.err(); err != nil {
+				return err
 			}
 			srv, err := localredis.Start(c.Context, localredis.Options{
 				Binary:      c.String(flagRedisServer),

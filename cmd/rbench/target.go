@@ -135,17 +135,24 @@ func targetOptions(c *cli.Context, log *slog.Logger) (connect.Options, error) {
 		Logger:      log,
 		Announce:    os.Stderr,
 	}
+	var errs []error
 	switch {
 	case o.Retries < 0:
-		return o, usageError(fmt.Errorf("--retries %d: allowed: an integer >= 0", o.Retries))
+		errs = append(errs, fmt.Errorf("--retries %d: allowed: an integer >= 0", o.Retries))
 	case o.Retries == 0:
 		o.Retries = -1 // connect.Options: 0 means the default
 	}
-	if o.BackoffMin <= 0 || o.BackoffMax <= 0 {
-		return o, usageError(fmt.Errorf("--backoff-min %s / --backoff-max %s: allowed: positive durations such as 100ms or 2s", o.BackoffMin, o.BackoffMax))
+	if o.BackoffMin <= 0 {
+		errs = append(errs, fmt.Errorf("--backoff-min %s: allowed: a positive duration such as 100ms or 2s", o.BackoffMin))
 	}
-	if o.BackoffMax < o.BackoffMin {
-		return o, usageError(fmt.Errorf("--backoff-max %s is below --backoff-min %s: allowed: a cap at least the first wait", o.BackoffMax, o.BackoffMin))
+	if o.BackoffMax <= 0 {
+		errs = append(errs, fmt.Errorf("--backoff-max %s: allowed: a positive duration such as 100ms or 2s", o.BackoffMax))
+	}
+	if o.BackoffMin > 0 && o.BackoffMax > 0 && o.BackoffMax < o.BackoffMin {
+		errs = append(errs, fmt.Errorf("--backoff-max %s is below --backoff-min %s: allowed: a cap at least the first wait", o.BackoffMax, o.BackoffMin))
+	}
+	if len(errs) > 0 {
+		return o, usageError(errors.Join(errs...))
 	}
 	return o, nil
 }
@@ -175,15 +182,16 @@ func openTarget(c *cli.Context) (*connect.Target, error) {
 	return t, nil
 }
 
-// openTargetForWrite is openTarget for commands that write keys: it also
-// refuses an external server that already holds keys under the trader prefix,
-// unless --clean deletes them (exit 2 when refused).
-func openTargetForWrite(c *cli.Context) (*connect.Target, error) {
+// openTargetForWrite is openTarget for commands that write keys under
+// prefix: it also refuses an external server that already holds keys under
+// it, unless --clean deletes them (exit 2 when refused). Call it once every
+// input is validated.
+func openTargetForWrite(c *cli.Context, prefix string) (*connect.Target, error) {
 	t, err := openTarget(c)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.CheckPrefix(c.Context, t.Config.Prefix(), c.Bool(flagClean)); err != nil {
+	if err := t.CheckPrefix(c.Context, prefix, c.Bool(flagClean)); err != nil {
 		_ = t.Close()
 		if errors.Is(err, connect.ErrPrefixInUse) {
 			return nil, usageError(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"runtime"
 	"strings"
@@ -211,4 +212,50 @@ func ExampleByName() {
 	// Output:
 	// {"code":"USDT","type":"Currency"}
 	// unknown encoding "xml": use one of json, msgpack
+}
+
+// TestJSONAsMsgspec: the JSON encoder writes what msgspec.json writes for
+// the same values (msgspec ryu.h write_f64 and _core.c escape_table), where
+// encoding/json differs.
+func TestJSONAsMsgspec(t *testing.T) {
+	c, _ := codecs.ByName(codecs.JSON)
+	tests := []struct {
+		v    any
+		want string
+	}{
+		{1.0, "1.0"},
+		{0.0, "0.0"},
+		{-0.00009, "-0.00009"},
+		{0.00001, "0.00001"},
+		{1e-6, "1e-6"},
+		{1.5e-7, "1.5e-7"},
+		{1e16, "1e16"},
+		{1234567890123456.0, "1234567890123456.0"},
+		{2540.1784, "2540.1784"},
+		{1.7976931348623157e308, "1.7976931348623157e308"},
+		{math.NaN(), "null"},
+		{math.Inf(-1), "null"},
+		{"a<b>&c", `"a<b>&c"`},
+		{"\u2028\u2029é", "\"\u2028\u2029é\""},
+		{"q\"\\\b\f\n\r\t\x01\x1f\x7f", `"q\"\\\b\f\n\r\t\u0001\u001f` + "\x7f\""},
+		{"bad \xff utf-8", "\"bad \ufffd utf-8\""},
+		{[]any{int64(0), uint64(18446744073709551615), int64(-9223372036854775808)}, "[0,18446744073709551615,-9223372036854775808]"},
+		{map[string]any{"b": 1, "a": nil}, `{"a":null,"b":1}`},
+		{struct {
+			A *string `json:"a"`
+			B *string `json:"b,omitempty"`
+			C []int   `json:"c"`
+			d int
+		}{}, `{"a":null,"c":null}`},
+	}
+	for _, tt := range tests {
+		got, err := c.Encode(tt.v)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("Encode(%#v) = %s, %v; want %s", tt.v, got, err, tt.want)
+		}
+	}
+	type Inner struct{ X int }
+	if _, err := c.Encode(struct{ Inner }{}); err == nil {
+		t.Error("an embedded struct encoded without error")
+	}
 }

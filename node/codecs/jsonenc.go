@@ -213,11 +213,16 @@ type field struct {
 
 // structEncoder writes the exported fields in declaration order, named by
 // their json tags; omitempty leaves out nil pointers, slices, maps and
-// interfaces (the keys upstream only adds when it has a value).
+// interfaces (the keys upstream only adds when it has a value). Embedded
+// structs are refused: encoding/json would flatten them, and payloads have
+// none.
 func structEncoder(t reflect.Type) encFunc {
 	var fields []field
 	for i := range t.NumField() {
 		sf := t.Field(i)
+		if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
+			return unsupported(t)
+		}
 		if !sf.IsExported() {
 			continue
 		}

@@ -74,7 +74,7 @@ type CryptoPerpetual struct {
 	Info               Record  `json:"info" msgpack:"info"`
 }
 
-// Equity is a listed stock (equity.pyx:160-184): lot_size is never null,
+// Equity is a listed stock (equity.pyx:160-183): lot_size is never null,
 // and min_price comes before max_price, then max/min quantity.
 type Equity struct {
 	Type           string  `json:"type" msgpack:"type"`
@@ -99,7 +99,7 @@ type Equity struct {
 	Info           Record  `json:"info" msgpack:"info"`
 }
 
-// FuturesContract is a dated future (futures_contract.pyx:239-268).
+// FuturesContract is a dated future (futures_contract.pyx:239-269).
 // activation_ns and expiration_ns are not ts_ keys, so they stay integers;
 // exchange comes late, after ts_init.
 type FuturesContract struct {

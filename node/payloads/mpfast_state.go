@@ -1,8 +1,9 @@
 package payloads
 
-// Hand-written msgpack for OrderInitialized (one per order) and
-// AccountState (one per fill), the other payloads a node writes on every
-// order; the bytes equal vmihailenco's reflection encoding (a test checks).
+// Hand-written msgpack for OrderInitialized (one per order), AccountState
+// (one per fill) and PositionSnapshot (one per position change with
+// snapshots on); the bytes equal vmihailenco's reflection encoding (a test
+// checks).
 
 // AppendMsgpack appends o's msgpack encoding.
 func (o *OrderInitialized) AppendMsgpack(b []byte) ([]byte, error) {
@@ -267,5 +268,151 @@ func (r *mpReader) margins(dst *[]MarginBalance) error {
 		out = append(out, x)
 	}
 	*dst = out
+	return nil
+}
+
+// AppendMsgpack appends p's msgpack encoding; unrealized_pnl is left out
+// when nil, as upstream leaves it out without a quote.
+func (p *PositionSnapshot) AppendMsgpack(b []byte) ([]byte, error) {
+	n := 27
+	if p.UnrealizedPnl == nil {
+		n--
+	}
+	b = mpMapLen(b, n)
+	b = mpStr(mpStr(b, "position_id"), p.PositionID)
+	b = mpStr(mpStr(b, "trader_id"), p.TraderID)
+	b = mpStr(mpStr(b, "strategy_id"), p.StrategyID)
+	b = mpStr(mpStr(b, "instrument_id"), p.InstrumentID)
+	b = mpStr(mpStr(b, "account_id"), p.AccountID)
+	b = mpStr(mpStr(b, "opening_order_id"), p.OpeningOrderID)
+	b = mpStrPtr(mpStr(b, "closing_order_id"), p.ClosingOrderID)
+	b = mpStr(mpStr(b, "entry"), p.Entry)
+	b = mpStr(mpStr(b, "side"), p.Side)
+	b = mpFloat(mpStr(b, "signed_qty"), p.SignedQty)
+	b = mpStr(mpStr(b, "quantity"), p.Quantity)
+	b = mpStr(mpStr(b, "peak_qty"), p.PeakQty)
+	b = mpStr(mpStr(b, "ts_init"), p.TsInit)
+	b = mpStr(mpStr(b, "ts_opened"), p.TsOpened)
+	b = mpStr(mpStr(b, "ts_last"), p.TsLast)
+	b = mpStrPtr(mpStr(b, "ts_closed"), p.TsClosed)
+	b = mpStr(b, "duration_ns")
+	if p.DurationNs == nil {
+		b = append(b, 0xc0)
+	} else {
+		b = mpInt(b, *p.DurationNs)
+	}
+	b = mpFloat(mpStr(b, "avg_px_open"), p.AvgPxOpen)
+	b = mpStr(b, "avg_px_close")
+	if p.AvgPxClose == nil {
+		b = append(b, 0xc0)
+	} else {
+		b = mpFloat(b, *p.AvgPxClose)
+	}
+	b = mpStr(mpStr(b, "quote_currency"), p.QuoteCurrency)
+	b = mpStrPtr(mpStr(b, "base_currency"), p.BaseCurrency)
+	b = mpStr(mpStr(b, "settlement_currency"), p.SettlementCurrency)
+	b = mpStrs(mpStr(b, "commissions"), p.Commissions)
+	b = mpFloat(mpStr(b, "realized_return"), p.RealizedReturn)
+	b = mpStr(mpStr(b, "realized_pnl"), p.RealizedPnl)
+	if p.UnrealizedPnl != nil {
+		b = mpStr(mpStr(b, "unrealized_pnl"), *p.UnrealizedPnl)
+	}
+	return mpStr(mpStr(b, "ts_snapshot"), p.TsSnapshot), nil
+}
+
+// MarshalMsgpack implements msgpack.Marshaler.
+func (p *PositionSnapshot) MarshalMsgpack() ([]byte, error) {
+	return p.AppendMsgpack(make([]byte, 0, 700))
+}
+
+// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
+func (p *PositionSnapshot) UnmarshalMsgpack(data []byte) error {
+	*p = PositionSnapshot{}
+	return decodeFields(data, func(r *mpReader, k []byte) (bool, error) {
+		switch string(k) {
+		case "position_id":
+			return true, r.str(&p.PositionID)
+		case "trader_id":
+			return true, r.str(&p.TraderID)
+		case "strategy_id":
+			return true, r.str(&p.StrategyID)
+		case "instrument_id":
+			return true, r.str(&p.InstrumentID)
+		case "account_id":
+			return true, r.str(&p.AccountID)
+		case "opening_order_id":
+			return true, r.str(&p.OpeningOrderID)
+		case "closing_order_id":
+			return true, r.strPtr(&p.ClosingOrderID)
+		case "entry":
+			return true, r.str(&p.Entry)
+		case "side":
+			return true, r.str(&p.Side)
+		case "signed_qty":
+			return true, r.float(&p.SignedQty)
+		case "quantity":
+			return true, r.str(&p.Quantity)
+		case "peak_qty":
+			return true, r.str(&p.PeakQty)
+		case "ts_init":
+			return true, r.str(&p.TsInit)
+		case "ts_opened":
+			return true, r.str(&p.TsOpened)
+		case "ts_last":
+			return true, r.str(&p.TsLast)
+		case "ts_closed":
+			return true, r.strPtr(&p.TsClosed)
+		case "duration_ns":
+			return true, r.int64Ptr(&p.DurationNs)
+		case "avg_px_open":
+			return true, r.float(&p.AvgPxOpen)
+		case "avg_px_close":
+			return true, r.floatPtr(&p.AvgPxClose)
+		case "quote_currency":
+			return true, r.str(&p.QuoteCurrency)
+		case "base_currency":
+			return true, r.strPtr(&p.BaseCurrency)
+		case "settlement_currency":
+			return true, r.str(&p.SettlementCurrency)
+		case "commissions":
+			return true, r.strs(&p.Commissions)
+		case "realized_return":
+			return true, r.float(&p.RealizedReturn)
+		case "realized_pnl":
+			return true, r.str(&p.RealizedPnl)
+		case "unrealized_pnl":
+			return true, r.strPtr(&p.UnrealizedPnl)
+		case "ts_snapshot":
+			return true, r.str(&p.TsSnapshot)
+		}
+		return false, nil
+	})
+}
+
+func (r *mpReader) floatPtr(dst **float64) error {
+	if r.pos < len(r.data) && r.data[r.pos] == 0xc0 {
+		r.pos++
+		*dst = nil
+		return nil
+	}
+	var f float64
+	if err := r.float(&f); err != nil {
+		return err
+	}
+	*dst = &f
+	return nil
+}
+
+func (r *mpReader) int64Ptr(dst **int64) error {
+	if r.pos < len(r.data) && r.data[r.pos] == 0xc0 {
+		r.pos++
+		*dst = nil
+		return nil
+	}
+	var v int64
+	if err := r.int64(&v); err != nil {
+		return err
+	}
+	*dst = &v
 	return nil
 }

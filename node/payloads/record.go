@@ -217,8 +217,10 @@ func (r *Record) set(v any) error {
 }
 
 // UnmarshalJSON implements json.Unmarshaler, keeping the keys in order.
+// encoding/json hands it one complete, valid value; a small parser reads
+// it (json.Decoder's token API costs an allocation per token).
 func (r *Record) UnmarshalJSON(data []byte) error {
-	switch string(data) { // the common cases, without a json.Decoder
+	switch string(data) { // the common cases
 	case "null":
 		*r = nil
 		return nil
@@ -226,72 +228,184 @@ func (r *Record) UnmarshalJSON(data []byte) error {
 		*r = Record{}
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	v, err := jsonValue(dec, 0)
+	p := jsonParser{data: data}
+	v, err := p.value(0)
+	if err == nil {
+		p.space()
+		if p.pos != len(data) {
+			err = p.fail("trailing bytes")
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
 	return r.set(v)
 }
 
-// jsonValue reads one value from dec: objects as Record, numbers as int64
-// when they are integers (as msgspec decodes them) and float64 otherwise.
-func jsonValue(dec *json.Decoder, depth int) (any, error) {
+// jsonParser reads JSON values: objects as Record, numbers as int64 when
+// they are integers (as msgspec decodes them; uint64 past MaxInt64) and
+// float64 otherwise.
+type jsonParser struct {
+	data []byte
+	pos  int
+}
+
+func (p *jsonParser) fail(what string) error {
+	return fmt.Errorf("json: %s at byte %d", what, p.pos)
+}
+
+func (p *jsonParser) space() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) value(depth int) (any, error) {
 	if depth > codecs.MaxDepth {
-		return nil, fmt.Errorf("json: nested deeper than %d", codecs.MaxDepth)
+		return nil, p.fail("nested too deep")
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
+	p.space()
+	if p.pos >= len(p.data) {
+		return nil, p.fail("unexpected end")
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			r := Record{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				k, _ := kt.(string)
-				v, err := jsonValue(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				r = append(r, Field{k, v})
-			}
-			_, err := dec.Token()
-			return r, err
-		case '[':
-			a := []any{}
-			for dec.More() {
-				v, err := jsonValue(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				a = append(a, v)
-			}
-			_, err := dec.Token()
-			return a, err
+	switch c := p.data[p.pos]; {
+	case c == '{':
+		p.pos++
+		rec := Record{}
+		p.space()
+		if p.pos < len(p.data) && p.data[p.pos] == '}' {
+			p.pos++
+			return rec, nil
 		}
-		return nil, fmt.Errorf("json: unexpected %v", t)
-	case json.Number:
-		s := string(t)
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return i, nil
+		for {
+			p.space()
+			k, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			p.space()
+			if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+				return nil, p.fail("want ':'")
+			}
+			p.pos++
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			rec = append(rec, Field{k, v})
+			p.space()
+			if p.pos >= len(p.data) {
+				return nil, p.fail("unexpected end")
+			}
+			if p.data[p.pos] == '}' {
+				p.pos++
+				return rec, nil
+			}
+			if p.data[p.pos] != ',' {
+				return nil, p.fail("want ',' or '}'")
+			}
+			p.pos++
 		}
-		if u, err := strconv.ParseUint(s, 10, 64); err == nil {
-			return u, nil
+	case c == '[':
+		p.pos++
+		a := []any{}
+		p.space()
+		if p.pos < len(p.data) && p.data[p.pos] == ']' {
+			p.pos++
+			return a, nil
+		}
+		for {
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+			p.space()
+			if p.pos >= len(p.data) {
+				return nil, p.fail("unexpected end")
+			}
+			if p.data[p.pos] == ']' {
+				p.pos++
+				return a, nil
+			}
+			if p.data[p.pos] != ',' {
+				return nil, p.fail("want ',' or ']'")
+			}
+			p.pos++
+		}
+	case c == '"':
+		return p.str()
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range []struct {
+			s string
+			v any
+		}{{"true", true}, {"false", false}, {"null", nil}} {
+			if bytes.HasPrefix(p.data[p.pos:], []byte(lit.s)) {
+				p.pos += len(lit.s)
+				return lit.v, nil
+			}
+		}
+		return nil, p.fail("bad literal")
+	case c == '-' || c >= '0' && c <= '9':
+		start := p.pos
+		isFloat := false
+		for p.pos < len(p.data) {
+			c := p.data[p.pos]
+			if c == '.' || c == 'e' || c == 'E' {
+				isFloat = true
+			} else if !(c == '-' || c == '+' || c >= '0' && c <= '9') {
+				break
+			}
+			p.pos++
+		}
+		s := string(p.data[start:p.pos])
+		if !isFloat {
+			if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+				return i, nil
+			}
+			if u, err := strconv.ParseUint(s, 10, 64); err == nil {
+				return u, nil
+			}
 		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			return nil, err
+			return nil, p.fail("bad number")
 		}
 		return f, nil
 	}
-	return tok, nil // string, bool or nil
+	return nil, p.fail("unexpected character")
+}
+
+// str reads a string; one with escapes goes through encoding/json.
+func (p *jsonParser) str() (string, error) {
+	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+		return "", p.fail("want a string")
+	}
+	start := p.pos
+	escaped := false
+	for i := p.pos + 1; i < len(p.data); i++ {
+		switch p.data[i] {
+		case '\\':
+			escaped = true
+			i++
+		case '"':
+			p.pos = i + 1
+			if !escaped {
+				return string(p.data[start+1 : i]), nil
+			}
+			var s string
+			if err := json.Unmarshal(p.data[start:i+1], &s); err != nil {
+				return "", p.fail("bad string")
+			}
+			return s, nil
+		}
+	}
+	return "", p.fail("unterminated string")
 }
 
 // value reads one value of any type (Record for maps), at most

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/rbench/rbench/node/codecs"
 )
 
 // Kind names a payload type.
@@ -99,6 +101,9 @@ func Decode(dec Decoder, data []byte) (any, error) {
 // currency_type (a currency). Errors wrap ErrUndecodable, and ErrUnknownType
 // when the value is a map of no known type.
 func Sniff(data []byte) (Kind, error) {
+	if len(data) > codecs.MaxPayloadBytes {
+		return Kind{}, fmt.Errorf("%w: %d bytes, more than the %d a payload may have", ErrUndecodable, len(data), codecs.MaxPayloadBytes)
+	}
 	var h head
 	var err error
 	if len(data) > 0 && (data[0] == '{' || data[0] == ' ' || data[0] == '\t' || data[0] == '\n' || data[0] == '\r') {

@@ -4,7 +4,7 @@ package payloads
 
 // LimitOrderSnapshot is an element of snapshots:orders:{client_order_id} for a
 // LIMIT order: snapshot_order_state stores order.to_dict()
-// (cache/database.pyx:1226-1242; model/orders/limit.pyx:299-343). Its "type"
+// (cache/database.pyx:1226-1242; model/orders/limit.pyx:299-347). Its "type"
 // is the order type, "LIMIT". expire_time_ns is top-level here, so the
 // serializer writes it as a timestamp string (null when the order has no
 // expiry); avg_px and slippage are floats, null until the first fill;
@@ -50,7 +50,7 @@ type LimitOrderSnapshot struct {
 }
 
 // MarketOrderSnapshot is an element of snapshots:orders:{client_order_id}
-// for a MARKET order (model/orders/market.pyx:221-265): no price, expiry,
+// for a MARKET order (model/orders/market.pyx:221-264): no price, expiry,
 // post-only, display quantity or trigger instrument, and emulation_trigger
 // before status. Its "type" is "MARKET".
 type MarketOrderSnapshot struct {

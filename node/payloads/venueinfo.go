@@ -24,8 +24,8 @@ import (
 //     (adapters/interactive_brokers/parsing/instruments.py:394,1000-1013):
 //     every IBContractDetails field with the IBContract nested, secIdList as
 //     {tag: value}, Decimals as strings, enums as their values (the fund
-//     enums' values are pairs) (interactive_brokers/common.py:69-145,
-//     212-292).
+//     enums' values are pairs) (interactive_brokers/common.py:101-152,
+//     221-294).
 //
 // The values are plausible and seeded: the instrument's own ticks, sizes
 // and limits, plus ids, dates and venue lists drawn from the seed.
@@ -236,7 +236,7 @@ type ibDetails struct {
 const unsetDecimal = "170141183460469231731687303715884105727"
 
 // record is contract_details_to_dict's result: IBContractDetails' fields in
-// declaration order, the contract first (common.py:212-292).
+// declaration order, the contract first (common.py:221-294).
 func (d ibDetails) record() Record {
 	var secIDList any
 	if d.isin != "" {
@@ -316,7 +316,7 @@ func (d ibDetails) record() Record {
 }
 
 // contract is IBContract.dict(): its fields in declaration order
-// (common.py:101-145). strike is UNSET_DOUBLE (sys.float_info.max): IB
+// (common.py:101-152). strike is UNSET_DOUBLE (sys.float_info.max): IB
 // sends 0.0 and __post_init__ replaces it.
 func (d ibDetails) contract() Record {
 	return Record{

@@ -1,6 +1,8 @@
 package payloads_test
 
 import (
+	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -118,4 +120,27 @@ func TestParseInstrumentInfo(t *testing.T) {
 	if _, err := payloads.ParseInstrumentInfo("binance"); err == nil {
 		t.Error(`ParseInstrumentInfo("binance") succeeded`)
 	}
+}
+
+func ExampleApplyInstrumentInfo() {
+	inst := &payloads.CryptoPerpetual{Type: payloads.TypeCryptoPerpetual, ID: "ETHUSDT-PERP.BINANCE", RawSymbol: "ETHUSDT",
+		BaseCurrency: "ETH", QuoteCurrency: "USDT", SettlementCurrency: "USDT", PricePrecision: 2, PriceIncrement: "0.01",
+		SizePrecision: 3, SizeIncrement: "0.001", Multiplier: "1"}
+	if err := payloads.ApplyInstrumentInfo(inst, payloads.InstrumentInfoVenue, 7); err != nil {
+		panic(err)
+	}
+	symbol, _ := inst.Info.Get("symbol")
+	filters, _ := inst.Info.Get("filters")
+	fmt.Println(symbol, len(inst.Info), "fields,", len(filters.([]any)), "filters")
+	// Output: ETHUSDT 24 fields, 7 filters
+}
+
+func ExampleSniff() {
+	k, err := payloads.Sniff([]byte(`{"precision":2,"iso4217":840,"name":"United States dollar","currency_type":"FIAT"}`))
+	fmt.Println(k.Name, err)
+	_, err = payloads.Sniff([]byte{0xd7, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0x30, 0xc0, 0x30})
+	fmt.Println(errors.Is(err, payloads.ErrUndecodable))
+	// Output:
+	// currency <nil>
+	// true
 }
