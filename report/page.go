@@ -149,3 +149,17 @@ func joinName(parts ...string) string {
 	}
 	return strings.Join(out, " · ")
 }
+
+// fmtBytes prints a byte count in binary units.
+func fmtBytes(v float64) string {
+	switch {
+	case v >= 1<<30:
+		return fmtNum(math.Round(v/(1<<30)*100)/100) + " GiB"
+	case v >= 1<<20:
+		return fmtNum(math.Round(v/(1<<20)*100)/100) + " MiB"
+	case v >= 1<<10:
+		return fmtNum(math.Round(v/(1<<10)*100)/100) + " KiB"
+	default:
+		return fmtNum(v) + " B"
+	}
+}

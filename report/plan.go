@@ -1,14 +1,94 @@
 package report
 
+// The plan section: `rbench plan` projections, curves and dangers.
+
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/rbench/rbench/results"
 )
+
+// plan shows `rbench plan` projections: what the expected history needs in
+// memory and on disk, per encoding, and the dangers the planner found.
+func (b *builder) plan() section {
+	s := section{ID: "plan", Title: "Capacity plan", Notes: []string{"Projected from the measured scales to the expected trading history (rbench plan); see the run's plan for the models and their fit."}}
+	type proj struct {
+		run int
+		p   results.PlanProjection
+	}
+	var ps []proj
+	var dangers []string
+	for i, r := range b.runs {
+		if r.Plan == nil {
+			continue
+		}
+		for _, p := range r.Plan.Projections {
+			ps = append(ps, proj{i, p})
+		}
+		for _, d := range r.Plan.Dangers {
+			dangers = append(dangers, b.name(i, d.Kind+": "+d.Message))
+		}
+	}
+	if len(ps) == 0 {
+		if len(dangers) > 0 {
+			s.Blocks = append(s.Blocks, block{Title: "Dangers", List: dangers})
+		}
+		return s
+	}
+	cats := make([]string, len(ps))
+	for i, p := range ps {
+		cats[i] = b.name(p.run, p.p.Encoding)
+	}
+	br := b.newBar(cats, unitBytes, "bytes", heightBar)
+	for _, m := range []struct {
+		name string
+		get  func(results.PlanProjection) int64
+	}{
+		{"dataset (used_memory)", func(p results.PlanProjection) int64 { return p.DatasetBytes }},
+		{"RSS", func(p results.PlanProjection) int64 { return p.RSSBytes }},
+		{"memory needed (with fork headroom)", func(p results.PlanProjection) int64 { return p.MemoryNeededBytes }},
+		{"AOF disk peak", func(p results.PlanProjection) int64 { return p.AOFDiskPeakBytes }},
+	} {
+		vals := make([]float64, len(ps))
+		for i, p := range ps {
+			vals[i] = float64(m.get(p.p))
+		}
+		br.add(m.name, vals)
+	}
+	t := table{Caption: "bytes and seconds", Head: []string{"series", "orders", "dataset", "RSS", "fork headroom", "memory needed", "AOF", "AOF disk peak", "AOF load s", "ready s", "extrapolation x"}}
+	ct := table{Caption: "projected per collection", Head: []string{"series", "collection", "units", "unit", "memory bytes", "AOF bytes"}}
+	var notes []string
+	for _, p := range ps {
+		name := b.name(p.run, p.p.Encoding)
+		var ready []string
+		styles := make([]string, 0, len(p.p.ReadySec))
+		for st := range p.p.ReadySec {
+			styles = append(styles, st)
+		}
+		sort.Strings(styles)
+		for _, st := range styles {
+			ready = append(ready, st+" "+fmtNum(p.p.ReadySec[st]))
+		}
+		t.Rows = append(t.Rows, []cell{text(name), inum(p.p.Profile.Orders), inum(p.p.DatasetBytes), inum(p.p.RSSBytes), inum(p.p.ForkHeadroomBytes), inum(p.p.MemoryNeededBytes), inum(p.p.AOFBytes), inum(p.p.AOFDiskPeakBytes), num(p.p.AOFLoadSec), text(strings.Join(ready, ", ")), num(p.p.Extrapolation)})
+		for _, c := range p.p.Collections {
+			ct.Rows = append(ct.Rows, []cell{text(name), text(c.Collection), num(c.Units), text(c.Unit), inum(c.MemoryBytes), inum(c.AOFBytes)})
+		}
+		for _, n := range p.p.Notes {
+			notes = append(notes, b.name(p.run, p.p.Encoding, n))
+		}
+	}
+	s.Blocks = append(s.Blocks, block{Title: "Projected memory and disk", Chart: b.addBar(br, heightBar), Tables: []table{t, ct}, List: notes})
+	s.Blocks = append(s.Blocks, b.planCurves()...)
+	if len(dangers) > 0 {
+		s.Blocks = append(s.Blocks, block{Title: "Dangers", List: dangers})
+	}
+	return s
+}
 
 // The plan's measured points, fitted lines and projected points: memory
 // and restart-to-ready time against dataset size. Points and fits of the

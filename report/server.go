@@ -1,11 +1,89 @@
 package report
 
+// The server section: what Redis itself saw, and its latency beside the
+// client's.
+
 import (
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/rbench/rbench/results"
 )
+
+func (b *builder) server() section {
+	s := section{ID: "server", Title: "Redis server", Notes: []string{"What Redis itself saw: INFO sampled during the run (seconds before 0 are the warm-up) and its own per-command latency."}}
+	type col struct {
+		name string
+		byT  map[float64]int64
+	}
+	var cols []col
+	var ts []float64
+	seen := map[float64]bool{}
+	l := b.newLine(axisSeconds, "second", unitBytes, "used_memory", false, heightSeries)
+	for i, r := range b.runs {
+		if r.Server == nil || len(r.Server.Series) == 0 {
+			continue
+		}
+		c := col{name: b.name(i, "used_memory"), byT: map[float64]int64{}}
+		pts := make([]point, len(r.Server.Series))
+		for j, ss := range r.Server.Series {
+			pts[j] = point{ss.T, float64(ss.UsedMemory)}
+			c.byT[ss.T] = ss.UsedMemory
+			if !seen[ss.T] {
+				seen[ss.T] = true
+				ts = append(ts, ss.T)
+			}
+		}
+		l.add(c.name, pts, false)
+		cols = append(cols, c)
+	}
+	if len(cols) > 0 {
+		sort.Float64s(ts)
+		t := table{Caption: "used_memory, bytes", Head: []string{"second"}, Scroll: true}
+		for _, c := range cols {
+			t.Head = append(t.Head, c.name)
+		}
+		for _, sec := range ts {
+			row := []cell{num(sec)}
+			for _, c := range cols {
+				if v, ok := c.byT[sec]; ok {
+					row = append(row, inum(v))
+				} else {
+					row = append(row, muted("-"))
+				}
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		s.Blocks = append(s.Blocks, block{Title: "Used memory", Chart: b.addLine(l, heightSeries), Tables: []table{t}})
+	}
+
+	lt := table{Caption: "server-side latency (LATENCY HISTOGRAM; bucket upper bounds, up to 2x high), µs", Head: []string{"run", "command", "calls", "p50", "p99", "p99.9", "max"}}
+	var notes []string
+	for i, r := range b.runs {
+		if r.Server == nil {
+			continue
+		}
+		for _, sl := range r.Server.Latency {
+			lt.Rows = append(lt.Rows, []cell{text(b.opts.Names[i]), text(sl.Command), inum(sl.Calls), num(sl.P50Us), num(sl.P99Us), num(sl.P999Us), num(sl.MaxUs)})
+		}
+		for _, u := range r.Server.Unavailable {
+			notes = append(notes, b.name(i, "unavailable: "+u))
+		}
+		for _, w := range r.Server.Warnings {
+			notes = append(notes, b.name(i, w))
+		}
+	}
+	if len(lt.Rows) > 0 || len(notes) > 0 {
+		blk := block{Title: "Server-side latency per command", List: notes}
+		if len(lt.Rows) > 0 {
+			blk.Tables = []table{lt}
+		}
+		s.Blocks = append(s.Blocks, blk)
+	}
+	s.Blocks = append(s.Blocks, b.serverVsClient()...)
+	return s
+}
 
 // redisCommands are the commands an op's name may start with.
 var redisCommands = map[string]bool{
