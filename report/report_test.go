@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,22 +126,72 @@ func checkGolden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// TestGoldenChartData pins the data a report embeds for a fixed pair of
-// runs: every chart's option (series, points, axes, target line) as the
-// browser receives it, and every table's cells.
-func TestGoldenChartData(t *testing.T) {
-	withStubLibrary(t)
-	doc := render(t, goldenRuns(), Options{})
-	var out bytes.Buffer
-	writeCompact(&out, embeddedCharts(t, doc), "")
-	out.WriteByte('\n')
-	checkGolden(t, "charts.golden.json", out.Bytes())
-
-	p, err := buildPage(goldenRuns(), Options{})
-	if err != nil {
-		t.Fatal(err)
+// goldenCases are the runs the per-section golden files come from: each
+// case renders once and every section it produces is pinned in
+// testdata/<case>/<section>.golden.
+func goldenCases() []struct {
+	name string
+	runs func() []*results.Run
+} {
+	return []struct {
+		name string
+		runs func() []*results.Run
+	}{
+		{"overlay", goldenRuns},
 	}
-	checkGolden(t, "tables.golden.txt", []byte(dumpTables(p)))
+}
+
+// TestGoldenSections pins, section by section, the data a report embeds:
+// every table's cells and every chart's option (series, points, axes,
+// target line) as the browser receives it. A change to one section shows
+// in that section's file only.
+func TestGoldenSections(t *testing.T) {
+	withStubLibrary(t)
+	for _, tc := range goldenCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			runs := tc.runs()
+			p, err := buildPage(runs, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The JSON the browser receives, by chart id.
+			doc := render(t, runs, Options{})
+			byID := map[string]any{}
+			for _, c := range embeddedCharts(t, doc) {
+				byID[c.(map[string]any)["id"].(string)] = c
+			}
+			var want []string
+			for _, s := range p.Sections {
+				var out bytes.Buffer
+				if s.ID == p.Sections[0].ID {
+					fmt.Fprintf(&out, "# %s\n%s\n", p.Title, p.Subtitle)
+				}
+				out.WriteString(dumpSection(s))
+				for _, blk := range s.Blocks {
+					if blk.Chart == nil {
+						continue
+					}
+					fmt.Fprintf(&out, "\n#### chart %s\n", blk.Chart.ID)
+					writeCompact(&out, byID[blk.Chart.ID], "")
+					out.WriteByte('\n')
+				}
+				name := filepath.Join(tc.name, s.ID+".golden")
+				want = append(want, s.ID+".golden")
+				checkGolden(t, name, out.Bytes())
+			}
+			// A section that disappeared leaves no stale golden file behind.
+			files, _ := filepath.Glob(filepath.Join("testdata", tc.name, "*.golden"))
+			for _, f := range files {
+				if !slices.Contains(want, filepath.Base(f)) {
+					if *update {
+						_ = os.Remove(f)
+						continue
+					}
+					t.Errorf("%s: no such section any more (go test ./report -update removes it)", f)
+				}
+			}
+		})
+	}
 }
 
 // writeCompact pretty-prints JSON with objects one key per line but arrays
@@ -201,39 +252,39 @@ func flat(a []any) bool {
 	return true
 }
 
-func dumpTables(p *page) string {
+func dumpSection(s section) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n%s\n", p.Title, p.Subtitle)
-	for _, s := range p.Sections {
-		fmt.Fprintf(&b, "\n## %s (%s)\n", s.Title, s.ID)
-		for _, blk := range s.Blocks {
-			fmt.Fprintf(&b, "\n### %s", blk.Title)
-			if blk.Chart != nil {
-				fmt.Fprintf(&b, " [%s, %dpx]", blk.Chart.ID, blk.Chart.Height)
+	fmt.Fprintf(&b, "\n## %s (%s)\n", s.Title, s.ID)
+	for _, n := range s.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	for _, blk := range s.Blocks {
+		fmt.Fprintf(&b, "\n### %s", blk.Title)
+		if blk.Chart != nil {
+			fmt.Fprintf(&b, " [%s, %dpx]", blk.Chart.ID, blk.Chart.Height)
+		}
+		b.WriteString("\n")
+		if blk.Note != "" {
+			fmt.Fprintf(&b, "note: %s\n", blk.Note)
+		}
+		for _, t := range blk.Tables {
+			if t.Caption != "" {
+				fmt.Fprintf(&b, "caption: %s\n", t.Caption)
 			}
-			b.WriteString("\n")
-			if blk.Note != "" {
-				fmt.Fprintf(&b, "note: %s\n", blk.Note)
-			}
-			for _, t := range blk.Tables {
-				if t.Caption != "" {
-					fmt.Fprintf(&b, "caption: %s\n", t.Caption)
-				}
-				b.WriteString(strings.Join(t.Head, "\t") + "\n")
-				for _, r := range t.Rows {
-					cells := make([]string, len(r))
-					for i, c := range r {
-						cells[i] = c.Text
-						if strings.Contains(c.Class, "pass") || strings.Contains(c.Class, "fail") {
-							cells[i] += "{" + strings.TrimSpace(strings.TrimPrefix(c.Class, "num")) + "}"
-						}
+			b.WriteString(strings.Join(t.Head, "\t") + "\n")
+			for _, r := range t.Rows {
+				cells := make([]string, len(r))
+				for i, c := range r {
+					cells[i] = c.Text
+					if strings.Contains(c.Class, "pass") || strings.Contains(c.Class, "fail") {
+						cells[i] += "{" + strings.TrimSpace(strings.TrimPrefix(c.Class, "num")) + "}"
 					}
-					b.WriteString(strings.Join(cells, "\t") + "\n")
 				}
+				b.WriteString(strings.Join(cells, "\t") + "\n")
 			}
-			for _, l := range blk.List {
-				fmt.Fprintf(&b, "- %s\n", l)
-			}
+		}
+		for _, l := range blk.List {
+			fmt.Fprintf(&b, "- %s\n", l)
 		}
 	}
 	return b.String()
