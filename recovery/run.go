@@ -389,6 +389,7 @@ func runCycle(ctx context.Context, o *Options, n int, window time.Duration) (*re
 	st := l.Stats()
 	c.Acknowledged, c.InDoubt, c.Items = st.Acknowledged, st.InDoubt, st.Items
 	c.WritesDuring = st.Acknowledged - populated.Acknowledged
+	c.WriteErrors = writeErrs.Load()
 	c.Integrity = v.Collections
 	c.Examples = v.Examples
 	c.Verified = v.Verified

@@ -9,9 +9,8 @@ import (
 )
 
 // builder turns runs into a page: sections of charts and tables. buildPage
-// is the index of the sections; each lives in its own file (summary.go,
-// latency.go, timeline.go, encodings.go, startup.go, recovery.go, server.go,
-// plan.go) with the helpers only it uses.
+// is the index of the sections; each lives in its own file with the helpers
+// only it uses. A section appears only when the results carry its data.
 type builder struct {
 	opts     Options
 	runs     []*results.Run
@@ -35,16 +34,17 @@ func buildPage(runs []*results.Run, o Options) (*page, error) {
 	b := &builder{opts: o, runs: runs, targetUs: float64(o.Target) / float64(time.Microsecond)}
 	p := &page{Title: o.Title, Subtitle: b.subtitle()}
 	for _, s := range []section{
-		b.summary(),
-		b.latency(),
-		b.timeline(),
-		b.encodings(),
-		b.startup(),
-		b.recovery(),
-		b.server(),
-		b.plan(),
+		b.summary(),   // summary.go: the verdicts, validity, pacing, errors
+		b.latency(),   // latency.go: percentile distributions, per step
+		b.timeline(),  // timeline.go: throughput and latency over time
+		b.encodings(), // encodings.go: msgpack vs JSON
+		b.startup(),   // startup.go: the node's startup load
+		b.recovery(),  // recovery.go: restart cycles
+		b.server(),    // server.go: what Redis saw
+		b.plan(),      // plan.go: the capacity plan
+		b.details(),   // details.go: the runs' metadata
 	} {
-		if len(s.Blocks) > 0 {
+		if len(s.Blocks) > 0 || len(s.Cards) > 0 {
 			p.Sections = append(p.Sections, s)
 		}
 	}
@@ -55,7 +55,11 @@ func buildPage(runs []*results.Run, o Options) (*page, error) {
 func (b *builder) subtitle() string {
 	if len(b.runs) == 1 {
 		r := b.runs[0]
-		return joinName(b.opts.Names[0], r.Meta.Workload.Name, r.Meta.Start.UTC().Format(time.RFC3339))
+		start := ""
+		if !r.Meta.Start.IsZero() {
+			start = r.Meta.Start.UTC().Format(time.RFC3339)
+		}
+		return joinName(b.opts.Names[0], r.Meta.Workload.Name, start)
 	}
 	return fmt.Sprintf("%d runs overlaid: %s (the first is the baseline)", len(b.runs), strings.Join(b.opts.Names, ", "))
 }

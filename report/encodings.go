@@ -5,12 +5,47 @@ package report
 
 import (
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/rbench/rbench/results"
 )
 
+// payloadEncodings lists the payload encodings the runs measured (raw is
+// none): the section compares them, so it needs at least one, and its title
+// names them.
+func (b *builder) payloadEncodings() []string {
+	var out []string
+	add := func(e string) {
+		if e != "" && e != "raw" && !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	for _, r := range b.runs {
+		for _, op := range r.Ops {
+			add(op.Encoding)
+		}
+		for _, p := range r.Payloads {
+			add(p.Encoding)
+		}
+	}
+	return out
+}
+
 func (b *builder) encodings() section {
-	s := section{ID: "encodings", Title: "msgpack vs JSON", Notes: []string{"The same trading objects written in each encoding: what they cost on the wire, in the client, in Redis latency and in Redis memory."}}
+	encs := b.payloadEncodings()
+	s := section{ID: "encodings", Title: "Payloads", Notes: []string{"The trading objects the node writes: their size on the wire and what encoding and decoding them costs in the client."}}
+	switch {
+	case len(encs) == 0:
+		return s // a raw run writes no payloads
+	case len(encs) == 2 && slices.Contains(encs, "msgpack") && slices.Contains(encs, "json"):
+		s.Title = "msgpack vs JSON"
+	case len(encs) > 1:
+		s.Title = "Encodings compared: " + strings.Join(encs, ", ")
+	}
+	if len(encs) > 1 {
+		s.Notes = []string{"The same trading objects written in each encoding: what they cost on the wire, in the client and in Redis latency (Redis memory per key: see Redis server)."}
+	}
 	// Payload rows keyed by run and encoding, over the payload types.
 	type payloadSeries struct {
 		run      int
@@ -38,6 +73,10 @@ func (b *builder) encodings() section {
 	}
 	if len(ps) > 0 {
 		payloadChart := func(title, unit, yName string, metrics []string, get func(results.PayloadSize, string) float64) {
+			format := bytesCell
+			if unit == unitNs {
+				format = func(v float64) cell { return cell{Text: fmtNs(v), Class: "num", Title: fmtNum(v) + " ns"} }
+			}
 			br := b.newBar(types, unit, yName, heightBar)
 			t := table{Caption: yName, Head: []string{"type"}}
 			var cols []func(string) cell
@@ -58,7 +97,7 @@ func (b *builder) encodings() section {
 					m := m
 					cols = append(cols, func(ty string) cell {
 						if v, ok := byType[ty]; ok {
-							return num(get(v, m))
+							return format(get(v, m))
 						}
 						return muted("-")
 					})
@@ -74,7 +113,7 @@ func (b *builder) encodings() section {
 			s.Blocks = append(s.Blocks, block{Title: title, Chart: b.addBar(br, heightBar), Tables: []table{t}})
 		}
 		payloadChart("Payload size per type", unitBytes, "bytes", []string{""}, func(p results.PayloadSize, _ string) float64 { return float64(p.Bytes) })
-		payloadChart("Encode and decode cost per type", unitNs, "ns/object", []string{"encode", "decode"}, func(p results.PayloadSize, m string) float64 {
+		payloadChart("Encode and decode cost per type", unitNs, "per object", []string{"encode", "decode"}, func(p results.PayloadSize, m string) float64 {
 			if m == "encode" {
 				return p.EncodeNs
 			}
@@ -96,10 +135,6 @@ func (b *builder) encodings() section {
 		}
 	}
 
-	if blk, ok := b.memoryPerKey(); ok {
-		s.Blocks = append(s.Blocks, blk)
-	}
-
 	// Latency side by side, for op kinds measured in more than one encoding.
 	var kinds []string
 	for _, kind := range b.opKinds() {
@@ -116,8 +151,8 @@ func (b *builder) encodings() section {
 		}
 	}
 	if len(kinds) > 0 {
-		br := b.newBar(kinds, unitUs, "latency µs", heightBar)
-		t := table{Caption: "response time, µs", Head: []string{"op"}}
+		br := b.newBar(kinds, unitUs, "latency", heightBar)
+		t := table{Caption: "response time; n/a where the op has too few samples for the percentile", Head: []string{"op"}}
 		type col struct {
 			run      int
 			encoding string
@@ -142,14 +177,22 @@ func (b *builder) encodings() section {
 				return math.NaN()
 			}
 			if c.pct == "p50" {
+				if !results.Enough(0.5, op.Count) {
+					return math.Inf(1)
+				}
 				return op.Response.P50
+			}
+			if !results.Enough(0.99, op.Count) {
+				return math.Inf(1)
 			}
 			return op.Response.P99
 		}
 		for _, c := range cols {
 			vals := make([]float64, len(kinds))
 			for j, k := range kinds {
-				vals[j] = value(c, k)
+				if vals[j] = value(c, k); math.IsInf(vals[j], 1) {
+					vals[j] = math.NaN() // too few samples: no bar
+				}
 			}
 			br.add(b.name(c.run, c.encoding, c.pct), vals)
 			t.Head = append(t.Head, b.name(c.run, c.encoding, c.pct))
@@ -157,10 +200,13 @@ func (b *builder) encodings() section {
 		for _, k := range kinds {
 			row := []cell{text(k)}
 			for _, c := range cols {
-				if v := value(c, k); !math.IsNaN(v) {
-					row = append(row, num(v))
-				} else {
+				switch v := value(c, k); {
+				case math.IsInf(v, 1):
+					row = append(row, cell{Text: "n/a", Class: "num muted", Title: results.TooFewSamples})
+				case math.IsNaN(v):
 					row = append(row, muted("-"))
+				default:
+					row = append(row, us(v))
 				}
 			}
 			t.Rows = append(t.Rows, row)
@@ -169,19 +215,19 @@ func (b *builder) encodings() section {
 	}
 
 	// Client-side codec time measured during the run.
-	ct := table{Caption: "client-side codec time per operation, µs", Head: []string{"op", "series", "encode p50", "encode p99", "decode p50", "decode p99"}}
+	ct := table{Caption: "client-side codec time per operation", Head: []string{"op", "series", "encode p50", "encode p99", "decode p50", "decode p99"}}
 	for i, r := range b.runs {
 		for _, op := range r.Ops {
 			if op.Encode == nil && op.Decode == nil {
 				continue
 			}
-			row := []cell{text(op.Name), text(b.name(i, op.Encoding))}
+			row := []cell{text(op.Name), text(b.name(i, encodingLabel(op.Encoding)))}
 			for _, l := range []*results.Latency{op.Encode, op.Decode} {
 				if l == nil {
 					row = append(row, muted("-"), muted("-"))
 					continue
 				}
-				row = append(row, num(l.P50), num(l.P99))
+				row = append(row, floorUs(0.5, op.Count, l.P50), floorUs(0.99, op.Count, l.P99))
 			}
 			ct.Rows = append(ct.Rows, row)
 		}
@@ -190,57 +236,4 @@ func (b *builder) encodings() section {
 		s.Blocks = append(s.Blocks, block{Title: "Codec time during the run", Tables: []table{ct}})
 	}
 	return s
-}
-
-// memoryPerKey charts MEMORY USAGE per collection and encoding, sampled by
-// the server view at the end of the run.
-func (b *builder) memoryPerKey() (block, bool) {
-	var cols []string
-	seenCol := map[string]bool{}
-	type key struct {
-		run      int
-		encoding string
-	}
-	var keys []key
-	seenKey := map[key]bool{}
-	vals := map[key]map[string]results.MemoryUsage{}
-	for i, r := range b.runs {
-		if r.Server == nil {
-			continue
-		}
-		for _, m := range r.Server.Memory {
-			if !seenCol[m.Collection] {
-				seenCol[m.Collection] = true
-				cols = append(cols, m.Collection)
-			}
-			k := key{i, m.Encoding}
-			if !seenKey[k] {
-				seenKey[k] = true
-				keys = append(keys, k)
-				vals[k] = map[string]results.MemoryUsage{}
-			}
-			vals[k][m.Collection] = m
-		}
-	}
-	if len(keys) == 0 {
-		return block{}, false
-	}
-	br := b.newBar(cols, unitBytes, "bytes per key", heightBar)
-	t := table{Caption: "MEMORY USAGE per key, bytes (mean over the sampled keys)", Head: []string{"series", "collection", "sampled", "mean", "p50", "max", "total"}}
-	for _, k := range keys {
-		v := make([]float64, len(cols))
-		for j, c := range cols {
-			v[j] = math.NaN()
-			if m, ok := vals[k][c]; ok {
-				v[j] = m.MeanBytes
-			}
-		}
-		br.add(b.name(k.run, k.encoding), v)
-		for _, c := range cols {
-			if m, ok := vals[k][c]; ok {
-				t.Rows = append(t.Rows, []cell{text(b.name(k.run, k.encoding)), text(c), inum(int64(m.Sampled)), num(m.MeanBytes), inum(m.P50Bytes), inum(m.MaxBytes), inum(m.TotalBytes)})
-			}
-		}
-	}
-	return block{Title: "Redis memory per key, by collection", Chart: b.addBar(br, heightBar), Tables: []table{t}}, true
 }

@@ -1,6 +1,7 @@
 package report
 
-// The latency section: one percentile distribution per op kind.
+// The latency section: one percentile distribution per op kind and, for a
+// step schedule, one per step.
 
 import (
 	"fmt"
@@ -15,14 +16,15 @@ func (b *builder) latency() section {
 		Title: "Latency percentile distribution",
 		Notes: []string{
 			"HdrHistogram style: the x axis gives each nine the same width (90%, 99%, 99.9% ...), so the tail is as readable as the median.",
-			"Response time (solid) is measured from the intended send time and includes queueing behind a stall (coordinated omission corrected); service time (dashed) from the actual send. In closed loop they are the same histogram, drawn once and labelled \"closed loop\" (\"response = service\" when a paced run never sent late).",
+			"Response time is measured from the intended send time and includes queueing behind a stall (coordinated omission corrected); service time, in the paler colour, from the actual send. In closed loop they are the same histogram, drawn once and labelled \"closed loop\" (\"response = service\" when a paced run never sent late).",
+			fmt.Sprintf("A percentile is shown only on enough samples (p99 on %s, p99.9 on %s); below that the table says n/a.", fmtCount(results.MinSamples(0.99)), fmtCount(results.MinSamples(0.999))),
 		},
 	}
+	s.Blocks = append(s.Blocks, b.stepBlocks()...)
 	for _, kind := range b.opKinds() {
 		l := b.newLine(axisNines, "percentile", unitUs, "latency", true, heightLatency)
-		t := table{Head: []string{"series", "count", "errors", "p50", "p90", "p99", "p99.9", "p99.99", "max"}}
+		var rows []latencyRow
 		var fallback []string
-		color := -1
 		for i, r := range b.runs {
 			for _, op := range r.Ops {
 				if op.Name != kind {
@@ -41,25 +43,23 @@ func (b *builder) latency() section {
 				if fb {
 					fallback = append(fallback, b.name(i, op.Encoding))
 				}
-				color++
+				c := l.nextColor()
 				if len(pts) > 0 {
-					l.addColored(b.name(i, op.Encoding, respLabel), pts, false, color)
+					l.addColored(b.name(i, op.Encoding, respLabel), pts, c)
 				}
 				if !same {
 					if pts, _ := distribution(op.ServiceHDR, op.Service); len(pts) > 0 {
-						l.addColored(b.name(i, op.Encoding, "service"), pts, true, color)
+						l.addColored(b.name(i, op.Encoding, "service"), pts, light[c])
 					}
 				}
-				t.Rows = append(t.Rows, latencyRow(b.name(i, op.Encoding, respLabel), op.Count, op.Errors, op.Response, b.targetUs))
+				rows = append(rows, latencyRow{b.name(i, op.Encoding, respLabel), op.Count, op.Errors, op.Response})
 				if !same {
-					t.Rows = append(t.Rows, latencyRow(b.name(i, op.Encoding, "service"), op.Count, op.Errors, op.Service, b.targetUs))
+					rows = append(rows, latencyRow{b.name(i, op.Encoding, "service"), op.Count, op.Errors, op.Service})
 				}
 			}
 		}
 		l.markTarget(b.targetUs)
-		blk := block{Title: kind, Chart: b.addLine(l, heightLatency), Tables: []table{t}}
-		t.Caption = fmt.Sprintf("latency in µs; p99 in green when under the %s target, red when not", fmtUs(b.targetUs))
-		blk.Tables[0] = t
+		blk := block{Title: kind, Chart: b.addLine(l, heightLatency), Tables: []table{b.latencyTable(rows, "response and service time")}}
 		if len(fallback) > 0 {
 			blk.Note = "No readable histogram for " + strings.Join(fallback, ", ") + ": drawn from the stored percentiles only."
 		}
@@ -68,14 +68,71 @@ func (b *builder) latency() section {
 	return s
 }
 
-// latencyRow shows one summary; the p99 is marked pass or fail against the
-// target.
-func latencyRow(series string, count, errors int64, l results.Latency, targetUs float64) []cell {
-	p99 := num(l.P99)
-	if l.P99 < targetUs {
-		p99.Class += " pass"
-	} else {
-		p99.Class += " fail"
+// latencyRow is one series' summary in a latency table.
+type latencyRow struct {
+	series        string
+	count, errors int64
+	l             results.Latency
+}
+
+// quantiles are the columns of a latency table.
+var quantiles = []struct {
+	name string
+	q    float64
+	get  func(results.Latency) float64
+}{
+	{"p50", 0.5, func(l results.Latency) float64 { return l.P50 }},
+	{"p90", 0.9, func(l results.Latency) float64 { return l.P90 }},
+	{"p99", 0.99, func(l results.Latency) float64 { return l.P99 }},
+	{"p99.9", 0.999, func(l results.Latency) float64 { return l.P999 }},
+	{"p99.99", 0.9999, func(l results.Latency) float64 { return l.P9999 }},
+}
+
+// latencyTable lays out summaries in readable units. A percentile below its
+// sample floor reads n/a, a column no row has enough samples for is left
+// out, as is the errors column when nothing failed. The p99 is green under
+// the target and red over it, when it has the samples to be judged.
+func (b *builder) latencyTable(rows []latencyRow, what string) table {
+	var most, errs int64
+	for _, r := range rows {
+		most, errs = max(most, r.count), errs+r.errors
 	}
-	return []cell{text(series), inum(count), errCell(errors), num(l.P50), num(l.P90), p99, num(l.P999), num(l.P9999), num(l.Max)}
+	t := table{Caption: fmt.Sprintf("%s; the p99 in green under the %s target, red at or over it", what, fmtUsShort(b.targetUs)), Head: []string{"series", "count"}}
+	if errs > 0 {
+		t.Head = append(t.Head, "errors")
+	}
+	var cols []int
+	for k, q := range quantiles {
+		// p50 and p90 always show (n/a when few): a table without them
+		// would look empty.
+		if q.q <= 0.9 || results.Enough(q.q, most) {
+			cols = append(cols, k)
+			t.Head = append(t.Head, q.name)
+		}
+	}
+	t.Head = append(t.Head, "max")
+	for _, r := range rows {
+		row := []cell{text(r.series), inum(r.count)}
+		if errs > 0 {
+			row = append(row, errCell(r.errors))
+		}
+		for _, k := range cols {
+			q := quantiles[k]
+			if !results.Enough(q.q, r.count) {
+				row = append(row, cell{Text: "n/a", Class: "num muted", Title: fmt.Sprintf("%s: %s needs %s", results.TooFewSamples, q.name, fmtCount(results.MinSamples(q.q)))})
+				continue
+			}
+			c := us(q.get(r.l))
+			if q.q == 0.99 {
+				if q.get(r.l) < b.targetUs {
+					c.Class += " pass"
+				} else {
+					c.Class += " fail"
+				}
+			}
+			row = append(row, c)
+		}
+		t.Rows = append(t.Rows, append(row, us(r.l.Max)))
+	}
+	return t
 }

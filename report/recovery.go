@@ -5,9 +5,21 @@ package report
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/rbench/rbench/results"
 )
+
+// verdictCell shows a verdict word: pass, fail, or another (incomplete).
+func verdictCell(v string) cell {
+	switch v {
+	case "pass":
+		return verdict(true)
+	case "fail", "":
+		return verdict(false)
+	}
+	return cell{Text: strings.ToUpper(v), Class: "invalid"}
+}
 
 // recoveryPass reads a recovery section's verdict, falling back to "nothing
 // lost" for files that predate the verdict field.
@@ -72,37 +84,31 @@ func (b *builder) recovery() section {
 	}
 
 	tt := table{Caption: "seconds from the stop", Head: []string{"run", "cycle", "stop", "port open", "ready", "redis load", "startup seq", "startup conc", "trading ready"}}
-	wt := table{Head: []string{"run", "cycle", "acknowledged calls", "in doubt calls", "verified keys", "lost items", "lost in window", "verdict"}}
-	vt := table{Head: []string{"run", "persistence", "restart", "cycles", "lost", "lost in window", "corrupt", "wrong type", "verdict"}}
-	var notes []string
+	wt := table{Head: []string{"run", "cycle", "acknowledged calls", "in doubt calls", "write errors", "verified keys", "lost items", "lost in window", "verdict"}}
 	for i, r := range b.runs {
 		rec := r.Recovery
 		if rec == nil {
 			continue
 		}
 		for _, c := range rec.Cycles {
-			load := num(c.LoadSec)
+			load := secs(c.LoadSec)
 			if c.LoadSec < 0 {
 				load = muted("unknown")
 			}
-			tt.Rows = append(tt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), num(c.StopSec), num(c.PortOpenSec), num(c.ReadySec), load, num(c.StartupSequentialSec), num(c.StartupConcurrentSec), num(c.TradingReadySec)})
-			cv := verdict(c.Lost == 0)
-			if c.Verdict != "" {
-				cv = verdict(c.Verdict == "pass")
+			tt.Rows = append(tt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), secs(c.StopSec), secs(c.PortOpenSec), secs(c.ReadySec), load, secs(c.StartupSequentialSec), secs(c.StartupConcurrentSec), secs(c.TradingReadySec)})
+			v := c.Verdict
+			if v == "" && c.Lost == 0 {
+				v = "pass"
 			}
-			wt.Rows = append(wt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), inum(c.Acknowledged), inum(c.InDoubt), inum(c.Verified), errCell(c.Lost), inum(c.LostWithinWindow), cv})
+			wt.Rows = append(wt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), inum(c.Acknowledged), inum(c.InDoubt), inum(c.WriteErrors), inum(c.Verified), errCell(c.Lost), inum(c.LostWithinWindow), verdictCell(v)})
 		}
-		vt.Rows = append(vt.Rows, []cell{text(b.opts.Names[i]), text(rec.Persistence), text(rec.Mode), inum(int64(len(rec.Cycles))), errCell(rec.Lost), inum(rec.LostWithinWindow), errCell(rec.Corrupt), errCell(rec.WrongType), verdict(recoveryPass(rec))})
-		for _, reason := range rec.Reasons {
-			notes = append(notes, b.name(i, reason))
-		}
-		for _, n := range rec.Notes {
-			notes = append(notes, b.name(i, n))
-		}
+	}
+	if !b.multi() {
+		tt, wt = dropColumn(tt, 0), dropColumn(wt, 0)
 	}
 	s.Blocks = append(s.Blocks,
 		block{Title: "Restart to trading-ready", Chart: chart(unitSec, "seconds", timing), Tables: []table{tt}},
-		block{Title: "Verified and lost writes", Chart: chart(unitCount, "count", writes), Tables: []table{wt, vt}, List: notes},
+		block{Title: "Verified and lost writes", Note: "The verdict, its reasons and notes are at the top of the page.", Chart: chart(unitCount, "count", writes), Tables: []table{wt}},
 	)
 	return s
 }

@@ -138,6 +138,29 @@ func goldenCases() []struct {
 		runs func() []*results.Run
 	}{
 		{"overlay", goldenRuns},
+		{"step", func() []*results.Run {
+			r := fixture.Run(fixture.Options{Name: "steps", Seconds: 6, PerSecond: 30, Steps: []int{1, 2, 4}, StepSec: 2, Stall: 4})
+			r.Recovery, r.Plan, r.Startup, r.Payloads = nil, nil, nil, nil
+			return []*results.Run{r}
+		}},
+		{"closed", func() []*results.Run {
+			r := fixture.Run(fixture.Options{Name: "closed", Seconds: 3, PerSecond: 100, ClosedLoop: true})
+			r.Recovery, r.Plan, r.Startup = nil, nil, nil
+			return []*results.Run{r}
+		}},
+		{"recover", func() []*results.Run {
+			r := fixture.Run(fixture.Options{Name: "recover", Seconds: 1, PerSecond: 10})
+			r.Ops, r.Pacing, r.Payloads, r.Startup, r.Plan, r.Warnings = nil, nil, nil, nil, nil, nil
+			r.Meta.Workload = results.Workload{Name: "recover", Connections: 1, Keys: 10000, Rate: 500, Encodings: []string{"msgpack"}}
+			r.Server = nil
+			r.Recovery.Cycles[1].WriteErrors = 21
+			return []*results.Run{r}
+		}},
+		{"plan", func() []*results.Run {
+			r := planRun("msgpack")
+			r.Plan.Dangers = []results.Danger{{Kind: "maxmemory-policy", Message: "allkeys-lru evicts the node's keys: use noeviction"}}
+			return []*results.Run{r}
+		}},
 	}
 }
 
@@ -255,6 +278,9 @@ func flat(a []any) bool {
 func dumpSection(s section) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n## %s (%s)\n", s.Title, s.ID)
+	for _, c := range s.Cards {
+		fmt.Fprintf(&b, "[%s{%s}] %s: %s; %s\n", c.Status, c.Class, c.Title, c.Figure, c.Reason)
+	}
 	for _, n := range s.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
@@ -554,9 +580,9 @@ func TestSectionsFollowData(t *testing.T) {
 		run  *results.Run
 		want string
 	}{
-		{"full", full, "summary latency timeline encodings startup recovery server plan"},
-		{"bare", bare, "summary latency"},
-		{"no ops", noOps, "summary encodings startup recovery server plan"},
+		{"full", full, "summary latency timeline encodings startup recovery server plan run"},
+		{"bare", bare, "summary latency run"},
+		{"no ops", noOps, "summary encodings startup recovery server plan run"},
 	} {
 		if got := ids(tc.run); got != tc.want {
 			t.Errorf("%s: sections %q, want %q", tc.name, got, tc.want)
@@ -564,33 +590,63 @@ func TestSectionsFollowData(t *testing.T) {
 	}
 }
 
-func TestTargetsVerdict(t *testing.T) {
-	fast := shared()
-	slow := small(fixture.Options{Seconds: 2, Slowdown: 10})
-	verdicts := func(r *results.Run, target time.Duration) string {
-		p, err := buildPage([]*results.Run{r}, Options{Target: target})
-		if err != nil {
-			t.Fatal(err)
+// TestVerdicts checks the banner's verdict per encoding and class: PASS
+// and FAIL against the target, NO VERDICT below the p99's sample floor,
+// INVALID when the pass missed its target rate or operations failed.
+func TestVerdicts(t *testing.T) {
+	// 4 write and 2 read ops of 250 a second for 2 s: 2,000 writes and
+	// 1,000 reads per encoding, just enough for a p99.
+	run := func(o fixture.Options) *results.Run {
+		o.Seconds, o.NoSecondHistograms = 2, true
+		if o.PerSecond == 0 {
+			o.PerSecond = 250
 		}
-		var out []string
-		for _, row := range p.Sections[0].Blocks[0].Tables[0].Rows {
-			out = append(out, row[1].Text+"="+row[5].Text)
-		}
-		return strings.Join(out, " ")
+		r := fixture.Run(o)
+		r.Recovery, r.Plan = nil, nil
+		return r
 	}
+	fast, slow, few := run(fixture.Options{}), run(fixture.Options{Slowdown: 10}), run(fixture.Options{PerSecond: 200})
+	short := run(fixture.Options{})
+	short.Pacing = slices.Clone(short.Pacing)
+	short.Pacing[1].AchievedRate = 334 // json: 334 of 1,500 ops/s
+	failed := run(fixture.Options{})
+	failed.Ops = slices.Clone(failed.Ops)
+	failed.Ops[0].Errors = 21 // msgpack add_order
 	for _, tc := range []struct {
+		name   string
 		run    *results.Run
 		target time.Duration
 		want   string
 	}{
-		{fast, 0, "writes=PASS reads=PASS"},
-		{slow, 0, "writes=FAIL reads=FAIL"},
-		{slow, time.Second, "writes=PASS reads=PASS"},
-		{fast, time.Microsecond, "writes=FAIL reads=FAIL"},
+		{"fast", fast, 0, "writes · msgpack=PASS reads · msgpack=PASS writes · json=PASS reads · json=PASS"},
+		{"slow", slow, 0, "writes · msgpack=FAIL reads · msgpack=FAIL writes · json=FAIL reads · json=FAIL"},
+		{"slow, 1 s target", slow, time.Second, "writes · msgpack=PASS reads · msgpack=PASS writes · json=PASS reads · json=PASS"},
+		{"fast, 1 µs target", fast, time.Microsecond, "writes · msgpack=FAIL reads · msgpack=FAIL writes · json=FAIL reads · json=FAIL"},
+		{"800 reads", few, 0, "writes · msgpack=PASS reads · msgpack=NO VERDICT writes · json=PASS reads · json=NO VERDICT"},
+		{"rate not reached", short, 0, "writes · msgpack=PASS reads · msgpack=PASS writes · json=INVALID reads · json=INVALID"},
+		{"errors", failed, 0, "writes · msgpack=INVALID reads · msgpack=PASS writes · json=PASS reads · json=PASS"},
 	} {
-		if got := verdicts(tc.run, tc.target); got != tc.want {
-			t.Errorf("target %v: %s, want %s", tc.target, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := buildPage([]*results.Run{tc.run}, Options{Target: tc.target})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range p.Sections[0].Cards {
+				got = append(got, c.Title+"="+c.Status)
+			}
+			if g := strings.Join(got, " "); g != tc.want {
+				t.Errorf("\n got %s\nwant %s", g, tc.want)
+			}
+		})
+	}
+	// The invalid card says why, with the figure.
+	p, _ := buildPage([]*results.Run{short}, Options{})
+	if c := p.Sections[0].Cards[2]; !strings.Contains(c.Reason, "334 of 1,500 ops/s (22%)") {
+		t.Errorf("invalid card reason %q lacks the rate reached", c.Reason)
+	}
+	if c := p.Sections[0].Cards[0]; c.Figure == "" || !strings.HasPrefix(c.Figure, "p99 ") {
+		t.Errorf("pass card figure %q", c.Figure)
 	}
 }
 
@@ -673,13 +729,19 @@ func TestMergeSeconds(t *testing.T) {
 	}
 	a, ap99 := hist(1, 101)     // p99 99
 	b, bp99 := hist(1000, 1100) // p99 1098
-	// 200 values: the merged p99 is the 198th, 1097, not the larger op's p99.
-	got, exact := mergeSeconds([]results.Second{{T: 3, Count: 100, P99: ap99, HDR: a}, {T: 3, Count: 100, P99: bp99, HDR: b}})
-	if !exact || got.Count != 200 || got.P99 != 1097 {
-		t.Errorf("merged = %+v exact %v, want count 200, p99 1097, exact", got, exact)
+	group := func(ha, hb string) *timelineGroup {
+		return &timelineGroup{ops: []*results.Op{
+			{Series: []results.Second{{T: 3, Count: 100, P99: ap99, HDR: ha}}},
+			{Series: []results.Second{{T: 3, Count: 100, P99: bp99, HDR: hb}}},
+		}}
 	}
-	got, exact = mergeSeconds([]results.Second{{T: 3, Count: 100, P99: ap99}, {T: 3, Count: 100, P99: bp99}})
-	if exact || got.P99 != bp99 {
-		t.Errorf("without histograms = %+v exact %v, want the worst p99 %v, inexact", got, exact, bp99)
+	// 200 values: the merged p99 is the 198th, 1097, not the larger op's p99.
+	secs := group(a, b).seconds()
+	if len(secs) != 1 || secs[0].h == nil || secs[0].count != 200 || secs[0].h.ValueAtQuantile(99) != 1097 {
+		t.Errorf("merged = %+v, want count 200, p99 1097 from the merged histogram", secs)
+	}
+	secs = group("", "").seconds()
+	if secs[0].h != nil || secs[0].p99 != bp99 {
+		t.Errorf("without histograms = %+v, want no histogram and the worst p99 %v", secs[0], bp99)
 	}
 }

@@ -1,27 +1,55 @@
 package report
 
-// The summary section: targets, errors, warnings, the runs' metadata,
-// pacing and, with several runs, baseline vs current.
+// The summary section: the answer first. A banner of verdicts (one card per
+// encoding and class, per recovery and per plan projection), then what
+// makes a run invalid or a plan dangerous, then pacing and errors when they
+// carry information and, with several runs, baseline vs current.
 
 import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
-	"github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/rbench/rbench/results"
 )
 
 func (b *builder) summary() section {
-	s := section{ID: "summary", Title: "Summary"}
-	// Verdicts first: they are what a reader opens the report for.
-	s.Blocks = append(s.Blocks, b.targetsBlock(), b.errorsBlock())
-	if blk, ok := b.warningsBlock(); ok {
+	s := section{ID: "summary", Title: "Verdict"}
+	js := b.judge()
+	for _, j := range js {
+		s.Cards = append(s.Cards, b.card(j))
+	}
+	for i, r := range b.runs {
+		if r.Recovery != nil && len(r.Recovery.Cycles) > 0 {
+			s.Cards = append(s.Cards, b.recoveryCard(i, r.Recovery))
+		}
+		if r.Plan != nil {
+			for _, p := range r.Plan.Projections {
+				s.Cards = append(s.Cards, b.planCard(i, p))
+			}
+		}
+		if len(js) == 0 && r.Recovery == nil && r.Plan == nil {
+			// A startup-load run: its answer is how long the load took.
+			for _, st := range r.Startup {
+				s.Cards = append(s.Cards, card{Status: "LOADED", Class: "info", Title: joinName(b.runName(i), "startup load", encodingLabel(st.Encoding), st.Style),
+					Figure: fmtUs(st.TotalSec * 1e6), Reason: fmt.Sprintf("%s commands, %s read", fmtCount(st.Commands), fmtBytes(float64(st.Bytes)))})
+			}
+		}
+	}
+	if len(s.Cards) > 0 && len(js) > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("A class passes when the p99 response time of all its operations together (their histograms merged; measured from the intended send time, so queueing behind a stall counts) is under %s; a p99 is judged on %s samples or more, and only when the run was valid.",
+			fmtUsShort(b.targetUs), fmtCount(results.MinSamples(0.99))))
+	}
+	if blk, ok := b.dangersBlock(); ok {
 		s.Blocks = append(s.Blocks, blk)
 	}
-	s.Blocks = append(s.Blocks, b.runsTable())
+	if blk, ok := b.validityBlock(js); ok {
+		s.Blocks = append(s.Blocks, blk)
+	}
 	if blk, ok := b.pacingBlock(); ok {
+		s.Blocks = append(s.Blocks, blk)
+	}
+	if blk, ok := b.errorsBlock(); ok {
 		s.Blocks = append(s.Blocks, blk)
 	}
 	if blk, ok := b.comparisonBlock(); ok {
@@ -30,214 +58,226 @@ func (b *builder) summary() section {
 	return s
 }
 
-func (b *builder) runsTable() block {
-	t := table{Head: append([]string{""}, b.opts.Names...)}
-	row := func(label string, f func(r *results.Run) string) {
-		cells := []cell{text(label)}
-		any := false
+// validityBlock lists what makes a verdict unjudgeable or a figure suspect:
+// the invalid passes' reasons, verdicts on too few samples, the run's
+// warnings and recovery's reasons and notes.
+func (b *builder) validityBlock(js []judgement) (block, bool) {
+	var list []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			list = append(list, s)
+		}
+	}
+	for _, j := range js {
+		for _, why := range j.invalid {
+			add(joinName(b.runName(j.run), encodingLabel(j.encoding)) + ": " + why)
+		}
+	}
+	for i, r := range b.runs {
+		prefix := ""
+		if b.multi() {
+			prefix = b.opts.Names[i] + ": "
+		}
+		if n := totalErrors(r.Errors); n > 0 {
+			add(prefix + fmt.Sprintf("%s operations failed (%s)", fmtCount(n), errorClasses(r.Errors)))
+		}
+		for _, w := range r.Warnings {
+			add(prefix + w)
+		}
+		if rec := r.Recovery; rec != nil {
+			for _, why := range rec.Reasons {
+				add(prefix + "recovery: " + why)
+			}
+			for _, n := range rec.Notes {
+				add(prefix + "recovery: " + n)
+			}
+		}
+	}
+	return block{Title: "Validity and warnings", List: list, Alert: true}, len(list) > 0
+}
+
+func totalErrors(e results.ErrorCounts) int64 {
+	return e.Timeout + e.Connection + e.Server + e.Decode + e.Other
+}
+
+// errorClasses names the non-zero error classes: "timeout 21, connection 3".
+func errorClasses(e results.ErrorCounts) string {
+	var parts []string
+	for _, c := range []struct {
+		name string
+		n    int64
+	}{{"timeout", e.Timeout}, {"connection", e.Connection}, {"server", e.Server}, {"decode", e.Decode}, {"other", e.Other}} {
+		if c.n > 0 {
+			parts = append(parts, c.name+" "+fmtCount(c.n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// errorsBlock counts failed operations by class, only when some failed,
+// with the classes that had any.
+func (b *builder) errorsBlock() (block, bool) {
+	type col struct {
+		name string
+		get  func(results.ErrorCounts) int64
+	}
+	all := []col{
+		{"timeout", func(e results.ErrorCounts) int64 { return e.Timeout }},
+		{"connection", func(e results.ErrorCounts) int64 { return e.Connection }},
+		{"server", func(e results.ErrorCounts) int64 { return e.Server }},
+		{"decode", func(e results.ErrorCounts) int64 { return e.Decode }},
+		{"other", func(e results.ErrorCounts) int64 { return e.Other }},
+	}
+	var cols []col
+	for _, c := range all {
 		for _, r := range b.runs {
-			v := f(r)
-			any = any || v != ""
-			cells = append(cells, text(v))
-		}
-		if any {
-			t.Rows = append(t.Rows, cells)
-		}
-	}
-	ts := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format(time.RFC3339)
-	}
-	nz := func(v float64) string {
-		if v == 0 {
-			return ""
-		}
-		return fmtNum(v)
-	}
-	row("run id", func(r *results.Run) string { return r.Meta.RunID })
-	row("workload", func(r *results.Run) string { return r.Meta.Workload.Name })
-	row("start (UTC)", func(r *results.Run) string { return ts(r.Meta.Start) })
-	row("end (UTC)", func(r *results.Run) string { return ts(r.Meta.End) })
-	row("measured s", func(r *results.Run) string { return nz(r.Meta.MeasuredSec) })
-	row("warm-up s", func(r *results.Run) string { return nz(r.Meta.WarmupSec) })
-	row("connections", func(r *results.Run) string { return nz(float64(r.Meta.Workload.Connections)) })
-	row("pipeline", func(r *results.Run) string { return nz(float64(r.Meta.Workload.Pipeline)) })
-	row("target rate ops/s", func(r *results.Run) string {
-		if r.Meta.Workload.Rate == 0 {
-			return "closed loop"
-		}
-		return fmtNum(r.Meta.Workload.Rate)
-	})
-	row("pacer", func(r *results.Run) string { return r.Meta.Workload.Pacer })
-	row("keys", func(r *results.Run) string { return nz(float64(r.Meta.Workload.Keys)) })
-	row("encodings", func(r *results.Run) string { return strings.Join(r.Meta.Workload.Encodings, ", ") })
-	row("read ratio", func(r *results.Run) string { return nz(r.Meta.Workload.ReadRatio) })
-	row("distribution", func(r *results.Run) string { return r.Meta.Workload.Distribution })
-	row("seed", func(r *results.Run) string { return fmt.Sprint(r.Meta.Workload.Seed) })
-	row("redis", func(r *results.Run) string {
-		t := r.Meta.Target
-		if t.Addr == "" && t.ServerVersion == "" {
-			return ""
-		}
-		kind := "external"
-		if t.Throwaway {
-			kind = "throwaway"
-		}
-		return joinName(t.Addr, t.ServerVersion, t.Mode, t.Role, kind)
-	})
-	row("persistence", func(r *results.Run) string {
-		t := r.Meta.Target
-		var p []string
-		if t.AOFEnabled {
-			p = append(p, "AOF appendfsync "+t.Appendfsync)
-		}
-		if t.Save != "" {
-			p = append(p, "RDB save "+t.Save)
-		}
-		if len(p) == 0 && (t.Addr != "" || t.ServerVersion != "") {
-			return "off"
-		}
-		return strings.Join(p, ", ")
-	})
-	row("maxmemory", func(r *results.Run) string {
-		t := r.Meta.Target
-		if t.Maxmemory == 0 && t.MaxmemoryPolicy == "" {
-			return ""
-		}
-		mm := "unlimited"
-		if t.Maxmemory > 0 {
-			mm = fmtBytes(float64(t.Maxmemory))
-		}
-		return joinName(mm, t.MaxmemoryPolicy)
-	})
-	row("load generator", func(r *results.Run) string {
-		h := r.Meta.Host
-		cores := ""
-		if h.Cores > 0 {
-			cores = fmt.Sprintf("%d cores", h.Cores)
-		}
-		return joinName(h.Hostname, h.OS+"/"+h.Arch, h.CPUModel, cores)
-	})
-	row("rbench", func(r *results.Run) string {
-		return joinName(r.Meta.Tool.Version, r.Meta.Tool.Commit, r.Meta.Tool.GoVersion)
-	})
-	row("merged from", func(r *results.Run) string { return strings.Join(r.Meta.Sources, ", ") })
-	return block{Title: "Runs", Tables: []table{t}}
-}
-
-// classP99 merges the response histograms of every op of a class and
-// returns the p99 in microseconds; exact is false when a histogram was
-// unreadable and the worst op's stored p99 stood in.
-func classP99(r *results.Run, class string) (p99 float64, count int64, exact, ok bool) {
-	var merged *hdrhistogram.Histogram
-	exact = true
-	worst := 0.0
-	for _, op := range r.Ops {
-		if op.Class != class {
-			continue
-		}
-		ok = true
-		count += op.Count
-		worst = math.Max(worst, op.Response.P99)
-		if !exact {
-			continue
-		}
-		h, err := results.DecodeHDR(op.ResponseHDR)
-		if err != nil {
-			exact = false
-			continue
-		}
-		if merged == nil {
-			merged = results.NewHistogram()
-		}
-		merged.Merge(h)
-	}
-	if !ok {
-		return 0, 0, false, false
-	}
-	if exact && merged != nil && merged.TotalCount() > 0 {
-		return float64(merged.ValueAtQuantile(99)), count, true, true
-	}
-	return worst, count, false, true
-}
-
-func (b *builder) targetsBlock() block {
-	t := table{Head: []string{"run", "class", "ops", "p99 µs", "target µs", "verdict"}}
-	for i, r := range b.runs {
-		for _, class := range []string{results.ClassWrite, results.ClassRead} {
-			p99, count, exact, ok := classP99(r, class)
-			if !ok {
-				t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(class + "s"), muted("not measured"), muted("-"), num(b.targetUs), muted("-")})
-				continue
+			if c.get(r.Errors) > 0 {
+				cols = append(cols, c)
+				break
 			}
-			label := num(p99)
-			if !exact {
-				label.Text += " (worst op)"
-			}
-			t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(class + "s"), inum(count), label, num(b.targetUs), verdict(p99 < b.targetUs)})
 		}
 	}
-	return block{
-		Title:  "Targets",
-		Note:   fmt.Sprintf("PASS when the p99 response time (measured from the intended send time, so queueing behind a stall counts) of all operations of the class together is under %s.", fmtUs(b.targetUs)),
-		Tables: []table{t},
+	if len(cols) == 0 {
+		return block{}, false
 	}
-}
-
-func (b *builder) errorsBlock() block {
-	t := table{Head: []string{"run", "timeout", "connection", "server", "decode", "other", "total", "operations"}}
+	t := table{Head: []string{"run"}}
+	for _, c := range cols {
+		t.Head = append(t.Head, c.name)
+	}
+	t.Head = append(t.Head, "failed", "succeeded")
 	for i, r := range b.runs {
-		e := r.Errors
-		total := e.Timeout + e.Connection + e.Server + e.Decode + e.Other
 		var ops int64
 		for _, op := range r.Ops {
 			ops += op.Count
 		}
-		t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), inum(e.Timeout), inum(e.Connection), inum(e.Server), inum(e.Decode), inum(e.Other), errCell(total), inum(ops)})
+		row := []cell{text(b.opts.Names[i])}
+		for _, c := range cols {
+			row = append(row, errCell(c.get(r.Errors)))
+		}
+		t.Rows = append(t.Rows, append(row, errCell(totalErrors(r.Errors)), inum(ops)))
 	}
-	return block{Title: "Errors by class", Tables: []table{t}}
+	return block{Title: "Errors by class", Tables: []table{t}}, true
 }
 
-func errCell(n int64) cell {
-	if n > 0 {
-		return cell{Text: fmtInt(n), Class: "num fail"}
-	}
-	return inum(n)
-}
-
+// pacingBlock shows how each paced pass kept to its schedule; closed-loop
+// passes have no schedule and no row.
 func (b *builder) pacingBlock() (block, bool) {
-	t := table{Head: []string{"run", "encoding", "mode", "pacer", "target ops/s", "achieved ops/s", "late sends", "late after µs", "max late µs"}}
+	t := table{Head: []string{"series", "pacer", "target ops/s", "achieved ops/s", "achieved", "late sends", "late after", "worst late"}}
 	for i, r := range b.runs {
 		for _, p := range r.Pacing {
-			t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(p.Encoding), text(p.Mode), text(p.Pacer), num(p.TargetRate), num(p.AchievedRate), inum(p.Late), num(p.LateThresholdUs), num(p.MaxLateUs)})
+			if p.Mode != "open" {
+				continue
+			}
+			share := muted("-")
+			if p.TargetRate > 0 {
+				share = cell{Text: fmtPct(p.AchievedRate / p.TargetRate), Class: "num pass"}
+				if p.AchievedRate/p.TargetRate < minRateShare {
+					share.Class = "num fail"
+				}
+			}
+			t.Rows = append(t.Rows, []cell{text(joinName(b.runName(i), encodingLabel(p.Encoding))), text(p.Pacer), rate(p.TargetRate), rate(p.AchievedRate), share,
+				inum(p.Late), us(p.LateThresholdUs), us(p.MaxLateUs)})
 		}
 	}
-	return block{Title: "Pacing", Note: "How well each pass kept to its schedule: a late send is one that left later than the threshold after its intended time.", Tables: []table{t}}, len(t.Rows) > 0
+	return block{Title: "Pacing", Note: fmt.Sprintf("How well each paced pass kept to its schedule: a pass is valid when it reached %s of its target rate; a late send left more than the threshold after its intended time.", fmtPct(minRateShare)),
+		Tables: []table{t}}, len(t.Rows) > 0
 }
 
-func (b *builder) warningsBlock() (block, bool) {
+// recoveryCard is the verdict of `rbench recover`: nothing lost beyond the
+// persistence policy's window, or what was.
+func (b *builder) recoveryCard(i int, rec *results.Recovery) card {
+	c := card{Title: joinName(b.runName(i), "recovery", rec.Persistence)}
+	switch v := rec.Verdict; {
+	case v == "pass" || (v == "" && recoveryPass(rec)):
+		c.Status, c.Class = statusPass, "pass"
+	case v == "fail" || v == "":
+		c.Status, c.Class = statusFail, "fail"
+	default:
+		c.Status, c.Class = strings.ToUpper(v), "invalid"
+	}
+	c.Figure = "nothing lost"
+	if rec.Lost > 0 {
+		c.Figure = fmtCount(rec.Lost) + " lost"
+	}
+	var acked, writeErrs int64
+	ready := 0.0
+	for _, cy := range rec.Cycles {
+		acked += cy.Acknowledged
+		writeErrs += cy.WriteErrors
+		ready = math.Max(ready, cy.TradingReadySec)
+	}
+	parts := []string{fmt.Sprintf("%d %s cycles, %s acknowledged calls", len(rec.Cycles), rec.Mode, fmtCount(acked))}
+	if rec.LostWithinWindow > 0 {
+		parts = append(parts, fmt.Sprintf("%s lost within the %s window", fmtCount(rec.LostWithinWindow), fmtUsShort(rec.LossWindowSec*1e6)))
+	}
+	if rec.Corrupt+rec.WrongType > 0 {
+		parts = append(parts, fmt.Sprintf("%s corrupt, %s of the wrong type", fmtCount(rec.Corrupt), fmtCount(rec.WrongType)))
+	}
+	if writeErrs > 0 {
+		parts = append(parts, fmt.Sprintf("%s write errors during the restarts", fmtCount(writeErrs)))
+	}
+	if ready > 0 {
+		parts = append(parts, "trading-ready within "+fmtUs(ready*1e6))
+	}
+	parts = append(parts, rec.Reasons...)
+	c.Reason = strings.Join(parts, "; ")
+	return c
+}
+
+// planCard is a plan's answer for one encoding: the memory the projected
+// history needs and how long a restart takes.
+func (b *builder) planCard(i int, p results.PlanProjection) card {
+	c := card{Status: "PLAN", Class: "info", Title: joinName(b.runName(i), "plan", encodingLabel(p.Encoding)),
+		Figure: "needs " + fmtBytes(float64(p.MemoryNeededBytes))}
+	if p.MemoryNeededBytes == 0 {
+		c.Figure = "dataset " + fmtBytes(float64(p.DatasetBytes))
+	}
+	parts := []string{fmt.Sprintf("%s orders: dataset %s", fmtCount(p.Profile.Orders), fmtBytes(float64(p.DatasetBytes)))}
+	if p.AOFDiskPeakBytes > 0 {
+		parts[0] += ", AOF peak " + fmtBytes(float64(p.AOFDiskPeakBytes)) + " on disk"
+	}
+	if seq, ok := p.ReadySec["sequential"]; ok {
+		r := "restart to trading-ready " + fmtUs(seq*1e6) + " sequential"
+		if conc, ok := p.ReadySec["concurrent"]; ok {
+			r += ", " + fmtUs(conc*1e6) + " concurrent"
+		}
+		parts = append(parts, r)
+	}
+	if p.Maxmemory > 0 {
+		parts = append(parts, fmt.Sprintf("maxmemory %s holds %s orders", fmtBytes(float64(p.Maxmemory)), fmtCount(p.MaxOrders)))
+		if p.DatasetBytes > p.Maxmemory {
+			c.Status, c.Class = "DOES NOT FIT", "fail"
+		}
+	}
+	c.Reason = strings.Join(parts, "; ")
+	return c
+}
+
+// dangersBlock lists the plan's dangers right under the banner.
+func (b *builder) dangersBlock() (block, bool) {
 	var list []string
 	for i, r := range b.runs {
-		for _, w := range r.Warnings {
-			if b.multi() {
-				w = b.opts.Names[i] + ": " + w
-			}
-			list = append(list, w)
+		if r.Plan == nil {
+			continue
+		}
+		for _, d := range r.Plan.Dangers {
+			list = append(list, joinName(b.runName(i), d.Kind)+": "+d.Message)
 		}
 	}
-	return block{Title: "Warnings", List: list}, len(list) > 0
+	return block{Title: "Dangers", List: list, Alert: true}, len(list) > 0
 }
 
-// comparisonBlock lists each op's p99 in every run beside the first run's.
+// comparisonBlock lists each op's p99 in every run beside the first run's;
+// a p99 below its sample floor is shown as n/a and not compared.
 func (b *builder) comparisonBlock() (block, bool) {
 	if !b.multi() {
 		return block{}, false
 	}
 	head := []string{"op", "encoding"}
 	for i, n := range b.opts.Names {
-		head = append(head, n+" p99 µs")
+		head = append(head, n+" p99")
 		if i > 0 {
 			head = append(head, n+" change")
 		}
@@ -248,15 +288,22 @@ func (b *builder) comparisonBlock() (block, bool) {
 		base := math.NaN()
 		for i, r := range b.runs {
 			op := findOp(r, k)
-			if op == nil {
-				row = append(row, muted("-"))
+			if op == nil || !results.Enough(0.99, op.Count) {
+				c := muted("-")
+				if op != nil {
+					c = cell{Text: "n/a", Class: "muted", Title: results.TooFewSamples}
+				}
+				row = append(row, c)
 				if i > 0 {
 					row = append(row, muted("-"))
+				}
+				if i == 0 {
+					base = math.NaN()
 				}
 				continue
 			}
 			v := op.Response.P99
-			row = append(row, num(v))
+			row = append(row, us(v))
 			if i == 0 {
 				base = v
 				continue

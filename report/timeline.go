@@ -1,202 +1,339 @@
 package report
 
-// The timeline section: throughput and p99 per second.
+// The timeline section: throughput per second against the target rate, and
+// latency over time (per-second p50, p90, p99 and max, and a heat map of
+// the per-second histograms) that shows where a stall happened.
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"sort"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
 
 	"github.com/rbench/rbench/results"
 )
 
-type seriesRef struct {
-	name string
-	sec  []results.Second
+// timelineGroup is the per-second series of the ops of one run, class and
+// encoding ("" class: every op, for throughput).
+type timelineGroup struct {
+	run             int
+	class, encoding string
+	ops             []*results.Op
 }
 
-// timeline charts throughput per run and encoding (per-second counts of all
-// ops summed) and the p99 per run, class and encoding: recomputed from the
-// merged per-second histograms when every op has them, else the worst op's
-// p99 of that second.
-func (b *builder) timeline() section {
-	s := section{ID: "timeline", Title: "Throughput and p99 per second", Notes: []string{"Seconds count from the end of the warm-up. The p99 is of the response time within each second, over all operations of the class."}}
-	type group struct {
-		run             int
-		class, encoding string
-		ops             []*results.Op
-	}
-	var tputGroups, p99Groups []*group
-	find := func(gs []*group, run int, class, enc string) ([]*group, *group) {
-		for _, g := range gs {
-			if g.run == run && g.class == class && g.encoding == enc {
-				return gs, g
-			}
-		}
-		g := &group{run: run, class: class, encoding: enc}
-		return append(gs, g), g
-	}
+// groupSeries collects the ops that have per-second series into groups.
+func (b *builder) groupSeries(byClass bool) []*timelineGroup {
+	var gs []*timelineGroup
 	for i, r := range b.runs {
 		for j := range r.Ops {
 			op := &r.Ops[j]
-			if len(op.Series) == 0 {
+			if len(op.Series) == 0 || (byClass && op.Class == results.ClassStartup) {
 				continue
 			}
-			var g *group
-			tputGroups, g = find(tputGroups, i, "", op.Encoding)
-			g.ops = append(g.ops, op)
-			p99Groups, g = find(p99Groups, i, op.Class, op.Encoding)
-			g.ops = append(g.ops, op)
+			class := ""
+			if byClass {
+				class = op.Class
+			}
+			idx := slices.IndexFunc(gs, func(g *timelineGroup) bool {
+				return g.run == i && g.class == class && g.encoding == op.Encoding
+			})
+			if idx < 0 {
+				gs = append(gs, &timelineGroup{run: i, class: class, encoding: op.Encoding})
+				idx = len(gs) - 1
+			}
+			gs[idx].ops = append(gs[idx].ops, op)
 		}
 	}
-	if len(tputGroups) == 0 {
-		return s
-	}
+	// Writes before reads within a run and encoding.
+	sort.SliceStable(gs, func(a, b int) bool {
+		ga, gb := gs[a], gs[b]
+		if ga.run != gb.run || ga.encoding != gb.encoding {
+			return false
+		}
+		return ga.class == results.ClassWrite && gb.class != results.ClassWrite
+	})
+	return gs
+}
 
-	var tputRefs []seriesRef
-	for _, g := range tputGroups {
-		byT := map[int]*results.Second{}
-		var ts []int
-		for _, op := range g.ops {
-			for _, sec := range op.Series {
-				cur := byT[sec.T]
-				if cur == nil {
-					cur = &results.Second{T: sec.T}
-					byT[sec.T] = cur
-					ts = append(ts, sec.T)
-				}
-				cur.Count += sec.Count
-				cur.Errors += sec.Errors
-			}
-		}
-		sort.Ints(ts)
-		ref := seriesRef{name: b.name(g.run, g.encoding, "all ops")}
-		for _, t := range ts {
-			ref.sec = append(ref.sec, *byT[t])
-		}
-		tputRefs = append(tputRefs, ref)
-	}
-	tput := b.newLine(axisSeconds, "second", unitOps, "ops/s", false, heightSeries)
-	for _, ref := range tputRefs {
-		pts := make([]point, len(ref.sec))
-		for j, sec := range ref.sec {
-			pts[j] = point{float64(sec.T), float64(sec.Count)}
-		}
-		tput.add(ref.name, pts, false)
-	}
-	s.Blocks = append(s.Blocks, block{Title: "Throughput", Chart: b.addLine(tput, heightSeries),
-		Tables: []table{secondsTable(tputRefs, "successful and failed operations per second", func(sec results.Second) cell { return inum(sec.Count) })}})
+// second is one second of a group: counts summed and, when every op has a
+// histogram for it, the merged histogram.
+type second struct {
+	t             int
+	count, errors int64
+	h             *hdrhistogram.Histogram // nil when some op lacks one
+	// Fallbacks from the stored per-op figures: the largest of each.
+	p50, p99, max float64
+}
 
-	var p99Refs []seriesRef
-	approx := false
-	for _, g := range p99Groups {
-		byT := map[int][]results.Second{}
-		var ts []int
-		for _, op := range g.ops {
-			for _, sec := range op.Series {
-				if _, ok := byT[sec.T]; !ok {
-					ts = append(ts, sec.T)
-				}
-				byT[sec.T] = append(byT[sec.T], sec)
+// seconds merges a group's per-second series, in time order.
+func (g *timelineGroup) seconds() []second {
+	byT := map[int]*second{}
+	for _, op := range g.ops {
+		for _, sec := range op.Series {
+			cur := byT[sec.T]
+			if cur == nil {
+				cur = &second{t: sec.T, h: results.NewHistogram()}
+				byT[sec.T] = cur
 			}
-		}
-		sort.Ints(ts)
-		ref := seriesRef{name: b.name(g.run, g.class+"s", g.encoding)}
-		for _, t := range ts {
-			merged, exact := mergeSeconds(byT[t])
-			approx = approx || !exact
-			ref.sec = append(ref.sec, merged)
-		}
-		p99Refs = append(p99Refs, ref)
-	}
-	p99 := b.newLine(axisSeconds, "second", unitUs, "p99", true, heightSeries)
-	for _, ref := range p99Refs {
-		var pts []point
-		for _, sec := range ref.sec {
-			if sec.Count > 0 {
-				pts = append(pts, point{float64(sec.T), sec.P99})
+			cur.count += sec.Count
+			cur.errors += sec.Errors
+			cur.p50, cur.p99, cur.max = math.Max(cur.p50, sec.P50), math.Max(cur.p99, sec.P99), math.Max(cur.max, sec.Max)
+			if sec.Count == 0 || cur.h == nil {
+				continue
 			}
-		}
-		p99.add(ref.name, pts, false)
-	}
-	p99.markTarget(b.targetUs)
-	blk := block{Title: "p99 response time", Chart: b.addLine(p99, heightSeries),
-		Tables: []table{secondsTable(p99Refs, "p99 µs", func(sec results.Second) cell {
-			if sec.Count == 0 {
-				return muted("-")
+			h, err := results.DecodeHDR(sec.HDR)
+			if err != nil {
+				cur.h = nil
+				continue
 			}
-			return num(sec.P99)
-		})}}
-	if approx {
-		blk.Note = "Some seconds lack per-second histograms: their p99 is the worst single operation's p99, not the class's."
+			cur.h.Merge(h)
+		}
 	}
-	s.Blocks = append(s.Blocks, blk)
+	out := make([]second, 0, len(byT))
+	for _, s := range byT {
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].t < out[j].t })
+	return out
+}
+
+func (b *builder) timeline() section {
+	s := section{ID: "timeline", Title: "Throughput and latency over time",
+		Notes: []string{"Seconds count from the end of each pass's warm-up; each encoding pass is its own series."}}
+	if blk, ok := b.throughputBlock(); ok {
+		s.Blocks = append(s.Blocks, blk)
+	}
+	for _, g := range b.groupSeries(true) {
+		s.Blocks = append(s.Blocks, b.latencyOverTime(g)...)
+	}
 	return s
 }
 
-// mergeSeconds combines one second of several ops: counts summed, the p99
-// recomputed from the merged histograms when all have one (exact), else the
-// largest p99 among them.
-func mergeSeconds(secs []results.Second) (results.Second, bool) {
-	out := results.Second{T: secs[0].T}
-	h := results.NewHistogram()
-	exact := true
-	for _, sec := range secs {
-		out.Count += sec.Count
-		out.Errors += sec.Errors
-		out.P99 = math.Max(out.P99, sec.P99)
-		out.Max = math.Max(out.Max, sec.Max)
-		if sec.Count == 0 {
-			continue
-		}
-		if !exact {
-			continue
-		}
-		sh, err := results.DecodeHDR(sec.HDR)
-		if err != nil {
-			exact = false
-			continue
-		}
-		h.Merge(sh)
+// throughputBlock charts operations per second of every op summed, per run
+// and encoding, against the target rate of a paced run.
+func (b *builder) throughputBlock() (block, bool) {
+	groups := b.groupSeries(false)
+	if len(groups) == 0 {
+		return block{}, false
 	}
-	if len(secs) == 1 {
-		return out, true
-	}
-	if exact && h.TotalCount() > 0 {
-		out.P99 = float64(h.ValueAtQuantile(99))
-		out.P50 = float64(h.ValueAtQuantile(50))
-	}
-	return out, exact
-}
-
-// secondsTable lays per-second values out wide: one row per second, one
-// column per series, so the table pastes into a spreadsheet as it is.
-func secondsTable(refs []seriesRef, unit string, val func(results.Second) cell) table {
-	t := table{Caption: unit, Head: []string{"second"}, Scroll: true}
+	l := b.newLine(axisSeconds, "second", unitOps, "ops/s", false, heightSeries)
+	t := table{Caption: "operations per second (failed ones included)", Head: []string{"second"}, Scroll: true}
+	var cols []map[int]int64
 	var ts []int
 	seen := map[int]bool{}
-	byT := make([]map[int]results.Second, len(refs))
-	for i, ref := range refs {
-		t.Head = append(t.Head, ref.name)
-		byT[i] = map[int]results.Second{}
-		for _, sec := range ref.sec {
-			byT[i][sec.T] = sec
-			if !seen[sec.T] {
-				seen[sec.T] = true
-				ts = append(ts, sec.T)
+	type target struct {
+		sc  schedule
+		run int
+	}
+	var targets []target
+	for _, g := range groups {
+		name := b.name(g.run, encodingLabel(g.encoding), "all ops")
+		if encodingLabel(g.encoding) == "" {
+			name = b.name(g.run, "all ops")
+		}
+		col := map[int]int64{}
+		var pts []point
+		for _, sec := range g.seconds() {
+			pts = append(pts, point{float64(sec.t), float64(sec.count)})
+			col[sec.t] = sec.count
+			if !seen[sec.t] {
+				seen[sec.t] = true
+				ts = append(ts, sec.t)
 			}
+		}
+		l.add(name, pts)
+		t.Head = append(t.Head, name)
+		cols = append(cols, col)
+		if sc, ok := parseSchedule(b.runs[g.run].Meta.Workload.Pacer); ok && !slices.ContainsFunc(targets, func(x target) bool { return x.run == g.run }) {
+			targets = append(targets, target{sc, g.run})
 		}
 	}
 	sort.Ints(ts)
+	// The target rate: one line for a constant rate all runs share, else a
+	// series per run that follows its schedule.
+	constant := len(targets) > 0
+	for _, x := range targets {
+		constant = constant && x.sc.kind == "constant" && x.sc.rates[0] == targets[0].sc.rates[0]
+	}
+	if constant {
+		l.rateLine = targets[0].sc.rates[0]
+	} else {
+		for _, x := range targets {
+			var pts []point
+			for _, sec := range ts {
+				pts = append(pts, point{float64(sec), x.sc.rateAt(float64(sec) + 0.5)})
+			}
+			l.addColored(b.name(x.run, "target rate"), pts, targetColor)
+		}
+	}
 	for _, sec := range ts {
 		row := []cell{inum(int64(sec))}
-		for i := range refs {
-			if v, ok := byT[i][sec]; ok {
-				row = append(row, val(v))
+		for _, col := range cols {
+			if v, ok := col[sec]; ok {
+				row = append(row, inum(v))
 			} else {
 				row = append(row, muted("-"))
 			}
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	return t
+	blk := block{Title: "Throughput", Chart: b.addLine(l, heightSeries), Tables: []table{t}}
+	if len(targets) > 0 {
+		blk.Note = "The red line is the target rate the pacer aimed at."
+	}
+	return blk, true
+}
+
+// bandQuantiles are the per-second lines of the latency-over-time chart.
+var bandQuantiles = []struct {
+	name string
+	q    float64
+}{{"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}}
+
+// latencyOverTime charts one group's per-second p50, p90, p99 and max
+// (each percentile only in the seconds that have its samples), and a heat
+// map of the per-second histograms.
+func (b *builder) latencyOverTime(g *timelineGroup) []block {
+	secs := g.seconds()
+	title := b.name(g.run, g.class+"s", encodingLabel(g.encoding))
+	exact := true
+	for _, s := range secs {
+		exact = exact && (s.h != nil || s.count == 0)
+	}
+	l := b.newLine(axisSeconds, "second", unitUs, "response time", true, heightSeries)
+	t := table{Caption: "response time per second; n/a where the second has too few samples for the percentile", Head: []string{"second", "count"}, Scroll: true}
+	lines := make([][]point, len(bandQuantiles)+1)
+	thin := false
+	for _, s := range secs {
+		row := []cell{inum(int64(s.t)), inum(s.count)}
+		if s.count == 0 {
+			t.Rows = append(t.Rows, append(row, muted("-"), muted("-"), muted("-"), muted("-")))
+			continue
+		}
+		for k, q := range bandQuantiles {
+			var v float64
+			switch {
+			case !results.Enough(q.q, s.count):
+				thin = true
+				row = append(row, cell{Text: "n/a", Class: "num muted"})
+				continue
+			case s.h != nil:
+				v = float64(s.h.ValueAtQuantile(q.q * 100))
+			case q.q == 0.5:
+				v = s.p50
+			case q.q == 0.99:
+				v = s.p99
+			default:
+				row = append(row, muted("-"))
+				continue
+			}
+			lines[k] = append(lines[k], point{float64(s.t), v})
+			row = append(row, us(v))
+		}
+		mx := s.max
+		if s.h != nil {
+			mx = float64(s.h.Max())
+		}
+		lines[len(bandQuantiles)] = append(lines[len(bandQuantiles)], point{float64(s.t), mx})
+		t.Rows = append(t.Rows, append(row, us(mx)))
+	}
+	t.Head = append(t.Head, "p50", "p90", "p99", "max")
+	for k, q := range bandQuantiles {
+		if len(lines[k]) > 0 {
+			l.add(q.name, lines[k])
+		} else {
+			l.nextColor()
+		}
+	}
+	l.add("max", lines[len(bandQuantiles)])
+	l.markTarget(b.targetUs)
+	blk := block{Title: "Latency over time: " + title, Chart: b.addLine(l, heightSeries), Tables: []table{t}}
+	switch {
+	case !exact:
+		blk.Note = "Some seconds lack per-second histograms: their p50 and p99 are the worst single operation's, not the class's, and p90 is missing."
+	case thin:
+		blk.Note = fmt.Sprintf("A percentile is drawn only in seconds with enough samples for it (p99 needs %s in the second); max is always drawn.", fmtCount(results.MinSamples(0.99)))
+	}
+	out := []block{blk}
+	if hm, ok := b.heatmapBlock(title, secs); ok {
+		out = append(out, hm)
+	}
+	return out
+}
+
+// latencyBands are the heat map's rows: 1, 2 and 5 times each power of ten,
+// in µs. A band holds values from its bound up to the next one.
+func latencyBands(maxUs float64) []float64 {
+	var out []float64
+	for p := 1.0; p <= math.Max(maxUs, 1); p *= 10 {
+		for _, m := range []float64{1, 2, 5} {
+			if v := m * p; v <= maxUs {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+func bandOf(bands []float64, v float64) int {
+	i := sort.SearchFloat64s(bands, v)
+	if i < len(bands) && bands[i] == v {
+		return i
+	}
+	return max(0, i-1)
+}
+
+// heatmapBlock draws the per-second histograms of a group as a heat map:
+// one column per second, one row per latency band, the shade by count.
+func (b *builder) heatmapBlock(title string, secs []second) (block, bool) {
+	var top float64
+	lo := math.Inf(1)
+	for _, s := range secs {
+		if s.h == nil && s.count > 0 {
+			return block{}, false
+		}
+		if s.h != nil && s.h.TotalCount() > 0 {
+			top = math.Max(top, float64(s.h.Max()))
+			lo = math.Min(lo, float64(s.h.Min()))
+		}
+	}
+	if top == 0 {
+		return block{}, false
+	}
+	bands := latencyBands(top)
+	first := bandOf(bands, lo)
+	bands = bands[first:]
+	yCats := make([]string, len(bands))
+	for i, v := range bands {
+		yCats[i] = fmtUs(v)
+	}
+	xCats := make([]string, len(secs))
+	var cells [][3]int64
+	t := table{Caption: "operations per second and latency band (lower bound)", Head: append([]string{"second"}, yCats...), Scroll: true}
+	for x, s := range secs {
+		xCats[x] = fmt.Sprint(s.t)
+		counts := make([]int64, len(bands))
+		if s.h != nil {
+			for _, bar := range s.h.Distribution() {
+				if bar.Count > 0 {
+					counts[bandOf(bands, float64(bar.From))] += bar.Count
+				}
+			}
+		}
+		row := []cell{inum(int64(s.t))}
+		for y, n := range counts {
+			if n > 0 {
+				cells = append(cells, [3]int64{int64(x), int64(y), n})
+				row = append(row, inum(n))
+			} else {
+				row = append(row, muted(""))
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	hm := b.newHeatmap(xCats, yCats, cells)
+	return block{Title: "Latency heat map: " + title, Note: "Each column is one second, each row a latency band; the darker, the more operations (log scale), so a stall shows as a column reaching up.",
+		Chart: b.addHeatmap(hm), Tables: []table{t}}, true
 }

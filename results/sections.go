@@ -99,6 +99,10 @@ type RecoveryCycle struct {
 	InDoubt      int64 `json:"in_doubt"`
 	Items        int64 `json:"items"`
 	WritesDuring int64 `json:"writes_during"`
+	// WriteErrors counts the writers' calls during the restart that Redis
+	// did not acknowledge (refused, cut or timed out), as the terminal's
+	// "write errors during the restart"; each is in doubt or failed.
+	WriteErrors int64 `json:"write_errors,omitempty"`
 	// Verified counts keys found exactly as acknowledged.
 	Verified int64 `json:"verified"`
 	// Lost counts acknowledged items lost beyond the policy's window,
@@ -177,6 +181,18 @@ type ServerView struct {
 	// Warnings are sampling problems other than refused commands (a lost
 	// connection, an unparsable reply), each once.
 	Warnings []string `json:"warnings,omitempty"`
+	// Passes are the measured phases of the run's encoding passes on the
+	// clock of Series (T), so the report can tell them apart and mark them;
+	// empty in files written before they were recorded.
+	Passes []ServerPass `json:"passes,omitempty"`
+}
+
+// ServerPass is one encoding pass's measured phase: StartSec and EndSec are
+// seconds on the ServerSecond.T clock (the first pass starts at 0).
+type ServerPass struct {
+	Encoding string  `json:"encoding"`
+	StartSec float64 `json:"start_sec"`
+	EndSec   float64 `json:"end_sec"`
 }
 
 // ServerSecond is one INFO sample. Counters (TotalCommands, EvictedKeys,
