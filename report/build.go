@@ -48,6 +48,7 @@ func buildPage(runs []*results.Run, o Options) (*page, error) {
 			p.Sections = append(p.Sections, s)
 		}
 	}
+	layout(p)
 	p.Charts = b.charts
 	return p, nil
 }

@@ -166,13 +166,19 @@ func (l *line) nextColor() string {
 func (l *line) add(name string, pts []point) { l.addColored(name, pts, l.nextColor()) }
 
 // addColored appends a series of (x, y) points in colour c.
-func (l *line) addColored(name string, pts []point, c string) {
+func (l *line) addColored(name string, pts []point, c string) { l.addSeries(name, pts, c, "") }
+
+// addStep appends a series drawn as steps: each point's value holds until
+// the next point (a rate schedule).
+func (l *line) addStep(name string, pts []point, c string) { l.addSeries(name, pts, c, "end") }
+
+func (l *line) addSeries(name string, pts []point, c, step string) {
 	data := make([]opts.LineData, len(pts))
 	for i, p := range pts {
 		data[i] = opts.LineData{Value: []float64{p.X, p.Y}}
 	}
 	l.c.AddSeries(name, data,
-		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(pts) <= 2)}),
+		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(pts) <= 2), Step: step}),
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: c}),
 		charts.WithLineStyleOpts(opts.LineStyle{Width: 2, Color: c}))
 }
@@ -282,13 +288,6 @@ func (b *builder) addLine(l *line, height int) *chartRef {
 				m = math.Max(m, math.Ceil(x))
 			}
 			xa["max"] = m
-		}
-		if l.spec.X == axisSeconds {
-			m := 1.0
-			for _, x := range values(opt, 0) {
-				m = math.Max(m, x)
-			}
-			xa["max"] = math.Ceil(m)
 		}
 		valueAxis(ya, l.spec.Y, l.spec.YLog, values(opt, 1))
 		l.applyMarks(opt)
@@ -415,7 +414,7 @@ func (b *builder) addBar(br *bar, height int) *chartRef {
 		ya["name"] = name
 		ya["nameGap"] = 30
 		xa["inverse"] = true
-		xa["axisLabel"] = map[string]any{"interval": 0, "hideOverlap": false, "width": 260, "overflow": "truncate"}
+		xa["axisLabel"] = map[string]any{"interval": 0, "hideOverlap": false}
 		opt["xAxis"], opt["yAxis"] = []any{ya}, []any{xa}
 		if g := first(opt, "grid"); g != nil {
 			g["containLabel"] = true

@@ -95,22 +95,23 @@ func fmtNs(v float64) string {
 	return sig3(v) + " ns"
 }
 
-// fmtBytes prints a byte count in binary units, three significant digits.
+// fmtBytes prints a byte count in binary units, three significant digits;
+// the next unit takes over at 1,000 of the last (0.98 MiB, not 1,001 KiB).
 func fmtBytes(v float64) string {
-	switch a := math.Abs(v); {
-	case math.IsNaN(v) || math.IsInf(v, 0):
+	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "-"
-	case a >= 1<<40:
-		return sig3(v/(1<<40)) + " TiB"
-	case a >= 1<<30:
-		return sig3(v/(1<<30)) + " GiB"
-	case a >= 1<<20:
-		return sig3(v/(1<<20)) + " MiB"
-	case a >= 1<<10:
-		return sig3(v/(1<<10)) + " KiB"
-	default:
+	}
+	if math.Abs(v) < 1000 {
 		return fmtCount(int64(math.Round(v))) + " B"
 	}
+	units := []string{"KiB", "MiB", "GiB", "TiB", "PiB"}
+	i := 0
+	v /= 1024
+	for math.Abs(v) >= 1000 && i < len(units)-1 {
+		v /= 1024
+		i++
+	}
+	return sig3(v) + " " + units[i]
 }
 
 // fmtRate prints a rate per second: whole numbers with separators from 100

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // page is everything the HTML template shows. Strings in it are plain text:
@@ -47,6 +48,44 @@ type block struct {
 	List   []string
 	// Alert styles the list as problems (validity notes, dangers).
 	Alert bool
+	// Stack puts the tables under the chart, at full width: they are too
+	// wide to sit beside it (set by layout).
+	Stack bool
+}
+
+// besideWidthPx is the room tables get beside a chart on a 1400 px page.
+const besideWidthPx = 680
+
+// layout stacks every block whose widest table would not fit beside its
+// chart.
+func layout(p *page) {
+	for i := range p.Sections {
+		for j := range p.Sections[i].Blocks {
+			blk := &p.Sections[i].Blocks[j]
+			for _, t := range blk.Tables {
+				blk.Stack = blk.Stack || (blk.Chart != nil && tableWidth(t) > besideWidthPx)
+			}
+		}
+	}
+}
+
+// tableWidth estimates a table's width in px at 12 px: each column as wide
+// as its widest cell (headers wrap, so their longest word) plus padding.
+func tableWidth(t table) int {
+	w := 0
+	for c := range t.Head {
+		col := 0
+		for _, word := range strings.Fields(t.Head[c]) {
+			col = max(col, len([]rune(word)))
+		}
+		for _, r := range t.Rows {
+			if c < len(r) {
+				col = max(col, len([]rune(r[c].Text)))
+			}
+		}
+		w += col*7 + 14
+	}
+	return w
 }
 
 // chartRef places a chart's element in the page.

@@ -16,10 +16,12 @@ import (
 func (b *builder) summary() section {
 	s := section{ID: "summary", Title: "Verdict"}
 	js := b.judge()
-	for _, j := range js {
-		s.Cards = append(s.Cards, b.card(j))
-	}
 	for i, r := range b.runs {
+		for _, j := range js {
+			if j.run == i {
+				s.Cards = append(s.Cards, b.card(j))
+			}
+		}
 		if r.Recovery != nil && len(r.Recovery.Cycles) > 0 {
 			s.Cards = append(s.Cards, b.recoveryCard(i, r.Recovery))
 		}
@@ -255,6 +257,21 @@ func (b *builder) planCard(i int, p results.PlanProjection) card {
 	return c
 }
 
+// change is the relative change from base to v: "+12.3%", or "826x" once
+// it passes ten times.
+func change(v, base float64) cell {
+	c := cell{Class: "num", Title: fmt.Sprintf("%+.1f%%", (v-base)/base*100)}
+	switch r := v / base; {
+	case r >= 10:
+		c.Text = fmtRate(r) + "x"
+	case r <= 0.1 && r > 0:
+		c.Text = "1/" + fmtRate(1/r)
+	default:
+		c.Text = c.Title
+	}
+	return c
+}
+
 // dangersBlock lists the plan's dangers right under the banner.
 func (b *builder) dangersBlock() (block, bool) {
 	var list []string
@@ -312,7 +329,7 @@ func (b *builder) comparisonBlock() (block, bool) {
 				row = append(row, muted("-"))
 				continue
 			}
-			row = append(row, cell{Text: fmt.Sprintf("%+.1f%%", (v-base)/base*100), Class: "num"})
+			row = append(row, change(v, base))
 		}
 		t.Rows = append(t.Rows, row)
 	}

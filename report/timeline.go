@@ -165,7 +165,7 @@ func (b *builder) throughputBlock() (block, bool) {
 			for _, sec := range ts {
 				pts = append(pts, point{float64(sec), x.sc.rateAt(float64(sec) + 0.5)})
 			}
-			l.addColored(b.name(x.run, "target rate"), pts, targetColor)
+			l.addStep(b.name(x.run, "target rate"), pts, targetColor)
 		}
 	}
 	for _, sec := range ts {
@@ -240,6 +240,12 @@ func (b *builder) latencyOverTime(g *timelineGroup) []block {
 		t.Rows = append(t.Rows, append(row, us(mx)))
 	}
 	t.Head = append(t.Head, "p50", "p90", "p99", "max")
+	// A percentile no second had the samples for says nothing: drop it.
+	for k := len(bandQuantiles) - 1; k >= 0; k-- {
+		if len(lines[k]) == 0 {
+			t = dropColumn(t, 2+k)
+		}
+	}
 	for k, q := range bandQuantiles {
 		if len(lines[k]) > 0 {
 			l.add(q.name, lines[k])
@@ -307,7 +313,7 @@ func (b *builder) heatmapBlock(title string, secs []second) (block, bool) {
 	bands = bands[first:]
 	yCats := make([]string, len(bands))
 	for i, v := range bands {
-		yCats[i] = fmtUs(v)
+		yCats[i] = fmtUsShort(v)
 	}
 	xCats := make([]string, len(secs))
 	var cells [][3]int64

@@ -167,6 +167,12 @@ func open(ctx context.Context, t *testing.T, b *browser, path string) visit {
 	if err != nil {
 		t.Fatalf("open a tab: %v\nchromium stderr:\n%s", err, b.stderr.String())
 	}
+	return load(ctx, t, b, p, path)
+}
+
+// load navigates a tab to the file at path and waits for its charts.
+func load(ctx context.Context, t *testing.T, b *browser, p *page, path string) visit {
+	t.Helper()
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		t.Fatal(err)
@@ -271,8 +277,8 @@ func chartFailures(s pageState) []string {
 
 func fixtureRuns() []*results.Run {
 	return []*results.Run{
-		fixture.Run(fixture.Options{Name: "baseline", Seconds: 10, PerSecond: 100, NoSecondHistograms: true}),
-		fixture.Run(fixture.Options{Name: "current", Seed: 2, Slowdown: 1.15, Seconds: 10, PerSecond: 100, Stall: 4, NoSecondHistograms: true}),
+		fixture.Run(fixture.Options{Name: "baseline", Seconds: 10, PerSecond: 100}),
+		fixture.Run(fixture.Options{Name: "current", Seed: 2, Slowdown: 1.15, Seconds: 10, PerSecond: 100, Stall: 4}),
 	}
 }
 
