@@ -56,11 +56,35 @@ func buildPage(runs []*results.Run, o Options) (*page, error) {
 func (b *builder) subtitle() string {
 	if len(b.runs) == 1 {
 		r := b.runs[0]
+		w := r.Meta.Workload
+		var what []string
+		if w.Keys > 0 {
+			what = append(what, fmtCount(w.Keys)+" keys")
+		}
+		if len(w.Encodings) > 0 {
+			what = append(what, strings.Join(w.Encodings, " and "))
+		}
+		if len(r.Ops) > 0 {
+			loop := "closed loop"
+			if w.Rate > 0 {
+				loop = "open loop, " + w.Pacer
+			}
+			switch {
+			case w.Connections == 1:
+				loop += ", 1 connection"
+			case w.Connections > 1:
+				loop += fmt.Sprintf(", %d connections", w.Connections)
+			}
+			what = append(what, loop)
+		}
+		if r.Meta.MeasuredSec > 0 {
+			what = append(what, fmtUs(r.Meta.MeasuredSec*1e6)+" measured")
+		}
 		start := ""
 		if !r.Meta.Start.IsZero() {
 			start = r.Meta.Start.UTC().Format(time.RFC3339)
 		}
-		return joinName(b.opts.Names[0], r.Meta.Workload.Name, start)
+		return joinName(append(append([]string{b.opts.Names[0], w.Name}, what...), start)...)
 	}
 	return fmt.Sprintf("%d runs overlaid: %s (the first is the baseline)", len(b.runs), strings.Join(b.opts.Names, ", "))
 }

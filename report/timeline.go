@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
@@ -317,7 +318,10 @@ func (b *builder) heatmapBlock(title string, secs []second) (block, bool) {
 	}
 	xCats := make([]string, len(secs))
 	var cells [][3]int64
-	t := table{Caption: "operations per second and latency band (lower bound)", Head: append([]string{"second"}, yCats...), Scroll: true}
+	t := table{Caption: "operations per second and latency band (lower bound)", Head: []string{"second"}, Scroll: true}
+	for _, c := range yCats {
+		t.Head = append(t.Head, strings.ReplaceAll(c, " ", "\u00a0"))
+	}
 	for x, s := range secs {
 		xCats[x] = fmt.Sprint(s.t)
 		counts := make([]int64, len(bands))
