@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -17,6 +18,8 @@ const (
 	Worse  = "worse"
 	OnlyA  = "only in A"
 	OnlyB  = "only in B"
+	// TooFew: a percentile below its sample floor in A or B; not judged.
+	TooFew = results.TooFewSamples
 )
 
 // Change is one statistic of one class or op kind in two runs.
@@ -31,15 +34,19 @@ type Change struct {
 	A, B float64
 	// DeltaPct is (B-A)/A in percent; NaN when either is missing or A is 0.
 	DeltaPct float64
-	// Verdict is Noise, Better, Worse, OnlyA or OnlyB.
+	// Verdict is Noise, Better, Worse, OnlyA, OnlyB or TooFew.
 	Verdict string
+	// FewA and FewB mark a percentile below its sample floor in A or B
+	// (shown as n/a; its value is NaN).
+	FewA, FewB bool
 }
 
 var compareStats = []string{"p50", "p90", "p99", "p99.9", "p99.99", "max", "rate"}
 
 // Compare sets run b against run a, per class and per op kind and
 // encoding, for each response-time percentile and the rate. A change within
-// noise (a fraction: 0.05 is 5%) either way is marked Noise.
+// noise (a fraction: 0.05 is 5%) either way is marked Noise. A percentile
+// below its sample floor in either run is marked TooFew, never judged.
 func Compare(a, b *results.Run, noise float64) []Change {
 	av, bv := newView(a), newView(b)
 	var scopes []Metric
@@ -78,19 +85,26 @@ func Compare(a, b *results.Run, noise float64) []Change {
 			}
 			m.Name = canonical(m)
 			c := Change{Scope: scope, Stat: stat, Kind: m.Kind, A: math.NaN(), B: math.NaN(), DeltaPct: math.NaN()}
-			if v, err := av.value(m); err == nil {
+			v, err := av.value(m)
+			if err == nil {
 				c.A = v
 			}
-			if v, err := bv.value(m); err == nil {
+			c.FewA = errors.Is(err, ErrTooFewSamples)
+			v, err = bv.value(m)
+			if err == nil {
 				c.B = v
 			}
+			c.FewB = errors.Is(err, ErrTooFewSamples)
+			hasA, hasB := !math.IsNaN(c.A) || c.FewA, !math.IsNaN(c.B) || c.FewB
 			switch {
-			case math.IsNaN(c.A) && math.IsNaN(c.B):
+			case !hasA && !hasB:
 				continue
-			case math.IsNaN(c.B):
+			case !hasB:
 				c.Verdict = OnlyA
-			case math.IsNaN(c.A):
+			case !hasA:
 				c.Verdict = OnlyB
+			case c.FewA || c.FewB:
+				c.Verdict = TooFew
 			default:
 				c.Verdict = judge(&c, noise)
 			}
@@ -130,7 +144,14 @@ func (c Change) cells() [5]string {
 	if !math.IsNaN(c.DeltaPct) {
 		delta = signedPct(c.DeltaPct)
 	}
-	return [5]string{c.Scope, c.Stat, format(c.Kind, c.A), format(c.Kind, c.B), delta}
+	a, b := format(c.Kind, c.A), format(c.Kind, c.B)
+	if c.FewA {
+		a = "n/a"
+	}
+	if c.FewB {
+		b = "n/a"
+	}
+	return [5]string{c.Scope, c.Stat, a, b, delta}
 }
 
 // WriteCompare writes changes as an aligned table; aName and bName head the

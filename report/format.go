@@ -9,6 +9,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/rbench/rbench/results"
 )
 
 // fmtNum prints v with at most three decimals and no trailing zeros: exact
@@ -63,6 +65,9 @@ func fmtUs(v float64) string {
 	switch a := math.Abs(v); {
 	case math.IsNaN(v) || math.IsInf(v, 0):
 		return "-"
+	case results.Beyond(v):
+		// At or past the histograms' top: only known to be at least that.
+		return results.BeyondLabel
 	case a >= 3600e6:
 		return sig3(v/3600e6) + " h"
 	case a >= 1e6:

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/rbench/rbench/results"
 )
@@ -39,13 +40,13 @@ func (b *builder) summary() section {
 		}
 	}
 	if len(s.Cards) > 0 && len(js) > 0 {
-		s.Notes = append(s.Notes, fmt.Sprintf("A class passes when the p99 response time of all its operations together (their histograms merged; measured from the intended send time, so queueing behind a stall counts) is under %s; a p99 is judged on %s samples or more, and only when the run was valid.",
+		s.Notes = append(s.Notes, fmt.Sprintf("A class passes when the p99 response time of all its operations together (their histograms merged; measured from the intended send time, so queueing behind a stall counts; failed operations count as slower) is under %s; a p99 is judged on %s samples or more, and only when the run was valid.",
 			fmtUsShort(b.targetUs), fmtCount(results.MinSamples(0.99))))
 	}
 	if blk, ok := b.dangersBlock(); ok {
 		s.Blocks = append(s.Blocks, blk)
 	}
-	if blk, ok := b.validityBlock(js); ok {
+	if blk, ok := b.validityBlock(); ok {
 		s.Blocks = append(s.Blocks, blk)
 	}
 	if blk, ok := b.pacingBlock(); ok {
@@ -61,9 +62,9 @@ func (b *builder) summary() section {
 }
 
 // validityBlock lists what makes a verdict unjudgeable or a figure suspect:
-// the invalid passes' reasons, verdicts on too few samples, the run's
-// warnings and recovery's reasons and notes.
-func (b *builder) validityBlock(js []judgement) (block, bool) {
+// the validity problems (those that invalidate first), the run's warnings
+// and recovery's reasons and notes.
+func (b *builder) validityBlock() (block, bool) {
 	var list []string
 	seen := map[string]bool{}
 	add := func(s string) {
@@ -72,18 +73,20 @@ func (b *builder) validityBlock(js []judgement) (block, bool) {
 			list = append(list, s)
 		}
 	}
-	for _, j := range js {
-		for _, why := range j.invalid {
-			add(joinName(b.runName(j.run), encodingLabel(j.encoding)) + ": " + why)
+	target := time.Duration(b.targetUs * float64(time.Microsecond))
+	for _, sev := range []string{results.SeverityInvalid, results.SeverityWarning} {
+		for i, r := range b.runs {
+			for _, p := range problemsOf(r, target) {
+				if p.Severity == sev {
+					add(joinName(b.runName(i), strings.ToUpper(p.Severity)) + ": " + p.Message)
+				}
+			}
 		}
 	}
 	for i, r := range b.runs {
 		prefix := ""
 		if b.multi() {
 			prefix = b.opts.Names[i] + ": "
-		}
-		if n := totalErrors(r.Errors); n > 0 {
-			add(prefix + fmt.Sprintf("%s operations failed (%s)", fmtCount(n), errorClasses(r.Errors)))
 		}
 		for _, w := range r.Warnings {
 			add(prefix + w)
@@ -100,9 +103,6 @@ func (b *builder) validityBlock(js []judgement) (block, bool) {
 	return block{Title: "Validity and warnings", List: list, Alert: true}, len(list) > 0
 }
 
-func totalErrors(e results.ErrorCounts) int64 {
-	return e.Timeout + e.Connection + e.Server + e.Decode + e.Other
-}
 
 // errorClasses names the non-zero error classes: "timeout 21, connection 3".
 func errorClasses(e results.ErrorCounts) string {
@@ -158,32 +158,60 @@ func (b *builder) errorsBlock() (block, bool) {
 		for _, c := range cols {
 			row = append(row, errCell(c.get(r.Errors)))
 		}
-		t.Rows = append(t.Rows, append(row, errCell(totalErrors(r.Errors)), inum(ops)))
+		t.Rows = append(t.Rows, append(row, errCell(r.Errors.Total()), inum(ops)))
 	}
 	return block{Title: "Errors by class", Tables: []table{t}}, true
 }
 
 // pacingBlock shows how each paced pass kept to its schedule; closed-loop
-// passes have no schedule and no row.
+// passes have no schedule and no row. Dropped operations and the sender's
+// own lateness show when the results carry them.
 func (b *builder) pacingBlock() (block, bool) {
-	t := table{Head: []string{"series", "pacer", "target ops/s", "achieved ops/s", "achieved", "late sends", "late after", "worst late"}}
+	var rows []results.Pacing
+	var names []string
+	dropped, sender := false, false
 	for i, r := range b.runs {
 		for _, p := range r.Pacing {
 			if p.Mode != "open" {
 				continue
 			}
-			share := muted("-")
-			if p.TargetRate > 0 {
-				share = cell{Text: fmtPct(p.AchievedRate / p.TargetRate), Class: "num pass"}
-				if p.AchievedRate/p.TargetRate < minRateShare {
-					share.Class = "num fail"
-				}
-			}
-			t.Rows = append(t.Rows, []cell{text(joinName(b.runName(i), encodingLabel(p.Encoding))), text(p.Pacer), rate(p.TargetRate), rate(p.AchievedRate), share,
-				inum(p.Late), us(p.LateThresholdUs), us(p.MaxLateUs)})
+			rows = append(rows, p)
+			names = append(names, joinName(b.runName(i), encodingLabel(p.Encoding)))
+			dropped = dropped || p.Dropped > 0
+			sender = sender || (p.SendLate != nil && p.SendLate.Count > 0)
 		}
 	}
-	return block{Title: "Pacing", Note: fmt.Sprintf("How well each paced pass kept to its schedule: a pass is valid when it reached %s of its target rate; a late send left more than the threshold after its intended time.", fmtPct(minRateShare)),
+	t := table{Head: []string{"series", "pacer", "target ops/s", "achieved ops/s", "achieved"}}
+	if dropped {
+		t.Head = append(t.Head, "dropped")
+	}
+	t.Head = append(t.Head, "late sends", "late after", "worst late")
+	if sender {
+		t.Head = append(t.Head, "sender late p50", "sender late p99")
+	}
+	for k, p := range rows {
+		share := muted("-")
+		if p.TargetRate > 0 {
+			share = cell{Text: fmtPct(p.AchievedRate / p.TargetRate), Class: "num pass"}
+			if p.AchievedRate/p.TargetRate < results.MinAchievedShare {
+				share.Class = "num fail"
+			}
+		}
+		row := []cell{text(names[k]), text(p.Pacer), rate(p.TargetRate), rate(p.AchievedRate), share}
+		if dropped {
+			row = append(row, errCell(p.Dropped))
+		}
+		row = append(row, inum(p.Late), us(p.LateThresholdUs), us(p.MaxLateUs))
+		if sender {
+			l := results.Latency{}
+			if p.SendLate != nil {
+				l = *p.SendLate
+			}
+			row = append(row, floorUs(0.5, l.Count, l.P50), floorUs(0.99, l.Count, l.P99))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return block{Title: "Pacing", Note: fmt.Sprintf("How well each paced pass kept to its schedule: a pass is valid when it reached %s of its target rate; a late send left more than the threshold after its intended time (a backlog included); dropped operations were due but never sent before the run ended; the sender's own lateness counts only the sends that were not behind.", fmtPct(results.MinAchievedShare)),
 		Tables: []table{t}}, len(t.Rows) > 0
 }
 

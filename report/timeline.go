@@ -61,7 +61,9 @@ func (b *builder) groupSeries(byClass bool) []*timelineGroup {
 // second is one second of a group: counts summed and, when every op has a
 // histogram for it, the merged histogram.
 type second struct {
-	t             int
+	t int
+	// partial: the run ended inside this second, so its count is no rate.
+	partial       bool
 	count, errors int64
 	h             *hdrhistogram.Histogram // nil when some op lacks one
 	// Fallbacks from the stored per-op figures: the largest of each.
@@ -80,6 +82,7 @@ func (g *timelineGroup) seconds() []second {
 			}
 			cur.count += sec.Count
 			cur.errors += sec.Errors
+			cur.partial = cur.partial || sec.Partial
 			cur.p50, cur.p99, cur.max = math.Max(cur.p50, sec.P50), math.Max(cur.p99, sec.P99), math.Max(cur.max, sec.Max)
 			if sec.Count == 0 || cur.h == nil {
 				continue
@@ -137,6 +140,9 @@ func (b *builder) throughputBlock() (block, bool) {
 		col := map[int]int64{}
 		var pts []point
 		for _, sec := range g.seconds() {
+			if sec.partial {
+				continue // a part of a second is not a rate
+			}
 			pts = append(pts, point{float64(sec.t), float64(sec.count)})
 			col[sec.t] = sec.count
 			if !seen[sec.t] {
