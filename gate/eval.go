@@ -322,6 +322,12 @@ func (v *view) global(m Metric) (float64, error) {
 		if r.Recovery == nil {
 			return 0, fmt.Errorf("%w: no recovery section (made by rbench recover)", ErrNoData)
 		}
+		if !r.Recovery.Judged() {
+			// An interrupted recover, a server that did not come back or
+			// was never restarted: its figures (lost 0, a quick ready)
+			// prove nothing, so no threshold on them may pass.
+			return 0, incompleteRecovery(r.Recovery)
+		}
 		switch m.Stat {
 		case "recovery.lost":
 			return float64(r.Recovery.Lost), nil
@@ -360,6 +366,21 @@ func (v *view) sendLate(m Metric) (float64, error) {
 		return 0, fmt.Errorf("%w: no send-lateness histogram (a closed-loop run, or a file older than it)", ErrNoData)
 	}
 	return quantile(h, m, 1e-3)
+}
+
+// ErrIncomplete means the results come from a run that did not finish what
+// it set out to check.
+var ErrIncomplete = errors.New("incomplete results")
+
+func incompleteRecovery(rec *results.Recovery) error {
+	why := "it has no verdict (never judged)"
+	if rec.Verdict != "" {
+		why = "its verdict is " + rec.Verdict
+	}
+	if len(rec.Reasons) > 0 {
+		why += ": " + strings.Join(rec.Reasons, "; ")
+	}
+	return fmt.Errorf("%w: the recovery is not complete, %s", ErrIncomplete, why)
 }
 
 // totalErrors is the larger of the per-class error counts and the per-op

@@ -56,7 +56,9 @@
 //
 // A metric the results do not contain (read.p99 on a write-only run,
 // recovery.lost without a recovery section) fails its threshold with a
-// message saying what is missing: it never passes silently.
+// message saying what is missing: it never passes silently. So does every
+// recovery.* metric of a recovery that is not complete (verdict incomplete,
+// or none): its figures prove nothing.
 //
 // # Sample floors
 //

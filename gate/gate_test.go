@@ -257,7 +257,7 @@ func TestEvaluate(t *testing.T) {
 
 func TestEvaluateRecovery(t *testing.T) {
 	run := testRun(t)
-	run.Recovery = &results.Recovery{Lost: 0, Cycles: []results.RecoveryCycle{{TradingReadySec: 1.5}, {TradingReadySec: 2.25}}}
+	run.Recovery = &results.Recovery{Verdict: results.RecoveryFail, Lost: 0, Cycles: []results.RecoveryCycle{{TradingReadySec: 1.5}, {TradingReadySec: 2.25}}}
 	run.Startup = []results.StartupLoad{{TotalSec: 0.5}, {TotalSec: 0.75}}
 	var ths []Threshold
 	run.Recovery.Corrupt, run.Recovery.WrongType = 1, 2
@@ -272,6 +272,34 @@ func TestEvaluateRecovery(t *testing.T) {
 	for _, r := range rep.Results {
 		if !r.Pass {
 			t.Errorf("%s %s: actual %s %s", r.Metric, r.Threshold, r.Actual, r.Detail)
+		}
+	}
+}
+
+// An incomplete recovery (interrupted, the server did not come back) or one
+// never judged (verdict "") fails every recovery threshold, however good its
+// figures look, and says why.
+func TestEvaluateIncompleteRecovery(t *testing.T) {
+	for _, verdict := range []string{results.RecoveryIncomplete, ""} {
+		run := testRun(t)
+		run.Recovery = &results.Recovery{Verdict: verdict, Reasons: []string{"interrupted in cycle 1 of 3"},
+			Cycles: []results.RecoveryCycle{{TradingReadySec: 0.01}}}
+		var ths []Threshold
+		for _, e := range []string{"recovery.lost==0", "recovery.ready<30s", "recovery.corrupt==0"} {
+			th, err := Parse(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ths = append(ths, th)
+		}
+		rep := Evaluate(run, ths)
+		if rep.Failed() != len(ths) {
+			t.Errorf("verdict %q: %d of %d thresholds failed", verdict, rep.Failed(), len(ths))
+		}
+		for _, r := range rep.Results {
+			if !strings.Contains(r.Detail, "not complete") || (verdict != "" && !strings.Contains(r.Detail, "interrupted in cycle 1")) {
+				t.Errorf("verdict %q: %s detail %q does not say why", verdict, r.Metric, r.Detail)
+			}
 		}
 	}
 }

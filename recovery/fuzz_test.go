@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rbench/rbench/results"
 )
 
 func FuzzParseLoadTime(f *testing.F) {
@@ -68,6 +70,43 @@ func FuzzLedger(f *testing.F) {
 		st := l.Stats()
 		if st.Acknowledged+st.InDoubt != int64(len(ops)/2) || st.Keys > 3 {
 			t.Fatalf("stats %+v after %d calls", st, len(ops)/2)
+		}
+	})
+}
+
+// FuzzListAlignment aligns arbitrary found lists with arbitrary written ones
+// and checks the accounting: every written element is matched, missing
+// (middle or tail: one loss each) or substituted (corrupt), and every found
+// element is matched, substituted or unexpected.
+func FuzzListAlignment(f *testing.F) {
+	f.Add([]byte("abcdef"), []byte("abdef"))
+	f.Add([]byte("abcdef"), []byte("abXdef"))
+	f.Add([]byte("aab"), []byte("ba"))
+	f.Add([]byte(""), []byte("x"))
+	f.Fuzz(func(t *testing.T, written, found []byte) {
+		if len(written) > 200 || len(found) > 200 {
+			return
+		}
+		want := make([]elem, len(written))
+		for i, b := range written {
+			want[i] = elem{sum: argSum(string(b)), at: int64(i + 1)}
+		}
+		got := make([]string, len(found))
+		for i, b := range found {
+			got[i] = string(b)
+		}
+		v := &verifier{opts: VerifyOptions{Prefix: "p:", MaxExamples: 1}, res: &Verification{}, counts: map[string]*results.RecoveryIntegrity{}}
+		c := &results.RecoveryIntegrity{}
+		v.list("p:orders:x", "orders", c, want, got)
+		matched := int64(len(got)) - c.UnexpectedItems - c.Corrupt
+		if matched < 0 || c.MissingMiddle+c.MissingTail+c.Corrupt+matched != int64(len(want)) {
+			t.Fatalf("written %q found %q: middle %d tail %d corrupt %d unexpected %d", written, found, c.MissingMiddle, c.MissingTail, c.Corrupt, c.UnexpectedItems)
+		}
+		if v.res.Lost() != c.MissingMiddle+c.MissingTail {
+			t.Fatalf("written %q found %q: %d losses for %d missing", written, found, v.res.Lost(), c.MissingMiddle+c.MissingTail)
+		}
+		if string(written) == string(found) && matched != int64(len(want)) {
+			t.Fatalf("identical lists %q judged damaged: %+v", written, c)
 		}
 	})
 }

@@ -25,9 +25,17 @@ import (
 // are []byte or string.
 type Cmd []any
 
-// Call is one cache call of the node: its commands, sent together as one
-// MULTI/EXEC transaction.
+// Call is a list of commands. A Source returns one cache call of the node
+// as a Call, in upstream's order, each command one message of the node's
+// writer; the Writer sends each message as its own MULTI/EXEC (or, buffered,
+// every queued message as one). The Ledger, Send and SendBatch take a Call
+// as the commands of one MULTI/EXEC transaction.
 type Call []Cmd
+
+// ErrNoop marks, in Ack's cmdErrs, a command that Redis answered as having
+// changed nothing though it did not fail: an RPUSHX that returned 0 because
+// its list did not exist. Send and SendBatch set it from the replies.
+var ErrNoop = errors.New("RPUSHX returned 0: the list did not exist, nothing was appended")
 
 // ErrUnsupported is returned for a command the Ledger cannot model; only the
 // commands of the trading node's write path are modelled.
@@ -94,11 +102,12 @@ type Ledger struct {
 	mu   sync.Mutex
 	keys map[string]*entry
 
-	acked   int64 // acknowledged calls
-	inDoubt int64 // calls sent without an acknowledgement
-	items   int64 // acknowledged items written (elements, members, fields, values, deletes)
-	first   int64
-	last    int64
+	acked    int64 // acknowledged transactions
+	inDoubt  int64 // transactions sent without an acknowledgement
+	items    int64 // acknowledged items written (elements, members, fields, values, deletes)
+	followOn int64 // acknowledged RPUSHX no-ops onto lists expected to exist
+	first    int64
+	last     int64
 }
 
 // NewLedger returns an empty Ledger.
@@ -165,17 +174,18 @@ func argSum(a any) uint64 {
 	return xxhash.Sum64String(a.(string))
 }
 
-// Ack records c as acknowledged at t: EXEC returned. cmdErrs, when not nil,
-// holds each command's own error from the EXEC reply (a command that failed
-// inside EXEC, WRONGTYPE for example, changed nothing); nil means all
-// succeeded.
+// Ack records the transaction c as acknowledged at t: EXEC returned.
+// cmdErrs, when not nil, holds each command's own error from the EXEC reply
+// (a command that failed inside EXEC, WRONGTYPE for example, changed
+// nothing) or ErrNoop (it changed nothing by design); nil means every
+// command succeeded, an RPUSHX included: its list existed and grew.
 func (l *Ledger) Ack(c Call, t time.Time, cmdErrs []error) error {
 	return l.apply(c, t, cmdErrs, false)
 }
 
-// InDoubt records c as sent but not acknowledged (an error or a dropped
-// connection before EXEC's reply): Redis may or may not have applied it, so
-// Verify accepts either outcome for what it touched.
+// InDoubt records the transaction c as sent but not acknowledged (an error
+// or a dropped connection before EXEC's reply): Redis may or may not have
+// applied it, so Verify accepts either outcome for what it touched.
 func (l *Ledger) InDoubt(c Call, t time.Time) error {
 	return l.apply(c, t, nil, true)
 }
@@ -200,11 +210,25 @@ func (l *Ledger) apply(c Call, t time.Time, cmdErrs []error, doubt bool) error {
 	}
 	for i, cmd := range c {
 		if i < len(cmdErrs) && cmdErrs[i] != nil {
+			if errors.Is(cmdErrs[i], ErrNoop) {
+				l.noop(cmd)
+			}
 			continue
 		}
 		l.applyCmd(cmd, at, doubt)
 	}
 	return nil
+}
+
+// noop records an acknowledged RPUSHX that Redis answered 0. When the
+// Ledger expected the list to certainly exist, the list was lost before it:
+// the append is a follow-on of that loss, expected nowhere.
+func (l *Ledger) noop(cmd Cmd) {
+	if e := l.keys[argString(cmd[1])]; e != nil && e.kind == kindList {
+		if sure, _ := e.exists(); sure {
+			l.followOn++
+		}
+	}
 }
 
 func (l *Ledger) get(key string) *entry {
@@ -276,13 +300,17 @@ func (l *Ledger) applyCmd(cmd Cmd, at int64, doubt bool) {
 		}
 	case "RPUSH", "RPUSHX":
 		e := l.get(key)
-		if name == "RPUSHX" {
+		if name == "RPUSHX" && doubt {
+			// Without a reply, whether the list existed is what the
+			// Ledger knows of it.
 			sure, maybe := e.exists()
 			if !maybe || e.kind != kindList {
 				return // a no-op in Redis: the list does not exist
 			}
 			doubt = doubt || !sure
 		}
+		// An acknowledged RPUSHX that reached here was answered with the
+		// list's new length (a reply of 0 is ErrNoop): it appended.
 		if !e.become(kindList) {
 			return
 		}
@@ -371,9 +399,13 @@ func (l *Ledger) applyCmd(cmd Cmd, at int64, doubt bool) {
 
 // LedgerStats counts what a Ledger has recorded.
 type LedgerStats struct {
-	// Calls acknowledged (EXEC returned) and sent without an acknowledgement.
+	// Transactions acknowledged (EXEC returned) and sent without an
+	// acknowledgement.
 	Acknowledged int64 `json:"acknowledged"`
 	InDoubt      int64 `json:"in_doubt"`
+	// FollowOn counts acknowledged RPUSHX that Redis answered 0 on a list
+	// the Ledger expected to exist: evidence that the list was lost.
+	FollowOn int64 `json:"follow_on"`
 	// Items is the acknowledged list elements, values, members, fields and
 	// deletions, the unit in which losses are counted.
 	Items int64 `json:"items"`
@@ -388,7 +420,7 @@ type LedgerStats struct {
 func (l *Ledger) Stats() LedgerStats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	s := LedgerStats{Acknowledged: l.acked, InDoubt: l.inDoubt, Items: l.items}
+	s := LedgerStats{Acknowledged: l.acked, InDoubt: l.inDoubt, FollowOn: l.followOn, Items: l.items}
 	for _, e := range l.keys {
 		if _, maybe := e.exists(); maybe {
 			s.Keys++

@@ -37,9 +37,13 @@ var ErrExternalNoCmd = errors.New("the target is an external Redis that rbench d
 // Timing is one restart as the clock saw it.
 type Timing struct {
 	// Start is when the server was told to stop: the SIGKILL, the SHUTDOWN,
-	// or the restart command's launch. Writes acknowledged after Start
-	// cannot exist for a kill.
+	// or the restart command's launch. The restart timings count from it.
 	Start time.Time
+	// Died is when the old server process was seen to exit (the crash that
+	// losses are judged against); zero when the Restarter cannot see the
+	// process (a restart command): Run then takes the moment its watching
+	// connection dropped.
+	Died time.Time
 	// Stop is the time until the old process was gone; 0 when not known.
 	Stop time.Duration
 	// PortOpen and Ready are from Start until the port accepted a TCP
@@ -115,11 +119,12 @@ func (r *LocalRestarter) Restart(ctx context.Context) (Timing, error) {
 		}
 	} else {
 		tm.Start = time.Now()
-		if err := srv.Kill(); err != nil {
+		if err := srv.Kill(); err != nil { // returns once the process is gone
 			return tm, err
 		}
 	}
-	tm.Stop = time.Since(tm.Start)
+	tm.Died = time.Now()
+	tm.Stop = tm.Died.Sub(tm.Start)
 	if r.AfterStop != nil {
 		if err := r.AfterStop(); err != nil {
 			return tm, err
@@ -145,11 +150,17 @@ func (r *LocalRestarter) Restart(ctx context.Context) (Timing, error) {
 }
 
 // CmdRestarter restarts an external server with the operator's command,
-// run by sh -c, then waits for it.
+// run by sh -c, then waits for it. The command may hold a password: errors
+// name it by RedactCommand and mask its words in its output.
 type CmdRestarter struct {
 	// Command is the shell command that restarts the server.
 	// default: none, required
 	Command string
+	// HostCrash declares that the command crashes the host (a power cut, a
+	// VM reset), not just the redis-server process: losses are then judged
+	// by what an fsync policy keeps through a host crash.
+	// default: false (a process kill or shutdown)
+	HostCrash bool
 	// Addr is the server's host:port, for the port-open time.
 	// default: "" (not measured: a unix socket, say)
 	Addr string
@@ -179,9 +190,9 @@ func (r *CmdRestarter) Restart(ctx context.Context) (Timing, error) {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	tm.Start = time.Now()
 	err := cmd.Run()
-	tm.CmdOutput = strings.TrimSpace(out.String())
+	tm.CmdOutput = MaskCommandWords(strings.TrimSpace(out.String()), r.Command)
 	if err != nil {
-		return tm, fmt.Errorf("restart command %q: %w; output: %s", r.Command, err, tm.CmdOutput)
+		return tm, fmt.Errorf("restart command %s: %w; output: %s", RedactCommand(r.Command), err, tm.CmdOutput)
 	}
 	if err := waitUp(ctx, &tm, r.Addr, r.NewClient, timeout, nil); err != nil {
 		return tm, err

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -26,13 +24,13 @@ const (
 	DefaultWriteRate = 1000
 	DefaultWriteLead = time.Second
 	// DefaultLossWindow is how long before a crash an acknowledged write may
-	// be lost under appendfsync everysec without failing: the one second
-	// between fsyncs, plus one second because Redis postpones the AOF write
-	// by up to two seconds while the previous fsync is still running.
+	// be lost where Redis allows a loss under appendfsync everysec: Redis
+	// postpones the AOF write by up to two seconds while the previous fsync
+	// is still running, and a host crash loses the second between fsyncs.
 	DefaultLossWindow = 2 * time.Second
-	// aofNoWindow is the window for appendfsync no: Linux writes dirty pages
-	// back after about 30 s.
-	aofNoWindow = 32 * time.Second
+	// watchKey, under the prefix, is the key the watching connection
+	// blocks on (BLPOP creates nothing, and nothing writes it).
+	watchKey = "rbench-recover-watch"
 )
 
 // Options configure Run.
@@ -77,10 +75,19 @@ type Options struct {
 	// WriteLead is how long the writers run before the restart.
 	// default: DefaultWriteLead
 	WriteLead time.Duration
-	// LossWindow applies to aof-everysec crashes: acknowledged writes lost
-	// from within this long before the crash are reported, not failed.
+	// LossWindow is how long before a crash an acknowledged write may be
+	// Redis's permitted loss, where Redis permits one: a process kill under
+	// aof-everysec in a cycle where INFO aof_delayed_fsync moved, or a host
+	// crash (CmdRestarter.HostCrash) under aof-everysec. Losses within it
+	// are reported, not failed; anywhere else no loss is excused.
 	// default: DefaultLossWindow
 	LossWindow time.Duration
+	// BufferInterval batches the live writers' messages as the node's
+	// buffer_interval_ms does: one MULTI/EXEC of everything queued per
+	// interval of wall-clock time. 0 sends every message (one Redis
+	// command) as its own MULTI/EXEC, the node's default.
+	// default: 0
+	BufferInterval time.Duration
 	// Seed makes the written data reproducible.
 	// default: 0
 	Seed int64
@@ -106,6 +113,11 @@ type Options struct {
 	// Only for a throwaway server rbench owns (it runs CONFIG SET).
 	// default: false
 	FastPopulate bool
+	// BeforeRestart, when set, runs once the writers have run for
+	// WriteLead, just before the restart of each cycle (tests remove data
+	// from another client here).
+	// default: nil
+	BeforeRestart func(ctx context.Context, cycle int) error
 	// BeforeVerify, when set, runs after the startup load and before the
 	// verification of each cycle (tests damage the keyspace here).
 	// default: nil
@@ -158,25 +170,30 @@ func (o *Options) defaults() error {
 	return nil
 }
 
-// Window is the loss window the policy allows for a restart of mode under
-// persistence p: a crash under aof-everysec may lose the last LossWindow of
-// writes (appendfsync no: about 30 s); anything else allows no loss.
-func (o *Options) Window(p, mode string) time.Duration {
-	if mode == ModeGraceful {
-		return 0
+// stopKind is the kind of stop r makes, for the promise it is judged by: a
+// restart command may kill or shut down, so it is judged as a kill (the
+// weaker promise) unless it declares a host crash.
+func stopKind(r Restarter) string {
+	switch r := r.(type) {
+	case *CmdRestarter:
+		if r.HostCrash {
+			return StopHostCrash
+		}
+		return StopKill
 	}
-	switch p {
-	case string(localredis.AOFEverysec):
-		return o.LossWindow
-	case "aof-no":
-		return aofNoWindow
+	if r.Mode() == ModeGraceful {
+		return StopShutdown
 	}
-	return 0
+	return StopKill
 }
 
-// Run makes opts.Cycles restart cycles and returns the recovery section. The
-// error is for cycles that could not be carried out; lost writes are a
-// Verdict of "fail", not an error.
+// Run makes opts.Cycles restart cycles and returns the recovery section,
+// with a verdict: pass (nothing lost that Redis's promise for the
+// persistence and the kind of stop does not allow, nothing damaged), fail,
+// or incomplete. A run that cannot finish (interrupted, a restart that
+// fails or restarts nothing, the server not coming back) returns what it
+// has, verdict incomplete with its reasons, and the error. Lost writes are
+// a verdict of fail, not an error.
 func Run(ctx context.Context, opts Options) (*results.Recovery, error) {
 	if err := opts.defaults(); err != nil {
 		return nil, err
@@ -186,17 +203,25 @@ func Run(ctx context.Context, opts Options) (*results.Recovery, error) {
 		opts.Persistence = PersistenceOf(settings)
 	}
 	mode := opts.Restarter.Mode()
-	window := opts.Window(opts.Persistence, mode)
+	stop := stopKind(opts.Restarter)
+	promise := BasePromise(opts.Persistence, stop, opts.LossWindow)
 	rec := &results.Recovery{
-		Persistence:   opts.Persistence,
-		Mode:          mode,
-		Server:        settings,
-		Keys:          int64(opts.Keys),
-		WriteDuring:   opts.WriteDuring,
-		LossWindowSec: window.Seconds(),
+		Persistence:       opts.Persistence,
+		Mode:              mode,
+		Server:            settings,
+		Keys:              int64(opts.Keys),
+		WriteDuring:       opts.WriteDuring,
+		Promise:           promise.Text,
+		CyclesPlanned:     opts.Cycles,
+		BufferIntervalSec: opts.BufferInterval.Seconds(),
+		Verdict:           results.RecoveryIncomplete,
+	}
+	if promise.Window > 0 || (opts.Persistence == string(localredis.AOFEverysec) && stop == StopKill) {
+		rec.LossWindowSec = max(promise.Window, opts.LossWindow).Seconds()
 	}
 	if cr, ok := opts.Restarter.(*CmdRestarter); ok {
-		rec.RestartCmd = cr.Command
+		rec.RestartCmd = RedactCommand(cr.Command)
+		rec.HostCrash = cr.HostCrash
 	}
 	switch opts.Persistence {
 	case string(localredis.None):
@@ -206,15 +231,16 @@ func Run(ctx context.Context, opts Options) (*results.Recovery, error) {
 	case "aof-no":
 		rec.Notes = append(rec.Notes, "appendfsync no: the operating system decides when the AOF reaches the disk (about every 30 s); a host crash can lose that much")
 	case string(localredis.AOFEverysec):
-		if mode != ModeGraceful {
-			rec.Notes = append(rec.Notes, fmt.Sprintf("appendfsync everysec: a crash may lose the writes of the last second; losses acknowledged within %v before the crash are reported, not failed", window))
+		if stop == StopKill {
+			rec.Notes = append(rec.Notes, "appendfsync everysec: a process kill loses nothing (the page cache survives it); a host crash or power loss, which a kill does not test, may lose about the last second")
 		}
 	}
 	for i := 1; i <= opts.Cycles; i++ {
-		c, err := runCycle(ctx, &opts, i, window)
+		c, err := runCycle(ctx, &opts, i, promise)
 		if c != nil {
 			rec.Cycles = append(rec.Cycles, *c)
 			rec.Lost += c.Lost
+			rec.LostUnexplained += c.LostUnexplained
 			rec.LostWithinWindow += c.LostWithinWindow
 			for _, ig := range c.Integrity {
 				rec.Corrupt += ig.Corrupt
@@ -222,237 +248,58 @@ func Run(ctx context.Context, opts Options) (*results.Recovery, error) {
 			}
 		}
 		if err != nil {
+			why := fmt.Sprintf("cycle %d of %d could not be carried out: %v", i, opts.Cycles, err)
+			if ctx.Err() != nil {
+				why = fmt.Sprintf("interrupted during cycle %d of %d (%v)", i, opts.Cycles, context.Cause(ctx))
+			}
+			judged := 0
+			for _, c := range rec.Cycles {
+				if c.Verdict == results.RecoveryPass || c.Verdict == results.RecoveryFail {
+					judged++
+				}
+			}
+			rec.Reasons = append(rec.Reasons, why, fmt.Sprintf("%d of %d cycles verified", judged, opts.Cycles))
 			return rec, fmt.Errorf("cycle %d: %w", i, err)
 		}
 	}
-	rec.Verdict = "pass"
+	if opts.WriteDuring {
+		// A writer that could not keep the rate says so: each transaction
+		// waits for its reply (and, under aof-always, for an fsync).
+		slowest := math.Inf(1)
+		for _, c := range rec.Cycles {
+			slowest = min(slowest, c.WriteRate)
+		}
+		if slowest < 0.9*opts.WriteRate {
+			rec.Notes = append(rec.Notes, fmt.Sprintf("the writers reached %.0f cache calls/s of the %.0f asked (--write-rate) before a restart: each of a call's transactions waits for its reply, as the node's writer does", slowest, opts.WriteRate))
+		}
+	}
+	rec.Verdict = results.RecoveryPass
 	if rec.Lost > 0 {
-		rec.Verdict = "fail"
-		rec.Reasons = append(rec.Reasons, fmt.Sprintf("%d acknowledged writes lost beyond the %s policy's window (%v)", rec.Lost, opts.Persistence, window))
+		rec.Verdict = results.RecoveryFail
+		rec.Reasons = append(rec.Reasons, lossReasons(rec.Lost, rec.LostUnexplained, promise)...)
 	}
 	if rec.Corrupt > 0 {
-		rec.Verdict = "fail"
+		rec.Verdict = results.RecoveryFail
 		rec.Reasons = append(rec.Reasons, fmt.Sprintf("%d payloads differ from what was written", rec.Corrupt))
 	}
 	if rec.WrongType > 0 {
-		rec.Verdict = "fail"
+		rec.Verdict = results.RecoveryFail
 		rec.Reasons = append(rec.Reasons, fmt.Sprintf("%d keys have another Redis type than written", rec.WrongType))
 	}
 	return rec, nil
 }
 
-func clearPrefix(ctx context.Context, rdb redis.UniversalClient, prefix string) error {
-	keys, err := scanKeys(ctx, rdb, prefix+"*", 1000)
-	if err != nil {
-		return err
+// lossReasons says why lost items fail: what the promise does not allow and
+// nothing in the policy explains, and what the policy loses by design.
+func lossReasons(lost, unexplained int64, p Promise) []string {
+	var out []string
+	if unexplained > 0 {
+		out = append(out, fmt.Sprintf("%d acknowledged items lost that Redis does not lose (%s, %s): something other than its persistence removed them (another client, eviction, a failover, a damaged file)",
+			unexplained, p.Persistence, p.Stop))
 	}
-	for start := 0; start < len(keys); start += 500 {
-		if err := rdb.Unlink(ctx, keys[start:min(start+500, len(keys))]...).Err(); err != nil {
-			return fmt.Errorf("clearing keys under %s: %w", prefix, err)
-		}
+	if d := lost - unexplained; d > 0 {
+		out = append(out, fmt.Sprintf("%d acknowledged items lost by design: %s does not keep them through a %s; the server is not configured to keep a trading node's state",
+			d, p.Persistence, p.Stop))
 	}
-	return nil
-}
-
-func secs(d time.Duration) float64 { return math.Round(d.Seconds()*1e6) / 1e6 }
-
-func runCycle(ctx context.Context, o *Options, n int, window time.Duration) (*results.RecoveryCycle, error) {
-	c := &results.RecoveryCycle{Cycle: n, LoadSec: -1}
-	logf := func(format string, args ...any) {
-		fmt.Fprintf(o.Log, "cycle %d/%d: %s\n", n, o.Cycles, fmt.Sprintf(format, args...))
-	}
-	if err := clearPrefix(ctx, o.Client, o.Prefix); err != nil {
-		return nil, err
-	}
-	l := NewLedger()
-	clients := make([]redis.UniversalClient, o.Writers)
-	sources := make([]Source, o.Writers)
-	for w := range clients {
-		clients[w] = o.NewClient()
-		sources[w] = o.NewSource(o.Prefix, o.Seed+int64(n)*1000, w)
-	}
-	defer func() {
-		for _, cl := range clients {
-			_ = cl.Close()
-		}
-	}()
-
-	// Populate: each writer its share, in pipelined batches of transactions.
-	if o.FastPopulate {
-		if err := o.Client.ConfigSet(ctx, "appendfsync", "everysec").Err(); err != nil {
-			return nil, fmt.Errorf("fast populate: %w", err)
-		}
-	}
-	start := time.Now()
-	var errs []error
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for w := range clients {
-		share := o.Keys / o.Writers
-		if w < o.Keys%o.Writers {
-			share++
-		}
-		wg.Go(func() {
-			calls := sources[w].Populate(share)
-			for i := 0; i < len(calls); i += 200 {
-				batch := calls[i:min(i+200, len(calls))]
-				if _, err := SendBatch(ctx, clients[w], l, batch); err != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("populating (writer %d): %w", w, err))
-					mu.Unlock()
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if o.FastPopulate {
-		if err := fsyncBarrier(ctx, o, l, clients[0]); err != nil {
-			return nil, err
-		}
-	}
-	c.PopulateSec = secs(time.Since(start))
-	populated := l.Stats()
-	logf("populated %d keys (%d cache calls) in %.2fs", populated.Keys, populated.Acknowledged, c.PopulateSec)
-
-	// Writers through the restart.
-	var writeErrs atomic.Int64
-	wctx, stopWriters := context.WithCancel(ctx)
-	defer stopWriters()
-	if o.WriteDuring {
-		interval := time.Duration(float64(time.Second) * float64(o.Writers) / o.WriteRate)
-		for w := range clients {
-			wg.Go(func() { write(wctx, clients[w], l, sources[w], interval, &writeErrs) })
-		}
-		select {
-		case <-time.After(o.WriteLead):
-		case <-ctx.Done():
-			return c, ctx.Err()
-		}
-	}
-
-	logf("restarting (%s)", o.Restarter.Mode())
-	tm, err := o.Restarter.Restart(ctx)
-	if err == nil && o.WriteDuring {
-		// Let the writers reach the restarted server, then stop them.
-		time.Sleep(300 * time.Millisecond)
-	}
-	stopWriters()
-	wg.Wait()
-	if err != nil {
-		return c, fmt.Errorf("restart: %w", err)
-	}
-	c.StopSec = secs(tm.Stop)
-	c.PortOpenSec = secs(tm.PortOpen)
-	c.ReadySec = secs(tm.Ready)
-	if tm.Load >= 0 {
-		c.LoadSec, c.LoadSource = secs(tm.Load), tm.LoadSource
-	}
-	c.LoadedBytes = tm.LoadBytes
-	if err := fillServerFigures(ctx, o.Client, c); err != nil {
-		return c, err
-	}
-	logf("port open %.3fs, ready (PONG) %.3fs, server load %.3fs (%s) of %d bytes, AOF now %d bytes", c.PortOpenSec, c.ReadySec, c.LoadSec, c.LoadSource, c.LoadedBytes, c.AOFSizeBytes)
-
-	for _, style := range []string{StyleSequential, StyleConcurrent} {
-		sl, h, err := StartupLoad(ctx, o.Client, StartupOptions{Prefix: o.Prefix, Style: style, Concurrency: o.StartupConcurrency, Encoding: o.Encoding, Codec: o.Codec})
-		if err != nil {
-			return c, fmt.Errorf("startup load (%s): %w", style, err)
-		}
-		c.Startup = append(c.Startup, sl)
-		op, err := results.OpFromHistograms("startup_"+style, results.ClassStartup, o.Encoding, h, h, time.Duration(sl.TotalSec*float64(time.Second)))
-		if err != nil {
-			return c, err
-		}
-		c.StartupOps = append(c.StartupOps, op)
-		if style == StyleSequential {
-			c.StartupSequentialSec = secs(time.Duration(sl.TotalSec * float64(time.Second)))
-		} else {
-			c.StartupConcurrentSec = secs(time.Duration(sl.TotalSec * float64(time.Second)))
-		}
-	}
-	c.TradingReadySec = secs(tm.Ready + time.Duration(max(c.StartupSequentialSec, c.StartupConcurrentSec)*float64(time.Second)))
-	logf("startup load sequential %.3fs, concurrent %.3fs; restart to trading-ready %.3fs", c.StartupSequentialSec, c.StartupConcurrentSec, c.TradingReadySec)
-
-	if o.BeforeVerify != nil {
-		if err := o.BeforeVerify(ctx, n); err != nil {
-			return c, err
-		}
-	}
-	v, err := Verify(ctx, o.Client, l, VerifyOptions{Prefix: o.Prefix, Decode: o.Decode})
-	if err != nil {
-		return c, err
-	}
-	st := l.Stats()
-	c.Acknowledged, c.InDoubt, c.Items = st.Acknowledged, st.InDoubt, st.Items
-	c.WritesDuring = st.Acknowledged - populated.Acknowledged
-	c.WriteErrors = writeErrs.Load()
-	c.Integrity = v.Collections
-	c.Examples = v.Examples
-	c.Verified = v.Verified
-	j := Judge(v, tm.Start, window)
-	c.Lost, c.LostWithinWindow, c.LostFollowOn = j.Lost, j.Within, j.FollowOn
-	if j.Lost+j.Within > 0 {
-		c.LostFirstSec, c.LostLastSec = secs(j.FirstBefore), secs(j.LastBefore)
-	}
-	c.Verdict = "pass"
-	if c.Lost > 0 || v.Corrupt > 0 || v.WrongType > 0 {
-		c.Verdict = "fail"
-	}
-	logf("verified %d keys: lost %d (+%d within the window, +%d follow-on), corrupt %d, wrong type %d, in doubt %d calls, %d write errors during the restart: %s",
-		c.Verified, c.Lost, c.LostWithinWindow, c.LostFollowOn, v.Corrupt, v.WrongType, c.InDoubt, writeErrs.Load(), c.Verdict)
-	return c, nil
-}
-
-// fsyncBarrier restores appendfsync always and sends one acknowledged
-// write: under always Redis fsyncs the AOF before acknowledging it, and an
-// fsync makes every earlier byte of the file durable too.
-func fsyncBarrier(ctx context.Context, o *Options, l *Ledger, rdb redis.UniversalClient) error {
-	if err := o.Client.ConfigSet(ctx, "appendfsync", "always").Err(); err != nil {
-		return fmt.Errorf("fast populate: restoring appendfsync always: %w", err)
-	}
-	out, err := Send(ctx, rdb, l, Call{{"SET", o.Prefix + "general:rbench-fsync-barrier", time.Now().UTC().Format(time.RFC3339Nano)}})
-	if err != nil || out != Acked {
-		return fmt.Errorf("fast populate: the fsync barrier was not acknowledged: %w", err)
-	}
-	return nil
-}
-
-// write sends src's order flow every interval until ctx ends. Failures
-// (the server is down) are counted and retried with the next call after a
-// short pause; the Ledger knows what each one may have done.
-func write(ctx context.Context, rdb redis.UniversalClient, l *Ledger, src Source, interval time.Duration, errs *atomic.Int64) {
-	next := time.Now()
-	for ctx.Err() == nil {
-		if d := time.Until(next); d > 0 {
-			select {
-			case <-time.After(d):
-			case <-ctx.Done():
-				return
-			}
-		} else if d < -100*time.Millisecond {
-			next = time.Now() // do not burst to catch up after an outage
-		}
-		next = next.Add(interval)
-		// A call cut by our own cancel must still be judged: use a context
-		// that outlives the writer's.
-		c := src.Next()
-		if len(c) == 0 {
-			return // the source has nothing more to write
-		}
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		out, err := Send(sctx, rdb, l, c)
-		cancel()
-		if err != nil || out != Acked {
-			errs.Add(1)
-			select {
-			case <-time.After(5 * time.Millisecond):
-			case <-ctx.Done():
-				return
-			}
-		}
-	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -23,11 +24,11 @@ const (
 	Doubtful
 )
 
-// Send sends c as one MULTI/EXEC transaction, as the node's cache writer
-// does, and records the outcome in l. The error is the transport or server
-// error, if any; a call whose commands failed inside EXEC (WRONGTYPE) is
-// still acknowledged, with those commands recorded as having changed
-// nothing.
+// Send sends c as one MULTI/EXEC transaction and records the outcome in l.
+// The error is the transport or server error, if any; a transaction whose
+// commands failed inside EXEC (WRONGTYPE) is still acknowledged, with those
+// commands recorded as having changed nothing, and so is an RPUSHX that
+// Redis answered 0 (ErrNoop).
 func Send(ctx context.Context, rdb redis.Cmdable, l *Ledger, c Call) (Outcome, error) {
 	if err := Check(c); err != nil {
 		return NotSent, err
@@ -40,7 +41,16 @@ func Send(ctx context.Context, rdb redis.Cmdable, l *Ledger, c Call) (Outcome, e
 	})
 	now := time.Now()
 	if err == nil {
-		return Acked, l.Ack(c, now, nil)
+		var noops []error
+		for i, cmd := range cmds {
+			if d, ok := cmd.(*redis.Cmd); ok && i < len(c) && isNoop(c[i], d.Val()) {
+				if noops == nil {
+					noops = make([]error, len(c))
+				}
+				noops[i] = ErrNoop
+			}
+		}
+		return Acked, l.Ack(c, now, noops)
 	}
 	if isDialError(err) {
 		return NotSent, err
@@ -66,7 +76,20 @@ func Send(ctx context.Context, rdb redis.Cmdable, l *Ledger, c Call) (Outcome, e
 	if !replied {
 		return Doubtful, errors.Join(err, l.InDoubt(c, now))
 	}
+	for i, cmd := range cmds {
+		if d, ok := cmd.(*redis.Cmd); ok && i < len(c) && cmdErrs[i] == nil && isNoop(c[i], d.Val()) {
+			cmdErrs[i] = ErrNoop
+		}
+	}
 	return Acked, errors.Join(err, l.Ack(c, now, cmdErrs))
+}
+
+// isNoop reports whether reply says cmd changed nothing: an RPUSHX whose
+// list did not exist answers 0.
+func isNoop(cmd Cmd, reply any) bool {
+	name, _ := cmd[0].(string)
+	n, ok := reply.(int64)
+	return ok && n == 0 && strings.EqualFold(name, "RPUSHX")
 }
 
 func isDialError(err error) bool {
@@ -110,6 +133,8 @@ func SendBatch(ctx context.Context, rdb redis.Cmdable, l *Ledger, calls []Call) 
 					if first == nil {
 						first = fmt.Errorf("%v: %w", c[j][0], e)
 					}
+				} else if isNoop(c[j], v) {
+					cmdErrs[j] = ErrNoop
 				}
 			}
 			if err := l.Ack(c, now, cmdErrs); err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/redis/go-redis/v9"
@@ -264,7 +263,7 @@ func (v *verifier) present(key, typ string, read redis.Cmder, e *entry) {
 		v.example(key, "wrong type: %s, written as %s", typ, e.kind)
 		return
 	}
-	bad := c.Corrupt + c.MissingTail + c.MissingMembers + c.UnexpectedItems + c.Resurrected
+	bad := c.Corrupt + c.MissingTail + c.MissingMiddle + c.MissingMembers + c.UnexpectedItems + c.Resurrected
 	doubtful := false
 	switch e.kind {
 	case kindList:
@@ -288,7 +287,7 @@ func (v *verifier) present(key, typ string, read redis.Cmder, e *entry) {
 	case kindHash:
 		doubtful = v.members(key, c, e, read.(*redis.MapStringStringCmd).Val(), true)
 	}
-	after := c.Corrupt + c.MissingTail + c.MissingMembers + c.UnexpectedItems + c.Resurrected
+	after := c.Corrupt + c.MissingTail + c.MissingMiddle + c.MissingMembers + c.UnexpectedItems + c.Resurrected
 	switch {
 	case after != bad:
 	case doubtful:
@@ -310,48 +309,87 @@ func (v *verifier) decode(key, name string, c *results.RecoveryIntegrity, payloa
 	return true
 }
 
-// list matches the server's list against the expected elements, skipping
-// optional (in-doubt) ones that are not there. It reports whether any
-// optional element was involved.
+// list matches the server's list against the expected elements. Lists only
+// grow at the tail in the node's write path, so the elements found are
+// aligned with the expected ones by checksum, in order: an expected element
+// with no match before the next match is missing (one loss, from the middle
+// or the tail), a found element with no match is a substitution (corrupt)
+// when it stands where an expected element is missing, and unexpected
+// otherwise. Optional (in-doubt) elements may be there or not. It reports
+// whether any optional element was involved.
 func (v *verifier) list(key, name string, c *results.RecoveryIntegrity, want []elem, got []string) bool {
-	doubtful := false
-	i := 0
-	for j := 0; j < len(got); j++ {
-		ok := v.decode(key, name, c, got[j])
-		sum := xxhash.Sum64String(got[j])
-		for i < len(want) && want[i].optional && want[i].sum != sum {
-			i++
-			doubtful = true
-		}
-		switch {
-		case i >= len(want):
-			c.UnexpectedItems++
-			v.example(key, "element %d was never written", j)
-		case want[i].sum == sum:
-			doubtful = doubtful || want[i].optional
-			i++
-		default:
-			// A substitution: the element at this place is not what was
-			// written there.
-			if ok {
-				c.Corrupt++
-				v.example(key, "element %d differs from what was written (checksum)", j)
-			}
-			i++
-		}
+	at := make(map[uint64][]int, len(want)) // checksum -> its places in want
+	for i, w := range want {
+		at[w.sum] = append(at[w.sum], i)
 	}
-	missing := 0
-	for ; i < len(want); i++ {
-		if want[i].optional {
-			doubtful = true
+	nextMatch := func(sum uint64, from int) int {
+		ps := at[sum]
+		if k := sort.SearchInts(ps, from); k < len(ps) {
+			return ps[k]
+		}
+		return -1
+	}
+	doubtful := false
+	type stray struct {
+		index     int
+		decodable bool
+	}
+	var strays []stray // found elements with no match since the last match
+	i := 0             // the next expected element to match
+	var middle, tail int
+	// settle judges want[i:upto] against the strays found before the
+	// element matching want[upto] (or the end of the list).
+	settle := func(upto int, atEnd bool) {
+		var missing []int
+		for ; i < upto; i++ {
+			if want[i].optional {
+				doubtful = true
+				continue
+			}
+			missing = append(missing, i)
+		}
+		pairs := min(len(missing), len(strays))
+		for _, s := range strays[:pairs] {
+			// A substitution: the element at this place is not what was
+			// written there. An undecodable one is already counted.
+			if s.decodable {
+				c.Corrupt++
+				v.example(key, "element %d differs from what was written (checksum)", s.index)
+			}
+		}
+		for _, s := range strays[pairs:] {
+			c.UnexpectedItems++
+			v.example(key, "element %d was never written", s.index)
+		}
+		for _, m := range missing[pairs:] {
+			v.lose(want[m].at)
+			if atEnd {
+				tail++
+			} else {
+				middle++
+			}
+		}
+		strays = strays[:0]
+	}
+	for j, g := range got {
+		ok := v.decode(key, name, c, g)
+		k := nextMatch(xxhash.Sum64String(g), i)
+		if k < 0 {
+			strays = append(strays, stray{j, ok})
 			continue
 		}
-		missing++
-		v.lose(want[i].at)
+		settle(k, false)
+		doubtful = doubtful || want[k].optional
+		i = k + 1
 	}
-	if missing > 0 {
-		c.MissingTail += int64(missing)
-		v.example(key, "last %d of %d acknowledged elements missing", missing, len(want))
+	settle(len(want), true)
+	if middle > 0 {
+		c.MissingMiddle += int64(middle)
+		v.example(key, "%d of %d acknowledged elements missing from the middle of the list", middle, len(want))
+	}
+	if tail > 0 {
+		c.MissingTail += int64(tail)
+		v.example(key, "last %d of %d acknowledged elements missing", tail, len(want))
 	}
 	return doubtful
 }
@@ -391,48 +429,4 @@ func (v *verifier) members(key string, c *results.RecoveryIntegrity, e *entry, g
 		v.example(key, "member %q was never written", m)
 	}
 	return doubtful
-}
-
-// Judgement applies a persistence policy to a Verification.
-type Judgement struct {
-	// Lost is beyond the window (a failure); Within is allowed.
-	Lost, Within int64
-	// FollowOn counts items acknowledged after the crash that are missing:
-	// appends (RPUSHX) to lists the crash had already emptied, which Redis
-	// rightly made no-ops. They are consequences of the losses counted in
-	// Lost and Within, not losses of their own.
-	FollowOn int64
-	// FirstBefore and LastBefore bound the acknowledgement times of the
-	// items lost in the crash, as durations before it; zero when nothing
-	// was lost.
-	FirstBefore, LastBefore time.Duration
-}
-
-// Judge splits v's losses at crash-window: losses acknowledged at or after
-// that moment are allowed (Within), older ones are not (Lost). A window of
-// zero allows nothing. Losses acknowledged after crash are FollowOn.
-func Judge(v *Verification, crash time.Time, window time.Duration) Judgement {
-	var j Judgement
-	edge := crash.Add(-window).UnixNano()
-	var first, last int64
-	for _, at := range v.Losses {
-		switch {
-		case at > crash.UnixNano():
-			j.FollowOn++
-			continue
-		case window > 0 && at >= edge:
-			j.Within++
-		default:
-			j.Lost++
-		}
-		if first == 0 {
-			first = at
-		}
-		last = at
-	}
-	if first != 0 {
-		j.FirstBefore = crash.Sub(time.Unix(0, first))
-		j.LastBefore = crash.Sub(time.Unix(0, last))
-	}
-	return j
 }

@@ -177,32 +177,84 @@ func TestLedgerInDoubt(t *testing.T) {
 	}
 }
 
-func TestJudge(t *testing.T) {
-	crash := time.Unix(1000, 0)
-	v := &Verification{Losses: []int64{
-		crash.Add(-5 * time.Second).UnixNano(),
-		crash.Add(-1500 * time.Millisecond).UnixNano(),
-		crash.Add(-100 * time.Millisecond).UnixNano(),
-		crash.Add(300 * time.Millisecond).UnixNano(),
-	}}
+// A list is aligned with what was written by checksum: an element removed
+// from the middle is one loss (case (d): it used to be reported as
+// corruption of every later element), a replaced element is one corrupt
+// element, an inserted one one unexpected element.
+func TestVerifyListAlignment(t *testing.T) {
+	ctx := context.Background()
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	rdb := newClient(t, srv)
+	key := testPrefix + "orders:O-1"
 	tests := []struct {
-		window       time.Duration
-		lost, within int64
+		name                                    string
+		damage                                  [][]any
+		middle, tail, corrupt, unexpected, lost int64
 	}{
-		{0, 3, 0},
-		{2 * time.Second, 1, 2},
-		{10 * time.Second, 0, 3},
+		{"intact", nil, 0, 0, 0, 0, 0},
+		{"middle element removed", [][]any{{"LREM", key, 1, "e3"}}, 1, 0, 0, 0, 1},
+		{"two middle elements removed", [][]any{{"LREM", key, 1, "e2"}, {"LREM", key, 1, "e4"}}, 2, 0, 0, 0, 2},
+		{"first element removed", [][]any{{"LPOP", key}}, 1, 0, 0, 0, 1},
+		{"last two removed", [][]any{{"RPOP", key}, {"RPOP", key}}, 0, 2, 0, 0, 2},
+		{"middle element replaced", [][]any{{"LSET", key, 2, "xx"}}, 0, 0, 1, 0, 0},
+		{"last element replaced", [][]any{{"LSET", key, 5, "xx"}}, 0, 0, 1, 0, 0},
+		{"element inserted", [][]any{{"LINSERT", key, "AFTER", "e2", "xx"}}, 0, 0, 0, 1, 0},
+		{"element appended", [][]any{{"RPUSH", key, "xx"}}, 0, 0, 0, 1, 0},
+		{"removed and replaced", [][]any{{"LREM", key, 1, "e2"}, {"LSET", key, 3, "xx"}}, 1, 0, 1, 0, 1},
 	}
 	for _, tt := range tests {
-		j := Judge(v, crash, tt.window)
-		if j.Lost != tt.lost || j.Within != tt.within {
-			t.Errorf("window %v: lost %d within %d, want %d %d", tt.window, j.Lost, j.Within, tt.lost, tt.within)
-		}
-		if j.FollowOn != 1 {
-			t.Errorf("window %v: follow-on %d, want 1", tt.window, j.FollowOn)
-		}
-		if j.FirstBefore != 5*time.Second || j.LastBefore != 100*time.Millisecond {
-			t.Errorf("window bounds %v %v", j.FirstBefore, j.LastBefore)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if err := rdb.FlushAll(ctx).Err(); err != nil { // our own throwaway server
+				t.Fatal(err)
+			}
+			l := NewLedger()
+			populate(t, ctx, rdb, l, []Call{{{"RPUSH", key, "e1"}}})
+			for _, e := range []string{"e2", "e3", "e4", "e5", "e6"} {
+				populate(t, ctx, rdb, l, []Call{{{"RPUSHX", key, e}}})
+			}
+			for _, d := range tt.damage {
+				if err := rdb.Do(ctx, d...).Err(); err != nil {
+					t.Fatalf("%v: %v", d, err)
+				}
+			}
+			v, err := Verify(ctx, rdb, l, VerifyOptions{Prefix: testPrefix})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := v.Collections["orders"]
+			if o.MissingMiddle != tt.middle || o.MissingTail != tt.tail || o.Corrupt != tt.corrupt || o.UnexpectedItems != tt.unexpected || v.Lost() != tt.lost {
+				t.Errorf("middle %d tail %d corrupt %d unexpected %d lost %d; want %d %d %d %d %d\n%v",
+					o.MissingMiddle, o.MissingTail, o.Corrupt, o.UnexpectedItems, v.Lost(), tt.middle, tt.tail, tt.corrupt, tt.unexpected, tt.lost, v.Examples)
+			}
+			if damaged := tt.damage != nil; damaged == (o.Verified == 1) {
+				t.Errorf("verified %d keys", o.Verified)
+			}
+		})
+	}
+}
+
+// An acknowledged RPUSHX that Redis answered 0 appended nothing: the Ledger
+// expects nothing of it, and counts it as a follow-on of the list's loss
+// when it expected the list.
+func TestLedgerRPushXNoop(t *testing.T) {
+	ctx := context.Background()
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	rdb := newClient(t, srv)
+	lost, never := testPrefix+"orders:O-lost", testPrefix+"orders:O-never"
+	l := NewLedger()
+	populate(t, ctx, rdb, l, []Call{{{"RPUSH", lost, "e1"}}})
+	if err := rdb.Del(ctx, lost).Err(); err != nil { // lost behind the Ledger's back
+		t.Fatal(err)
+	}
+	populate(t, ctx, rdb, l, []Call{{{"RPUSHX", lost, "e2"}}, {{"RPUSHX", never, "e1"}}})
+	v, err := Verify(ctx, rdb, l, VerifyOptions{Prefix: testPrefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Lost() != 1 || v.Collections["orders"].MissingKeys != 1 {
+		t.Errorf("lost %d %+v %v; want the one element of the lost list", v.Lost(), v.Collections["orders"], v.Examples)
+	}
+	if st := l.Stats(); st.FollowOn != 1 || st.Acknowledged != 3 {
+		t.Errorf("stats %+v: want 1 follow-on (the append to the lost list), 3 transactions", st)
 	}
 }

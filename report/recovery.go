@@ -5,33 +5,22 @@ package report
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/rbench/rbench/results"
 )
 
-// verdictCell shows a verdict word: pass, fail, or another (incomplete).
+// verdictCell shows a recovery verdict: PASS, FAIL, or INCOMPLETE (a run
+// that could not check what it set out to; one without a verdict too).
 func verdictCell(v string) cell {
 	switch v {
-	case "pass":
-		return verdict(true)
-	case "fail", "":
-		return verdict(false)
+	case results.RecoveryPass, results.RecoveryFail:
+		return verdict(v == results.RecoveryPass)
 	}
-	return cell{Text: strings.ToUpper(v), Class: "invalid"}
-}
-
-// recoveryPass reads a recovery section's verdict, falling back to "nothing
-// lost" for files that predate the verdict field.
-func recoveryPass(r *results.Recovery) bool {
-	if r.Verdict != "" {
-		return r.Verdict == "pass"
-	}
-	return r.Lost == 0 && r.Corrupt == 0 && r.WrongType == 0
+	return cell{Text: "INCOMPLETE", Class: "invalid"}
 }
 
 func (b *builder) recovery() section {
-	s := section{ID: "recovery", Title: "Recovery cycles", Notes: []string{"Each cycle restarts Redis, times it until the trading node could trade again (Redis ready, then the node's startup load) and verifies every acknowledged write. Lost counts writes lost beyond the persistence policy's window."}}
+	s := section{ID: "recovery", Title: "Recovery cycles", Notes: []string{"Each cycle restarts Redis, times it until the trading node could trade again (Redis ready, then the node's startup load) and verifies every acknowledged write. Lost counts acknowledged writes lost that Redis's promise for the persistence and the kind of stop does not excuse; a run that could not check it is incomplete."}}
 	maxCycles := 0
 	for _, r := range b.runs {
 		if r.Recovery != nil {
@@ -59,7 +48,7 @@ func (b *builder) recovery() section {
 	writes := []metric{
 		// Three different things are counted; the names say which, so the
 		// bars are not read as parts of one total.
-		{"acknowledged cache calls", func(c results.RecoveryCycle) float64 { return float64(c.Acknowledged) }},
+		{"acknowledged transactions", func(c results.RecoveryCycle) float64 { return float64(c.Acknowledged) }},
 		{"verified keys", func(c results.RecoveryCycle) float64 { return float64(c.Verified) }},
 		{"lost items (keys, events, members)", func(c results.RecoveryCycle) float64 { return float64(c.Lost) }},
 	}
@@ -84,7 +73,7 @@ func (b *builder) recovery() section {
 	}
 
 	tt := table{Caption: "seconds from the stop", Head: []string{"run", "cycle", "stop", "port open", "ready", "redis load", "startup seq", "startup conc", "trading ready"}}
-	wt := table{Head: []string{"run", "cycle", "acknowledged calls", "in doubt calls", "write errors", "verified keys", "lost items", "lost in window", "verdict"}}
+	wt := table{Head: []string{"run", "cycle", "acknowledged transactions", "in doubt transactions", "writer failures", "verified keys", "lost items", "lost in window", "verdict"}}
 	for i, r := range b.runs {
 		rec := r.Recovery
 		if rec == nil {
@@ -97,9 +86,6 @@ func (b *builder) recovery() section {
 			}
 			tt.Rows = append(tt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), secs(c.StopSec), secs(c.PortOpenSec), secs(c.ReadySec), load, secs(c.StartupSequentialSec), secs(c.StartupConcurrentSec), secs(c.TradingReadySec)})
 			v := c.Verdict
-			if v == "" && c.Lost == 0 {
-				v = "pass"
-			}
 			wt.Rows = append(wt.Rows, []cell{text(b.opts.Names[i]), inum(int64(c.Cycle)), inum(c.Acknowledged), inum(c.InDoubt), inum(c.WriteErrors), inum(c.Verified), errCell(c.Lost), inum(c.LostWithinWindow), verdictCell(v)})
 		}
 	}

@@ -103,7 +103,6 @@ func (b *builder) validityBlock() (block, bool) {
 	return block{Title: "Validity and warnings", List: list, Alert: true}, len(list) > 0
 }
 
-
 // errorClasses names the non-zero error classes: "timeout 21, connection 3".
 func errorClasses(e results.ErrorCounts) string {
 	var parts []string
@@ -219,13 +218,14 @@ func (b *builder) pacingBlock() (block, bool) {
 // persistence policy's window, or what was.
 func (b *builder) recoveryCard(i int, rec *results.Recovery) card {
 	c := card{Title: joinName(b.runName(i), "recovery", rec.Persistence)}
-	switch v := rec.Verdict; {
-	case v == "pass" || (v == "" && recoveryPass(rec)):
+	switch rec.Verdict {
+	case results.RecoveryPass:
 		c.Status, c.Class = statusPass, "pass"
-	case v == "fail" || v == "":
+	case results.RecoveryFail:
 		c.Status, c.Class = statusFail, "fail"
 	default:
-		c.Status, c.Class = strings.ToUpper(v), "invalid"
+		// Not judged: the run could not check what it set out to.
+		c.Status, c.Class = "INCOMPLETE", "invalid"
 	}
 	c.Figure = "nothing lost"
 	if rec.Lost > 0 {
@@ -238,15 +238,15 @@ func (b *builder) recoveryCard(i int, rec *results.Recovery) card {
 		writeErrs += cy.WriteErrors
 		ready = math.Max(ready, cy.TradingReadySec)
 	}
-	parts := []string{fmt.Sprintf("%d %s cycles, %s acknowledged calls", len(rec.Cycles), rec.Mode, fmtCount(acked))}
+	parts := []string{fmt.Sprintf("%d %s cycles, %s acknowledged transactions", len(rec.Cycles), rec.Mode, fmtCount(acked))}
 	if rec.LostWithinWindow > 0 {
-		parts = append(parts, fmt.Sprintf("%s lost within the %s window", fmtCount(rec.LostWithinWindow), fmtUsShort(rec.LossWindowSec*1e6)))
+		parts = append(parts, fmt.Sprintf("%s lost as the persistence allows", fmtCount(rec.LostWithinWindow)))
 	}
 	if rec.Corrupt+rec.WrongType > 0 {
 		parts = append(parts, fmt.Sprintf("%s corrupt, %s of the wrong type", fmtCount(rec.Corrupt), fmtCount(rec.WrongType)))
 	}
 	if writeErrs > 0 {
-		parts = append(parts, fmt.Sprintf("%s write errors during the restarts", fmtCount(writeErrs)))
+		parts = append(parts, fmt.Sprintf("%s writer failures during the restarts", fmtCount(writeErrs)))
 	}
 	if ready > 0 {
 		parts = append(parts, "trading-ready within "+fmtUs(ready*1e6))

@@ -218,12 +218,13 @@ func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 				o, in := out.Recovery, r.Recovery
 				o.Cycles = append(o.Cycles, in.Cycles...)
 				o.Lost += in.Lost
+				o.LostUnexplained += in.LostUnexplained
 				o.LostWithinWindow += in.LostWithinWindow
 				o.Corrupt += in.Corrupt
 				o.WrongType += in.WrongType
-				if in.Verdict == "fail" {
-					o.Verdict = "fail"
-				}
+				o.CyclesPlanned += in.CyclesPlanned
+				// An incomplete part makes the whole incomplete.
+				o.Verdict = WorseVerdict(o.Verdict, in.Verdict)
 				for _, x := range in.Reasons {
 					o.Reasons = appendUnique(o.Reasons, x)
 				}

@@ -11,8 +11,22 @@ type Recovery struct {
 	// rdb, none) or, for an external server, what its settings amount to.
 	Persistence string `json:"persistence"`
 	Mode        string `json:"mode"` // kill, graceful or cmd
-	// RestartCmd is the operator's restart command (mode cmd).
+	// RestartCmd is the operator's restart command (mode cmd), redacted:
+	// its program name and how many words followed (they may hold a
+	// password), never the command itself.
 	RestartCmd string `json:"restart_cmd,omitempty"`
+	// HostCrash is set when the operator declared that the restart command
+	// crashes the host (a power cut), not just the redis-server process.
+	HostCrash bool `json:"host_crash,omitempty"`
+	// Promise is what Redis guarantees for this persistence and kind of
+	// stop, in words: what the verdict checked.
+	Promise string `json:"promise,omitempty"`
+	// BufferIntervalSec is the writer's buffer interval (0: one MULTI/EXEC
+	// per command, the node's default).
+	BufferIntervalSec float64 `json:"buffer_interval_sec,omitempty"`
+	// CyclesPlanned is how many cycles were asked for; fewer in Cycles
+	// means the run is incomplete.
+	CyclesPlanned int `json:"cycles_planned,omitempty"`
 	// Server is the persistence configuration the server reported.
 	Server RecoveryServer `json:"server"`
 	// Keys is the populated dataset size asked for, per cycle.
@@ -20,22 +34,67 @@ type Recovery struct {
 	// WriteDuring is whether a writer kept sending during each restart.
 	WriteDuring bool `json:"write_during"`
 	// LossWindowSec is how long before the crash an acknowledged write may
-	// be lost without failing the run (aof-everysec kill only; 0 otherwise).
+	// be Redis's permitted loss: a host crash under aof-everysec, or a
+	// process kill under aof-everysec in a cycle where INFO
+	// aof_delayed_fsync moved (see each cycle's loss_window_sec); 0 where
+	// Redis allows no loss.
 	LossWindowSec float64         `json:"loss_window_sec"`
 	Cycles        []RecoveryCycle `json:"cycles"`
-	// Lost counts acknowledged writes lost beyond the persistence policy's
-	// window, over all cycles.
+	// Lost counts acknowledged writes lost that Redis's promise does not
+	// excuse, over all cycles.
 	Lost int64 `json:"lost"`
-	// LostWithinWindow counts losses the policy allows (aof-everysec).
+	// LostUnexplained is the part of Lost that the persistence policy does
+	// not explain either: something other than Redis's persistence removed
+	// the data. Equal to Lost under AOF; under rdb the losses of writes the
+	// last save held.
+	LostUnexplained int64 `json:"lost_unexplained,omitempty"`
+	// LostWithinWindow counts losses Redis's promise allows (excused).
 	LostWithinWindow int64 `json:"lost_within_window"`
 	// Corrupt and WrongType count damaged payloads and keys over all cycles.
 	Corrupt   int64 `json:"corrupt"`
 	WrongType int64 `json:"wrong_type"`
-	// Verdict is "pass" or "fail"; Reasons say why it failed, Notes add
-	// what an operator should know either way.
+	// Verdict is RecoveryPass, RecoveryFail or RecoveryIncomplete (the run
+	// could not check what it set out to: interrupted, the server did not
+	// come back or was not restarted, cycles missing); Reasons say why it
+	// did not pass, Notes add what an operator should know either way.
 	Verdict string   `json:"verdict"`
 	Reasons []string `json:"reasons,omitempty"`
 	Notes   []string `json:"notes,omitempty"`
+}
+
+// Recovery verdicts. Anything else (an empty verdict included) is a
+// recovery that was never judged: treat it as incomplete.
+const (
+	RecoveryPass       = "pass"
+	RecoveryFail       = "fail"
+	RecoveryIncomplete = "incomplete"
+)
+
+// Judged reports whether r's verdict is a complete judgement (pass or
+// fail); an incomplete or unjudged recovery proves nothing.
+func (r *Recovery) Judged() bool {
+	return r.Verdict == RecoveryPass || r.Verdict == RecoveryFail
+}
+
+// WorseVerdict is the verdict of two recoveries taken together:
+// incomplete (or unjudged) over fail over pass.
+func WorseVerdict(a, b string) string {
+	rank := func(v string) int {
+		switch v {
+		case RecoveryPass:
+			return 0
+		case RecoveryFail:
+			return 1
+		}
+		return 2
+	}
+	if rank(b) > rank(a) {
+		a = b
+	}
+	if rank(a) == 2 {
+		return RecoveryIncomplete
+	}
+	return a
 }
 
 // RecoveryServer is a server's persistence settings, from CONFIG GET or,
@@ -53,6 +112,33 @@ type RecoveryServer struct {
 type RecoveryCycle struct {
 	Cycle       int     `json:"cycle"`
 	PopulateSec float64 `json:"populate_sec"`
+	// DiedSec is when the old server actually died, from the stop order:
+	// its process exited (DiedBy "exit") or the connection rbench held
+	// blocked on it dropped ("connection"). Losses are judged against this
+	// moment, not the stop order. DiedBy "unobserved": neither was seen
+	// and the crash is taken as the restarted server's first answer.
+	DiedSec float64 `json:"died_sec,omitempty"`
+	DiedBy  string  `json:"died_by,omitempty"`
+	// RunIDBefore and RunIDAfter are INFO server's run_id before the stop
+	// and after the restart, UptimeAfterSec the restarted server's
+	// uptime_in_seconds: a restart is proven by a new run_id and an uptime
+	// no longer than the time since the old server died.
+	RunIDBefore    string `json:"run_id_before,omitempty"`
+	RunIDAfter     string `json:"run_id_after,omitempty"`
+	UptimeAfterSec int64  `json:"uptime_after_sec,omitempty"`
+	// AOFDelayedFsyncStart and AOFDelayedFsyncEnd are INFO persistence's
+	// aof_delayed_fsync at the start of the loss window and at the last
+	// reading before the server died: under everysec a kill's loss is
+	// Redis's only when the counter moved.
+	AOFDelayedFsyncStart int64 `json:"aof_delayed_fsync_start,omitempty"`
+	AOFDelayedFsyncEnd   int64 `json:"aof_delayed_fsync_end,omitempty"`
+	// RDBLastSaveUnix is rdb_last_save_time (Unix seconds) at the last
+	// reading before the server died: what an rdb restart keeps.
+	RDBLastSaveUnix int64 `json:"rdb_last_save_unix,omitempty"`
+	// Promise is what Redis guaranteed in this cycle, with the figures it
+	// was checked by; LossWindowSec the window it excused (0: none).
+	Promise       string  `json:"promise,omitempty"`
+	LossWindowSec float64 `json:"loss_window_sec,omitempty"`
 	// StopSec is the time until the old process was gone (graceful
 	// shutdown including its fsync or save; ~0 for a kill; unknown, 0, for a
 	// restart command).
@@ -90,28 +176,38 @@ type RecoveryCycle struct {
 	StartupConcurrentSec float64       `json:"startup_concurrent_sec"`
 	// TradingReadySec is restart to the end of the slower startup load.
 	TradingReadySec float64 `json:"trading_ready_sec"`
-	// Acknowledged and InDoubt count cache calls (MULTI/EXEC) Redis
-	// acknowledged and calls sent without an acknowledgement; Items counts
-	// the acknowledged list elements, values, members, fields and deletes,
-	// the unit losses are counted in. WritesDuring counts calls acknowledged
-	// after the populate, while the restart was coming.
+	// Acknowledged and InDoubt count transactions (MULTI/EXEC) Redis
+	// acknowledged and transactions sent without an acknowledgement (the
+	// writer sends one per command, as the node does, or one per buffer
+	// interval); Items counts the acknowledged list elements, values,
+	// members, fields and deletes, the unit losses are counted in.
+	// WritesDuring counts transactions acknowledged after the populate,
+	// while the restart was coming; CallsDuring the cache calls the
+	// writers made then.
 	Acknowledged int64 `json:"acknowledged"`
 	InDoubt      int64 `json:"in_doubt"`
 	Items        int64 `json:"items"`
 	WritesDuring int64 `json:"writes_during"`
-	// WriteErrors counts the writers' calls during the restart that Redis
-	// did not acknowledge (refused, cut or timed out), as the terminal's
-	// "write errors during the restart"; each is in doubt or failed.
+	CallsDuring  int64 `json:"calls_during,omitempty"`
+	// WriteRate is the cache calls per second the writers reached before
+	// the restart, while the server was up (--write-rate is what was asked).
+	WriteRate float64 `json:"write_rate,omitempty"`
+	// WriteErrors counts the writers' transactions during the restart that
+	// Redis did not acknowledge (not sent, refused, cut or timed out), the
+	// terminal's "writer failures during the restart".
 	WriteErrors int64 `json:"write_errors,omitempty"`
 	// Verified counts keys found exactly as acknowledged.
 	Verified int64 `json:"verified"`
-	// Lost counts acknowledged items lost beyond the policy's window,
-	// LostWithinWindow those the policy allows.
+	// Lost counts acknowledged items lost that Redis's promise does not
+	// excuse, LostUnexplained the part the persistence policy does not
+	// explain either, LostWithinWindow those the promise allows.
 	Lost             int64 `json:"lost"`
+	LostUnexplained  int64 `json:"lost_unexplained,omitempty"`
 	LostWithinWindow int64 `json:"lost_within_window"`
-	// LostFollowOn counts items acknowledged after the crash that are
-	// missing because the crash had emptied their list (an RPUSHX onto a
-	// lost list is a no-op): consequences of the loss, not failures.
+	// LostFollowOn counts acknowledged appends (RPUSHX) that Redis answered
+	// with 0 because the list they extend was gone: they changed nothing,
+	// so nothing of theirs is expected; they are evidence of an earlier
+	// loss (of that list), which is counted in Lost or LostWithinWindow.
 	LostFollowOn int64 `json:"lost_follow_on"`
 	// LostFirstSec and LostLastSec bound the acknowledgement times of the
 	// lost items, in seconds before the crash (positive = before); zero
@@ -123,7 +219,10 @@ type RecoveryCycle struct {
 	Integrity map[string]RecoveryIntegrity `json:"integrity"`
 	// Examples names a few damaged keys, for the operator to look at.
 	Examples []string `json:"examples,omitempty"`
-	Verdict  string   `json:"verdict"`
+	// Verdict is RecoveryPass, RecoveryFail or RecoveryIncomplete; Reasons
+	// say why it did not pass.
+	Verdict string   `json:"verdict"`
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // RecoveryIntegrity counts one collection's verification. Keys are Redis
@@ -139,6 +238,10 @@ type RecoveryIntegrity struct {
 	// MissingTail counts list elements missing at the end of a list whose
 	// beginning is intact (the typical AOF-tail loss).
 	MissingTail int64 `json:"missing_tail"`
+	// MissingMiddle counts list elements missing before elements that are
+	// still there: removed from the middle (LREM, LSET of a neighbour...),
+	// which no persistence loss does. Each is one loss.
+	MissingMiddle int64 `json:"missing_middle,omitempty"`
 	// MissingMembers counts set members and hash fields gone.
 	MissingMembers int64 `json:"missing_members"`
 	// Resurrected counts acknowledged deletes (DEL, SREM, HDEL) undone.

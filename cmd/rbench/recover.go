@@ -16,6 +16,7 @@ import (
 	"github.com/rbench/rbench/config"
 	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
@@ -46,13 +47,28 @@ concurrent), then reads every key back and compares it with the acknowledged
 writes: missing keys, missing tail events, corrupt payloads, wrong types and
 unexpected keys, per collection.
 
-Policy: aof-always loses nothing; aof-everysec may lose the writes acknowledged
-within --loss-window before a crash (reported, not failed); rdb and none are
-not configured to keep the state, and their losses fail the run. Results go
-to --results-dir (a run folder) or --out, as a run with a recovery section.
-Exit status: 0 nothing lost, 1 acknowledged writes lost beyond the policy's
-window (or damaged, or the restart failed), 2 bad flags or an external server
-without --restart-cmd.`,
+The writers send what the node's writer sends: one MULTI/EXEC per Redis
+command, in upstream's order, on one connection each (--buffer-interval: one
+MULTI/EXEC of everything queued per interval).
+
+Verdict, by what Redis promises for the persistence and the kind of stop
+(the output says which promise it checked): a process kill (--mode kill, or
+a --restart-cmd) loses nothing under aof-always, aof-everysec and aof-no;
+under everysec a loss within --loss-window before the crash is Redis's only
+when INFO aof_delayed_fsync moved in that window. SHUTDOWN (--mode graceful)
+loses nothing under AOF or rdb. rdb keeps what its last save held, none keeps
+nothing: their losses fail the run, the server is not configured to keep the
+state. --host-crash declares that the restart command crashes the host, where
+everysec may lose the last --loss-window. The crash is when the server died
+(its process exited or rbench's connection to it dropped), and a restart
+must show a new run_id. A run that could not check what it set out to
+(interrupted, a restart that failed or restarted nothing, cycles missing) is
+incomplete: its partial results are written, and every gate threshold on
+them fails. Results go to --results-dir (a run folder) or --out, as a run
+with a recovery section; the restart command is stored redacted (its
+program name and word count: the rest may hold a password).
+Exit status: 0 pass, 1 fail (acknowledged writes lost or damaged) or
+incomplete, 2 bad flags or an external server without --restart-cmd.`,
 		Flags: append(connectionFlags(),
 			&cli.IntFlag{Name: "cycles", Value: recovery.DefaultCycles, Usage: "restart cycles"},
 			&cli.StringFlag{Name: "mode", Value: recovery.ModeKill, Usage: "how to restart the throwaway server: kill (SIGKILL, a crash) or graceful (SHUTDOWN)"},
@@ -61,8 +77,10 @@ without --restart-cmd.`,
 			&cli.BoolFlag{Name: "write-during", Value: true, Usage: "keep writers sending the order flow through the restart (--write-during=false to stop)"},
 			&cli.IntFlag{Name: "writers", Value: 1, Usage: "writer connections: the first writes the node's calls (scenario generator); each extra one adds synthetic load on its own keys (SYN-...), checked by checksum"},
 			&cli.Float64Flag{Name: "write-rate", Value: recovery.DefaultWriteRate, Usage: "cache calls per second during the restart, over all writers"},
-			&cli.DurationFlag{Name: "loss-window", Value: recovery.DefaultLossWindow, Usage: "aof-everysec crash: losses acknowledged this long before the crash are reported, not failed"},
-			&cli.StringFlag{Name: "restart-cmd", Usage: "shell `COMMAND` that restarts an external server, e.g. \"docker compose -f compose/docker-compose.redis.yml restart redis\""},
+			&cli.DurationFlag{Name: "loss-window", Value: recovery.DefaultLossWindow, Usage: "where Redis allows a loss (aof-everysec: a kill while aof_delayed_fsync moved, or --host-crash), losses acknowledged this long before the crash are reported, not failed"},
+			&cli.DurationFlag{Name: "buffer-interval", Usage: "the writers batch as the node's buffer_interval_ms: one MULTI/EXEC of every queued command per interval (0: one per command, the node's default)"},
+			&cli.StringFlag{Name: "restart-cmd", Usage: "shell `COMMAND` that restarts an external server, e.g. \"docker compose -f compose/docker-compose.redis.yml restart redis\" (stored and printed redacted)"},
+			&cli.BoolFlag{Name: "host-crash", Usage: "with --restart-cmd: the command crashes the host or VM (a power cut), not just redis-server; losses are judged by what the fsync policy keeps through a host crash"},
 			&cli.DurationFlag{Name: "restart-timeout", Value: 2 * time.Minute, Usage: "longest wait for the server to come back"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the written data"},
 			&cli.StringFlag{Name: "results-dir", Value: "results", Usage: "write a run folder run-<time>-recover under `DIR`"},
@@ -73,23 +91,37 @@ without --restart-cmd.`,
 }
 
 func recoverAction(c *cli.Context) error {
+	// Every bad flag is reported at once.
+	var bad []error
 	mode := c.String("mode")
 	if mode != recovery.ModeKill && mode != recovery.ModeGraceful {
-		return usageError(fmt.Errorf("--mode %q: allowed: kill or graceful", mode))
+		bad = append(bad, fmt.Errorf("--mode %q: allowed: kill or graceful", mode))
 	}
 	persistence, err := localredis.ParsePersistence(c.String("persistence"))
 	if err != nil {
-		return usageError(fmt.Errorf("--persistence: %w", err))
+		bad = append(bad, fmt.Errorf("--persistence: %w", err))
 	}
 	for _, f := range []string{"cycles", "keys", "writers"} {
 		if c.Int(f) < 1 {
-			return usageError(fmt.Errorf("--%s %d: allowed: an integer >= 1", f, c.Int(f)))
+			bad = append(bad, fmt.Errorf("--%s %d: allowed: an integer >= 1", f, c.Int(f)))
 		}
 	}
 	if c.Float64("write-rate") <= 0 {
-		return usageError(fmt.Errorf("--write-rate %v: allowed: a positive number of calls per second", c.Float64("write-rate")))
+		bad = append(bad, fmt.Errorf("--write-rate %v: allowed: a positive number of calls per second", c.Float64("write-rate")))
+	}
+	if d := c.Duration("buffer-interval"); d < 0 || d > node.MaxBufferInterval {
+		bad = append(bad, fmt.Errorf("--buffer-interval %v: allowed: 0 (one MULTI/EXEC per command) up to %v", d, node.MaxBufferInterval))
+	}
+	if d := c.Duration("loss-window"); d <= 0 {
+		bad = append(bad, fmt.Errorf("--loss-window %v: allowed: a positive duration", d))
 	}
 	restartCmd := strings.TrimSpace(c.String("restart-cmd"))
+	if c.Bool("host-crash") && restartCmd == "" {
+		bad = append(bad, errors.New("--host-crash describes what --restart-cmd does; a throwaway server is only ever killed or shut down (drop --host-crash or give --restart-cmd)"))
+	}
+	if len(bad) > 0 {
+		return usageError(errors.Join(bad...))
+	}
 
 	cfg, err := loadConfig(c)
 	if err != nil {
@@ -146,17 +178,18 @@ func recoverAction(c *cli.Context) error {
 			o.PoolSize, o.MaxRetries = 1, -1
 			return redis.NewUniversalClient(o)
 		},
-		Prefix:      prefix,
-		Keys:        c.Int("keys"),
-		Cycles:      c.Int("cycles"),
-		WriteDuring: c.Bool("write-during"),
-		Writers:     c.Int("writers"),
-		WriteRate:   c.Float64("write-rate"),
-		LossWindow:  c.Duration("loss-window"),
-		Seed:        c.Int64("seed"),
-		Log:         c.App.ErrWriter,
-		Codec:       codec,
-		Decode:      recovery.PayloadDecoder(prefix, codec),
+		Prefix:         prefix,
+		Keys:           c.Int("keys"),
+		Cycles:         c.Int("cycles"),
+		WriteDuring:    c.Bool("write-during"),
+		Writers:        c.Int("writers"),
+		WriteRate:      c.Float64("write-rate"),
+		LossWindow:     c.Duration("loss-window"),
+		BufferInterval: c.Duration("buffer-interval"),
+		Seed:           c.Int64("seed"),
+		Log:            c.App.ErrWriter,
+		Codec:          codec,
+		Decode:         recovery.PayloadDecoder(prefix, codec),
 	}
 	layout := keyspace.Layout{TraderID: t.Config.TraderID}
 	ropts.NewSource = func(prefix string, seed int64, w int) recovery.Source {
@@ -174,7 +207,7 @@ func recoverAction(c *cli.Context) error {
 		if t.Config.Network == "unix" {
 			addr = "" // no TCP port to watch
 		}
-		ropts.Restarter = &recovery.CmdRestarter{Command: restartCmd, Addr: addr, Timeout: c.Duration("restart-timeout"),
+		ropts.Restarter = &recovery.CmdRestarter{Command: restartCmd, HostCrash: c.Bool("host-crash"), Addr: addr, Timeout: c.Duration("restart-timeout"),
 			NewClient: func() redis.UniversalClient {
 				o := connect.ClientOptions(t.Config)
 				o.PoolSize, o.MaxRetries, o.DialTimeout, o.ReadTimeout = 1, -1, time.Second, time.Second
@@ -182,9 +215,12 @@ func recoverAction(c *cli.Context) error {
 			}}
 	}
 	params := map[string]any{"cycles": c.Int("cycles"), "mode": mode, "persistence": string(persistence),
-		"write_during": c.Bool("write-during"), "loss_window": c.Duration("loss-window").String(), "encoding": codec.Name()}
+		"write_during": c.Bool("write-during"), "loss_window": c.Duration("loss-window").String(), "encoding": codec.Name(),
+		"buffer_interval": c.Duration("buffer-interval").String()}
 	if !t.Throwaway() {
-		params["mode"], params["persistence"], params["restart_cmd"] = recovery.ModeCmd, "external", restartCmd
+		// The command may hold a password: only its redacted form is kept.
+		params["mode"], params["persistence"], params["restart_cmd"] = recovery.ModeCmd, "external", recovery.RedactCommand(restartCmd)
+		params["host_crash"] = c.Bool("host-crash")
 	}
 	info, _ := t.Info(c.Context)
 	rec, runErr := recovery.Run(c.Context, ropts)
@@ -209,7 +245,7 @@ func recoverAction(c *cli.Context) error {
 		},
 	})
 	run.Recovery = rec
-	if !t.Throwaway() && rec != nil && rec.Verdict == "pass" {
+	if !t.Throwaway() && rec != nil && rec.Verdict == results.RecoveryPass {
 		// Leave a failed run's keys for inspection (the next run then needs
 		// --clean); a passed run's are of no further use.
 		if _, err := connect.DeletePrefix(c.Context, t.Client, prefix); err != nil {
@@ -226,16 +262,17 @@ func recoverAction(c *cli.Context) error {
 		fmt.Fprintf(c.App.Writer, "results: %s\n", path)
 	}
 	switch {
-	case runErr != nil:
-		return failure(errors.Join(runErr, werr))
-	case werr != nil:
-		return failure(werr)
 	case rec == nil:
-		return failure(errors.New("recovery produced no results"))
-	case rec.Verdict != "pass":
-		return failure(fmt.Errorf("recovery failed: %s", strings.Join(rec.Reasons, "; ")))
+		return failure(errors.Join(errors.New("recovery produced no results"), runErr, werr))
+	case rec.Verdict == results.RecoveryPass && runErr == nil:
+		if werr != nil {
+			return failure(werr)
+		}
+		return nil
+	case rec.Verdict == results.RecoveryFail && runErr == nil:
+		return failure(errors.Join(fmt.Errorf("recovery failed: %s", strings.Join(rec.Reasons, "; ")), werr))
 	}
-	return nil
+	return failure(errors.Join(fmt.Errorf("recovery incomplete: %s", strings.Join(rec.Reasons, "; ")), werr))
 }
 
 // refuseExternal explains why rbench will not restart an external server,
@@ -268,32 +305,52 @@ func writeRecoverRun(c *cli.Context, run *results.Run, start time.Time) (string,
 }
 
 func printRecovery(w io.Writer, rec *results.Recovery) {
-	fmt.Fprintf(w, "recover: %d cycles, mode %s, persistence %s (server: appendonly %s, appendfsync %s, save %q; from %s)\n",
-		len(rec.Cycles), rec.Mode, rec.Persistence, rec.Server.AppendOnly, rec.Server.AppendFsync, rec.Server.Save, rec.Server.Source)
+	planned := rec.CyclesPlanned
+	if planned == 0 {
+		planned = len(rec.Cycles)
+	}
+	fmt.Fprintf(w, "recover: %d of %d cycles, mode %s, persistence %s (server: appendonly %s, appendfsync %s, save %q; from %s)\n",
+		len(rec.Cycles), planned, rec.Mode, rec.Persistence, rec.Server.AppendOnly, rec.Server.AppendFsync, rec.Server.Save, rec.Server.Source)
+	if rec.RestartCmd != "" {
+		fmt.Fprintf(w, "restart command: %s\n", rec.RestartCmd)
+	}
+	if rec.Promise != "" {
+		fmt.Fprintf(w, "promise checked: %s\n", rec.Promise)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "cycle\tport open\tready\tserver load\tstartup seq\tstartup conc\ttrading-ready\tacked calls\tverified keys\tlost\twithin window\tcorrupt\twrong type\tverdict")
+	fmt.Fprintln(tw, "cycle\tdied\tport open\tready\tserver load\tstartup seq\tstartup conc\ttrading-ready\tacked tx\tverified keys\tlost\texcused\tcorrupt\twrong type\tverdict")
 	for _, cy := range rec.Cycles {
 		load := "?"
 		if cy.LoadSec >= 0 {
 			load = fmt.Sprintf("%.3fs", cy.LoadSec)
+		}
+		died := "?"
+		if cy.DiedBy != "" {
+			died = fmt.Sprintf("%.3fs (%s)", cy.DiedSec, cy.DiedBy)
 		}
 		var corrupt, wrong int64
 		for _, ig := range cy.Integrity {
 			corrupt += ig.Corrupt
 			wrong += ig.WrongType
 		}
-		fmt.Fprintf(tw, "%d\t%.3fs\t%.3fs\t%s\t%.3fs\t%.3fs\t%.3fs\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n",
-			cy.Cycle, cy.PortOpenSec, cy.ReadySec, load, cy.StartupSequentialSec, cy.StartupConcurrentSec, cy.TradingReadySec,
+		fmt.Fprintf(tw, "%d\t%s\t%.3fs\t%.3fs\t%s\t%.3fs\t%.3fs\t%.3fs\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n",
+			cy.Cycle, died, cy.PortOpenSec, cy.ReadySec, load, cy.StartupSequentialSec, cy.StartupConcurrentSec, cy.TradingReadySec,
 			cy.Acknowledged, cy.Verified, cy.Lost, cy.LostWithinWindow, corrupt, wrong, cy.Verdict)
 	}
 	_ = tw.Flush()
 	for _, cy := range rec.Cycles {
+		if cy.RunIDAfter != "" && cy.RunIDAfter != cy.RunIDBefore {
+			fmt.Fprintf(w, "cycle %d: restarted: run_id %s -> %s, up %d s\n", cy.Cycle, cy.RunIDBefore, cy.RunIDAfter, cy.UptimeAfterSec)
+		}
+		if cy.Promise != "" && cy.Promise != rec.Promise {
+			fmt.Fprintf(w, "cycle %d: promise checked: %s\n", cy.Cycle, strings.TrimPrefix(cy.Promise, rec.Promise+"; "))
+		}
 		if cy.Lost+cy.LostWithinWindow > 0 {
-			fmt.Fprintf(w, "cycle %d: %d acknowledged items lost, acknowledged between %.3fs and %.3fs before the restart\n",
-				cy.Cycle, cy.Lost+cy.LostWithinWindow, cy.LostFirstSec, cy.LostLastSec)
+			fmt.Fprintf(w, "cycle %d: %d acknowledged items lost (%d that nothing in the persistence policy explains, %d excused by the promise), acknowledged between %.3fs and %.3fs before the crash\n",
+				cy.Cycle, cy.Lost+cy.LostWithinWindow, cy.LostUnexplained, cy.LostWithinWindow, cy.LostFirstSec, cy.LostLastSec)
 		}
 		if cy.LostFollowOn > 0 {
-			fmt.Fprintf(w, "cycle %d: %d appends after the restart went to lists the restart had lost (no-ops in Redis, not counted as lost)\n", cy.Cycle, cy.LostFollowOn)
+			fmt.Fprintf(w, "cycle %d: %d appends answered 0 because their list was already gone (they changed nothing; the list's loss is counted)\n", cy.Cycle, cy.LostFollowOn)
 		}
 		for _, ex := range cy.Examples {
 			fmt.Fprintf(w, "  cycle %d: %s\n", cy.Cycle, ex)
@@ -302,9 +359,12 @@ func printRecovery(w io.Writer, rec *results.Recovery) {
 	for _, n := range rec.Notes {
 		fmt.Fprintln(w, "note:", n)
 	}
-	if rec.Verdict == "pass" {
-		fmt.Fprintf(w, "verdict: pass: no acknowledged write lost beyond the %s policy (%d within its window)\n", rec.Persistence, rec.LostWithinWindow)
-	} else {
-		fmt.Fprintf(w, "verdict: %s: %s\n", rec.Verdict, strings.Join(rec.Reasons, "; "))
+	switch rec.Verdict {
+	case results.RecoveryPass:
+		fmt.Fprintf(w, "verdict: pass: no acknowledged write lost that Redis promises to keep (%s, %d excused by the promise)\n", rec.Persistence, rec.LostWithinWindow)
+	case results.RecoveryFail:
+		fmt.Fprintf(w, "verdict: fail: %s\n", strings.Join(rec.Reasons, "; "))
+	default:
+		fmt.Fprintf(w, "verdict: incomplete (every gate threshold on these results fails): %s\n", strings.Join(rec.Reasons, "; "))
 	}
 }
