@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rbench/rbench/internal/termtable"
 	"github.com/rbench/rbench/node/keyspace"
 )
 
@@ -66,12 +66,12 @@ func keysJSON(l keyspace.Layout) keysDoc {
 
 func printKeys(w io.Writer, l keyspace.Layout) error {
 	fmt.Fprintf(w, "keys under %s\n\n", l.Prefix()+keyspace.Delimiter)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tTYPE\tWRITTEN WITH\tREAD AT STARTUP\tVALUE")
+	// Fitted to the terminal: the commands and the values wrap.
+	t := termtable.Table{Head: []string{"KEY", "TYPE", "WRITTEN WITH", "READ AT STARTUP", "VALUE"}, Wrap: []int{2, 4}}
 	for _, e := range keyspace.Table {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Pattern, e.Type, e.Write, e.Read, e.Value)
+		t.Rows = append(t.Rows, []string{e.Pattern, e.Type, e.Write, e.Read, e.Value})
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.Write(w, termtable.Width(w)); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nstartup load, in order (SCAN 0 MATCH <pattern> COUNT %d until the cursor is 0):\n", keyspace.ScanCount)
