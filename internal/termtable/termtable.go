@@ -21,7 +21,7 @@ import (
 const DefaultWidth = 120
 
 // minWrap is the narrowest a wrapped column gets.
-const minWrap = 12
+const minWrap = 8
 
 // gap is the space between columns.
 const gap = 2
