@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
@@ -35,7 +37,7 @@ func TestScenarioSourceModelledAndReproducible(t *testing.T) {
 	}
 	for _, opts := range []scenario.Options{
 		{Seed: 7},
-		{Seed: 7, PurgeClosed: true, PurgeLag: 10, PositionSnapshots: true},
+		{Seed: 7, PurgeClosed: true, PurgeInterval: time.Second, Node: node.Config{Flavour: node.Python, SnapshotPositions: true, SnapshotOrders: true}},
 	} {
 		a, b := dump(opts), dump(opts)
 		if !bytes.Equal(a, b) {

@@ -32,7 +32,7 @@ type mixedWorkload struct {
 }
 
 func newMixed(spec *Spec) (Workload, error) {
-	p, err := parseTradingParams("mixed", spec.Params, ParamPurge, ParamPurgeLag)
+	p, err := parseTradingParams("mixed", spec.Params, ParamPurge, ParamPurgeInterval, ParamPurgeBuffer)
 	if err != nil {
 		return nil, err
 	}

@@ -9,8 +9,9 @@ import (
 // The order-flow workload is the node's write hot path while it trades: new
 // orders, their events (submitted, accepted, filled, canceled, rejected),
 // the fills appended to positions, the account states that follow, and with
-// --param purge=true the purge of closed orders and positions once
-// purge_lag (default 1000) newer ones have closed. Each cache call is one
+// --param purge=true the purges of closed orders and positions a node with
+// purge_from_database makes, every purge_interval (default 1m) of scenario
+// time, of everything closed purge_buffer (default 0) before. Each cache call is one
 // MULTI/EXEC. Every connection streams its own scenario shard, so ids never
 // collide; Setup writes the shards' currencies, instruments and accounts
 // untimed. Use --rate for a target rate. --ops-mix with write kinds
@@ -35,7 +36,7 @@ type orderFlowWorkload struct {
 }
 
 func newOrderFlow(spec *Spec) (Workload, error) {
-	p, err := parseTradingParams("order-flow", spec.Params, ParamPurge, ParamPurgeLag)
+	p, err := parseTradingParams("order-flow", spec.Params, ParamPurge, ParamPurgeInterval, ParamPurgeBuffer)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +68,7 @@ func (te *tradingEnv) writerStreams(ctx context.Context, first, n int, p trading
 	streams := make([]*callStream, n)
 	for i := range streams {
 		shard := first + i
-		s := te.newStream(shard, 0, p.purge, p.purgeLag, shard > 0)
+		s := te.newStream(shard, 0, p, shard > 0)
 		s.setMixKinds(mix)
 		if err := s.prime(ctx, te.env.Client); err != nil {
 			return nil, fmt.Errorf("writing the setup calls of stream %d: %w", shard, err)

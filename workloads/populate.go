@@ -79,7 +79,7 @@ func (w *populateWorkload) Setup(ctx context.Context, env *Env) error {
 }
 
 func (w *populateWorkload) NewWorker(id int) Worker {
-	return &populateWorker{w: w, s: w.te.newStream(id, w.spec.Keys, false, 0, id > 0), interval: int64(w.spec.BufferInterval)}
+	return &populateWorker{w: w, s: w.te.newStream(id, w.spec.Keys, tradingParams{}, id > 0), interval: int64(w.spec.BufferInterval)}
 }
 
 type populateWorker struct {

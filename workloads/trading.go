@@ -28,8 +28,8 @@ import (
 // first is the default, as upstream.
 var tradingEncodings = []string{codecs.MsgPack, codecs.JSON}
 
-// Op kinds shared by the streaming trading workloads. The first eleven are
-// the cache calls in scenario.Kind order (kind k is op kind k-1).
+// Op kinds shared by the streaming trading workloads. The first thirteen
+// are the cache calls in scenario.Kind order (kind k is op kind k-1).
 const (
 	kAddCurrency = iota
 	kAddInstrument
@@ -42,6 +42,8 @@ const (
 	kSnapshotPosition
 	kPurgeOrder
 	kPurgePosition
+	kSnapshotOrder
+	kIndexOrderPosition
 	kFlush // a --buffer-interval batch of calls in one MULTI/EXEC
 	kReadOrder
 	kReadPosition
@@ -71,7 +73,8 @@ func callKind(k scenario.Kind) int { return int(k) - 1 }
 // the top of a workload file).
 const (
 	ParamPurge              = "purge"               // order-flow, mixed: purge closed orders and positions
-	ParamPurgeLag           = "purge_lag"           // closed orders kept before purging; default 1000
+	ParamPurgeInterval      = "purge_interval"      // scenario time between purges; default 1m
+	ParamPurgeBuffer        = "purge_buffer"        // scenario time an order or position stays closed before a purge; default 0
 	ParamStyle              = "style"               // startup-load: sequential, concurrent or both
 	ParamBulkReadBatch      = "bulk_read_batch"     // startup-load: MGET chunk size; 0 = one MGET
 	ParamStartupConcurrency = "startup_concurrency" // startup-load: reads in flight, concurrent style
@@ -80,7 +83,8 @@ const (
 // tradingParams are the parsed trading parameters.
 type tradingParams struct {
 	purge              bool
-	purgeLag           int
+	purgeInterval      time.Duration
+	purgeBuffer        time.Duration
 	style              string
 	bulkReadBatch      int
 	startupConcurrency int
@@ -95,7 +99,7 @@ const (
 // parseTradingParams reads spec.Params for workload, accepting only the
 // names in allowed ('-' and '_' alike).
 func parseTradingParams(workload string, params map[string]any, allowed ...string) (tradingParams, error) {
-	p := tradingParams{purgeLag: scenario.DefaultPurgeLag, style: DefaultStartupStyle, startupConcurrency: DefaultStartupConcurrency}
+	p := tradingParams{purgeInterval: scenario.DefaultPurgeInterval, style: DefaultStartupStyle, startupConcurrency: DefaultStartupConcurrency}
 	names := make([]string, 0, len(params))
 	for k := range params {
 		names = append(names, k)
@@ -119,8 +123,10 @@ func parseTradingParams(workload string, params map[string]any, allowed ...strin
 		switch name {
 		case ParamPurge:
 			p.purge, err = paramBool(raw, v)
-		case ParamPurgeLag:
-			p.purgeLag, err = paramInt(raw, v, 1, 100_000_000)
+		case ParamPurgeInterval:
+			p.purgeInterval, err = paramDuration(raw, v, time.Millisecond)
+		case ParamPurgeBuffer:
+			p.purgeBuffer, err = paramDuration(raw, v, 0)
 		case ParamBulkReadBatch:
 			p.bulkReadBatch, err = paramInt(raw, v, 0, 100_000_000)
 		case ParamStartupConcurrency:
@@ -149,6 +155,15 @@ func paramBool(name string, v any) (bool, error) {
 		}
 	}
 	return false, fmt.Errorf("%w: param %s %q: want true or false", ErrBadSpec, name, fmt.Sprint(v))
+}
+
+// paramDuration reads a duration ("500ms", "1m") of at least lo, at most a day.
+func paramDuration(name string, v any, lo time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(fmt.Sprint(v)))
+	if err != nil || d < lo || d > 24*time.Hour {
+		return 0, fmt.Errorf("%w: param %s %q: want a duration from %s to 24h, such as 1m", ErrBadSpec, name, fmt.Sprint(v), lo)
+	}
+	return d, nil
 }
 
 func paramInt(name string, v any, lo, hi int) (int, error) {
@@ -210,23 +225,22 @@ type callStream struct {
 	skipShared bool // another shard writes currencies and instruments
 	pending    *scenario.Call
 	pendBuf    scenario.Call
-	netting    map[string]struct{} // netting position ids seen (bounded)
 	cmds       []keyspace.Cmd
 	lastNs     int64
 
-	queues  [scenario.PurgePosition + 1]callQueue // write mixes only
-	wantMix [scenario.PurgePosition + 1]bool
+	queues  [scenario.LastKind + 1]callQueue // write mixes only
+	wantMix [scenario.LastKind + 1]bool
 }
 
-func (te *tradingEnv) newStream(shard int, orders int64, purge bool, purgeLag int, skipShared bool) *callStream {
+func (te *tradingEnv) newStream(shard int, orders int64, p tradingParams, skipShared bool) *callStream {
 	if orders <= 0 {
 		orders = math.MaxInt64
 	}
 	g := scenario.New(scenario.Options{
 		Seed: te.streamSeed(shard), TraderID: te.env.TraderID, Orders: orders,
-		Shard: shard, PurgeClosed: purge, PurgeLag: purgeLag,
+		Shard: shard, PurgeClosed: p.purge, PurgeInterval: p.purgeInterval, PurgeBuffer: p.purgeBuffer,
 	})
-	return &callStream{te: te, gen: g, skipShared: skipShared, netting: map[string]struct{}{}}
+	return &callStream{te: te, gen: g, skipShared: skipShared}
 }
 
 // peek returns the next call without consuming it.
@@ -260,17 +274,8 @@ func (s *callStream) next() (scenario.Call, bool) {
 
 // newKeys is how many keys other than index keys c creates.
 func (s *callStream) newKeys(c *scenario.Call) int64 {
-	switch c.Kind {
-	case scenario.AddCurrency, scenario.AddInstrument, scenario.AddAccount, scenario.AddOrder:
+	if c.NewKey {
 		return 1
-	case scenario.AddPosition:
-		if strings.HasPrefix(c.ID, "P-") {
-			return 1 // hedging ids are never reused
-		}
-		if _, seen := s.netting[c.ID]; !seen {
-			s.netting[c.ID] = struct{}{}
-			return 1
-		}
 	}
 	return 0
 }
@@ -508,7 +513,7 @@ const loadChunk = 2000
 // the same), for the workloads that read a populated keyspace. ids, when
 // not nil, collects the keys written.
 func (te *tradingEnv) loadDataset(ctx context.Context, keys int64, ids *datasetIDs) (int64, error) {
-	s := te.newStream(0, keys, false, 0, false)
+	s := te.newStream(0, keys, tradingParams{}, false)
 	budget := newKeyBudget(keys, te.layout)
 	pipe := te.env.Client.Pipeline()
 	flush := func() error {

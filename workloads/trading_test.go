@@ -199,7 +199,9 @@ func TestPopulateLayoutAndKeyCount(t *testing.T) {
 				t.Errorf("%s %s: no encode histogram", enc, name)
 			}
 		}
-		if op := opByName(run, "add_order", enc); op != nil && int(op.Count) != counts[keyspace.Orders] {
+		// One add_order per order key, and a second for each emulated
+		// order the emulator released (a few percent).
+		if op := opByName(run, "add_order", enc); op != nil && (int(op.Count) < counts[keyspace.Orders] || int(op.Count) > counts[keyspace.Orders]*21/20) {
 			t.Errorf("%s: %d add_order ops for %d order keys", enc, op.Count, counts[keyspace.Orders])
 		}
 	}
@@ -257,14 +259,15 @@ func TestOrderFlowOpsExactAndPurge(t *testing.T) {
 	}
 	checkLayout(t, c, "msgpack")
 
-	run = runSpec(t, c, Spec{Workload: "order-flow", Connections: 2, Ops: 3000, Params: map[string]any{"purge": "true", "purge_lag": "5"}})
+	run = runSpec(t, c, Spec{Workload: "order-flow", Connections: 2, Ops: 3000, Params: map[string]any{"purge": "true", "purge_interval": "200ms"}})
 	if op := opByName(run, "purge_order", "msgpack"); op == nil || op.Count == 0 {
 		t.Errorf("no purge_order with purge=true: %v", opNames(run))
 	}
 	counts := checkLayout(t, c, "msgpack")
-	// Two streams keep at most purge_lag closed orders each, plus those working.
-	if counts[keyspace.Orders] > 2*(5+8) {
-		t.Errorf("%d order keys left with purge_lag 5", counts[keyspace.Orders])
+	// Two streams keep what closed since their last purge (200 ms of
+	// scenario time, a few orders), plus those working.
+	if counts[keyspace.Orders] > 2*(20+9) {
+		t.Errorf("%d order keys left with purge_interval 200ms", counts[keyspace.Orders])
 	}
 }
 

@@ -77,7 +77,7 @@ func TestParseTradingParams(t *testing.T) {
 		allowed []string
 		wantErr string
 	}{
-		{map[string]any{"purge": "true", "purge-lag": 10}, []string{ParamPurge, ParamPurgeLag}, ""},
+		{map[string]any{"purge": "true", "purge-interval": "10s", "purge_buffer": "1s"}, []string{ParamPurge, ParamPurgeInterval, ParamPurgeBuffer}, ""},
 		{map[string]any{"purge": "yes please"}, []string{ParamPurge}, "want true or false"},
 		{map[string]any{"style": "parallel"}, []string{ParamStyle}, "sequential, concurrent or both"},
 		{map[string]any{"bulk_read_batch": "-1"}, []string{ParamBulkReadBatch}, "from 0 to"},

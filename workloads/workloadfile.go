@@ -15,7 +15,7 @@ import (
 //   - ops (or ops_mix) may be a mapping of op kinds to weights,
 //     ops: {add_order: 3, update_order: 10, read_order: 5, get_instrument: 2},
 //     which becomes OpsMix; ops as a number is still the operation count;
-//   - the trading parameters purge, purge_lag, style, bulk_read_batch and
+//   - the trading parameters purge, purge_interval, purge_buffer, style, bulk_read_batch and
 //     startup_concurrency may stand at the top level; they go into Params.
 //
 // Any other key must be a Spec field: an unknown key is an error naming it.
@@ -76,7 +76,7 @@ func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
 
 func isTradingParam(name string) bool {
 	switch strings.ReplaceAll(name, "-", "_") {
-	case ParamPurge, ParamPurgeLag, ParamStyle, ParamBulkReadBatch, ParamStartupConcurrency:
+	case ParamPurge, ParamPurgeInterval, ParamPurgeBuffer, ParamStyle, ParamBulkReadBatch, ParamStartupConcurrency:
 		return true
 	}
 	return false

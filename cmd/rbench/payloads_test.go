@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rbench/rbench/node/keyspace"
+	"github.com/rbench/rbench/node/payloads"
 )
 
 func buildPayloadsCLI(t *testing.T) string { return rbenchBinary(t) }
@@ -50,8 +50,8 @@ func TestPayloadsCLI(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &doc); err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
-		if len(doc.Payloads) != 13 {
-			t.Fatalf("%d rows, want 13", len(doc.Payloads))
+		if len(doc.Payloads) != len(payloads.Kinds) {
+			t.Fatalf("%d rows, want one per payload type (%d)", len(doc.Payloads), len(payloads.Kinds))
 		}
 		for _, r := range doc.Payloads {
 			if r.JSONBytes <= 0 || r.MsgpackBytes <= 0 || r.MsgpackBytes >= r.JSONBytes || r.MsgpackEncodeNs <= 0 || r.JSONDecodeNs <= 0 {
@@ -120,36 +120,6 @@ func TestPayloadsCLI(t *testing.T) {
 			}
 		}
 	})
-}
-
-func testKeysCLI(t *testing.T, bin string) {
-	out, errOut, code := runPayloadsCLI(t, bin, "keys", "--trader-id", "TRADER-001")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	for _, e := range keyspace.Table {
-		if !strings.Contains(out, e.Pattern) {
-			t.Errorf("rbench keys lacks %s", e.Pattern)
-		}
-	}
-	// Every collection and index key of the reference.
-	for _, k := range []string{"orders:", "positions:", "accounts:", "instruments:", "currencies:", "synthetics:", "general:",
-		"strategies:", "actors:", "snapshots:positions:", "snapshots:orders:", "health:heartbeat",
-		"index:orders", "index:orders_open", "index:orders_closed", "index:orders_emulated", "index:orders_inflight",
-		"index:order_ids", "index:positions", "index:positions_open", "index:positions_closed",
-		"index:order_position", "index:order_client", "trader-TRADER-001:orders*"} {
-		if !strings.Contains(out, k) {
-			t.Errorf("rbench keys lacks %s", k)
-		}
-	}
-	out, _, code = runPayloadsCLI(t, bin, "keys", "--json", "--instance-id", "msgpack")
-	var doc keysDoc
-	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil {
-		t.Fatalf("exit %d, %v:\n%s", code, err, out)
-	}
-	if doc.Prefix != "trader-RBENCH-001:msgpack:" || len(doc.Keys) != len(keyspace.Table) || len(doc.Load) != len(keyspace.LoadOrder) {
-		t.Errorf("json: %+v", doc)
-	}
 }
 
 func atoi(t *testing.T, s string) int {

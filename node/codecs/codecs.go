@@ -1,9 +1,12 @@
 // Package codecs turns payload values into the bytes a trading node stores in
 // Redis and back: msgpack (the node's default encoding) and JSON.
 //
-// Both codecs write maps keyed by the same snake_case strings, never arrays,
-// so redis-cli users and other tools can read either. Decoding bad bytes
-// returns an error wrapping ErrDecode; it never panics.
+// Both write what msgspec writes for the node's to_dict maps (see
+// docs/payloads.md): maps keyed by the same snake_case strings in the
+// struct's field order, integers in their shortest msgpack form, floats as
+// float64, compact JSON. Decoding bad bytes returns an error wrapping
+// ErrUndecodable; it never panics and never allocates more than the input's
+// size warrants (validate.go).
 //
 // Codecs are safe for concurrent use.
 package codecs
@@ -42,8 +45,13 @@ const (
 // ErrUnknownCodec is returned by ByName for a name that is not a codec.
 var ErrUnknownCodec = errors.New("unknown encoding")
 
-// ErrDecode wraps every decoding failure.
-var ErrDecode = errors.New("decode")
+// ErrUndecodable wraps every decoding failure: bytes that are not a value of
+// the codec, or not one that fits (validate.go). Callers count it as one
+// undecodable payload.
+var ErrUndecodable = errors.New("payload does not decode")
+
+// ErrDecode is ErrUndecodable under its older name.
+var ErrDecode = ErrUndecodable
 
 var registry = map[string]Codec{
 	MsgPack: msgpackCodec{},
@@ -76,42 +84,37 @@ func decodeGuard(name string, err *error) {
 	}
 }
 
-// JSONCodec is encoding/json with compact output (no trailing newline, no HTML escaping).
+// wrapDecode wraps a decoder's error in ErrUndecodable, once.
+func wrapDecode(codec string, err error) error {
+	if errors.Is(err, ErrUndecodable) {
+		return err
+	}
+	return fmt.Errorf("%w %s: %w", ErrUndecodable, codec, err)
+}
+
+// jsonCodec writes JSON as msgspec does (jsonenc.go) and reads it with
+// encoding/json.
 type jsonCodec struct{}
 
 func (jsonCodec) Name() string { return JSON }
 
 func (c jsonCodec) Encode(v any) ([]byte, error) { return c.AppendEncode(nil, v) }
 
-type jsonEnc struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-var jsonPool = sync.Pool{New: func() any {
-	e := &jsonEnc{}
-	e.enc = json.NewEncoder(&e.buf)
-	// Payloads carry symbols like "EUR/USD" and "S&P": keep them readable, as Python's json does.
-	e.enc.SetEscapeHTML(false)
-	return e
-}}
-
 func (jsonCodec) AppendEncode(dst []byte, v any) ([]byte, error) {
-	e := jsonPool.Get().(*jsonEnc)
-	defer jsonPool.Put(e)
-	e.buf.Reset()
-	if err := e.enc.Encode(v); err != nil {
+	out, err := AppendJSON(dst, v)
+	if err != nil {
 		return dst, fmt.Errorf("encode json: %w", err)
 	}
-	b := e.buf.Bytes()
-	// json.Encoder ends every value with '\n'; the node stores compact JSON.
-	return append(dst, b[:len(b)-1]...), nil
+	return out, nil
 }
 
 func (jsonCodec) Decode(data []byte, v any) (err error) {
 	defer decodeGuard(JSON, &err)
+	if err := checkJSON(data); err != nil {
+		return err
+	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%w json: %w", ErrDecode, err)
+		return wrapDecode(JSON, err)
 	}
 	return nil
 }
@@ -135,9 +138,19 @@ var mpEncPool = sync.Pool{New: func() any {
 	return e
 }}
 
+// resetEncoder sets the options that make vmihailenco write what msgspec
+// writes: integers in their shortest form (0 is one byte; msgspec
+// mpack_encode_long), sorted keys for Go maps (which have no order).
+func resetEncoder(e *mpEnc) {
+	e.buf.Reset()
+	e.enc.Reset(&e.buf)
+	e.enc.UseCompactInts(true)
+	e.enc.SetSortMapKeys(true)
+}
+
 // MsgpackAppender is implemented by types with a hand-written msgpack
 // encoding (the hot payloads); the codec uses it instead of reflection. The
-// bytes must equal the reflection encoding.
+// bytes must equal the reflection encoding (a test checks).
 type MsgpackAppender interface {
 	AppendMsgpack(dst []byte) ([]byte, error)
 }
@@ -152,10 +165,7 @@ func (msgpackCodec) AppendEncode(dst []byte, v any) ([]byte, error) {
 	}
 	e := mpEncPool.Get().(*mpEnc)
 	defer mpEncPool.Put(e)
-	e.buf.Reset()
-	e.enc.Reset(&e.buf)
-	// Sorted map keys keep generic maps (info, params) byte-identical run to run.
-	e.enc.SetSortMapKeys(true)
+	resetEncoder(e)
 	if err := e.enc.Encode(v); err != nil {
 		return dst, fmt.Errorf("encode msgpack: %w", err)
 	}
@@ -180,7 +190,7 @@ func (msgpackCodec) Decode(data []byte, v any) (err error) {
 	}
 	if u, ok := v.(msgpack.Unmarshaler); ok {
 		if err := u.UnmarshalMsgpack(data); err != nil {
-			return fmt.Errorf("%w msgpack: %w", ErrDecode, err)
+			return wrapDecode(MsgPack, err)
 		}
 		return nil
 	}
@@ -189,7 +199,7 @@ func (msgpackCodec) Decode(data []byte, v any) (err error) {
 	d.r.Reset(data)
 	d.dec.Reset(&d.r)
 	if err := d.dec.Decode(v); err != nil {
-		return fmt.Errorf("%w msgpack: %w", ErrDecode, err)
+		return wrapDecode(MsgPack, err)
 	}
 	if d.r.Len() != 0 {
 		return fmt.Errorf("%w msgpack: %d trailing bytes after the value", ErrDecode, d.r.Len())

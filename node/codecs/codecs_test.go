@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/rbench/rbench/node/codecs"
@@ -130,11 +132,12 @@ func fuzzDecode(f *testing.F, name string) {
 		errS := c.Decode(data, &s)
 		var m map[string]any
 		errM := c.Decode(data, &m)
-		if errS != nil && !errors.Is(errS, codecs.ErrDecode) {
-			t.Fatalf("struct: error not wrapping ErrDecode: %v", errS)
-		}
-		if errM != nil && !errors.Is(errM, codecs.ErrDecode) {
-			t.Fatalf("map: error not wrapping ErrDecode: %v", errM)
+		var a any
+		errA := c.Decode(data, &a)
+		for _, err := range []error{errS, errM, errA} {
+			if err != nil && !errors.Is(err, codecs.ErrUndecodable) {
+				t.Fatalf("error not wrapping ErrUndecodable: %v", err)
+			}
 		}
 		// Whatever decodes must encode again.
 		if errS == nil {
@@ -143,6 +146,54 @@ func fuzzDecode(f *testing.F, name string) {
 			}
 		}
 	})
+}
+
+// TestHostileBytes: values Redis may hold that once crashed rbench, or
+// could, decode to ErrUndecodable without allocating more than a little.
+func TestHostileBytes(t *testing.T) {
+	crasher := []byte{0xd7, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0xdf, 0x30, 0xc0, 0x30} // issue 15: fatal error: out of memory
+	inInfo := append([]byte{0x82, 0xa4, 't', 'y', 'p', 'e', 0xa1, 'X', 0xa4, 'i', 'n', 'f', 'o'}, crasher...)
+	deep := append(bytes.Repeat([]byte{0x91}, codecs.MaxDepth+1), 0xc0)
+	deepJSON := []byte(strings.Repeat("[", codecs.MaxDepth+1) + strings.Repeat("]", codecs.MaxDepth+1))
+	tests := []struct {
+		name, codec string
+		data        []byte
+	}{
+		{"ext fixext8 (the issue 15 crasher)", codecs.MsgPack, crasher},
+		{"the crasher in a map's info", codecs.MsgPack, inInfo},
+		{"map32 of 2^32-1 entries", codecs.MsgPack, []byte{0xdf, 0xff, 0xff, 0xff, 0xff}},
+		{"map16 of 3 entries in 4 bytes", codecs.MsgPack, []byte{0xde, 0x00, 0x03, 0xa0, 0x00, 0xa0, 0x00}},
+		{"array32 of 2^31 items", codecs.MsgPack, []byte{0xdd, 0x7f, 0xff, 0xff, 0xff, 0x00}},
+		{"str32 of 4 GB", codecs.MsgPack, []byte{0xdb, 0xff, 0xff, 0xff, 0xff, 'a'}},
+		{"bin32 of 4 GB", codecs.MsgPack, []byte{0xc6, 0xff, 0xff, 0xff, 0xff, 'a'}},
+		{"ext32", codecs.MsgPack, []byte{0xc9, 0x00, 0x00, 0x00, 0x01, 0x05, 0x00}},
+		{"arrays nested past MaxDepth", codecs.MsgPack, deep},
+		{"arrays nested past MaxDepth", codecs.JSON, deepJSON},
+		{"more than MaxPayloadBytes", codecs.MsgPack, append([]byte{0xc6, 0x00, 0x20, 0x00, 0x00}, make([]byte, 2<<20)...)},
+		{"more than MaxPayloadBytes", codecs.JSON, []byte(`"` + strings.Repeat("x", codecs.MaxPayloadBytes) + `"`)},
+	}
+	for _, tt := range tests {
+		c, _ := codecs.ByName(tt.codec)
+		for _, target := range []any{new(sample), new(map[string]any), new(any)} {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			err := c.Decode(tt.data, target)
+			runtime.ReadMemStats(&after)
+			if !errors.Is(err, codecs.ErrUndecodable) {
+				t.Errorf("%s %s into %T: err = %v, want ErrUndecodable", tt.codec, tt.name, target, err)
+			}
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+				t.Errorf("%s %s into %T: allocated %d bytes", tt.codec, tt.name, target, grew)
+			}
+		}
+	}
+	// Nesting up to MaxDepth is fine.
+	ok := append(bytes.Repeat([]byte{0x91}, codecs.MaxDepth), 0xc0)
+	m, _ := codecs.ByName(codecs.MsgPack)
+	var v any
+	if err := m.Decode(ok, &v); err != nil {
+		t.Errorf("%d nested arrays: %v", codecs.MaxDepth, err)
+	}
 }
 
 func FuzzDecodeJSON(f *testing.F)    { fuzzDecode(f, codecs.JSON) }

@@ -1,18 +1,25 @@
 // Package keyspace is the trading node's Redis key layout and the exact
 // commands each cache call sends (../shared/reference/trading-cache-model.md,
-// "Keys" and "Write path").
+// "Keys" and "The write path").
 //
-// Keys are {trader_key}:{collection}:{id} with trader_key
-// "trader-{trader_id}" plus ":{instance_id}" when an instance id is set.
-// rbench uses the instance-id slot for the encoding in multi-encoding runs
-// (trader-RBENCH-001:msgpack:orders:...).
+// Keys are {trader_key}:{collection}:{id}. The trader key is
+// "trader-{trader_id}" (use_trader_prefix, upstream's default), plus
+// ":{instance_id}" only when the node runs with use_instance_id=true, the
+// instance id being a 36-character UUID4 (cache.rs:1172-1187). A default node
+// writes trader-RBENCH-001:orders:O-...; nothing else ever goes in the
+// instance slot.
 //
-// Command builders return data, not effects: each Cmd is the argument list for
-// go-redis Do or a pipeline, so the caller sends one call's commands as one
-// MULTI/EXEC or batches several calls into a buffer interval.
+// Command builders return data, not effects: each Cmd is one message of the
+// node's writer, one Redis command, as go-redis Do arguments. The engine
+// sends each as its own MULTI/EXEC (unbuffered) or every message of a buffer
+// interval as one MULTI/EXEC.
 package keyspace
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/rbench/rbench/node"
+)
 
 // DefaultTraderID is rbench's trader id when none is configured.
 const DefaultTraderID = "RBENCH-001"
@@ -52,7 +59,8 @@ const (
 )
 
 // Cmd is one Redis command as go-redis arguments: Cmd{"RPUSH", key, payload}.
-// Payload arguments are []byte and are not copied.
+// It is one message of the node's writer. Payload arguments are []byte and
+// are not copied.
 type Cmd []any
 
 // Name is the command name (Cmd[0]).
@@ -74,13 +82,29 @@ func (c Cmd) Key() string {
 }
 
 // Layout builds keys for one trader. The zero TraderID means DefaultTraderID;
-// an empty InstanceID leaves the instance slot out.
+// an empty InstanceID leaves the instance slot out, as a node does unless
+// use_instance_id is set.
 type Layout struct {
 	TraderID   string // default: "RBENCH-001"
-	InstanceID string // default: "" (none); rbench puts the encoding here in multi-encoding runs
+	InstanceID string // default: "" (none); the node's UUID4 with use_instance_id
 }
 
-// Prefix is the trader key: "trader-RBENCH-001" or "trader-RBENCH-001:msgpack".
+// LayoutFor is the layout a node configured with c writes under: the
+// instance slot holds c.InstanceID, or one derived from seed
+// (NewInstanceID), only when c.UseInstanceID is set.
+func LayoutFor(traderID string, c node.Config, seed int64) Layout {
+	l := Layout{TraderID: traderID}
+	if c.UseInstanceID {
+		l.InstanceID = c.InstanceID
+		if l.InstanceID == "" {
+			l.InstanceID = NewInstanceID(seed)
+		}
+	}
+	return l
+}
+
+// Prefix is the trader key: "trader-RBENCH-001", or
+// "trader-RBENCH-001:3f2b6c1e-8a4d-4e0f-9b7a-2c5d1e6f8a90" with an instance id.
 func (l Layout) Prefix() string {
 	id := l.TraderID
 	if id == "" {
@@ -120,8 +144,10 @@ func (l Layout) PositionSnapshotKey(positionID string) string {
 	return l.Key(Snapshots, Positions+Delimiter+positionID)
 }
 
-// HeartbeatKey is health:heartbeat.
-func (l Layout) HeartbeatKey() string { return l.Key(Health, "heartbeat") }
+// OrderSnapshotKey is snapshots:orders:{client_order_id}.
+func (l Layout) OrderSnapshotKey(clientOrderID string) string {
+	return l.Key(Snapshots, Orders+Delimiter+clientOrderID)
+}
 
 // ScanPattern is the SCAN MATCH pattern the node uses to list a collection at
 // startup: {prefix}:{collection}*.

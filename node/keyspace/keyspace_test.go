@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/rbench/rbench/node"
 )
 
 func TestKeys(t *testing.T) {
@@ -16,12 +18,12 @@ func TestKeys(t *testing.T) {
 	}{
 		{Layout{}, Layout{}.Prefix(), "trader-RBENCH-001"},
 		{Layout{TraderID: "TRADER-001"}, Layout{TraderID: "TRADER-001"}.OrderKey("O-1"), "trader-TRADER-001:orders:O-1"},
-		{Layout{TraderID: "T", InstanceID: "msgpack"}, Layout{TraderID: "T", InstanceID: "msgpack"}.PositionKey("P-1"), "trader-T:msgpack:positions:P-1"},
+		{Layout{TraderID: "T", InstanceID: "3f2b6c1e-8a4d-4e0f-9b7a-2c5d1e6f8a90"}, Layout{TraderID: "T", InstanceID: "3f2b6c1e-8a4d-4e0f-9b7a-2c5d1e6f8a90"}.PositionKey("P-1"), "trader-T:3f2b6c1e-8a4d-4e0f-9b7a-2c5d1e6f8a90:positions:P-1"},
 		{Layout{}, Layout{}.IndexKey(IndexOrderPosition), "trader-RBENCH-001:index:order_position"},
 		{Layout{}, Layout{}.PositionSnapshotKey("X"), "trader-RBENCH-001:snapshots:positions:X"},
 		{Layout{}, Layout{}.ScanPattern(Orders), "trader-RBENCH-001:orders*"},
 		{Layout{}, Layout{}.InstrumentKey("EUR/USD.SIM"), "trader-RBENCH-001:instruments:EUR/USD.SIM"},
-		{Layout{}, Layout{}.HeartbeatKey(), "trader-RBENCH-001:health:heartbeat"},
+		{Layout{}, Layout{}.OrderSnapshotKey("O-1"), "trader-RBENCH-001:snapshots:orders:O-1"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -36,116 +38,26 @@ func TestKeys(t *testing.T) {
 	}
 }
 
-// render turns commands into redis-cli-like lines for comparison.
-func render(cmds []Cmd) []string {
-	var out []string
-	for _, c := range cmds {
-		parts := make([]string, len(c))
-		for i, a := range c {
-			if b, ok := a.([]byte); ok {
-				a = string(b)
-			}
-			parts[i] = fmt.Sprint(a)
-		}
-		out = append(out, strings.Join(parts, " "))
-	}
-	return out
-}
-
-func TestCommands(t *testing.T) {
-	l := Layout{TraderID: "T"}
-	p := []byte("<payload>")
-	tests := []struct {
-		name string
-		got  []Cmd
-		want []string
-	}{
-		{"add_order", l.AddOrder(OrderArgs{ClientOrderID: "O-1", PositionID: "P-1", ClientID: "BINANCE"}, p), []string{
-			"RPUSH trader-T:orders:O-1 <payload>",
-			"SADD trader-T:index:orders O-1",
-			"HSET trader-T:index:order_client O-1 BINANCE",
-			"HSET trader-T:index:order_position O-1 P-1"}},
-		{"add_order emulated, no ids", l.AddOrder(OrderArgs{ClientOrderID: "O-1", Emulated: true}, p), []string{
-			"RPUSH trader-T:orders:O-1 <payload>",
-			"SADD trader-T:index:orders O-1",
-			"SADD trader-T:index:orders_emulated O-1"}},
-		{"update_order submitted", l.UpdateOrder(OrderArgs{ClientOrderID: "O-1", InFlight: true}, p), []string{
-			"RPUSHX trader-T:orders:O-1 <payload>",
-			"SADD trader-T:index:order_ids O-1",
-			"SADD trader-T:index:orders_inflight O-1",
-			"SREM trader-T:index:orders_emulated O-1"}},
-		{"update_order accepted", l.UpdateOrder(OrderArgs{ClientOrderID: "O-1", Open: true}, p), []string{
-			"RPUSHX trader-T:orders:O-1 <payload>",
-			"SADD trader-T:index:order_ids O-1",
-			"SREM trader-T:index:orders_inflight O-1",
-			"SREM trader-T:index:orders_closed O-1",
-			"SADD trader-T:index:orders_open O-1",
-			"SREM trader-T:index:orders_emulated O-1"}},
-		{"update_order filled", l.UpdateOrder(OrderArgs{ClientOrderID: "O-1", Closed: true}, p), []string{
-			"RPUSHX trader-T:orders:O-1 <payload>",
-			"SADD trader-T:index:order_ids O-1",
-			"SREM trader-T:index:orders_inflight O-1",
-			"SREM trader-T:index:orders_open O-1",
-			"SADD trader-T:index:orders_closed O-1",
-			"SREM trader-T:index:orders_emulated O-1"}},
-		{"add_position", l.AddPosition(PositionArgs{PositionID: "P-1"}, p), []string{
-			"DEL trader-T:positions:P-1",
-			"RPUSH trader-T:positions:P-1 <payload>",
-			"SADD trader-T:index:positions P-1",
-			"SADD trader-T:index:positions_open P-1"}},
-		{"update_position closed", l.UpdatePosition(PositionArgs{PositionID: "P-1", Closed: true}, p), []string{
-			"RPUSHX trader-T:positions:P-1 <payload>",
-			"SREM trader-T:index:positions_open P-1",
-			"SADD trader-T:index:positions_closed P-1"}},
-		{"update_position open", l.UpdatePosition(PositionArgs{PositionID: "P-1"}, p), []string{
-			"RPUSHX trader-T:positions:P-1 <payload>",
-			"SADD trader-T:index:positions_open P-1",
-			"SREM trader-T:index:positions_closed P-1"}},
-		{"add_account", l.AddAccount("A-1", p), []string{"RPUSH trader-T:accounts:A-1 <payload>"}},
-		{"update_account", l.UpdateAccount("A-1", p), []string{"RPUSHX trader-T:accounts:A-1 <payload>"}},
-		{"add_instrument", l.AddInstrument("ETHUSDT-PERP.BINANCE", p), []string{"SET trader-T:instruments:ETHUSDT-PERP.BINANCE <payload>"}},
-		{"add_currency", l.AddCurrency("USDT", p), []string{"SET trader-T:currencies:USDT <payload>"}},
-		{"snapshot_position", l.SnapshotPosition("P-1", p), []string{"RPUSH trader-T:snapshots:positions:P-1 <payload>"}},
-		{"purge_order", l.PurgeOrder("O-1"), []string{
-			"DEL trader-T:orders:O-1",
-			"SREM trader-T:index:orders O-1",
-			"SREM trader-T:index:orders_open O-1",
-			"SREM trader-T:index:orders_closed O-1",
-			"SREM trader-T:index:orders_emulated O-1",
-			"SREM trader-T:index:orders_inflight O-1",
-			"SREM trader-T:index:order_ids O-1",
-			"HDEL trader-T:index:order_position O-1",
-			"HDEL trader-T:index:order_client O-1"}},
-		{"purge_position", l.PurgePosition("P-1"), []string{
-			"DEL trader-T:positions:P-1",
-			"SREM trader-T:index:positions P-1",
-			"SREM trader-T:index:positions_open P-1",
-			"SREM trader-T:index:positions_closed P-1"}},
-	}
-	for _, tt := range tests {
-		if got := render(tt.got); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
-		}
-	}
-}
-
 // TestEveryKeyInTable checks every key a command builder writes matches a
 // pattern of Table, so the table (and the doc) cannot miss one.
 func TestEveryKeyInTable(t *testing.T) {
 	l := Layout{TraderID: "T"}
 	var cmds []Cmd
-	o := OrderArgs{ClientOrderID: "O", PositionID: "P", ClientID: "C", Emulated: true, InFlight: true}
+	o := OrderArgs{ClientOrderID: "O", PositionID: "P", ClientID: "C", Emulated: true, Status: StatusEmulated}
 	cmds = append(cmds, l.AddOrder(o, nil)...)
 	cmds = append(cmds, l.UpdateOrder(o, nil)...)
-	o.Open, o.InFlight = true, false
+	o.Emulated, o.Status, o.HasVenueOrderID = false, StatusPendingCancel, true
 	cmds = append(cmds, l.UpdateOrder(o, nil)...)
-	cmds = append(cmds, l.AddPosition(PositionArgs{PositionID: "P"}, nil)...)
+	o.Status = StatusFilled
+	cmds = append(cmds, l.UpdateOrder(o, nil)...)
+	cmds = append(cmds, l.IndexOrderPosition("O", "P")...)
+	cmds = append(cmds, l.SnapshotOrder("O", nil)...)
+	cmds = append(cmds, l.AddPosition(PositionArgs{PositionID: "P", OpeningOrderID: "O"}, nil)...)
 	cmds = append(cmds, l.UpdatePosition(PositionArgs{PositionID: "P", Closed: true}, nil)...)
 	cmds = append(cmds, l.AddAccount("A", nil)...)
 	cmds = append(cmds, l.AddInstrument("I", nil)...)
 	cmds = append(cmds, l.AddCurrency("C", nil)...)
 	cmds = append(cmds, l.SnapshotPosition("P", nil)...)
-	cmds = append(cmds, l.Heartbeat("2024-01-15T09:30:12.000000000Z")...)
 	cmds = append(cmds, l.PurgeOrder("O")...)
 	cmds = append(cmds, l.PurgePosition("P")...)
 	for _, c := range cmds {
@@ -206,26 +118,60 @@ func TestDocMatchesTable(t *testing.T) {
 			continue
 		}
 		cells := strings.Split(strings.Trim(line, "|"), "|")
-		if len(cells) != 5 {
-			t.Fatalf("doc row %q has %d cells, want 5", line, len(cells))
+		if len(cells) != 6 {
+			t.Fatalf("doc row %q has %d cells, want 6", line, len(cells))
 		}
 		for i := range cells {
 			cells[i] = strings.Trim(strings.TrimSpace(cells[i]), "`")
 		}
-		rows = append(rows, Entry{cells[0], cells[1], cells[2], cells[3], cells[4]})
+		rows = append(rows, Entry{cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]})
 	}
 	if !reflect.DeepEqual(rows, Table) {
 		t.Errorf("docs/redis-keys.md layout table differs from keyspace.Table; regenerate it with\n  go run ./node/keyspace/internal/gendoc\ngot  %+v\nwant %+v", rows, Table)
 	}
 }
 
+// TestLayoutFor checks the instance slot holds the node's UUID only with
+// use_instance_id (cache.rs:1172-1187).
+func TestLayoutFor(t *testing.T) {
+	c := node.DefaultConfig()
+	if got := LayoutFor("T", c, 7).Prefix(); got != "trader-T" {
+		t.Errorf("default: prefix %q, want trader-T", got)
+	}
+	c.UseInstanceID = true
+	if got, want := LayoutFor("T", c, 7).Prefix(), "trader-T:"+NewInstanceID(7); got != want {
+		t.Errorf("use_instance_id: prefix %q, want %q", got, want)
+	}
+	c.InstanceID = "3f2b6c1e-8a4d-4e0f-9b7a-2c5d1e6f8a90"
+	if got := LayoutFor("T", c, 7).Prefix(); got != "trader-T:3f2b6c1e-8a4d-4e0f-9b7a-2c5d1e6f8a90" {
+		t.Errorf("instance id given: prefix %q", got)
+	}
+}
+
+// TestWrittenBy checks which rows a default run writes.
+func TestWrittenBy(t *testing.T) {
+	def := Writes{AccountEvents: true, Emulated: true}
+	for _, e := range Table {
+		want := e.When == WhenAlways || e.When == WhenAccountEvents || e.When == WhenEmulated
+		if e.WrittenBy(def) != want {
+			t.Errorf("%s (%s): written by a default run = %v", e.Pattern, e.When, !want)
+		}
+		all := Writes{true, true, true, true, true}
+		if e.WrittenBy(all) == (e.When == WhenNever) {
+			t.Errorf("%s (%s): written with every option = %v", e.Pattern, e.When, e.WrittenBy(all))
+		}
+	}
+}
+
 func ExampleLayout_AddOrder() {
 	l := Layout{TraderID: "TRADER-001"}
-	for _, c := range l.AddOrder(OrderArgs{ClientOrderID: "O-20240115-093012-001-001-1", ClientID: "BINANCE"}, []byte("...")) {
+	o := OrderArgs{ClientOrderID: "O-20240115-093012-001-003-1", PositionID: "P-20240115-093011-001-003-1"}
+	for _, c := range l.AddOrder(o, []byte("...")) {
 		fmt.Println(c.Name(), c.Key())
 	}
 	// Output:
-	// RPUSH trader-TRADER-001:orders:O-20240115-093012-001-001-1
+	// HSET trader-TRADER-001:index:order_position
+	// RPUSH trader-TRADER-001:orders:O-20240115-093012-001-003-1
 	// SADD trader-TRADER-001:index:orders
-	// HSET trader-TRADER-001:index:order_client
+	// HSET trader-TRADER-001:index:order_position
 }

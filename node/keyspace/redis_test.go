@@ -1,74 +1,457 @@
 package keyspace_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"net"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/internal/resp"
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/payloads"
 	"github.com/rbench/rbench/node/scenario"
 )
 
-// TestWritePathOnRedis sends a generated history's commands to a throwaway
-// redis-server, one MULTI/EXEC per call as the node does, and checks the
-// result: every key has the Redis type of its Table row, orders lists start
-// with OrderInitialized, the open/closed indexes agree with the events, and a
-// SCAN with the startup pattern finds every order.
+// writer is a node's cache writer reduced to what the test needs: one
+// connection, every message its own MULTI/EXEC, each awaited before the
+// next (crates/infrastructure/src/redis/cache.rs:667-694,741-773).
+type writer struct {
+	c     *resp.Conn
+	local string // the connection's address as MONITOR shows it
+}
+
+func dialWriter(t *testing.T, addr string) *writer {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return &writer{c: resp.NewConn(nc, 0, 10*time.Second), local: nc.LocalAddr().String()}
+}
+
+func (w *writer) writeCmd(args []any) {
+	w.c.WriteArrayHeader(len(args))
+	for _, a := range args {
+		switch v := a.(type) {
+		case string:
+			w.c.WriteBulk(v)
+		case []byte:
+			w.c.WriteBulk(string(v))
+		default:
+			w.c.WriteBulk(fmt.Sprint(v))
+		}
+	}
+}
+
+// send writes cmd as MULTI, cmd, EXEC and checks the three replies.
+func (w *writer) send(cmd keyspace.Cmd) error {
+	w.writeCmd([]any{"MULTI"})
+	w.writeCmd(cmd)
+	w.writeCmd([]any{"EXEC"})
+	if err := w.c.Flush(); err != nil {
+		return err
+	}
+	for i, want := range []string{"OK", "QUEUED"} {
+		r, err := w.c.Read()
+		if err != nil {
+			return err
+		}
+		if r.Kind != resp.SimpleString || string(r.Data) != want {
+			return fmt.Errorf("reply %d to %v: %c %q, want %s", i, cmd.Name(), r.Kind, r.Data, want)
+		}
+	}
+	r, err := w.c.Read()
+	if err != nil {
+		return err
+	}
+	if r.Kind != resp.Array || r.N != 1 {
+		return fmt.Errorf("EXEC of %s: %c %d %q, want a one-element array", cmd.Name(), r.Kind, r.N, r.Data)
+	}
+	if r, err = w.c.Read(); err != nil {
+		return err
+	}
+	if r.Kind == resp.ErrorReply {
+		return fmt.Errorf("%s %s: %s", cmd.Name(), cmd.Key(), r.Data)
+	}
+	return nil
+}
+
+// monitor collects the MONITOR lines of one client until a marker.
+type monitor struct {
+	mu    sync.Mutex
+	lines [][]string
+	done  chan struct{}
+	err   error
+}
+
+func startMonitor(t *testing.T, addr, client, marker string) *monitor {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	c := resp.NewConn(nc, 1<<20, 0)
+	c.WriteArgs("MONITOR")
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := c.Read(); err != nil || string(r.Data) != "OK" {
+		t.Fatalf("MONITOR: %q %v", r.Data, err)
+	}
+	m := &monitor{done: make(chan struct{})}
+	go func() {
+		defer close(m.done)
+		for {
+			r, err := c.Read()
+			if err != nil {
+				m.err = err
+				return
+			}
+			from, args, err := parseMonitorLine(string(r.Data))
+			if err != nil {
+				m.err = err
+				return
+			}
+			if from != client {
+				continue
+			}
+			if len(args) == 2 && strings.EqualFold(args[0], "ECHO") && args[1] == marker {
+				return
+			}
+			m.mu.Lock()
+			m.lines = append(m.lines, args)
+			m.mu.Unlock()
+		}
+	}()
+	return m
+}
+
+// parseMonitorLine splits `1700000000.123456 [0 127.0.0.1:5555] "SET" "k"
+// "\x00v"` into the client address and the unquoted arguments.
+func parseMonitorLine(s string) (string, []string, error) {
+	open := strings.IndexByte(s, '[')
+	end := strings.IndexByte(s, ']')
+	if open < 0 || end < open {
+		return "", nil, fmt.Errorf("MONITOR line %q: no [db client]", s)
+	}
+	_, from, _ := strings.Cut(s[open+1:end], " ")
+	var args []string
+	rest := s[end+1:]
+	for {
+		rest = strings.TrimLeft(rest, " ")
+		if rest == "" {
+			return from, args, nil
+		}
+		if rest[0] != '"' {
+			return "", nil, fmt.Errorf("MONITOR line %q: argument not quoted", s)
+		}
+		var b strings.Builder
+		i := 1
+		for ; i < len(rest) && rest[i] != '"'; i++ {
+			if rest[i] != '\\' {
+				b.WriteByte(rest[i])
+				continue
+			}
+			i++
+			if i >= len(rest) {
+				return "", nil, fmt.Errorf("MONITOR line %q: dangling escape", s)
+			}
+			switch rest[i] {
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 't':
+				b.WriteByte('\t')
+			case 'a':
+				b.WriteByte('\a')
+			case 'b':
+				b.WriteByte('\b')
+			case 'x':
+				var v byte
+				if i+3 > len(rest) {
+					return "", nil, fmt.Errorf("MONITOR line %q: short \\x escape", s)
+				}
+				if _, err := fmt.Sscanf(rest[i+1:i+3], "%02x", &v); err != nil {
+					return "", nil, fmt.Errorf("MONITOR line %q: bad \\x escape", s)
+				}
+				b.WriteByte(v)
+				i += 2
+			default: // \\ and \"
+				b.WriteByte(rest[i])
+			}
+		}
+		if i >= len(rest) {
+			return "", nil, fmt.Errorf("MONITOR line %q: unterminated argument", s)
+		}
+		args = append(args, b.String())
+		rest = rest[i+1:]
+	}
+}
+
+// tracker follows a stream through its payloads alone, to name each call's
+// variant in the hand-written table without asking the generator.
+type tracker struct {
+	qty, filled map[string]int64 // per client order id, size units at the quantity's precision
+	venue       map[string]bool  // client order id -> has a venue order id
+	posQty      map[string]int64 // position id -> signed size units
+}
+
+func newTracker() *tracker {
+	return &tracker{qty: map[string]int64{}, filled: map[string]int64{}, venue: map[string]bool{}, posQty: map[string]int64{}}
+}
+
+func units(t *testing.T, s string) int64 {
+	t.Helper()
+	u, _, err := payloads.ParseFixed(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// variant names c's row of sequences and the ids to fill in.
+func (tr *tracker) variant(t *testing.T, c *scenario.Call) (string, map[string]string) {
+	t.Helper()
+	ids := map[string]string{"coid": c.ID, "pid": c.ID, "aid": c.ID, "iid": c.ID, "code": c.ID}
+	switch c.Kind {
+	case scenario.AddOrder:
+		init := c.Payload.(*payloads.OrderInitialized)
+		tr.qty[c.ID] = units(t, init.Quantity)
+		v := "add_order"
+		if c.Order.PositionID != "" {
+			v += " +position_id"
+			ids["pid"] = c.Order.PositionID
+		}
+		if init.EmulationTrigger != "NO_TRIGGER" {
+			v += " +emulated"
+		}
+		if c.Order.ClientID != "" {
+			v += " +client_id"
+			ids["cid"] = c.Order.ClientID
+		}
+		return v, ids
+	case scenario.UpdateOrder:
+		typ := payloads.TypeOf(c.Payload)
+		v := "update_order " + typ
+		switch p := c.Payload.(type) {
+		case *payloads.OrderAccepted:
+			tr.venue[c.ID] = true
+		case *payloads.OrderFilled:
+			tr.venue[c.ID] = true
+			tr.filled[c.ID] += units(t, p.LastQty)
+			if tr.filled[c.ID] < tr.qty[c.ID] {
+				v += " partial"
+			}
+		case *payloads.OrderCanceled:
+			if !tr.venue[c.ID] {
+				v += " -venue_order_id"
+			}
+		}
+		return v, ids
+	case scenario.AddPosition, scenario.UpdatePosition:
+		f := c.Payload.(*payloads.OrderFilled)
+		q := units(t, f.LastQty)
+		if f.OrderSide == "SELL" {
+			q = -q
+		}
+		if c.Kind == scenario.AddPosition {
+			tr.posQty[c.ID] = q
+			ids["open"] = f.ClientOrderID
+			return "add_position", ids
+		}
+		tr.posQty[c.ID] += q
+		if tr.posQty[c.ID] == 0 {
+			return "update_position closed", ids
+		}
+		return "update_position", ids
+	case scenario.IndexOrderPosition:
+		ids["coid"], ids["pid"] = c.Order.ClientOrderID, c.Order.PositionID
+	}
+	return c.Kind.String(), ids
+}
+
+// TestMonitorSequences sends seeded scenarios to a throwaway redis-server
+// as the node sends them, one MULTI/EXEC per message, reads the server's
+// MONITOR stream and checks every transaction, in order, against the
+// hand-written sequences: one command per transaction, the command, its key
+// and arguments, payload bytes included. Every row of the table must occur.
+func TestMonitorSequences(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{})
+	heavy := scenario.Lifecycle{Modify: 0.3, GTD: 0.3, Emulated: 0.15, Lists: 0.2, CalculatedAccounts: true}
+	clients := heavy
+	clients.ClientIDs, clients.CalculatedAccounts = true, false
+	cfg := node.DefaultConfig()
+	cfg.SnapshotOrders, cfg.SnapshotPositions, cfg.SnapshotPositionsInterval = true, true, 500*time.Millisecond
+	cfg.UseInstanceID = true
+	runs := []struct {
+		enc  string
+		opts scenario.Options
+	}{
+		{codecs.MsgPack, scenario.Options{Seed: 21, Orders: 300, Lifecycle: &heavy, Node: cfg,
+			PurgeClosed: true, PurgeInterval: 2 * time.Second, PurgeBuffer: time.Second}},
+		{codecs.JSON, scenario.Options{Seed: 22, Orders: 300, Lifecycle: &clients}},
+	}
+	seen := map[string]int{}
+	for i, run := range runs {
+		codec, err := codecs.ByName(run.enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := keyspace.LayoutFor(fmt.Sprintf("MON-%d", i), run.opts.Node, run.opts.Seed)
+		w := dialWriter(t, srv.Addr())
+		marker := fmt.Sprintf("end-of-run-%d", i)
+		mon := startMonitor(t, srv.Addr(), w.local, marker)
+		tr := newTracker()
+		var want [][]string // expected transactions, exact arguments
+		var names []string  // the variant each belongs to
+		for c := range scenario.New(run.opts).All() {
+			var payload []byte
+			if c.Payload != nil {
+				if payload, err = codec.Encode(c.Payload); err != nil {
+					t.Fatal(err)
+				}
+			}
+			variant, ids := tr.variant(t, &c)
+			seqWant, ok := expected(variant, ids)
+			if !ok {
+				t.Fatalf("call %d %s: variant %q is not in the table", c.Seq, c.Kind, variant)
+			}
+			seen[variant]++
+			cmds := c.Commands(l, payload)
+			if got := relative(l, cmds, payload); strings.Join(got, "\n") != strings.Join(seqWant, "\n") {
+				t.Fatalf("call %d %s %s:\n got %q\nwant %q", c.Seq, c.Kind, variant, got, seqWant)
+			}
+			// What MONITOR must show, from the table itself: the key under
+			// the trader key, the payload in place of <payload>.
+			for _, line := range seqWant {
+				args := strings.Split(line, " ")
+				args[1] = l.Prefix() + keyspace.Delimiter + args[1]
+				for j := range args {
+					if args[j] == "<payload>" {
+						args[j] = string(payload)
+					}
+				}
+				want = append(want, args)
+				names = append(names, fmt.Sprintf("call %d %s", c.Seq, variant))
+			}
+			for _, cmd := range cmds {
+				if err := w.send(cmd); err != nil {
+					t.Fatalf("call %d %s: %v", c.Seq, variant, err)
+				}
+			}
+		}
+		w.writeCmd([]any{"ECHO", marker})
+		if err := w.c.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-mon.done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("MONITOR did not reach the end marker")
+		}
+		if mon.err != nil {
+			t.Fatal(mon.err)
+		}
+		lines := mon.lines
+		if len(lines) != 3*len(want) {
+			t.Fatalf("run %d: MONITOR saw %d commands for %d messages (want 3 each: MULTI, command, EXEC)", i, len(lines), len(want))
+		}
+		for j, args := range want {
+			m, cmd, e := lines[3*j], lines[3*j+1], lines[3*j+2]
+			if len(m) != 1 || !strings.EqualFold(m[0], "MULTI") || len(e) != 1 || !strings.EqualFold(e[0], "EXEC") {
+				t.Fatalf("run %d, %s: transaction %d is %q %q %q, want MULTI, one command, EXEC", i, names[j], j, m, cmd, e)
+			}
+			if len(cmd) != len(args) || !strings.EqualFold(cmd[0], args[0]) || !equalArgs(cmd[1:], args[1:]) {
+				t.Fatalf("run %d, %s: transaction %d ran %.120q, want %.120q", i, names[j], j, cmd, args)
+			}
+		}
+		t.Logf("run %d (%s): %d transactions checked", i, run.enc, len(want))
+	}
+	for _, s := range sequences {
+		if seen[s.variant] == 0 {
+			t.Errorf("variant %q never occurred in the runs", s.variant)
+		}
+	}
+}
+
+func equalArgs(a, b []string) bool {
+	for i := range a {
+		if !bytes.Equal([]byte(a[i]), []byte(b[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestWritePathOnRedis sends a generated history (no purging) and checks
+// the dataset a node leaves: every key has the Redis type of its Table row
+// and a run with these options writes that row, order lists start with
+// OrderInitialized, every order ends closed with no index left open, in
+// flight or emulated, index:order_ids holds exactly the orders a venue
+// accepted, and a SCAN with the startup pattern finds every order.
 func TestWritePathOnRedis(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{})
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), Protocol: 2})
 	defer rdb.Close()
 
-	l := keyspace.Layout{TraderID: "TRADER-001", InstanceID: "msgpack"}
+	opts := scenario.Options{Seed: 3, Orders: 400}
+	opts.Node = node.DefaultConfig()
+	opts.Node.SnapshotPositions = true
+	l := keyspace.Layout{TraderID: "TRADER-001"}
 	codec, _ := codecs.ByName(codecs.MsgPack)
-	var buf []byte
-	var cmds []keyspace.Cmd
-	closedOrders := map[string]bool{}
-	for c := range scenario.New(scenario.Options{Seed: 3, Orders: 150, PositionSnapshots: true}).All() {
-		buf = buf[:0]
+	w := dialWriter(t, srv.Addr())
+	venue := map[string]bool{}
+	orders := map[string]bool{}
+	for c := range scenario.New(opts).All() {
+		var payload []byte
 		if c.Payload != nil {
 			var err error
-			if buf, err = codec.AppendEncode(buf, c.Payload); err != nil {
+			if payload, err = codec.Encode(c.Payload); err != nil {
 				t.Fatal(err)
 			}
 		}
-		cmds = c.AppendCommands(cmds[:0], l, buf)
-		if _, err := rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			for _, cmd := range cmds {
-				p.Do(ctx, cmd...)
+		for _, cmd := range c.Commands(l, payload) {
+			if err := w.send(cmd); err != nil {
+				t.Fatalf("%s %s: %v", c.Kind, c.ID, err)
 			}
-			return nil
-		}); err != nil {
-			t.Fatalf("%s %s: %v", c.Kind, c.ID, err)
 		}
-		if c.Kind == scenario.UpdateOrder {
-			closedOrders[c.ID] = c.Order.Closed
+		switch c.Payload.(type) {
+		case *payloads.OrderInitialized:
+			orders[c.ID] = true
+		case *payloads.OrderAccepted:
+			venue[c.ID] = true
 		}
 	}
 
-	var keys []string
+	writes := opts.Writes()
 	iter := rdb.Scan(ctx, 0, l.AllPattern(), keyspace.ScanCount).Iterator()
+	n := 0
+	rows := map[string]bool{}
 	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(keys) < 150 {
-		t.Fatalf("only %d keys written", len(keys))
-	}
-	for _, key := range keys {
+		key := iter.Val()
+		n++
 		rel := strings.TrimPrefix(key, l.Prefix()+":")
 		row := rowFor(rel)
 		if row == nil {
 			t.Errorf("key %s matches no Table row", rel)
 			continue
+		}
+		rows[row.Pattern] = true
+		if !row.WrittenBy(writes) {
+			t.Errorf("key %s: its row says a run with these options does not write it (%s)", rel, row.When)
 		}
 		typ, err := rdb.Type(ctx, key).Result()
 		if err != nil {
@@ -78,15 +461,27 @@ func TestWritePathOnRedis(t *testing.T) {
 			t.Errorf("%s is a %s, Table says %s", rel, typ, row.Type)
 		}
 	}
+	if err := iter.Err(); err != nil || n < 400 {
+		t.Fatalf("%d keys written (%v)", n, err)
+	}
+	// And every row the table says such a run writes has keys (what
+	// `rbench keys` prints is what the run wrote). A set whose members all
+	// left is gone, as orders_inflight and orders_emulated are once every
+	// order closed.
+	for _, e := range keyspace.Table {
+		emptied := e.Pattern == "index:orders_inflight" || e.Pattern == "index:orders_emulated" || e.Pattern == "index:orders_open"
+		if e.WrittenBy(writes) && !rows[e.Pattern] && !emptied {
+			t.Errorf("the table says the run writes %s; it wrote none", e.Pattern)
+		}
+	}
 
-	// Startup-load listing of orders, and element 0 of each list.
 	var orderKeys []string
 	iter = rdb.Scan(ctx, 0, l.ScanPattern(keyspace.Orders), keyspace.ScanCount).Iterator()
 	for iter.Next(ctx) {
 		orderKeys = append(orderKeys, iter.Val())
 	}
-	if len(orderKeys) != 150 {
-		t.Fatalf("SCAN %s found %d orders, want 150", l.ScanPattern(keyspace.Orders), len(orderKeys))
+	if len(orderKeys) != len(orders) {
+		t.Fatalf("SCAN %s found %d orders, want %d", l.ScanPattern(keyspace.Orders), len(orderKeys), len(orders))
 	}
 	for _, key := range orderKeys {
 		first, err := rdb.LIndex(ctx, key, 0).Bytes()
@@ -98,18 +493,27 @@ func TestWritePathOnRedis(t *testing.T) {
 			t.Fatalf("%s element 0: %T %v", key, v, err)
 		}
 	}
-	closed, _ := rdb.SMembers(ctx, l.IndexKey(keyspace.IndexOrdersClosed)).Result()
-	open, _ := rdb.SMembers(ctx, l.IndexKey(keyspace.IndexOrdersOpen)).Result()
-	if len(closed) != 150 || len(open) != 0 {
-		t.Errorf("index: %d closed, %d open; want all 150 closed", len(closed), len(open))
+	card := func(name string) int64 {
+		n, err := rdb.SCard(ctx, l.IndexKey(name)).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
 	}
-	for _, id := range closed {
-		if !closedOrders[id] {
-			t.Errorf("%s in orders_closed but its last event did not close it", id)
+	for name, want := range map[string]int{keyspace.IndexOrders: len(orders), keyspace.IndexOrdersClosed: len(orders),
+		keyspace.IndexOrdersOpen: 0, keyspace.IndexOrdersInflight: 0, keyspace.IndexOrdersEmulated: 0, keyspace.IndexOrderIDs: len(venue)} {
+		if got := card(name); got != int64(want) {
+			t.Errorf("index:%s has %d members, want %d", name, got, want)
 		}
 	}
-	if n, _ := rdb.HLen(ctx, l.IndexKey(keyspace.IndexOrderClient)).Result(); n != 150 {
-		t.Errorf("order_client has %d entries, want 150", n)
+	ids, _ := rdb.SMembers(ctx, l.IndexKey(keyspace.IndexOrderIDs)).Result()
+	for _, id := range ids {
+		if !venue[id] {
+			t.Errorf("index:order_ids holds %s, which no venue accepted", id)
+		}
+	}
+	if n, _ := rdb.Exists(ctx, l.IndexKey(keyspace.IndexOrderClient)).Result(); n != 0 {
+		t.Error("index:order_client written though no client id was passed")
 	}
 }
 

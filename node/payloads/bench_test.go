@@ -4,13 +4,21 @@ import (
 	"testing"
 
 	"github.com/rbench/rbench/node/payloads"
+	"github.com/rbench/rbench/node/scenario"
 )
 
 // BenchmarkCodecs measures encode and decode of each payload type under each
-// codec: go test ./payloads -run '^$' -bench Codecs -benchmem
+// codec: go test ./node/payloads -run '^$' -bench Codecs -benchmem
+// (the scenario's seed-7 sample, or the fixed example for a type the
+// scenario does not write).
 func BenchmarkCodecs(b *testing.B) {
 	for _, k := range payloads.Kinds {
-		v := sample(b, k.Name, 7)
+		v, err := scenario.Sample(k.Name, scenario.Options{Seed: 7})
+		if err != nil {
+			if v, err = payloads.ExampleOf(k.Name, false); err != nil {
+				b.Fatal(err)
+			}
+		}
 		for _, c := range allCodecs(b) {
 			data, err := c.Encode(v)
 			if err != nil {

@@ -3,6 +3,7 @@ package payloads
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -78,18 +79,44 @@ func ParseMoney(s string) (units int64, precision int, currency string, err erro
 	return units, precision, cur, err
 }
 
-// ISO8601Layout is the timestamp layout used with timestamps_as_iso8601: UTC
-// with all nine fractional digits, so nanoseconds survive.
-const ISO8601Layout = "2006-01-02T15:04:05.000000000Z"
-
 // FormatTimestamp writes a top-level timestamp (nanoseconds since the Unix
-// epoch): a decimal string by default ("1705311012123456789") or ISO-8601 with
-// nanoseconds ("2024-01-15T09:30:12.123456789Z") when iso is true.
+// epoch): a decimal string by default ("1705311012123456789"), or with
+// iso (timestamps_as_iso8601) what the serializer writes:
+// pd.Timestamp(ns, unit="ns", tz=utc).isoformat() with "+00:00" replaced by
+// "Z" (serialization/serializer.pyx:96-100). pandas writes nine fractional
+// digits when the nanoseconds below the microsecond are not zero, six when
+// only they are, none for a whole second:
+// "2024-01-15T09:30:12.123456789Z", "2024-01-15T09:30:12.123456Z",
+// "2024-01-15T09:30:12Z".
 func FormatTimestamp(ns int64, iso bool) string {
-	if iso {
-		return time.Unix(0, ns).UTC().Format(ISO8601Layout)
+	var buf [40]byte
+	return string(AppendTimestamp(buf[:0], ns, iso))
+}
+
+// AppendTimestamp appends FormatTimestamp(ns, iso) to dst.
+func AppendTimestamp(dst []byte, ns int64, iso bool) []byte {
+	if !iso {
+		return strconv.AppendInt(dst, ns, 10)
 	}
-	return strconv.FormatInt(ns, 10)
+	t := time.Unix(0, ns).UTC()
+	dst = t.AppendFormat(dst, "2006-01-02T15:04:05")
+	switch frac := t.Nanosecond(); {
+	case frac == 0:
+	case frac%1000 == 0:
+		dst = appendPadded(append(dst, '.'), frac/1000, 6)
+	default:
+		dst = appendPadded(append(dst, '.'), frac, 9)
+	}
+	return append(dst, 'Z')
+}
+
+func appendPadded(dst []byte, v, width int) []byte {
+	var buf [12]byte
+	digits := strconv.AppendInt(buf[:0], int64(v), 10)
+	for i := len(digits); i < width; i++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, digits...)
 }
 
 // ParseTimestamp reads either timestamp form back to nanoseconds.
@@ -106,4 +133,15 @@ func ParseTimestamp(s string) (int64, error) {
 		return 0, fmt.Errorf("%w: timestamp %q (want nanoseconds or ISO-8601)", ErrFormat, s)
 	}
 	return ns, nil
+}
+
+// RoundReturn rounds a position's realized return to 5 places as
+// Position.to_dict does with Python's round(x, 5) (model/position.pyx:230):
+// the float nearest the correctly rounded decimal, halves to even.
+func RoundReturn(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', 5, 64), 64)
+	return r
 }

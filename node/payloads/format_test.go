@@ -73,9 +73,23 @@ func TestTimestamp(t *testing.T) {
 			t.Errorf("ParseTimestamp(%q) = %d, %v", s, back, err)
 		}
 	}
-	// Whole seconds keep all nine digits so every value has the same width.
-	if s := FormatTimestamp(1705311012000000000, true); s != "2024-01-15T09:30:12.000000000Z" {
-		t.Errorf("whole second: %q", s)
+	// pandas' Timestamp.isoformat (serializer.pyx:99): nine digits when the
+	// sub-microsecond part is not zero, six when only it is, none for a
+	// whole second (pandas tests/scalar/timestamp/test_formats.py).
+	for ns, want := range map[int64]string{
+		1705311012000000000: "2024-01-15T09:30:12Z",
+		1705311012123456000: "2024-01-15T09:30:12.123456Z",
+		1705311012000000123: "2024-01-15T09:30:12.000000123Z",
+		1705311012100000000: "2024-01-15T09:30:12.100000Z",
+		1705311012000001000: "2024-01-15T09:30:12.000001Z",
+	} {
+		s := FormatTimestamp(ns, true)
+		if s != want {
+			t.Errorf("FormatTimestamp(%d, iso) = %q, want %q", ns, s, want)
+		}
+		if back, err := ParseTimestamp(s); err != nil || back != ns {
+			t.Errorf("ParseTimestamp(%q) = %d, %v", s, back, err)
+		}
 	}
 	for _, s := range []string{"", "12a", "2024-01-15T09:30:12"} {
 		if _, err := ParseTimestamp(s); !errors.Is(err, ErrFormat) {

@@ -2,11 +2,8 @@ package payloads
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
-
-	"github.com/vmihailenco/msgpack/v5"
 )
 
 // Hand-written msgpack for the events a node writes most (order events and
@@ -14,14 +11,67 @@ import (
 // more. The bytes are identical to the reflection encoding (a test checks),
 // so readers cannot tell which path wrote them.
 
-// errMsgpack is wrapped by every hand-written decoding error.
-var errMsgpack = errors.New("msgpack")
+// errMsgpack is wrapped by every hand-written decoding error; it is
+// ErrUndecodable's, so a caller of UnmarshalMsgpack counts it too.
+var errMsgpack = fmt.Errorf("%w: msgpack", ErrUndecodable)
 
 func mpMapLen(b []byte, n int) []byte {
-	if n <= 15 {
+	switch {
+	case n <= 15:
 		return append(b, 0x80|byte(n))
+	case n <= math.MaxUint16:
+		return append(b, 0xde, byte(n>>8), byte(n))
 	}
-	return append(b, 0xde, byte(n>>8), byte(n))
+	return append(b, 0xdf, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+}
+
+func mpArrayLen(b []byte, n int) []byte {
+	switch {
+	case n <= 15:
+		return append(b, 0x90|byte(n))
+	case n <= math.MaxUint16:
+		return append(b, 0xdc, byte(n>>8), byte(n))
+	}
+	return append(b, 0xdd, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+}
+
+// mpUint writes v in its shortest form, as msgspec does (mpack_encode_long):
+// positive fixint below 128, then uint8, uint16, uint32, uint64.
+func mpUint(b []byte, v uint64) []byte {
+	switch {
+	case v < 1<<7:
+		return append(b, byte(v))
+	case v < 1<<8:
+		return append(b, 0xcc, byte(v))
+	case v < 1<<16:
+		return append(b, 0xcd, byte(v>>8), byte(v))
+	case v < 1<<32:
+		return append(b, 0xce, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
+	}
+	return binary.BigEndian.AppendUint64(append(b, 0xcf), v)
+}
+
+// mpInt writes v in its shortest form: non-negative values as mpUint,
+// negative ones as negative fixint from -32, then int8, int16, int32, int64.
+func mpInt(b []byte, v int64) []byte {
+	switch {
+	case v >= 0:
+		return mpUint(b, uint64(v))
+	case v >= -32:
+		return append(b, byte(v))
+	case v >= math.MinInt8:
+		return append(b, 0xd0, byte(v))
+	case v >= math.MinInt16:
+		return append(b, 0xd1, byte(v>>8), byte(v))
+	case v >= math.MinInt32:
+		return append(b, 0xd2, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
+	}
+	return binary.BigEndian.AppendUint64(append(b, 0xd3), uint64(v))
+}
+
+// mpFloat writes v as float64, as msgspec always does (mpack_encode_float).
+func mpFloat(b []byte, v float64) []byte {
+	return binary.BigEndian.AppendUint64(append(b, 0xcb), math.Float64bits(v))
 }
 
 func mpStr(b []byte, s string) []byte {
@@ -51,20 +101,6 @@ func mpBool(b []byte, v bool) []byte {
 		return append(b, 0xc3)
 	}
 	return append(b, 0xc2)
-}
-
-func mpAny(b []byte, v map[string]any) ([]byte, error) {
-	if v == nil {
-		return append(b, 0xc0), nil
-	}
-	if len(v) == 0 {
-		return append(b, 0x80), nil
-	}
-	raw, err := msgpack.Marshal(v)
-	if err != nil {
-		return b, err
-	}
-	return append(b, raw...), nil
 }
 
 // mpReader reads one msgpack value at a time from data.
@@ -101,6 +137,8 @@ func (r *mpReader) n(size int) (uint64, error) {
 		v = uint64(binary.BigEndian.Uint16(r.data[r.pos:]))
 	case 4:
 		v = uint64(binary.BigEndian.Uint32(r.data[r.pos:]))
+	case 8:
+		v = binary.BigEndian.Uint64(r.data[r.pos:])
 	}
 	r.pos += size
 	return v, nil
@@ -123,7 +161,7 @@ func (r *mpReader) mapLen() (int, error) {
 		r.pos--
 		return 0, r.fail(fmt.Sprintf("want a map, got code %#x", c))
 	}
-	if err == nil && n > uint64(len(r.data)-r.pos) {
+	if err == nil && n > uint64(len(r.data)-r.pos)/2 {
 		return 0, r.fail("map length past the end")
 	}
 	return int(n), err
@@ -210,23 +248,35 @@ func (r *mpReader) bool(dst *bool) error {
 	return nil
 }
 
-func (r *mpReader) anyMap(dst *map[string]any) error {
+// record reads a map (or nil) into a Record, keys in wire order.
+func (r *mpReader) record(dst *Record) error {
 	start := r.pos
-	if err := r.skip(); err != nil {
+	v, err := r.value(1)
+	if err != nil {
 		return err
 	}
-	raw := r.data[start:r.pos]
-	switch {
-	case raw[0] == 0xc0:
-		*dst = nil
-	case raw[0] == 0x80:
-		*dst = map[string]any{}
+	if err := dst.set(v); err != nil {
+		r.pos = start
+		return r.fail(err.Error())
+	}
+	return nil
+}
+
+// int64 reads an integer of any width (or nil, as 0).
+func (r *mpReader) int64(dst *int64) error {
+	start := r.pos
+	v, err := r.value(1)
+	if err != nil {
+		return err
+	}
+	switch x := v.(type) {
+	case nil:
+		*dst = 0
+	case int64:
+		*dst = x
 	default:
-		var m map[string]any
-		if err := msgpack.Unmarshal(raw, &m); err != nil {
-			return fmt.Errorf("%w: %w", errMsgpack, err)
-		}
-		*dst = m
+		r.pos = start
+		return r.fail(fmt.Sprintf("want an integer, got %T", v))
 	}
 	return nil
 }
@@ -305,7 +355,24 @@ func (r *mpReader) skip() error {
 // decodeFields reads a map, calling field for each key; field returns false
 // for keys it does not know, which are skipped.
 func decodeFields(data []byte, field func(r *mpReader, key []byte) (bool, error)) error {
-	r := mpReader{data: data, text: string(data)}
+	return decodeFieldsOf(&mpReader{data: data, text: string(data)}, field)
+}
+
+// decodeFieldsOf is decodeFields over a prepared reader (Sniff's has no
+// text: it decodes no strings, so it need not copy the payload).
+func decodeFieldsOf(r *mpReader, field func(r *mpReader, key []byte) (bool, error)) error {
+	if err := r.fields(field); err != nil {
+		return err
+	}
+	if r.pos != len(r.data) {
+		return r.fail("trailing bytes")
+	}
+	return nil
+}
+
+// fields reads the map at the reader's position, calling field for each
+// key; field returns false for keys it does not know, which are skipped.
+func (r *mpReader) fields(field func(r *mpReader, key []byte) (bool, error)) error {
 	n, err := r.mapLen()
 	if err != nil {
 		return err
@@ -318,7 +385,7 @@ func decodeFields(data []byte, field func(r *mpReader, key []byte) (bool, error)
 		if !ok {
 			return r.fail("nil map key")
 		}
-		known, err := field(&r, k)
+		known, err := field(r, k)
 		if err != nil {
 			return fmt.Errorf("%s: %w", k, err)
 		}
@@ -328,209 +395,85 @@ func decodeFields(data []byte, field func(r *mpReader, key []byte) (bool, error)
 			}
 		}
 	}
-	if r.pos != len(data) {
-		return r.fail("trailing bytes")
+	return nil
+}
+
+// arrayLen reads an array header, or nil as -1.
+func (r *mpReader) arrayLen() (int, error) {
+	c, err := r.byte()
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	switch {
+	case c == 0xc0:
+		return -1, nil
+	case c&0xf0 == 0x90:
+		return int(c & 0x0f), nil
+	case c == 0xdc:
+		n, err = r.n(2)
+	case c == 0xdd:
+		n, err = r.n(4)
+	default:
+		r.pos--
+		return 0, r.fail(fmt.Sprintf("want an array, got code %#x", c))
+	}
+	if err == nil && n > uint64(len(r.data)-r.pos) {
+		return 0, r.fail("array length past the end")
+	}
+	return int(n), err
+}
+
+// strs reads an array of strings (or nil).
+func (r *mpReader) strs(dst *[]string) error {
+	n, err := r.arrayLen()
+	if err != nil || n < 0 {
+		*dst = nil
+		return err
+	}
+	out := make([]string, 0, min(n, 64))
+	for range n {
+		var s string
+		if err := r.str(&s); err != nil {
+			return err
+		}
+		out = append(out, s)
+	}
+	*dst = out
+	return nil
+}
+
+// float reads a float (or nil, as 0).
+func (r *mpReader) float(dst *float64) error {
+	c, err := r.byte()
+	if err != nil {
+		return err
+	}
+	switch c {
+	case 0xc0:
+		*dst = 0
+	case 0xcb:
+		u, err := r.n(8)
+		*dst = math.Float64frombits(u)
+		return err
+	case 0xca:
+		u, err := r.n(4)
+		*dst = float64(math.Float32frombits(uint32(u)))
+		return err
+	default:
+		r.pos--
+		return r.fail(fmt.Sprintf("want a float, got code %#x", c))
 	}
 	return nil
 }
 
-// AppendMsgpack appends f's msgpack encoding (a map, keys in field order).
-func (f *OrderFilled) AppendMsgpack(b []byte) ([]byte, error) {
-	b = mpMapLen(b, 21)
-	b = mpStr(mpStr(b, "type"), f.Type)
-	b = mpStr(mpStr(b, "trader_id"), f.TraderID)
-	b = mpStr(mpStr(b, "strategy_id"), f.StrategyID)
-	b = mpStr(mpStr(b, "instrument_id"), f.InstrumentID)
-	b = mpStr(mpStr(b, "client_order_id"), f.ClientOrderID)
-	b = mpStr(mpStr(b, "venue_order_id"), f.VenueOrderID)
-	b = mpStr(mpStr(b, "account_id"), f.AccountID)
-	b = mpStr(mpStr(b, "trade_id"), f.TradeID)
-	b = mpStrPtr(mpStr(b, "position_id"), f.PositionID)
-	b = mpStr(mpStr(b, "order_side"), f.OrderSide)
-	b = mpStr(mpStr(b, "order_type"), f.OrderType)
-	b = mpStr(mpStr(b, "last_qty"), f.LastQty)
-	b = mpStr(mpStr(b, "last_px"), f.LastPx)
-	b = mpStr(mpStr(b, "currency"), f.Currency)
-	b = mpStrPtr(mpStr(b, "commission"), f.Commission)
-	b = mpStr(mpStr(b, "liquidity_side"), f.LiquiditySide)
-	b = mpStr(mpStr(b, "event_id"), f.EventID)
-	b = mpStr(mpStr(b, "ts_event"), f.TsEvent)
-	b = mpStr(mpStr(b, "ts_init"), f.TsInit)
-	b, err := mpAny(mpStr(b, "info"), f.Info)
-	return mpBool(mpStr(b, "reconciliation"), f.Reconciliation), err
+func mpStrs(b []byte, v []string) []byte {
+	if v == nil {
+		return append(b, 0xc0)
+	}
+	b = mpArrayLen(b, len(v))
+	for _, s := range v {
+		b = mpStr(b, s)
+	}
+	return b
 }
-
-// MarshalMsgpack implements msgpack.Marshaler.
-func (f *OrderFilled) MarshalMsgpack() ([]byte, error) { return f.AppendMsgpack(make([]byte, 0, 600)) }
-
-// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
-func (f *OrderFilled) UnmarshalMsgpack(data []byte) error {
-	*f = OrderFilled{}
-	return decodeFields(data, func(r *mpReader, k []byte) (bool, error) {
-		switch string(k) { // no allocation in a switch
-		case "type":
-			return true, r.str(&f.Type)
-		case "trader_id":
-			return true, r.str(&f.TraderID)
-		case "strategy_id":
-			return true, r.str(&f.StrategyID)
-		case "instrument_id":
-			return true, r.str(&f.InstrumentID)
-		case "client_order_id":
-			return true, r.str(&f.ClientOrderID)
-		case "venue_order_id":
-			return true, r.str(&f.VenueOrderID)
-		case "account_id":
-			return true, r.str(&f.AccountID)
-		case "trade_id":
-			return true, r.str(&f.TradeID)
-		case "position_id":
-			return true, r.strPtr(&f.PositionID)
-		case "order_side":
-			return true, r.str(&f.OrderSide)
-		case "order_type":
-			return true, r.str(&f.OrderType)
-		case "last_qty":
-			return true, r.str(&f.LastQty)
-		case "last_px":
-			return true, r.str(&f.LastPx)
-		case "currency":
-			return true, r.str(&f.Currency)
-		case "commission":
-			return true, r.strPtr(&f.Commission)
-		case "liquidity_side":
-			return true, r.str(&f.LiquiditySide)
-		case "event_id":
-			return true, r.str(&f.EventID)
-		case "ts_event":
-			return true, r.str(&f.TsEvent)
-		case "ts_init":
-			return true, r.str(&f.TsInit)
-		case "info":
-			return true, r.anyMap(&f.Info)
-		case "reconciliation":
-			return true, r.bool(&f.Reconciliation)
-		}
-		return false, nil
-	})
-}
-
-// AppendMsgpack appends s's msgpack encoding.
-func (s *OrderSubmitted) AppendMsgpack(b []byte) ([]byte, error) {
-	b = mpMapLen(b, 9)
-	b = mpStr(mpStr(b, "type"), s.Type)
-	b = mpStr(mpStr(b, "trader_id"), s.TraderID)
-	b = mpStr(mpStr(b, "strategy_id"), s.StrategyID)
-	b = mpStr(mpStr(b, "instrument_id"), s.InstrumentID)
-	b = mpStr(mpStr(b, "client_order_id"), s.ClientOrderID)
-	b = mpStr(mpStr(b, "account_id"), s.AccountID)
-	b = mpStr(mpStr(b, "event_id"), s.EventID)
-	b = mpStr(mpStr(b, "ts_event"), s.TsEvent)
-	return mpStr(mpStr(b, "ts_init"), s.TsInit), nil
-}
-
-// MarshalMsgpack implements msgpack.Marshaler.
-func (s *OrderSubmitted) MarshalMsgpack() ([]byte, error) {
-	return s.AppendMsgpack(make([]byte, 0, 300))
-}
-
-// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
-func (s *OrderSubmitted) UnmarshalMsgpack(data []byte) error {
-	*s = OrderSubmitted{}
-	return decodeFields(data, func(r *mpReader, k []byte) (bool, error) {
-		switch string(k) { // no allocation in a switch
-		case "type":
-			return true, r.str(&s.Type)
-		case "trader_id":
-			return true, r.str(&s.TraderID)
-		case "strategy_id":
-			return true, r.str(&s.StrategyID)
-		case "instrument_id":
-			return true, r.str(&s.InstrumentID)
-		case "client_order_id":
-			return true, r.str(&s.ClientOrderID)
-		case "account_id":
-			return true, r.str(&s.AccountID)
-		case "event_id":
-			return true, r.str(&s.EventID)
-		case "ts_event":
-			return true, r.str(&s.TsEvent)
-		case "ts_init":
-			return true, r.str(&s.TsInit)
-		}
-		return false, nil
-	})
-}
-
-// orderAck is the shared layout of OrderAccepted and OrderCanceled.
-type orderAck = OrderAccepted
-
-func appendAck(b []byte, a *orderAck) []byte {
-	b = mpMapLen(b, 11)
-	b = mpStr(mpStr(b, "type"), a.Type)
-	b = mpStr(mpStr(b, "trader_id"), a.TraderID)
-	b = mpStr(mpStr(b, "strategy_id"), a.StrategyID)
-	b = mpStr(mpStr(b, "instrument_id"), a.InstrumentID)
-	b = mpStr(mpStr(b, "client_order_id"), a.ClientOrderID)
-	b = mpStr(mpStr(b, "venue_order_id"), a.VenueOrderID)
-	b = mpStr(mpStr(b, "account_id"), a.AccountID)
-	b = mpStr(mpStr(b, "event_id"), a.EventID)
-	b = mpStr(mpStr(b, "ts_event"), a.TsEvent)
-	b = mpStr(mpStr(b, "ts_init"), a.TsInit)
-	return mpBool(mpStr(b, "reconciliation"), a.Reconciliation)
-}
-
-func decodeAck(data []byte, a *orderAck) error {
-	*a = orderAck{}
-	return decodeFields(data, func(r *mpReader, k []byte) (bool, error) {
-		switch string(k) { // no allocation in a switch
-		case "type":
-			return true, r.str(&a.Type)
-		case "trader_id":
-			return true, r.str(&a.TraderID)
-		case "strategy_id":
-			return true, r.str(&a.StrategyID)
-		case "instrument_id":
-			return true, r.str(&a.InstrumentID)
-		case "client_order_id":
-			return true, r.str(&a.ClientOrderID)
-		case "venue_order_id":
-			return true, r.str(&a.VenueOrderID)
-		case "account_id":
-			return true, r.str(&a.AccountID)
-		case "event_id":
-			return true, r.str(&a.EventID)
-		case "ts_event":
-			return true, r.str(&a.TsEvent)
-		case "ts_init":
-			return true, r.str(&a.TsInit)
-		case "reconciliation":
-			return true, r.bool(&a.Reconciliation)
-		}
-		return false, nil
-	})
-}
-
-// AppendMsgpack appends a's msgpack encoding.
-func (a *OrderAccepted) AppendMsgpack(b []byte) ([]byte, error) { return appendAck(b, a), nil }
-
-// MarshalMsgpack implements msgpack.Marshaler.
-func (a *OrderAccepted) MarshalMsgpack() ([]byte, error) {
-	return a.AppendMsgpack(make([]byte, 0, 350))
-}
-
-// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
-func (a *OrderAccepted) UnmarshalMsgpack(data []byte) error { return decodeAck(data, a) }
-
-// AppendMsgpack appends c's msgpack encoding.
-func (c *OrderCanceled) AppendMsgpack(b []byte) ([]byte, error) {
-	return appendAck(b, (*orderAck)(c)), nil
-}
-
-// MarshalMsgpack implements msgpack.Marshaler.
-func (c *OrderCanceled) MarshalMsgpack() ([]byte, error) {
-	return c.AppendMsgpack(make([]byte, 0, 350))
-}
-
-// UnmarshalMsgpack implements msgpack.Unmarshaler; unknown keys are skipped.
-func (c *OrderCanceled) UnmarshalMsgpack(data []byte) error { return decodeAck(data, (*orderAck)(c)) }

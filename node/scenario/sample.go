@@ -10,20 +10,22 @@ import (
 const sampleOrders = 5000
 
 // Sample returns one payload of the given kind (payloads.Kind name, e.g.
-// "order-filled") from the scenario of opts, with position snapshots on: the
-// first one about the first instrument (ETHUSDT-PERP.BINANCE, the reference
-// example's) or its account, else the first of the kind; for position
-// snapshots, the first closed position. An account state is taken once it
-// carries two margins (a busy margin account), else the first with one.
+// "order-filled") from the scenario of opts, with order and position
+// snapshots on: the first one about the first instrument
+// (ETHUSDT-PERP.BINANCE, the reference example's) or its account, else the
+// first of the kind; for position snapshots, the first closed position. An
+// account state is taken once it carries two margins (a busy margin
+// account), else the first with one.
 func Sample(kind string, opts Options) (any, error) {
 	k, err := payloads.KindByName(kind)
 	if err != nil {
 		return nil, err
 	}
-	opts.PositionSnapshots = true
 	if opts.Orders == 0 {
 		opts.Orders = sampleOrders
 	}
+	opts = opts.withDefaults()
+	opts.Node.SnapshotOrders, opts.Node.SnapshotPositions, opts.Node.PersistAccountEvents = true, true, true
 	g := New(opts)
 	firstInst, firstAcct := g.insts[0].id, g.accounts[0].id
 	var fallback any
@@ -37,10 +39,14 @@ func Sample(kind string, opts Options) (any, error) {
 			}
 			continue
 		}
+		if ps, ok := c.Payload.(*payloads.PositionSnapshot); ok {
+			if ps.TsClosed != nil {
+				return c.Payload, nil
+			}
+			continue
+		}
 		inst, acct := about(c.Payload)
-		// A position snapshot of the first instrument has usually seen many
-		// fills; the first closed position of any instrument is more typical.
-		if k.Type == payloads.TypePosition || (inst == "" && acct == "") || inst == firstInst || (inst == "" && acct == firstAcct) {
+		if (inst == "" && acct == "") || inst == firstInst || (inst == "" && acct == firstAcct) {
 			return c.Payload, nil
 		}
 		if fallback == nil {
@@ -56,22 +62,16 @@ func Sample(kind string, opts Options) (any, error) {
 // about returns the instrument and account a payload concerns ("" when none).
 func about(v any) (instrument, account string) {
 	switch p := v.(type) {
-	case *payloads.OrderInitialized:
-		return p.InstrumentID, ""
-	case *payloads.OrderSubmitted:
-		return p.InstrumentID, p.AccountID
-	case *payloads.OrderAccepted:
-		return p.InstrumentID, p.AccountID
-	case *payloads.OrderFilled:
-		return p.InstrumentID, p.AccountID
-	case *payloads.OrderCanceled:
-		return p.InstrumentID, p.AccountID
-	case *payloads.OrderRejected:
-		return p.InstrumentID, p.AccountID
-	case *payloads.PositionSnapshot:
-		return p.InstrumentID, p.AccountID
 	case *payloads.AccountState:
 		return "", p.AccountID
+	case *payloads.PositionSnapshot:
+		return p.InstrumentID, p.AccountID
+	case payloads.OrderEvent:
+		return p.OrderIdentity().InstrumentID, ""
+	case *payloads.LimitOrderSnapshot:
+		return p.InstrumentID, ""
+	case *payloads.MarketOrderSnapshot:
+		return p.InstrumentID, ""
 	}
 	return "", ""
 }

@@ -1,42 +1,56 @@
 // Package scenario generates a realistic, seeded trading history as the
-// stream of cache calls a trading node makes: currencies and instruments,
-// accounts, then orders through their lifecycle (initialized, submitted,
-// accepted or rejected, partially or fully filled, canceled), the positions
-// their fills build and the account states that follow each fill.
+// stream of cache calls a NautilusTrader Python TradingNode makes (1.231.0):
+// currencies and instruments, accounts, then orders through upstream's order
+// state machine (submitted, accepted or rejected, modified, partially or
+// fully filled, canceled after OrderPendingCancel, expired, emulated and
+// released, in contingent lists), the positions their fills open, change,
+// flip and close, the account states, the optional state snapshots and the
+// timed purges. docs/workloads.md ("The scenario") lists every rule with its
+// upstream path:line.
 //
 // The same Options give the same calls byte for byte. The generator streams:
-// its memory depends on Instruments, Strategies, Accounts, MaxInFlight and
-// PurgeLag, never on Orders.
+// its memory depends on Instruments, Strategies, Accounts, MaxInFlight and,
+// with purging on, on how many orders close within PurgeInterval plus
+// PurgeBuffer of scenario time, never on Orders.
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"iter"
+	"time"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/keyspace"
 )
 
 // Kind is the cache call a Call stands for.
 type Kind uint8
 
-// Cache calls, named after the node's cache methods.
+// Cache calls, named after the node's cache database methods. New kinds are
+// appended so that a kind's number never changes.
 const (
-	AddCurrency      Kind = iota + 1 // SET currencies:x
-	AddInstrument                    // SET instruments:x
-	AddAccount                       // RPUSH accounts:x (first AccountState)
-	UpdateAccount                    // RPUSHX accounts:x
-	AddOrder                         // RPUSH orders:x (OrderInitialized) + indexes
-	UpdateOrder                      // RPUSHX orders:x (a later order event) + indexes
-	AddPosition                      // DEL + RPUSH positions:x (opening OrderFilled) + indexes
-	UpdatePosition                   // RPUSHX positions:x (OrderFilled) + indexes
-	SnapshotPosition                 // RPUSH snapshots:positions:x (PositionSnapshot)
-	PurgeOrder                       // DEL orders:x + index removals
-	PurgePosition                    // DEL positions:x + index removals
+	AddCurrency        Kind = iota + 1 // SET currencies:x
+	AddInstrument                      // SET instruments:x
+	AddAccount                         // RPUSH accounts:x (first AccountState)
+	UpdateAccount                      // RPUSHX accounts:x
+	AddOrder                           // [HSET] RPUSH orders:x (OrderInitialized) + indexes
+	UpdateOrder                        // RPUSHX orders:x (a later order event) + indexes
+	AddPosition                        // HSET, DEL + RPUSH positions:x (opening OrderFilled) + indexes
+	UpdatePosition                     // RPUSHX positions:x (OrderFilled) + indexes
+	SnapshotPosition                   // RPUSH snapshots:positions:x (position state)
+	PurgeOrder                         // DEL orders:x + index removals
+	PurgePosition                      // DEL positions:x + index removals
+	SnapshotOrder                      // RPUSH snapshots:orders:x (order state)
+	IndexOrderPosition                 // HSET index:order_position (an OTO child joins its parent's position)
+
+	// LastKind is the highest Kind, for tables indexed by kind.
+	LastKind = IndexOrderPosition
 )
 
 var kindNames = [...]string{"", "add_currency", "add_instrument", "add_account", "update_account",
 	"add_order", "update_order", "add_position", "update_position", "snapshot_position",
-	"purge_order", "purge_position"}
+	"purge_order", "purge_position", "snapshot_order", "index_order_position"}
 
 // String is the node's snake_case method name ("add_order").
 func (k Kind) String() string {
@@ -48,8 +62,8 @@ func (k Kind) String() string {
 
 // Kinds lists every call kind in declaration order.
 func Kinds() []Kind {
-	ks := make([]Kind, 0, len(kindNames)-1)
-	for k := AddCurrency; k <= PurgePosition; k++ {
+	ks := make([]Kind, 0, LastKind)
+	for k := AddCurrency; k <= LastKind; k++ {
 		ks = append(ks, k)
 	}
 	return ks
@@ -64,19 +78,28 @@ type Call struct {
 	// ID is the id in the call's key: client order id, position id, account
 	// id, instrument id or currency code.
 	ID string
-	// Order holds the order's ids and index membership (AddOrder, UpdateOrder, PurgeOrder).
+	// Order holds the order's ids and state (AddOrder, UpdateOrder,
+	// SnapshotOrder, IndexOrderPosition, PurgeOrder).
 	Order keyspace.OrderArgs
-	// Position holds the position id and state (AddPosition, UpdatePosition,
-	// SnapshotPosition, PurgePosition).
+	// Position holds the position's ids and state (AddPosition,
+	// UpdatePosition, SnapshotPosition, PurgePosition).
 	Position keyspace.PositionArgs
-	// Payload is the value to encode, a pointer to a payloads struct; nil for purges.
-	// The same *OrderFilled is shared by the UpdateOrder and the position call
-	// of one fill, as the node writes the same event to both lists.
+	// NewKey is whether the call creates the key it writes (index keys
+	// aside): the first add_order of an order, add_position of an id whose
+	// list is not in Redis (new, or purged since), the first snapshot of an
+	// order or position, every add_currency, add_instrument and add_account.
+	NewKey bool
+	// Payload is the value to encode, a pointer to a node/payloads struct;
+	// nil for purges and IndexOrderPosition. The same *OrderFilled is shared
+	// by the UpdateOrder and the position call of one fill, as the node
+	// writes the same event to both lists (a flip writes two split fills to
+	// the position instead).
 	Payload any
 }
 
-// AppendCommands appends the Redis commands of c under layout l to dst;
-// payload is c.Payload already encoded (ignored for purges).
+// AppendCommands appends the Redis commands of c under layout l to dst, one
+// Cmd per writer message in the Python node's order; payload is c.Payload
+// already encoded (ignored for purges and IndexOrderPosition).
 func (c *Call) AppendCommands(dst []keyspace.Cmd, l keyspace.Layout, payload []byte) []keyspace.Cmd {
 	switch c.Kind {
 	case AddCurrency:
@@ -97,6 +120,10 @@ func (c *Call) AppendCommands(dst []keyspace.Cmd, l keyspace.Layout, payload []b
 		return l.AppendUpdatePosition(dst, c.Position, payload)
 	case SnapshotPosition:
 		return append(dst, l.SnapshotPosition(c.ID, payload)...)
+	case SnapshotOrder:
+		return append(dst, l.SnapshotOrder(c.ID, payload)...)
+	case IndexOrderPosition:
+		return append(dst, l.IndexOrderPosition(c.Order.ClientOrderID, c.Order.PositionID)...)
 	case PurgeOrder:
 		return append(dst, l.PurgeOrder(c.ID)...)
 	case PurgePosition:
@@ -135,27 +162,35 @@ type Options struct {
 	// MaxInFlight caps orders working at once; their events interleave.
 	// default: 8
 	MaxInFlight int
-	// TimestampsISO8601 writes top-level timestamps as ISO-8601 with
-	// nanoseconds instead of nanosecond decimal strings.
-	// default: false
-	TimestampsISO8601 bool
 	// StartNs is the first event's time, nanoseconds since the Unix epoch.
 	// default: 1705311012123456789 (2024-01-15T09:30:12.123456789Z)
 	StartNs int64
-	// PositionSnapshots emits a SnapshotPosition call when a position closes.
-	// default: false
-	PositionSnapshots bool
-	// PurgeClosed emits PurgeOrder / PurgePosition for closed orders and
-	// positions once PurgeLag newer ones have closed (purge_closed_* upstream).
+	// Node is the node's configuration: timestamps_as_iso8601,
+	// persist_account_events, snapshot_orders, snapshot_positions and
+	// snapshot_positions_interval_secs change what the stream holds. A zero
+	// Config (Flavour == "") means node.DefaultConfig().
+	// default: node.DefaultConfig()
+	Node node.Config
+	// Lifecycle sets how often each order path occurs; nil means
+	// DefaultLifecycle(), a non-nil value is taken as given (a zero share
+	// turns its path off).
+	// default: DefaultLifecycle()
+	Lifecycle *Lifecycle
+	// PurgeClosed purges closed orders and positions from Redis as a node
+	// with purge_closed_orders_interval_mins,
+	// purge_closed_positions_interval_mins and purge_from_database=true does
+	// (execution/engine.pyx:1969-1983): every PurgeInterval of scenario time,
+	// every order and position closed at least PurgeBuffer earlier.
 	// default: false
 	PurgeClosed bool
-	// PurgeLag is how many closed orders (and positions) stay before purging.
-	// default: 1000
-	PurgeLag int
-	// SkipAccountEvents leaves out UpdateAccount after fills
-	// (persist_account_events=false upstream).
-	// default: false
-	SkipAccountEvents bool
+	// PurgeInterval is the purge timer's period in scenario time
+	// (purge_closed_*_interval_mins; upstream takes whole minutes).
+	// default: 1m
+	PurgeInterval time.Duration
+	// PurgeBuffer is how long an order or position stays closed before a
+	// purge takes it (purge_closed_*_buffer_mins).
+	// default: 0
+	PurgeBuffer time.Duration
 	// Shard numbers this stream's strategies and accounts after those of
 	// shards 0 to Shard-1 (Strategies and Accounts each), so streams of
 	// distinct shards under one trader write disjoint order, position and
@@ -165,39 +200,114 @@ type Options struct {
 	Shard int
 }
 
+// Lifecycle is the share of orders that take each path of upstream's order
+// lifecycle, and the scenario's choices of what a strategy passes. Shares are
+// fractions from 0 to 1.
+type Lifecycle struct {
+	// Modify is the share of LIMIT orders a strategy modifies while they
+	// work: OrderPendingUpdate (strategy.pyx:1615-1630), then the venue's
+	// OrderUpdated.
+	Modify float64
+	// GTD is the share of LIMIT orders placed good-till-date; those a
+	// strategy would otherwise cancel expire at the venue instead
+	// (OrderExpired).
+	GTD float64
+	// Emulated is the share of LIMIT orders held by the order emulator
+	// (emulation_trigger BID_ASK): OrderEmulated, then OrderReleased as a
+	// MARKET order with a second add_order (execution/emulator.pyx:686-753),
+	// or, for a fifth of them, canceled while still emulated.
+	Emulated float64
+	// Lists is the share of new orders that start a contingent order list
+	// submitted together (strategy.pyx:899-997): an OTO entry with its
+	// take-profit child, or an OCO pair, the venue holding the contingency.
+	Lists float64
+	// ClientIDs passes the execution client id (the venue) to every
+	// submit_order, which makes add_order write index:order_client. Most
+	// strategies pass none.
+	ClientIDs bool
+	// CalculatedAccounts has the node calculate account states
+	// (calculate_account_state, as Betfair's adapter sets): an AccountState
+	// after every OrderAccepted, OrderCanceled, OrderExpired and OrderUpdated
+	// and after every fill (portfolio.pyx:87-94,583-586,694-716). By default
+	// accounts are venue-reported, as Binance, Bybit and Interactive
+	// Brokers report them: one AccountState per fill.
+	CalculatedAccounts bool
+}
+
+// DefaultLifecycle is the lifecycle mix when Options.Lifecycle is nil.
+func DefaultLifecycle() Lifecycle {
+	return Lifecycle{Modify: 0.10, GTD: 0.10, Emulated: 0.03, Lists: 0.05}
+}
+
 // Defaults.
 const (
-	DefaultTraderID    = keyspace.DefaultTraderID
-	DefaultInstruments = 12
-	DefaultStrategies  = 4
-	DefaultAccounts    = 1
-	DefaultOrders      = 1000
-	DefaultMaxInFlight = 8
-	DefaultStartNs     = 1705311012123456789
-	DefaultPurgeLag    = 1000
+	DefaultTraderID      = keyspace.DefaultTraderID
+	DefaultInstruments   = 12
+	DefaultStrategies    = 4
+	DefaultAccounts      = 1
+	DefaultOrders        = 1000
+	DefaultMaxInFlight   = 8
+	DefaultStartNs       = 1705311012123456789
+	DefaultPurgeInterval = time.Minute
+	// MinTimerInterval bounds the timers' periods from below: a shorter one
+	// would fire many times between two events.
+	MinTimerInterval = time.Millisecond
 )
 
-// Validate reports the first field out of range, naming it, its value and the fix.
+// Validate reports every field out of range at once, each naming the
+// field, its value and the fix.
 func (o Options) Validate() error {
-	switch {
-	case o.Instruments < 0:
-		return fmt.Errorf("scenario: instruments = %d: must be 0 (default %d) or more", o.Instruments, DefaultInstruments)
-	case o.Strategies < 0:
-		return fmt.Errorf("scenario: strategies = %d: must be 0 (default %d) or more", o.Strategies, DefaultStrategies)
-	case o.Accounts < 0:
-		return fmt.Errorf("scenario: accounts = %d: must be 0 (default %d) or more", o.Accounts, DefaultAccounts)
-	case o.Orders < 0:
-		return fmt.Errorf("scenario: orders = %d: must be 0 (default %d) or more", o.Orders, DefaultOrders)
-	case o.MaxInFlight < 0:
-		return fmt.Errorf("scenario: max in-flight = %d: must be 0 (default %d) or more", o.MaxInFlight, DefaultMaxInFlight)
-	case o.Shard < 0:
-		return fmt.Errorf("scenario: shard = %d: must be 0 (default) or more", o.Shard)
-	case o.PurgeLag < 0:
-		return fmt.Errorf("scenario: purge lag = %d: must be 0 (default %d) or more", o.PurgeLag, DefaultPurgeLag)
-	case o.StartNs < 0:
-		return fmt.Errorf("scenario: start = %d ns: must be after the Unix epoch", o.StartNs)
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("scenario: "+format, args...)) }
+	if o.Instruments < 0 {
+		bad("instruments = %d: must be 0 (default %d) or more", o.Instruments, DefaultInstruments)
 	}
-	return nil
+	if o.Strategies < 0 {
+		bad("strategies = %d: must be 0 (default %d) or more", o.Strategies, DefaultStrategies)
+	}
+	if o.Accounts < 0 {
+		bad("accounts = %d: must be 0 (default %d) or more", o.Accounts, DefaultAccounts)
+	}
+	if o.Orders < 0 {
+		bad("orders = %d: must be 0 (default %d) or more", o.Orders, DefaultOrders)
+	}
+	if o.MaxInFlight < 0 {
+		bad("max in-flight = %d: must be 0 (default %d) or more", o.MaxInFlight, DefaultMaxInFlight)
+	}
+	if o.Shard < 0 {
+		bad("shard = %d: must be 0 (default) or more", o.Shard)
+	}
+	if o.StartNs < 0 {
+		bad("start = %d ns: must be after the Unix epoch", o.StartNs)
+	}
+	if o.PurgeInterval < 0 || o.PurgeInterval > 0 && o.PurgeInterval < MinTimerInterval {
+		bad("purge interval = %s: must be 0 (default %s) or at least %s", o.PurgeInterval, DefaultPurgeInterval, MinTimerInterval)
+	}
+	if iv := o.Node.SnapshotPositionsInterval; iv > 0 && iv < MinTimerInterval {
+		bad("snapshot positions interval = %s: must be 0 (none) or at least %s", iv, MinTimerInterval)
+	}
+	if o.PurgeBuffer < 0 {
+		bad("purge buffer = %s: must be 0 (default) or more", o.PurgeBuffer)
+	}
+	if o.Lifecycle != nil {
+		lc := o.Lifecycle
+		for _, s := range []struct {
+			name  string
+			share float64
+		}{{"modify", lc.Modify}, {"gtd", lc.GTD}, {"emulated", lc.Emulated}, {"lists", lc.Lists}} {
+			if !(s.share >= 0 && s.share <= 1) {
+				bad("%s share = %v: must be a fraction from 0 to 1", s.name, s.share)
+			}
+		}
+	}
+	if o.Node.Flavour != "" {
+		if err := o.Node.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("scenario: %w", err))
+		} else if o.Node.Flavour != node.Python {
+			bad("node %q: only the Python TradingNode's writes are modelled; use python", o.Node.Flavour)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // withDefaults fills zero (and, defensively, negative) fields.
@@ -223,10 +333,37 @@ func (o Options) withDefaults() Options {
 	if o.StartNs <= 0 {
 		o.StartNs = DefaultStartNs
 	}
-	if o.PurgeLag <= 0 {
-		o.PurgeLag = DefaultPurgeLag
+	if o.PurgeInterval <= 0 {
+		o.PurgeInterval = DefaultPurgeInterval
+	}
+	o.PurgeInterval = max(o.PurgeInterval, MinTimerInterval)
+	if o.PurgeBuffer < 0 {
+		o.PurgeBuffer = 0
+	}
+	if o.Node.Flavour == "" {
+		o.Node = node.DefaultConfig()
+	}
+	if iv := o.Node.SnapshotPositionsInterval; iv > 0 {
+		o.Node.SnapshotPositionsInterval = max(iv, MinTimerInterval)
+	}
+	if o.Lifecycle == nil {
+		lc := DefaultLifecycle()
+		o.Lifecycle = &lc
 	}
 	return o
+}
+
+// Writes says which optional keys the scenario of o writes, for `rbench
+// keys` and the key layout's table.
+func (o Options) Writes() keyspace.Writes {
+	o = o.withDefaults()
+	return keyspace.Writes{
+		AccountEvents:     o.Node.PersistAccountEvents,
+		ClientIDs:         o.Lifecycle.ClientIDs,
+		Emulated:          o.Lifecycle.Emulated > 0,
+		SnapshotOrders:    o.Node.SnapshotOrders,
+		SnapshotPositions: o.Node.SnapshotPositions || o.Node.SnapshotPositionsInterval > 0,
+	}
 }
 
 // All yields every call in order. It consumes the generator.

@@ -8,12 +8,22 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/payloads"
 )
+
+// snapshotting is the node configuration with every snapshot on.
+func snapshotting() node.Config {
+	c := node.DefaultConfig()
+	c.SnapshotOrders, c.SnapshotPositions, c.SnapshotPositionsInterval = true, true, 2*time.Second
+	return c
+}
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
@@ -45,12 +55,12 @@ func stream(t testing.TB, opts Options, enc string, n int) []byte {
 	return buf.Bytes()
 }
 
-// TestGolden pins the first 300 calls of seed 42 under both encodings.
-// Refresh with: go test ./workloads/scenario -run TestGolden -update
+// TestGolden pins the first 400 calls of seed 42 under both encodings.
+// Refresh with: go test ./node/scenario -run TestGolden -update
 func TestGolden(t *testing.T) {
-	opts := Options{Seed: 42, Orders: 200, PositionSnapshots: true, PurgeClosed: true, PurgeLag: 20}
+	opts := Options{Seed: 42, Orders: 200, Node: snapshotting(), PurgeClosed: true, PurgeInterval: time.Second}
 	for _, enc := range codecs.Names() {
-		got := stream(t, opts, enc, 300)
+		got := stream(t, opts, enc, 400)
 		path := filepath.Join("testdata", "seed42."+enc+".golden")
 		if *update {
 			if err := os.MkdirAll("testdata", 0o755); err != nil {
@@ -71,7 +81,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	opts := Options{Seed: 9, Orders: 500, PositionSnapshots: true, PurgeClosed: true, PurgeLag: 10}
+	opts := Options{Seed: 9, Orders: 500, Node: snapshotting(), PurgeClosed: true, PurgeInterval: time.Second}
 	a := stream(t, opts, codecs.MsgPack, 1<<30)
 	b := stream(t, opts, codecs.MsgPack, 1<<30)
 	if !bytes.Equal(a, b) {
@@ -86,7 +96,9 @@ func TestDeterministic(t *testing.T) {
 func TestCallMix(t *testing.T) {
 	counts := map[Kind]int{}
 	orders := map[string]string{} // client order id -> last event type
-	for c := range New(Options{Seed: 1, Orders: 3000, PositionSnapshots: true, PurgeClosed: true, PurgeLag: 50}).All() {
+	lc := DefaultLifecycle()
+	lc.CalculatedAccounts = true
+	for c := range New(Options{Seed: 1, Orders: 3000, Node: snapshotting(), Lifecycle: &lc, PurgeClosed: true, PurgeInterval: time.Second}).All() {
 		counts[c.Kind]++
 		if c.Kind == UpdateOrder {
 			orders[c.ID] = payloads.TypeOf(c.Payload)
@@ -97,15 +109,16 @@ func TestCallMix(t *testing.T) {
 			t.Errorf("no %s calls", k)
 		}
 	}
-	if counts[AddOrder] != 3000 {
-		t.Errorf("AddOrder = %d, want 3000", counts[AddOrder])
+	if n := counts[AddOrder]; n < 3000 {
+		t.Errorf("AddOrder = %d, want at least 3000 (released emulated orders are added twice)", n)
 	}
 	final := map[string]int{}
 	for _, typ := range orders {
 		final[typ]++
 	}
-	// Realistic proportions: most orders fill, a good share cancels, few reject.
-	frac := func(typ string) float64 { return float64(final[typ]) / 3000 }
+	// Realistic proportions: most orders fill, a good share cancels, few
+	// reject or expire.
+	frac := func(typ string) float64 { return float64(final[typ]) / float64(len(orders)) }
 	if f := frac(payloads.TypeOrderFilled); f < 0.5 || f > 0.85 {
 		t.Errorf("filled fraction %.2f", f)
 	}
@@ -114,6 +127,9 @@ func TestCallMix(t *testing.T) {
 	}
 	if f := frac(payloads.TypeOrderRejected); f <= 0 || f > 0.05 {
 		t.Errorf("rejected fraction %.3f", f)
+	}
+	if f := frac(payloads.TypeOrderExpired); f <= 0 || f > 0.1 {
+		t.Errorf("expired fraction %.3f", f)
 	}
 	if counts[UpdateOrder] < 3*3000 {
 		t.Errorf("only %d order updates for 3000 orders", counts[UpdateOrder])
@@ -188,7 +204,7 @@ func TestValueFormats(t *testing.T) {
 		}
 		lastTs = ns
 	}
-	for c := range New(Options{Seed: 5, Orders: 5000, Strategies: 6, PositionSnapshots: true}).All() {
+	for c := range New(Options{Seed: 5, Orders: 5000, Strategies: 6, Node: snapshotting()}).All() {
 		switch p := c.Payload.(type) {
 		case *payloads.CryptoPerpetual, *payloads.CurrencyPair, *payloads.Equity, *payloads.FuturesContract:
 			id, info := instrumentInfo(t, p)
@@ -226,8 +242,8 @@ func TestValueFormats(t *testing.T) {
 			in := insts[p.InstrumentID]
 			onGrid(t, "last_qty", p.LastQty, in.sizePrec, in.step)
 			onGrid(t, "last_px", p.LastPx, in.pricePrec, in.tick)
-			if _, _, cur, err := payloads.ParseMoney(*p.Commission); err != nil || cur != p.Currency {
-				t.Fatalf("commission %q in %s: %v", *p.Commission, p.Currency, err)
+			if _, _, cur, err := payloads.ParseMoney(p.Commission); err != nil || cur != p.Currency {
+				t.Fatalf("commission %q in %s: %v", p.Commission, p.Currency, err)
 			}
 			q, _, _ := payloads.ParseFixed(p.LastQty)
 			o := orders[p.ClientOrderID]
@@ -235,11 +251,14 @@ func TestValueFormats(t *testing.T) {
 			if o.filled > o.qty {
 				t.Fatalf("order %s overfilled: %d of %d", p.ClientOrderID, o.filled, o.qty)
 			}
-			if c.Order.Closed {
+			if o.filled == o.qty {
 				o.done = "filled"
 			}
 			checkTs(p.TsInit)
 		case *payloads.OrderCanceled:
+			orders[p.ClientOrderID].done = "canceled"
+			checkTs(p.TsInit)
+		case *payloads.OrderExpired:
 			orders[p.ClientOrderID].done = "canceled"
 			checkTs(p.TsInit)
 		case *payloads.OrderRejected:
@@ -254,8 +273,13 @@ func TestValueFormats(t *testing.T) {
 				}
 			}
 		case *payloads.PositionSnapshot:
-			if p.Side != "FLAT" || p.Quantity != payloads.FormatFixed(0, insts[p.InstrumentID].sizePrec) || positions[p.PositionID] != 0 {
-				t.Fatalf("snapshot of closed position %s: side %s quantity %s", p.PositionID, p.Side, p.Quantity)
+			units := positions[p.PositionID]
+			side := map[bool]string{true: "LONG", false: "SHORT"}[units > 0]
+			if units == 0 {
+				side = "FLAT"
+			}
+			if p.Side != side || p.Quantity != payloads.FormatFixed(abs(units), insts[p.InstrumentID].sizePrec) {
+				t.Fatalf("snapshot of position %s at %d units: side %s quantity %s", p.PositionID, units, p.Side, p.Quantity)
 			}
 		}
 	}
@@ -289,7 +313,9 @@ func TestValueFormats(t *testing.T) {
 // TestTimestampModes checks both timestamp modes carry the same nanoseconds.
 func TestTimestampModes(t *testing.T) {
 	a := New(Options{Seed: 3, Orders: 200})
-	b := New(Options{Seed: 3, Orders: 200, TimestampsISO8601: true})
+	iso := node.DefaultConfig()
+	iso.TimestampsISO8601 = true
+	b := New(Options{Seed: 3, Orders: 200, Node: iso})
 	n := 0
 	for {
 		ca, okA := a.Next()
@@ -310,7 +336,8 @@ func TestTimestampModes(t *testing.T) {
 			if errA != nil || errB != nil || na != nb {
 				t.Fatalf("call %d: %q and %q differ (%v %v)", ca.Seq, ta[i], tb[i], errA, errB)
 			}
-			if len(tb[i]) != len("2024-01-15T09:30:12.123456789Z") {
+			// pandas' isoformat: 9, 6 or no fractional digits (payloads.FormatTimestamp).
+			if !isoTimestamp.MatchString(tb[i]) {
 				t.Fatalf("ISO timestamp %q", tb[i])
 			}
 			n++
@@ -321,22 +348,17 @@ func TestTimestampModes(t *testing.T) {
 	}
 }
 
+var isoTimestamp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6}|\.\d{9})?Z$`)
+
 func tsFields(v any) []string {
 	switch p := v.(type) {
-	case *payloads.OrderInitialized:
-		return []string{p.TsInit, p.TsEvent}
-	case *payloads.OrderSubmitted:
-		return []string{p.TsEvent, p.TsInit}
-	case *payloads.OrderAccepted:
-		return []string{p.TsEvent, p.TsInit}
-	case *payloads.OrderFilled:
-		return []string{p.TsEvent, p.TsInit}
-	case *payloads.OrderCanceled:
-		return []string{p.TsEvent, p.TsInit}
-	case *payloads.AccountState:
-		return []string{p.TsEvent, p.TsInit}
+	case payloads.Event:
+		e, i := p.EventTimes()
+		return []string{e, i}
 	case *payloads.CryptoPerpetual:
 		return []string{p.TsEvent, p.TsInit}
+	case *payloads.PositionSnapshot:
+		return []string{p.TsOpened, p.TsSnapshot}
 	}
 	return nil
 }
@@ -347,9 +369,9 @@ func tsFields(v any) []string {
 func TestStreamsInConstantMemory(t *testing.T) {
 	orders := int64(1_000_000)
 	if raceEnabled {
-		orders = 100_000
+		orders = 50_000
 	}
-	g := New(Options{Seed: 1, Orders: orders, PurgeClosed: true})
+	g := New(Options{Seed: 1, Orders: orders, PurgeClosed: true, PurgeInterval: 10 * time.Second, PurgeBuffer: 5 * time.Second})
 	var ms runtime.MemStats
 	heapAt := func() uint64 {
 		runtime.GC()
@@ -359,6 +381,9 @@ func TestStreamsInConstantMemory(t *testing.T) {
 	var base, peak uint64
 	var n int64
 	for c := range g.All() {
+		if _, released := c.Payload.(*payloads.OrderReleased); released {
+			n-- // its add_order was the second of that order
+		}
 		if c.Kind == AddOrder {
 			n++
 			if n == orders/10 {
@@ -380,7 +405,7 @@ func TestStreamsInConstantMemory(t *testing.T) {
 
 func TestCommands(t *testing.T) {
 	l := keyspace.Layout{TraderID: "TRADER-001"}
-	g := New(Options{Seed: 1, Orders: 50, PurgeClosed: true, PurgeLag: 5})
+	g := New(Options{Seed: 1, Orders: 50, PurgeClosed: true, PurgeInterval: time.Second, Node: snapshotting()})
 	for c := range g.All() {
 		cmds := c.Commands(l, []byte("x"))
 		if len(cmds) == 0 {
@@ -396,8 +421,18 @@ func TestValidate(t *testing.T) {
 	if err := (Options{}).Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if err := (Options{Orders: -1}).Validate(); err == nil || !regexp.MustCompile(`orders = -1`).MatchString(err.Error()) {
-		t.Errorf("Orders -1: %v", err)
+	lc := Lifecycle{Modify: 1.5, Lists: -0.1}
+	bad := Options{Orders: -1, MaxInFlight: -2, PurgeInterval: time.Microsecond, PurgeBuffer: -time.Second, Lifecycle: &lc,
+		Node: node.Config{Flavour: node.Rust, PersistAccountEvents: true, SnapshotPositionsInterval: time.Nanosecond}}
+	err := bad.Validate()
+	if err == nil {
+		t.Fatal("Validate accepted bad options")
+	}
+	for _, want := range []string{"orders = -1", "max in-flight = -2", "purge interval = 1µs", "snapshot positions interval = 1ns", "purge buffer = -1s",
+		"modify share = 1.5", "lists share = -0.1", `node "rust"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
 	}
 }
 
@@ -411,13 +446,9 @@ func ExampleGenerator_All() {
 	// 1 add_currency USDT Currency
 	// 2 add_instrument ETHUSDT-PERP.BINANCE CryptoPerpetual
 	// 3 add_account BINANCE-001 AccountState
-	// 4 add_order O-20240115-093012-001-002-1 OrderInitialized
-	// 5 update_order O-20240115-093012-001-002-1 OrderSubmitted
-	// 6 update_order O-20240115-093012-001-002-1 OrderAccepted
-	// 7 update_order O-20240115-093012-001-002-1 OrderFilled
-	// 8 add_position ETHUSDT-PERP.BINANCE-BBandRev-002 OrderFilled
-	// 9 update_account BINANCE-001 AccountState
-	// 10 update_order O-20240115-093012-001-002-1 OrderFilled
-	// 11 update_position ETHUSDT-PERP.BINANCE-BBandRev-002 OrderFilled
-	// 12 update_account BINANCE-001 AccountState
+	// 4 add_order O-20240115-093012-001-001-1 OrderInitialized
+	// 5 update_order O-20240115-093012-001-001-1 OrderSubmitted
+	// 6 update_order O-20240115-093012-001-001-1 OrderAccepted
+	// 7 update_order O-20240115-093012-001-001-1 OrderPendingCancel
+	// 8 update_order O-20240115-093012-001-001-1 OrderCanceled
 }

@@ -9,9 +9,9 @@ import (
 )
 
 func main() {
-	fmt.Println("| key after `trader-{trader_id}[:{instance_id}]:` | Redis type | written with | read at startup | value |")
-	fmt.Println("|---|---|---|---|---|")
+	fmt.Println("| key after `trader-{trader_id}[:{instance_id}]:` | Redis type | written with | read at startup | value | an rbench run writes it |")
+	fmt.Println("|---|---|---|---|---|---|")
 	for _, e := range keyspace.Table {
-		fmt.Printf("| `%s` | %s | %s | %s | %s |\n", e.Pattern, e.Type, e.Write, e.Read, e.Value)
+		fmt.Printf("| `%s` | %s | %s | %s | %s | %s |\n", e.Pattern, e.Type, e.Write, e.Read, e.Value, e.When)
 	}
 }
