@@ -103,20 +103,6 @@ func (b *builder) validityBlock() (block, bool) {
 	return block{Title: "Validity and warnings", List: list, Alert: true}, len(list) > 0
 }
 
-// errorClasses names the non-zero error classes: "timeout 21, connection 3".
-func errorClasses(e results.ErrorCounts) string {
-	var parts []string
-	for _, c := range []struct {
-		name string
-		n    int64
-	}{{"timeout", e.Timeout}, {"connection", e.Connection}, {"server", e.Server}, {"decode", e.Decode}, {"other", e.Other}} {
-		if c.n > 0 {
-			parts = append(parts, c.name+" "+fmtCount(c.n))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
 // errorsBlock counts failed operations by class, only when some failed,
 // with the classes that had any.
 func (b *builder) errorsBlock() (block, bool) {

@@ -8,7 +8,6 @@ package report
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -52,17 +51,6 @@ func (b *builder) judge() []judgement {
 	for i, r := range b.runs {
 		for _, v := range results.Judge(r, problemsOf(r, target), target) {
 			out = append(out, judgement{run: i, Verdict: v})
-		}
-	}
-	return out
-}
-
-// encodingsOf lists a run's op encodings in order of first appearance.
-func encodingsOf(r *results.Run) []string {
-	var out []string
-	for _, op := range r.Ops {
-		if !slices.Contains(out, op.Encoding) {
-			out = append(out, op.Encoding)
 		}
 	}
 	return out
