@@ -360,7 +360,10 @@ func runAction(c *cli.Context) error {
 	defer client.Close()
 
 	out := c.App.Writer
-	interactive := out == os.Stdout && term.IsTerminal(int(os.Stdout.Fd()))
+	// Progress goes to stderr, the table and paths to stdout: `rbench run
+	// > table.txt` keeps the answer and still shows the run going.
+	progress := c.App.ErrWriter
+	interactive := progress == os.Stderr && term.IsTerminal(int(os.Stderr.Fd()))
 	opts := workloads.Options{
 		Client:      client,
 		Spec:        spec,
@@ -376,7 +379,7 @@ func runAction(c *cli.Context) error {
 		},
 	}
 	if !c.Bool("quiet") {
-		opts.Progress = out
+		opts.Progress = progress
 	}
 	view := startRunView(c.Context, t.Client, spec.WithDefaults().Layout().Prefix()+":", len(spec.Encodings))
 	opts.OnMeasure = view.onMeasure
