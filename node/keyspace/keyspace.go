@@ -149,10 +149,21 @@ func (l Layout) OrderSnapshotKey(clientOrderID string) string {
 	return l.Key(Snapshots, Orders+Delimiter+clientOrderID)
 }
 
+// ScanMatch is the literal part, after the trader key and its ':', of the
+// pattern the node SCANs to list collection at startup: "general:" for the
+// general store (database.pyx:264, f"{_GENERAL}:*"), the bare collection name
+// for the others (f"{_CURRENCIES}*", database.pyx:300 and on).
+func ScanMatch(collection string) string {
+	if collection == General {
+		return General + Delimiter
+	}
+	return collection
+}
+
 // ScanPattern is the SCAN MATCH pattern the node uses to list a collection at
-// startup: {prefix}:{collection}*.
+// startup: {prefix}:general:* for general, {prefix}:{collection}* for the others.
 func (l Layout) ScanPattern(collection string) string {
-	return l.Prefix() + Delimiter + collection + "*"
+	return l.Prefix() + Delimiter + ScanMatch(collection) + "*"
 }
 
 // AllPattern matches every key of this layout: {prefix}:*.

@@ -22,6 +22,7 @@ func TestKeys(t *testing.T) {
 		{Layout{}, Layout{}.IndexKey(IndexOrderPosition), "trader-RBENCH-001:index:order_position"},
 		{Layout{}, Layout{}.PositionSnapshotKey("X"), "trader-RBENCH-001:snapshots:positions:X"},
 		{Layout{}, Layout{}.ScanPattern(Orders), "trader-RBENCH-001:orders*"},
+		{Layout{}, Layout{}.ScanPattern(General), "trader-RBENCH-001:general:*"}, // database.pyx:264
 		{Layout{}, Layout{}.InstrumentKey("EUR/USD.SIM"), "trader-RBENCH-001:instruments:EUR/USD.SIM"},
 		{Layout{}, Layout{}.OrderSnapshotKey("O-1"), "trader-RBENCH-001:snapshots:orders:O-1"},
 	}

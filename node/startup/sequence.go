@@ -71,18 +71,18 @@ type eachFunc func(ctx context.Context, keys []string, read func(reader, i int, 
 //
 // A collection whose SCAN finds nothing sends no MGET.
 func pythonSequence(ctx context.Context, l *loader, each eachFunc) error {
-	if _, err := l.mgetCollection(ctx, keyspace.General, keyspace.General+keyspace.Delimiter, nil); err != nil {
+	if _, err := l.mgetCollection(ctx, keyspace.General, keyspace.ScanMatch(keyspace.General), nil); err != nil {
 		return err
 	}
-	if _, err := l.mgetCollection(ctx, keyspace.Currencies, keyspace.Currencies, l.decodeCurrency); err != nil {
+	if _, err := l.mgetCollection(ctx, keyspace.Currencies, keyspace.ScanMatch(keyspace.Currencies), l.decodeCurrency); err != nil {
 		return err
 	}
-	instruments, err := l.mgetCollection(ctx, keyspace.Instruments, keyspace.Instruments, l.decodeInstrument)
+	instruments, err := l.mgetCollection(ctx, keyspace.Instruments, keyspace.ScanMatch(keyspace.Instruments), l.decodeInstrument)
 	if err != nil {
 		return err
 	}
 
-	accounts, err := l.scan(ctx, keyspace.Accounts, keyspace.Accounts)
+	accounts, err := l.scan(ctx, keyspace.Accounts, keyspace.ScanMatch(keyspace.Accounts))
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func pythonSequence(ctx context.Context, l *loader, each eachFunc) error {
 		return err
 	}
 
-	orders, err := l.scan(ctx, keyspace.Orders, keyspace.Orders)
+	orders, err := l.scan(ctx, keyspace.Orders, keyspace.ScanMatch(keyspace.Orders))
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func pythonSequence(ctx context.Context, l *loader, each eachFunc) error {
 		}
 	}
 
-	positions, err := l.scan(ctx, keyspace.Positions, keyspace.Positions)
+	positions, err := l.scan(ctx, keyspace.Positions, keyspace.ScanMatch(keyspace.Positions))
 	if err != nil {
 		return err
 	}
