@@ -88,6 +88,9 @@ func writerLine(w results.Writer) string {
 	fmt.Fprintf(&b, ", %d calls, %d tx (%.0f/s), %d cmds, busy %.0f%%, lag p50 %s p99 %s max %s",
 		w.Calls, w.Transactions, w.TransactionsPerSec, w.Commands, 100*w.Busy,
 		fmtUs(w.Lag.P50), fmtUs(w.Lag.P99), fmtUs(w.Lag.Max))
+	if w.Reads > 0 {
+		fmt.Fprintf(&b, ", %d reads", w.Reads)
+	}
 	if w.CallsPerFlush != nil {
 		fmt.Fprintf(&b, ", calls/flush p50 %.0f max %.0f", w.CallsPerFlush.P50, w.CallsPerFlush.Max)
 	}

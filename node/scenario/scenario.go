@@ -332,8 +332,6 @@ func (o Options) Validate() error {
 	if o.Node.Flavour != "" {
 		if err := o.Node.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("scenario: %w", err))
-		} else if o.Node.Flavour != node.Python {
-			bad("node %q: only the Python TradingNode's writes are modelled; use python", o.Node.Flavour)
 		}
 	}
 	return errors.Join(errs...)
@@ -372,6 +370,7 @@ func (o Options) withDefaults() Options {
 	if o.Node.Flavour == "" {
 		o.Node = node.DefaultConfig()
 	}
+	o.Node, _ = o.Node.Effective() // a Rust node writes account states whatever persist_account_events says
 	if iv := o.Node.SnapshotPositionsInterval; iv > 0 {
 		o.Node.SnapshotPositionsInterval = max(iv, MinTimerInterval)
 	}
