@@ -408,17 +408,34 @@ func (s *callStream) appendCmds(ctx context.Context, op *Op) {
 	}
 }
 
-// pipeWrites queues s.seq's writes on pipe, untimed and without
-// MULTI/EXEC (the stored data is the same); reads are left out.
-func (s *callStream) pipeWrites(ctx context.Context, pipe redis.Pipeliner) {
+// writes is s.seq's commands without its reads: what an untimed load
+// sends, without MULTI/EXEC (the stored data is the same).
+func (s *callStream) writes() []keyspace.Cmd {
+	reads := 0
+	for _, st := range s.seq.Steps {
+		if st.Kind == keyspace.Read {
+			reads += st.N
+		}
+	}
+	if reads == 0 {
+		return s.seq.Cmds
+	}
+	out := make([]keyspace.Cmd, 0, len(s.seq.Cmds)-reads)
 	i := 0
 	for _, st := range s.seq.Steps {
-		for _, cmd := range s.seq.Cmds[i : i+st.N] {
-			if st.Kind != keyspace.Read {
-				pipe.Do(ctx, cmd...)
-			}
+		if st.Kind != keyspace.Read {
+			out = append(out, s.seq.Cmds[i:i+st.N]...)
 		}
 		i += st.N
+	}
+	return out
+}
+
+// pipeWrites queues s.seq's writes on pipe, untimed and without
+// MULTI/EXEC; reads are left out.
+func (s *callStream) pipeWrites(ctx context.Context, pipe redis.Pipeliner) {
+	for _, cmd := range s.writes() {
+		pipe.Do(ctx, cmd...)
 	}
 }
 
@@ -617,24 +634,14 @@ func (d *datasetIDs) add(l keyspace.Layout, c *scenario.Call, isNew bool) {
 	}
 }
 
-// loadChunk is how many commands the untimed dataset load pipelines.
-const loadChunk = 2000
-
 // loadDataset writes a dataset of about keys keys from one stream (shard
-// 0) without timing it, pipelined without MULTI/EXEC (the stored data is
-// the same), for the workloads that read a populated keyspace. ids, when
-// not nil, collects the keys written.
+// 0) without timing it, through keyspace's Filler (pipelined bare
+// commands: the same dataset and AOF as the node's), for the workloads that
+// read a populated keyspace. ids, when not nil, collects the keys written.
 func (te *tradingEnv) loadDataset(ctx context.Context, keys int64, ids *datasetIDs) (int64, error) {
 	s := te.newStream(0, keys, tradingParams{}, false)
 	budget := newKeyBudget(keys, te.layout)
-	pipe := te.env.Client.Pipeline()
-	flush := func() error {
-		if pipe.Len() == 0 {
-			return nil
-		}
-		_, err := pipe.Exec(ctx)
-		return err
-	}
+	f := keyspace.NewFiller(te.env.Client, keyspace.FillOptions{})
 	for {
 		c, ok := s.next()
 		if !ok {
@@ -650,14 +657,13 @@ func (te *tradingEnv) loadDataset(ctx context.Context, keys int64, ids *datasetI
 		if ids != nil {
 			ids.add(te.layout, &c, n > 0)
 		}
-		s.pipeWrites(ctx, pipe)
-		if pipe.Len() >= loadChunk {
-			if err := flush(); err != nil {
-				return 0, fmt.Errorf("loading the dataset: %w", err)
-			}
+		// The Filler holds each command's arguments until they are sent:
+		// encode reuses s.seq itself, but every Cmd and payload is new.
+		if err := f.Add(ctx, s.writes(), nil); err != nil {
+			return 0, fmt.Errorf("loading the dataset: %w", err)
 		}
 	}
-	if err := flush(); err != nil {
+	if err := f.Flush(ctx); err != nil {
 		return 0, fmt.Errorf("loading the dataset: %w", err)
 	}
 	created := budget.created.Load()

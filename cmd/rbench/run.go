@@ -11,12 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
 	"github.com/rbench/rbench/config"
-	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/workloads"
@@ -272,7 +271,13 @@ func checkRun(c *cli.Context) (*runInput, error) {
 	if ri.threads < 0 {
 		in.bad("--threads %d: want 0 (every core, one fewer when Redis runs on this machine) or a positive number of OS threads", ri.threads)
 	}
+	// The spec is validated with the trader id and encodings it will run
+	// with: nothing connects, let alone deletes (--clean), before.
 	cfg := in.config()
+	if cfg != nil && (c.IsSet("trader-id") || spec.TraderID == "") {
+		// The workload file's trader_id stands unless a flag overrides it.
+		spec.TraderID = cfg.TraderID
+	}
 	if cfg != nil && len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
 		spec.Encodings = cfg.Encodings // RBENCH_ENCODING, default msgpack
 	}
@@ -312,8 +317,8 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	spec, def, threads := ri.spec, ri.def, ri.threads
-	t, err := openTargetForWrite(c)
+	spec, threads := ri.spec, ri.threads
+	t, err := openTargetForWrite(c, keyspace.Layout{TraderID: spec.TraderID}.Prefix()+keyspace.Delimiter)
 	if err != nil {
 		return err
 	}
@@ -333,30 +338,11 @@ func runAction(c *cli.Context) error {
 		runtime.GOMAXPROCS(threads)
 		spec.Threads = threads
 	}
-	if !c.IsSet("trader-id") && spec.TraderID != "" {
-		// The workload file's trader_id stands unless a flag overrides it.
-	} else {
-		spec.TraderID = cfg.TraderID
-	}
-	if len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
-		spec.Encodings = cfg.Encodings // RBENCH_ENCODING, default msgpack
-	}
 	info, err := t.Info(c.Context)
 	if err != nil {
 		return failure(fmt.Errorf("reading the target's INFO: %w", err))
 	}
-	// One connection per worker, and pipelines on that same (warmed) pool
-	// rather than go-redis's separate pipeline pool, which would dial
-	// inside the measurement.
-	copts := connect.ClientOptions(cfg)
-	copts.PoolSize = spec.WithDefaults().Connections
-	copts.PipelinePoolSize = -1
-	// No retries: go-redis would resend a command that timed out or lost
-	// its connection (three times by default), so a failure would show as
-	// a slow success, and a MULTI/EXEC might be applied twice. A benchmark
-	// counts every failure in its class instead.
-	copts.MaxRetries = -1
-	client := redis.NewUniversalClient(copts)
+	client := t.WorkerClient(spec.WithDefaults().Connections)
 	defer client.Close()
 
 	out := c.App.Writer

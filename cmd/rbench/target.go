@@ -182,15 +182,16 @@ func openTarget(c *cli.Context) (*connect.Target, error) {
 	return t, nil
 }
 
-// openTargetForWrite is openTarget for commands that write keys: it also
-// refuses an external server that already holds keys under the trader prefix,
-// unless --clean deletes them (exit 2 when refused).
-func openTargetForWrite(c *cli.Context) (*connect.Target, error) {
+// openTargetForWrite is openTarget for commands that write keys under
+// prefix: it also refuses an external server that already holds keys under
+// it, unless --clean deletes them (exit 2 when refused). Call it once every
+// input is validated.
+func openTargetForWrite(c *cli.Context, prefix string) (*connect.Target, error) {
 	t, err := openTarget(c)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.CheckPrefix(c.Context, t.Config.Prefix(), c.Bool(flagClean)); err != nil {
+	if err := t.CheckPrefix(c.Context, prefix, c.Bool(flagClean)); err != nil {
 		_ = t.Close()
 		if errors.Is(err, connect.ErrPrefixInUse) {
 			return nil, usageError(err)
