@@ -1,10 +1,12 @@
 package workloads
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/scenario"
@@ -328,5 +330,31 @@ func TestRustWriterBufferedMonitor(t *testing.T) {
 	if wr.Mode != results.WriterBuffered || wr.Reads != int64(kinds[scenario.UpdateOrder]) || wr.Flushes == 0 || wr.Transactions <= wr.Flushes {
 		t.Errorf("mode %s, %d reads for %d update_orders, %d flushes, %d transactions: want a drain split into several transactions",
 			wr.Mode, wr.Reads, kinds[scenario.UpdateOrder], wr.Flushes, wr.Transactions)
+	}
+}
+
+// TestStartupLoadRust: --node rust writes the Rust node's payloads and the
+// startup load decodes every one of them, in the Rust LiveNode's load and
+// in the Python node's access pattern; the results record the flavour.
+func TestStartupLoadRust(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	c := newClient(t, srv, 2)
+	for _, enc := range []string{codecs.MsgPack, codecs.JSON} {
+		run := runSpec(t, c, Spec{Workload: "startup-load", Connections: 2, Keys: 1500, Encodings: []string{enc}, Node: rustNode()})
+		if run.Meta.Workload.Node == nil || run.Meta.Workload.Node.Flavour != "rust" {
+			t.Errorf("%s: node %+v, want flavour rust", enc, run.Meta.Workload.Node)
+		}
+		if len(run.Startup) != 2 || run.Startup[1].Style != "rust" {
+			t.Fatalf("%s: startup loads %+v", enc, run.Startup)
+		}
+		for _, sl := range run.Startup {
+			if sl.Undecodable != 0 || sl.Keys["orders"] == 0 || sl.Keys["positions"] == 0 {
+				t.Errorf("%s %s: %d undecodable, keys %v", enc, sl.Style, sl.Undecodable, sl.Keys)
+			}
+		}
+	}
+	if _, err := Run(context.Background(), Options{Client: c, Spec: Spec{Workload: "startup-load", Connections: 2, Node: rustNode(),
+		Params: map[string]any{"style": "rust", "bulk_read_batch": 5}}}); err == nil || !strings.Contains(err.Error(), "unchunked") {
+		t.Errorf("bulk_read_batch with the rust style: %v", err)
 	}
 }

@@ -74,9 +74,12 @@ const (
 	ParamPurge              = "purge"               // order-flow, mixed: purge closed orders and positions
 	ParamPurgeInterval      = "purge_interval"      // scenario time between purges; default 1m
 	ParamPurgeBuffer        = "purge_buffer"        // scenario time an order or position stays closed before a purge; default 0
-	ParamStyle              = "style"               // startup-load: sequential, concurrent or both
-	ParamBulkReadBatch      = "bulk_read_batch"     // startup-load: MGET chunk size; 0 = one MGET
-	ParamStartupConcurrency = "startup_concurrency" // startup-load: reads in flight, concurrent style
+	ParamStyle         = "style"           // startup-load: sequential (the Python node), rust (the LiveNode) or both
+	ParamBulkReadBatch = "bulk_read_batch" // startup-load: MGET chunk size of the sequential style; 0 = one MGET
+	// ParamStartupConcurrency is refused with the reason: it set the
+	// reads in flight of rbench's old "concurrent" style, which no node
+	// has; the Rust LiveNode's load pipelines every read of a collection.
+	ParamStartupConcurrency = "startup_concurrency"
 )
 
 // tradingParams are the parsed trading parameters.
@@ -84,21 +87,19 @@ type tradingParams struct {
 	purge              bool
 	purgeInterval      time.Duration
 	purgeBuffer        time.Duration
-	style              string
-	bulkReadBatch      int
-	startupConcurrency int
+	style         string
+	bulkReadBatch int
 }
 
 // Defaults of the trading parameters.
 const (
-	DefaultStartupConcurrency = 32
-	DefaultStartupStyle       = "both"
+	DefaultStartupStyle = "both"
 )
 
 // parseTradingParams reads spec.Params for workload, accepting only the
 // names in allowed ('-' and '_' alike).
 func parseTradingParams(workload string, params map[string]any, allowed ...string) (tradingParams, error) {
-	p := tradingParams{purgeInterval: scenario.DefaultPurgeInterval, style: DefaultStartupStyle, startupConcurrency: DefaultStartupConcurrency}
+	p := tradingParams{purgeInterval: scenario.DefaultPurgeInterval, style: DefaultStartupStyle}
 	names := make([]string, 0, len(params))
 	for k := range params {
 		names = append(names, k)
@@ -129,11 +130,15 @@ func parseTradingParams(workload string, params map[string]any, allowed ...strin
 		case ParamBulkReadBatch:
 			p.bulkReadBatch, err = paramInt(raw, v, 0, 100_000_000)
 		case ParamStartupConcurrency:
-			p.startupConcurrency, err = paramInt(raw, v, 1, 10_000)
+			err = fmt.Errorf("%w: param %s: the startup styles are the nodes' own loads: the Python node reads one command at a time and the Rust LiveNode pipelines every read of a collection on one connection, so there is no concurrency to set; drop it (style=rust is the LiveNode's load)", ErrBadSpec, raw)
 		case ParamStyle:
 			s := strings.ToLower(fmt.Sprint(v))
-			if s != "sequential" && s != "concurrent" && s != "both" {
-				err = fmt.Errorf("%w: param %s %q: want sequential, concurrent or both", ErrBadSpec, raw, v)
+			switch s {
+			case "sequential", "rust", "both":
+			case "concurrent":
+				err = fmt.Errorf("%w: param %s %q: rbench's old concurrent style (32 reads in flight) is no node's load and is gone; use rust (the Rust LiveNode's: every collection at once, every read pipelined), sequential (the Python node's) or both", ErrBadSpec, raw, v)
+			default:
+				err = fmt.Errorf("%w: param %s %q: want sequential (the Python node's load), rust (the Rust LiveNode's) or both", ErrBadSpec, raw, v)
 			}
 			p.style = s
 		}
@@ -254,7 +259,7 @@ func (te *tradingEnv) replay(op *Op, read redis.Cmder) error {
 			return fmt.Errorf("%w: update_order replay of %v element %d: %w", ErrDecode, rc.Args()[1], i, err)
 		}
 		if i == 0 && !isInitialized(p) {
-			return fmt.Errorf("%w: update_order replay of %v: element 0 is %s, want OrderInitialized", ErrDecode, rc.Args()[1], payloads.RustTypeOf(p))
+			return fmt.Errorf("%w: update_order replay of %v: element 0 is %s, want OrderInitialized", ErrDecode, rc.Args()[1], payloads.TypeOf(p))
 		}
 	}
 	for _, c := range op.Cmds {
@@ -756,7 +761,7 @@ func (r *reader) check(op *Op) error {
 				return fmt.Errorf("%w: LRANGE %v element %d: %w", ErrDecode, c.Args()[1], i, err)
 			}
 			if i == 0 && op.Kind == kReadOrder && !isInitialized(p) {
-				return fmt.Errorf("%w: LRANGE %v: element 0 is %s, want OrderInitialized", ErrDecode, c.Args()[1], payloads.RustTypeOf(p))
+				return fmt.Errorf("%w: LRANGE %v: element 0 is %s, want OrderInitialized", ErrDecode, c.Args()[1], payloads.TypeOf(p))
 			}
 		}
 	}

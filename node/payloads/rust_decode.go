@@ -174,12 +174,3 @@ func DecodeRust(dec Decoder, data []byte) (any, error) {
 	}
 	return v, nil
 }
-
-// RustTypeOf is the payload type of a decoded Rust value ("OrderFilled",
-// "CryptoPerpetual", "Currency", ...).
-func RustTypeOf(v any) string {
-	if p, ok := v.(Payload); ok {
-		return p.PayloadType()
-	}
-	return fmt.Sprintf("%T", v)
-}
