@@ -71,9 +71,9 @@ func callKind(k scenario.Kind) int { return int(k) - 1 }
 // Workload parameters (Spec.Params, `--param key=value`, or the same keys at
 // the top of a workload file).
 const (
-	ParamPurge              = "purge"               // order-flow, mixed: purge closed orders and positions
-	ParamPurgeInterval      = "purge_interval"      // scenario time between purges; default 1m
-	ParamPurgeBuffer        = "purge_buffer"        // scenario time an order or position stays closed before a purge; default 0
+	ParamPurge         = "purge"           // order-flow, mixed: purge closed orders and positions
+	ParamPurgeInterval = "purge_interval"  // scenario time between purges; default 1m
+	ParamPurgeBuffer   = "purge_buffer"    // scenario time an order or position stays closed before a purge; default 0
 	ParamStyle         = "style"           // startup-load: sequential (the Python node), rust (the LiveNode) or both
 	ParamBulkReadBatch = "bulk_read_batch" // startup-load: MGET chunk size of the sequential style; 0 = one MGET
 	// ParamStartupConcurrency is refused with the reason: it set the
@@ -84,9 +84,9 @@ const (
 
 // tradingParams are the parsed trading parameters.
 type tradingParams struct {
-	purge              bool
-	purgeInterval      time.Duration
-	purgeBuffer        time.Duration
+	purge         bool
+	purgeInterval time.Duration
+	purgeBuffer   time.Duration
 	style         string
 	bulkReadBatch int
 }
