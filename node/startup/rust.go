@@ -178,6 +178,7 @@ func loadRust(ctx context.Context, l *loader) error {
 	m, stop := newMux(ctx, l.c)
 	defer stop()
 	l.process = m.process
+	l.instrumentsFound = make(chan struct{})
 	// load(): general, SCAN then one MGET (queries.rs:171-192).
 	keys, err := l.scan(ctx, keyspace.General, keyspace.General+keyspace.Delimiter)
 	if err != nil {
@@ -226,6 +227,9 @@ func loadRust(ctx context.Context, l *loader) error {
 func (l *loader) rustCollection(ctx context.Context, m *mux, r int, coll string) (int64, error) {
 	keys, err := l.scanAs(ctx, r, coll, coll)
 	if err != nil {
+		if coll == keyspace.Instruments {
+			close(l.instrumentsFound)
+		}
 		return int64(len(keys)), err
 	}
 	n := int64(len(keys))
@@ -233,6 +237,8 @@ func (l *loader) rustCollection(ctx context.Context, m *mux, r int, coll string)
 	case keyspace.Currencies:
 		return n, l.rustMGet(ctx, m, r, coll, keys, l.decodeCurrency)
 	case keyspace.Instruments:
+		l.instrumentKeys = keys
+		close(l.instrumentsFound)
 		_, err := l.rustGets(ctx, m, r, coll, keys, l.decodeInstrument)
 		return n, err
 	case keyspace.Synthetics:
@@ -253,11 +259,27 @@ func (l *loader) rustCollection(ctx context.Context, m *mux, r int, coll string)
 		return n, err
 	}
 	var ikeys []string
+	var instruments []string
 	for i, first := range firsts {
 		if id, ok := fillInstrument(first); ok {
 			ikeys = append(ikeys, l.key(keyspace.Instruments+keyspace.Delimiter+id))
-		} else if l.opaque(keys[i]) && len(firsts) > 0 {
-			ikeys = append(ikeys, keys[i]) // opaque writers: the same round trip and bytes
+			continue
+		}
+		if !l.opaque(keys[i]) {
+			continue // empty, or its first fill did not decode: no GET
+		}
+		// Opaque fills name no instrument: read one of those found,
+		// round-robin, for the same round trip and bytes.
+		if instruments == nil {
+			select {
+			case <-l.instrumentsFound:
+				instruments = l.instrumentKeys
+			case <-ctx.Done():
+				return n, ctx.Err()
+			}
+		}
+		if len(instruments) > 0 {
+			ikeys = append(ikeys, instruments[i%len(instruments)])
 		}
 	}
 	_, err = l.rustGets(ctx, m, r, coll, ikeys, l.decodeInstrument)

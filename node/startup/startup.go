@@ -204,6 +204,11 @@ type loader struct {
 	// process, when set, sends every SCAN (the Rust style's multiplexed
 	// connection); nil sends them on c.
 	process func(context.Context, redis.Cmder) error
+	// instrumentKeys are the instruments' SCAN result, set before
+	// instrumentsFound is closed (the Rust style: positions of opaque
+	// fills read one of them).
+	instrumentKeys   []string
+	instrumentsFound chan struct{}
 
 	commands, bytes, undecodable atomic.Int64
 }
