@@ -1,10 +1,12 @@
 package keyspace_test
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/keyspace"
 )
 
@@ -171,5 +173,40 @@ func TestAppendMessages(t *testing.T) {
 	}
 	if r := s.Reset(); len(r.Cmds) != 0 || len(r.Steps) != 0 || cap(r.Cmds) == 0 {
 		t.Errorf("Reset: %+v", r)
+	}
+}
+
+// TestRustDocMatchesTable keeps the Rust table of docs/redis-keys.md in
+// step with TableFor(node.Rust).
+func TestRustDocMatchesTable(t *testing.T) {
+	data, err := os.ReadFile("../../docs/redis-keys.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []keyspace.Entry
+	in := false
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "| key (Rust LiveNode) after") {
+			in = true
+			continue
+		}
+		if !in || strings.HasPrefix(line, "|---") {
+			continue
+		}
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if len(cells) != 6 {
+			t.Fatalf("doc row %q has %d cells, want 6", line, len(cells))
+		}
+		for i := range cells {
+			cells[i] = strings.Trim(strings.TrimSpace(cells[i]), "`")
+		}
+		rows = append(rows, keyspace.Entry{Pattern: cells[0], Type: cells[1], Write: cells[2], Read: cells[3], Value: cells[4], When: cells[5]})
+	}
+	if !reflect.DeepEqual(rows, keyspace.TableFor(node.Rust)) {
+		t.Errorf("docs/redis-keys.md's Rust table differs from keyspace.TableFor(node.Rust); regenerate it with\n  go run ./node/keyspace/internal/gendoc -rust")
 	}
 }
