@@ -6,9 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
 	"github.com/rbench/rbench/results"
 )
@@ -356,5 +359,30 @@ func TestStartupLoadRust(t *testing.T) {
 	if _, err := Run(context.Background(), Options{Client: c, Spec: Spec{Workload: "startup-load", Connections: 2, Node: rustNode(),
 		Params: map[string]any{"style": "rust", "bulk_read_batch": 5}}}); err == nil || !strings.Contains(err.Error(), "unchunked") {
 		t.Errorf("bulk_read_batch with the rust style: %v", err)
+	}
+}
+
+// TestStepsValid: steps that do not cover a call's commands fail the call.
+func TestStepsValid(t *testing.T) {
+	ctx := context.Background()
+	op := &Op{Cmds: []redis.Cmder{redis.NewCmd(ctx, "SET", "k", "v"), redis.NewCmd(ctx, "SET", "k", "v")}}
+	for _, steps := range [][]keyspace.Step{
+		{{Kind: keyspace.Queued, N: 1}},
+		{{Kind: keyspace.Queued, N: 3}},
+		{{Kind: keyspace.Read, N: 2}},
+		{{Kind: keyspace.Queued, N: 0}, {Kind: keyspace.Tx, N: 2}},
+	} {
+		op.Steps = steps
+		if stepsValid(op) == nil {
+			t.Errorf("steps %+v accepted for 2 commands", steps)
+		}
+	}
+	op.Steps = []keyspace.Step{{Kind: keyspace.Read, N: 1}, {Kind: keyspace.Tx, N: 1, Decode: true}}
+	if err := stepsValid(op); err != nil {
+		t.Error(err)
+	}
+	op.Steps = nil
+	if err := stepsValid(op); err != nil || len(opSteps(op)) != 2 {
+		t.Errorf("nil steps: %v, %d steps", err, len(opSteps(op)))
 	}
 }

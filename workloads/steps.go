@@ -42,7 +42,8 @@ func opSteps(op *Op) []keyspace.Step {
 	return s
 }
 
-// stepsValid reports whether op's steps cover its commands exactly.
+// stepsValid reports whether op's steps cover its commands exactly (a
+// plug-in's broken Steps fail its call instead of the writer).
 func stepsValid(op *Op) error {
 	if op.Steps == nil {
 		return nil
@@ -91,6 +92,10 @@ func fatal(err error) bool {
 // before the next, on the worker's connection.
 func (ph *phase) sendSteps(ctx context.Context, st *workerState, op *Op, w Worker) sentSteps {
 	var s sentSteps
+	if err := stepsValid(op); err != nil {
+		s.failed = err
+		return s
+	}
 	var read redis.Cmder
 	i := 0
 	for _, step := range opSteps(op) {
@@ -204,6 +209,10 @@ func (ph *phase) flushSteps(ctx context.Context, st *workerState, calls []Op, w 
 	}
 	for c := range calls {
 		op := &calls[c]
+		if err := stepsValid(op); err != nil {
+			op.Err = err
+			continue
+		}
 		var read redis.Cmder
 		i := 0
 		for _, step := range opSteps(op) {
@@ -273,8 +282,11 @@ func (ph *phase) flushSplit(ctx context.Context, st *workerState, wr *writerRec,
 		done := dones[i]
 		callErr := op.Err
 		op.Err = nil
-		if done == 0 { // not sent: the drain broke off before it
-			done, callErr = end, s.transport
+		if done == 0 { // not sent: the drain broke off before it, or its steps were broken
+			done = end
+			if callErr == nil {
+				callErr = s.transport
+			}
 		}
 		op.BytesSent = requestBytes(op)
 		op.BytesReceived = replyBytes(op)

@@ -51,12 +51,11 @@ var rustReaders = len(rustCollections) + 1
 
 // muxReq is a batch of commands one future issues together.
 type muxReq struct {
-	cmds       []redis.Cmder
-	sent       time.Time
-	took       time.Duration
-	done       chan struct{}
-	transport  error
-	cancelable context.Context
+	cmds      []redis.Cmder
+	sent      time.Time
+	took      time.Duration
+	done      chan struct{}
+	transport error
 }
 
 // mux is the LiveNode's multiplexed read connection (see above).
