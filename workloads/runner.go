@@ -54,6 +54,12 @@ type Options struct {
 	// them when the pass ends.
 	// default: false
 	CleanAfter bool
+	// SpinMargin is how long before each due time an open-loop worker
+	// stops sleeping and waits actively: zero calibrates it at the start of
+	// the run on the machine at hand (about 50 ms of sleeping); a negative
+	// value turns the active wait off (sleep only).
+	// default: 0 (calibrate)
+	SpinMargin time.Duration
 	// OnMeasure, when set, is called from Run's goroutine as each encoding
 	// pass's measured phase starts (start true) and ends (start false), so
 	// a caller can observe the server around exactly the measured part
@@ -174,10 +180,23 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		run.Meta.End = time.Now()
 		return run, fmt.Errorf("warming %d connections: %w", warm, classifyFatal(err))
 	}
+	var margin time.Duration
+	if pacer != nil {
+		switch {
+		case opts.SpinMargin > 0:
+			margin = opts.SpinMargin
+		case opts.SpinMargin == 0:
+			margin = calibrateMargin()
+			fmt.Fprintf(opts.Log, "rbench: open-loop senders wait actively for the last %s before each due time (calibrated)\n", margin.Round(time.Microsecond))
+		}
+	}
 	var runErr error
 	for _, enc := range encodings {
-		p := &pass{opts: &opts, spec: &spec, def: def, encoding: enc, pacer: pacer}
+		p := &pass{opts: &opts, spec: &spec, def: def, encoding: enc, pacer: pacer, margin: margin}
 		res, err := p.run(ctx)
+		if err != nil && res != nil && res.pacing != nil {
+			res.pacing.Stopped = err.Error()
+		}
 		if res != nil {
 			run.Ops = append(run.Ops, res.ops...)
 			if res.pacing != nil {
@@ -192,6 +211,10 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 			run.Startup = append(run.Startup, res.moreStartup...)
 			addErrors(&run.Errors, res.errors)
 			run.Meta.MeasuredSec += res.measured.Seconds()
+			if run.Meta.MeasuredStart.IsZero() {
+				run.Meta.MeasuredStart = res.start
+			}
+			run.Meta.MeasuredEnd = res.end
 		}
 		if err != nil {
 			runErr = fmt.Errorf("encoding %s: %w", enc, err)
@@ -200,6 +223,7 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		}
 	}
 	run.Meta.End = time.Now()
+	results.Assess(run, time.Duration(spec.TargetP99))
 	if runErr == nil {
 		if n := totalErrors(run.Errors); n > 0 {
 			runErr = fmt.Errorf("%w: %d operations failed (timeout %d, connection %d, server %d, decode %d, other %d)",
@@ -238,6 +262,7 @@ func workloadMeta(s Spec, p Pacer) results.Workload {
 		ReadRatio:        *s.ReadRatio,
 		BufferIntervalMS: int(s.Node.BufferInterval / time.Millisecond),
 		Distribution:     s.Distribution,
+		Drain:            s.Drain && p != nil,
 		Params:           map[string]any{},
 	}
 	if s.Ops == 0 {
@@ -365,6 +390,7 @@ type passResult struct {
 	moreStartup []results.StartupLoad
 	errors      results.ErrorCounts
 	measured    time.Duration
+	start, end  time.Time // the measured phase, wall clock
 }
 
 // pass runs the workload under one encoding.
@@ -375,6 +401,7 @@ type pass struct {
 	encoding string
 	pacer    Pacer
 	prefix   string
+	margin   time.Duration // the senders' active wait
 }
 
 func (p *pass) run(ctx context.Context) (*passResult, error) {
@@ -462,13 +489,16 @@ func (p *pass) runOneShot(ctx context.Context, env *Env, one OneShot, kinds []Op
 	ph := newPhase(p, kinds, nil, 0, 0, true)
 	p.opts.onMeasure(p.encoding, true)
 	defer p.opts.onMeasure(p.encoding, false)
+	cpu0 := processCPU()
 	ph.start = time.Now()
 	env.newRecorder = ph.addRecorder
 	col := newCollector(ph, p)
 	stop := col.start(ctx)
 	rec := env.NewRecorder()
 	sl, err := one.Run(ctx, env, rec)
-	measured := time.Since(ph.start)
+	ph.end = time.Now()
+	ph.cpu = processCPU() - cpu0
+	measured := ph.end.Sub(ph.start)
 	for _, r := range ph.recorders() {
 		r.close()
 	}
