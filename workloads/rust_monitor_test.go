@@ -386,3 +386,30 @@ func TestStepsValid(t *testing.T) {
 		t.Errorf("nil steps: %v, %d steps", err, len(opSteps(op)))
 	}
 }
+
+// TestReadAndMixedRust: read and mixed under --node rust read back the Rust
+// node's payloads (a decode failure would count as an error) under both
+// codecs, and mixed's writers send the Rust sequences.
+func TestReadAndMixedRust(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	c := newClient(t, srv, 2)
+	half := 0.5
+	for _, spec := range []Spec{
+		{Workload: "read", Connections: 2, Keys: 1500, Ops: 1500, Encodings: []string{codecs.MsgPack, codecs.JSON}, Node: rustNode()},
+		{Workload: "mixed", Connections: 2, Keys: 1500, Ops: 1500, ReadRatio: &half, Encodings: []string{codecs.MsgPack, codecs.JSON}, Node: rustNode()},
+	} {
+		run := runSpec(t, c, spec)
+		reads := int64(0)
+		for _, op := range run.Ops {
+			if op.Class == results.ClassRead {
+				reads += op.Count
+			}
+		}
+		if reads == 0 {
+			t.Errorf("%s: no reads", spec.Workload)
+		}
+		if spec.Workload == "mixed" && (len(run.Writer) != 2 || run.Writer[0].Reads == 0) {
+			t.Errorf("mixed: writer sections %+v, want update_order's reads", run.Writer)
+		}
+	}
+}
