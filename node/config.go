@@ -16,8 +16,9 @@ import (
 
 // Flavour is the node implementation whose writes are modelled: the Python
 // TradingNode (Python payloads, one blocking startup read at a time) or the
-// Rust LiveNode (serde payloads, its own call sequences, a concurrent
-// startup load).
+// Rust LiveNode (serde payloads, its own call sequences, a startup load
+// that reads every collection at once, pipelined). Both share upstream's
+// Rust writer task (crates/infrastructure/src/redis/cache.rs).
 type Flavour string
 
 // Node flavours.
@@ -123,6 +124,40 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("instance_id %q: want a 36-character UUID such as 3f2b6c1e-8a4d-4e0f-9b7a-2c5d1e6f8a90", c.InstanceID))
 	}
 	return errors.Join(errs...)
+}
+
+// Effective returns c as a node of its flavour acts on it, and a note for
+// every option that flavour does not read. The Python TradingNode reads
+// them all. The Rust LiveNode does not read persist_account_events (its
+// Cache writes every account state: crates/common/src/cache/mod.rs
+// 4018-4024, 4395-4408, 4470-4488; the option appears only in
+// cache/config.rs), timestamps_as_iso8601 (its payloads always carry RFC
+// 3339 timestamps: infrastructure/src/redis/queries.rs:76-100, 978-1005)
+// or bulk_read_batch_size at startup (load_all and load read with
+// unchunked MGETs: queries.rs:305-338, cache.rs:1342-1380), and its
+// exchange adapters store no venue record in an instrument's info
+// (adapters/binance/src/common/parse.rs:248-275 passes None), so
+// InstrumentInfo is InfoNone; a note is made only for options set away
+// from their defaults.
+func (c Config) Effective() (Config, []string) {
+	if c.Flavour != Rust {
+		return c, nil
+	}
+	var notes []string
+	if !c.PersistAccountEvents {
+		notes = append(notes, "node rust: persist_account_events=false is not read by the Rust LiveNode, whose cache writes every account state (crates/common/src/cache/mod.rs:4018-4024): account states are written")
+		c.PersistAccountEvents = true
+	}
+	if c.TimestampsISO8601 {
+		notes = append(notes, "node rust: timestamps_as_iso8601 is not read by the Rust LiveNode, whose payloads always carry RFC 3339 timestamps (crates/infrastructure/src/redis/queries.rs:978-1005)")
+		c.TimestampsISO8601 = false
+	}
+	if c.BulkReadBatchSize > 0 {
+		notes = append(notes, fmt.Sprintf("node rust: bulk_read_batch_size %d is not read by the Rust LiveNode's startup load, which reads with unchunked MGETs (crates/infrastructure/src/redis/queries.rs:305-338)", c.BulkReadBatchSize))
+		c.BulkReadBatchSize = 0
+	}
+	c.InstrumentInfo = InfoNone
+	return c, notes
 }
 
 // isUUID reports whether s has the 8-4-4-4-12 hexadecimal form.

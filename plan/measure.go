@@ -61,7 +61,7 @@ const (
 	DefaultEncoding    = "msgpack"
 	DefaultRepeats     = 2
 	DefaultSampleKeys  = 200
-	DefaultConcurrency = startup.DefaultConcurrency
+	DefaultConcurrency = 32
 	DefaultBatch       = keyspace.DefaultFillBatch
 )
 
@@ -103,7 +103,9 @@ type Options struct {
 	// measure to share the server's memory and AOF out between collections.
 	// default: 200
 	SampleKeys int
-	// Concurrency is the reads in flight of the concurrent startup load.
+	// Concurrency sizes the measuring client's pool (the startup loads
+	// use one connection: the Python node's one round trip at a time, the
+	// Rust LiveNode's pipelines on its one multiplexed connection).
 	// default: 32
 	Concurrency int
 	// Batch is how many commands go in one pipelined round trip while
@@ -397,7 +399,7 @@ func measureScale(ctx context.Context, opts Options, enc string, scale int64) (p
 		best := math.Inf(1)
 		var res startup.Result
 		for i := 0; i < opts.Repeats && (i == 0 || best < RepeatUnder.Seconds()); i++ {
-			res, err = startup.Load(ctx, c, startup.Options{TraderKey: layout.Prefix(), Style: style, Concurrency: opts.Concurrency, Codec: codec})
+			res, err = startup.Load(ctx, c, startup.Options{TraderKey: layout.Prefix(), Style: style, Codec: codec})
 			if err != nil {
 				return nil, mix, fmt.Errorf("startup load (%s): %w", style, err)
 			}

@@ -42,7 +42,7 @@ func TestPlanTinyScales(t *testing.T) {
 		want[coll+" "+results.FigureMemory] = false
 		want[coll+" "+results.FigureAOF] = false
 	}
-	for _, f := range []string{results.FigureMemory, results.FigureAOF, plan.FigureAOFLogged, results.FigureAOFLoad, plan.FigureReady, results.FigureLoad + " sequential", results.FigureLoad + " concurrent"} {
+	for _, f := range []string{results.FigureMemory, results.FigureAOF, plan.FigureAOFLogged, results.FigureAOFLoad, plan.FigureReady, results.FigureLoad + " sequential", results.FigureLoad + " rust"} {
 		want[plan.Total+" "+f] = false
 	}
 	for _, f := range res.Plan.Fits {
@@ -93,7 +93,7 @@ func TestPlanTinyScales(t *testing.T) {
 	if pr.MemoryNeededBytes <= pr.DatasetBytes || pr.AOFBytes <= 0 || pr.AOFLoadSec <= 0 {
 		t.Errorf("projection %+v: memory needed, AOF and load time must be positive and above the dataset", pr)
 	}
-	if pr.ReadySec["sequential"] < pr.AOFLoadSec || pr.ReadySec["concurrent"] < pr.AOFLoadSec {
+	if pr.ReadySec["sequential"] < pr.AOFLoadSec || pr.ReadySec["rust"] < pr.AOFLoadSec {
 		t.Errorf("ready times %v must exceed the AOF load %.3f", pr.ReadySec, pr.AOFLoadSec)
 	}
 	if pr.MaxOrders <= 100_000 {

@@ -199,8 +199,8 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 	logf("died %.3fs after the stop order (%s); port open %.3fs, ready (PONG) %.3fs, server load %.3fs (%s) of %d bytes, AOF now %d bytes; run_id %s -> %s, up %ds",
 		c.DiedSec, diedBy, c.PortOpenSec, c.ReadySec, c.LoadSec, c.LoadSource, c.LoadedBytes, c.AOFSizeBytes, short(c.RunIDBefore), short(c.RunIDAfter), c.UptimeAfterSec)
 
-	for _, style := range []string{StyleSequential, StyleConcurrent} {
-		sl, h, err := StartupLoad(ctx, o.Client, StartupOptions{Prefix: o.Prefix, Style: style, Concurrency: o.StartupConcurrency, Encoding: o.Encoding, Codec: o.Codec})
+	for _, style := range []string{StyleSequential, StyleRust} {
+		sl, h, err := StartupLoad(ctx, o.Client, StartupOptions{Prefix: o.Prefix, Style: style, Encoding: o.Encoding, Codec: o.Codec})
 		if err != nil {
 			return stopped(fmt.Errorf("startup load (%s): %w", style, err))
 		}
@@ -213,11 +213,11 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 		if style == StyleSequential {
 			c.StartupSequentialSec = secs(time.Duration(sl.TotalSec * float64(time.Second)))
 		} else {
-			c.StartupConcurrentSec = secs(time.Duration(sl.TotalSec * float64(time.Second)))
+			c.StartupConcurrentSec = secs(time.Duration(sl.TotalSec * float64(time.Second))) // the Rust LiveNode's load
 		}
 	}
 	c.TradingReadySec = secs(tm.Ready + time.Duration(max(c.StartupSequentialSec, c.StartupConcurrentSec)*float64(time.Second)))
-	logf("startup load sequential %.3fs, concurrent %.3fs; restart to trading-ready %.3fs", c.StartupSequentialSec, c.StartupConcurrentSec, c.TradingReadySec)
+	logf("startup load sequential (Python node) %.3fs, rust (LiveNode) %.3fs; restart to trading-ready %.3fs", c.StartupSequentialSec, c.StartupConcurrentSec, c.TradingReadySec)
 
 	if o.BeforeVerify != nil {
 		if err := o.BeforeVerify(ctx, n); err != nil {

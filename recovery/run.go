@@ -106,9 +106,6 @@ type Options struct {
 	// node does (the verification decodes with Decode).
 	// default: nil
 	Codec codecs.Codec
-	// StartupConcurrency is the concurrent startup load's reads in flight.
-	// default: 32
-	StartupConcurrency int
 	// FastPopulate populates an appendfsync-always server under everysec and
 	// switches back before the writers start, with one acknowledged write as
 	// a barrier: its fsync makes the whole AOF durable, populate included.

@@ -14,10 +14,11 @@ import (
 )
 
 // Startup load styles (node/startup): the Python node reads one command
-// at a time; the concurrent style keeps several reads in flight.
+// at a time; the Rust LiveNode reads every collection at once, pipelined
+// on one connection.
 const (
 	StyleSequential = string(startup.Sequential)
-	StyleConcurrent = string(startup.Concurrent)
+	StyleRust       = string(startup.Rust)
 )
 
 // StartupOptions configure StartupLoad.
@@ -26,12 +27,9 @@ type StartupOptions struct {
 	// "trader-RBENCH-001:".
 	// default: none, required
 	Prefix string
-	// Style is StyleSequential or StyleConcurrent.
+	// Style is StyleSequential or StyleRust.
 	// default: StyleSequential
 	Style string
-	// Concurrency is how many reads are in flight in the concurrent style.
-	// default: 32
-	Concurrency int
 	// BulkReadBatchSize chunks the MGETs, as the node's
 	// bulk_read_batch_size.
 	// default: 0 (one MGET per collection)
@@ -66,7 +64,6 @@ func StartupLoad(ctx context.Context, rdb redis.UniversalClient, opts StartupOpt
 	res, err := startup.Load(ctx, rdb, startup.Options{
 		TraderKey:         strings.TrimSuffix(opts.Prefix, ":"),
 		Style:             startup.Style(opts.Style),
-		Concurrency:       opts.Concurrency,
 		BulkReadBatchSize: opts.BulkReadBatchSize,
 		Codec:             opts.Codec,
 		Opaque:            func(key string) bool { return IsSynthetic(opts.Prefix, key) },

@@ -36,11 +36,18 @@ func TestStartupLoadCommands(t *testing.T) {
 	if positions == 0 || orders == 0 {
 		t.Fatalf("dataset without positions (%d) or orders (%d)", positions, orders)
 	}
-	// 6 SCANs (one page each), MGET of currencies and of instruments (no
-	// general keys), one LRANGE per account, order and position, 2 HGETALL,
-	// one GET per position.
-	want := 6 + 2 + accounts + orders + 2 + 2*positions
-	for _, style := range []string{StyleSequential, StyleConcurrent} {
+	// Sequential: 6 SCANs (one page each), MGET of currencies and of
+	// instruments (no general keys), one LRANGE per account, order and
+	// position, 2 HGETALL, one GET per position. Rust: 7 SCANs (synthetics
+	// too), MGET of currencies, one GET per instrument, the same LRANGEs,
+	// HGETALLs and GETs.
+	instruments := count("instruments")
+	wants := map[string]int64{
+		StyleSequential: 6 + 2 + accounts + orders + 2 + 2*positions,
+		StyleRust:       7 + 1 + instruments + accounts + orders + 2 + 2*positions,
+	}
+	for _, style := range []string{StyleSequential, StyleRust} {
+		want := wants[style]
 		if err := rdb.ConfigResetStat(ctx).Err(); err != nil {
 			t.Fatal(err)
 		}

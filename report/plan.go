@@ -133,7 +133,7 @@ func (b *builder) planCurves() []block {
 			}
 			aofFit, okA := planFit(p, enc, planTotal, results.FigureAOF, "")
 			loadFit, okL := planFit(p, enc, planTotal, results.FigureAOFLoad, "")
-			for si, style := range []string{"sequential", "concurrent"} {
+			for si, style := range []string{"sequential", "rust", "concurrent"} { // concurrent: files from before the rust style
 				styleFit, okS := planFit(p, enc, planTotal, results.FigureLoad, style)
 				if !okA || !okL || !okS {
 					continue

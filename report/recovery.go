@@ -42,7 +42,7 @@ func (b *builder) recovery() section {
 		{"port open", func(c results.RecoveryCycle) float64 { return c.PortOpenSec }},
 		{"ready", func(c results.RecoveryCycle) float64 { return c.ReadySec }},
 		{"startup load sequential", func(c results.RecoveryCycle) float64 { return c.StartupSequentialSec }},
-		{"startup load concurrent", func(c results.RecoveryCycle) float64 { return c.StartupConcurrentSec }},
+		{"startup load rust", func(c results.RecoveryCycle) float64 { return c.StartupConcurrentSec }}, // older files: the concurrent style
 		{"trading ready", func(c results.RecoveryCycle) float64 { return c.TradingReadySec }},
 	}
 	writes := []metric{

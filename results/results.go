@@ -299,7 +299,7 @@ type ErrorCounts struct {
 // StartupLoad is one replay of the node's startup load.
 type StartupLoad struct {
 	Encoding string  `json:"encoding"`
-	Style    string  `json:"style"` // sequential or concurrent
+	Style    string  `json:"style"` // sequential (the Python node) or rust (the LiveNode); concurrent in older files
 	TotalSec float64 `json:"total_sec"`
 	// Keys loaded per collection (instruments, accounts, orders, positions, ...).
 	Keys     map[string]int64 `json:"keys"`

@@ -173,8 +173,10 @@ type RecoveryCycle struct {
 	AOFLastWriteStatus    string `json:"aof_last_write_status,omitempty"`
 	AOFLastBgrewriteState string `json:"aof_last_bgrewrite_status,omitempty"`
 	// Startup holds the node's startup load after the restart, one entry
-	// per style (sequential, concurrent); StartupOps their per-command
-	// latency histograms (class startup).
+	// per style (sequential, rust); StartupOps their per-command latency
+	// histograms (class startup). StartupConcurrentSec, under its older
+	// name, is the Rust LiveNode's load (style rust), which replaced
+	// rbench's own "concurrent" style.
 	Startup              []StartupLoad `json:"startup,omitempty"`
 	StartupOps           []Op          `json:"startup_ops,omitempty"`
 	StartupSequentialSec float64       `json:"startup_sequential_sec"`
@@ -473,7 +475,7 @@ type PlanPoint struct {
 	Encoding   string  `json:"encoding"`
 	Collection string  `json:"collection"`
 	Figure     string  `json:"figure"`
-	Style      string  `json:"style,omitempty"` // load style: sequential or concurrent
+	Style      string  `json:"style,omitempty"` // load style: sequential or rust (concurrent in older files)
 	XUnit      string  `json:"x_unit"`
 	X          float64 `json:"x"`
 	Y          float64 `json:"y"`

@@ -44,9 +44,14 @@ type Writer struct {
 	// Calls counts the cache calls the writers completed or failed;
 	// Transactions the MULTI/EXECs sent (EXEC calls the server saw),
 	// Commands the data commands inside them.
-	Calls              int64   `json:"calls"`
-	Transactions       int64   `json:"transactions"`
-	Commands           int64   `json:"commands"`
+	Calls        int64 `json:"calls"`
+	Transactions int64 `json:"transactions"`
+	Commands     int64 `json:"commands"`
+	// Reads counts the plain commands the writers sent outside any
+	// transaction: the Rust node's update_order reads the order's whole
+	// list (LRANGE 0 -1) before appending to it; the Python node never
+	// reads (absent).
+	Reads              int64   `json:"reads,omitempty"`
 	TransactionsPerSec float64 `json:"transactions_per_sec"`
 	CommandsPerSec     float64 `json:"commands_per_sec"`
 	// Busy is the share of the measured time a writer spent on round
@@ -64,8 +69,10 @@ type Writer struct {
 	// closed loop, where nothing is due before the writer asks for it).
 	// Buffered, a call is taken when its flush is sent.
 	QueueMax *int64 `json:"queue_max,omitempty"`
-	// Buffered only: Flushes counts the MULTI/EXECs the writers sent
-	// (a timer that found nothing queued sends none); SplitFlushes how
+	// Buffered only: Flushes counts the drains of the buffer, each one
+	// MULTI/EXEC for the Python node (a timer that found nothing queued
+	// sends none); a Rust node's update_order splits a drain into several
+	// round trips (Transactions, Reads); SplitFlushes how
 	// many of them went at once after a full one, because more than
 	// MaxFlushCalls calls were due (rbench's bound on one MULTI/EXEC, per
 	// writer; upstream has none); CallsPerFlush the calls each held;
@@ -93,6 +100,7 @@ type WriterKind struct {
 	Calls        int64  `json:"calls"`
 	Transactions int64  `json:"transactions"`
 	Commands     int64  `json:"commands"`
+	Reads        int64  `json:"reads,omitempty"` // plain reads (Writer.Reads)
 }
 
 // WriterSecond is one second of a Writer.

@@ -3,6 +3,8 @@ package workloads
 import (
 	"context"
 	"math/rand/v2"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // The mixed workload interleaves the read workload's reads with the
@@ -44,6 +46,9 @@ func newMixed(spec *Spec) (Workload, error) {
 	if spec.OpsMix != "" {
 		reads, writes, err := tradingMix("mixed", spec.OpsMix, append(append([]int(nil), readKinds...), writeKinds...))
 		if err != nil {
+			return nil, err
+		}
+		if err := rustMixError(spec, "mixed", writes); err != nil {
 			return nil, err
 		}
 		var r, wr float64
@@ -101,3 +106,6 @@ func (mw *mixedWorker) Check(op *Op) error {
 	}
 	return nil
 }
+
+// Replay implements Replayer: the Rust node's update_order decode.
+func (mw *mixedWorker) Replay(op *Op, read redis.Cmder) error { return mw.s.te.replay(op, read) }

@@ -16,6 +16,7 @@ type monLine struct {
 	client string  // e.g. 127.0.0.1:51234
 	name   string  // upper case: MULTI, RPUSH, EXEC, ...
 	key    string  // the first argument, unescaped only as far as keys need
+	arg    string  // the second argument, as MONITOR escapes it
 }
 
 // monitor reads the server's MONITOR stream on a connection of its own
@@ -78,13 +79,16 @@ func parseMonitor(l string) (monLine, bool) {
 		return monLine{}, false
 	}
 	_, client, _ = strings.Cut(client, " ") // drop the db number
-	args := quotedArgs(rest, 2)
+	args := quotedArgs(rest, 3)
 	if len(args) == 0 {
 		return monLine{}, false
 	}
 	m := monLine{at: at, client: client, name: strings.ToUpper(args[0])}
 	if len(args) > 1 {
 		m.key = args[1]
+	}
+	if len(args) > 2 {
+		m.arg = args[2]
 	}
 	return m, true
 }

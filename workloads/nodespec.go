@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rbench/rbench/node"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/results"
 )
 
@@ -17,6 +18,7 @@ import (
 // Go durations. bulk_read_batch is the older spelling of
 // bulk_read_batch_size.
 var nodeKeys = map[string]func(c *node.Config, v *yaml.Node) error{
+	"node":                        nodeFlavour,
 	"buffer_interval":             nodeDuration(func(c *node.Config) *time.Duration { return &c.BufferInterval }),
 	"persist_account_events":      nodeBool(func(c *node.Config) *bool { return &c.PersistAccountEvents }),
 	"timestamps_iso8601":          nodeBool(func(c *node.Config) *bool { return &c.TimestampsISO8601 }),
@@ -45,6 +47,16 @@ func setNodeKey(c *node.Config, name string, v *yaml.Node) error {
 		return fmt.Errorf("line %d: want a single value", v.Line)
 	}
 	return nodeKeys[strings.ReplaceAll(name, "-", "_")](c, v)
+}
+
+// nodeFlavour reads `node: python` or `node: rust`.
+func nodeFlavour(c *node.Config, v *yaml.Node) error {
+	f := node.Flavour(strings.ToLower(strings.TrimSpace(v.Value)))
+	if f != node.Python && f != node.Rust {
+		return fmt.Errorf("line %d: node %q: want python (the TradingNode) or rust (the LiveNode)", v.Line, v.Value)
+	}
+	c.Flavour = f
+	return nil
 }
 
 func nodeBool(field func(*node.Config) *bool) func(*node.Config, *yaml.Node) error {
@@ -112,12 +124,30 @@ func nodeMeta(c node.Config, prefix string) *results.Node {
 }
 
 // modelled returns c as the scenario writes it, with a warning for every
-// option it writes differently from what was asked, and an error naming
-// every option it cannot write at all (nothing is measured that the results
-// would misdescribe). Only the Python node's writes are modelled.
+// option it writes differently from what was asked (node.Config.Effective:
+// options the flavour does not read), and an error naming every option it
+// cannot write at all (nothing is measured that the results would
+// misdescribe).
 func modelled(c node.Config) (node.Config, []string, error) {
-	if c.Flavour != node.Python {
-		return c, nil, fmt.Errorf("%w: node %s: the scenario generator writes as the Python TradingNode only (issue 12 item 5); leave it at python", ErrBadSpec, c.Flavour)
+	switch c.Flavour {
+	case node.Python, node.Rust:
+		c, notes := c.Effective()
+		return c, notes, nil
 	}
-	return c, nil, nil
+	return c, nil, fmt.Errorf("%w: node %q: want python or rust", ErrBadSpec, c.Flavour)
+}
+
+// flavourWarnings are the notes on a trading spec's parameters that the
+// node's flavour does not act on: a Rust node's purges never reach Redis
+// (keyspace.RustPurges), so --param purge=true only stops nothing.
+func flavourWarnings(spec *Spec) []string {
+	if spec.Node.Flavour != node.Rust || keyspace.RustPurges {
+		return nil
+	}
+	if v, ok := spec.Params[ParamPurge]; ok {
+		if b, err := paramBool(ParamPurge, v); err == nil && b {
+			return []string{"node rust: --param purge=true sends nothing: the Rust LiveNode purges closed orders and positions from its memory only (purge_from_database is read by nothing: crates/execution/src/engine/config.rs:96; Cache.purge_order, crates/common/src/cache/mod.rs:3141-3268), so their keys stay in Redis"}
+		}
+	}
+	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // The order-flow workload is the node's write hot path while it trades: new
@@ -46,6 +48,9 @@ func newOrderFlow(spec *Spec) (Workload, error) {
 	w := &orderFlowWorkload{spec: spec, params: p}
 	if spec.OpsMix != "" {
 		if _, w.writes, err = tradingMix("order-flow", spec.OpsMix, writeKinds); err != nil {
+			return nil, err
+		}
+		if err := rustMixError(spec, "order-flow", w.writes); err != nil {
 			return nil, err
 		}
 	}
@@ -96,3 +101,6 @@ func (ow *orderFlowWorker) Next(ctx context.Context, op *Op) error {
 }
 
 func (ow *orderFlowWorker) Check(*Op) error { return nil }
+
+// Replay implements Replayer: the Rust node's update_order decode.
+func (ow *orderFlowWorker) Replay(op *Op, read redis.Cmder) error { return ow.s.te.replay(op, read) }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
+	"github.com/redis/go-redis/v9"
 )
 
 // The populate workload writes a dataset of --keys keys the way a trading
@@ -109,7 +110,7 @@ func (pw *populateWorker) add(ctx context.Context, op *Op, c *scenario.Call) (bo
 	if err != nil {
 		return false, err
 	}
-	if !pw.w.budget.take(pw.s.newKeys(c), pw.s.cmds) {
+	if !pw.w.budget.take(pw.s.newKeys(c), pw.s.seq.Cmds) {
 		return false, nil
 	}
 	op.Encode += took
@@ -144,3 +145,6 @@ func (pw *populateWorker) Check(*Op) error { return nil }
 func layoutOf(traderID string) keyspace.Layout {
 	return keyspace.Layout{TraderID: traderID}
 }
+
+// Replay implements Replayer: the Rust node's update_order decode.
+func (pw *populateWorker) Replay(op *Op, read redis.Cmder) error { return pw.s.te.replay(op, read) }

@@ -134,6 +134,7 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		// The node options as the scenario writes them (Build refused
 		// those it cannot), with the instance id the keys will carry.
 		spec.Node, warnings, _ = modelled(spec.Node)
+		warnings = append(warnings, flavourWarnings(&spec)...)
 		if spec.Node.UseInstanceID {
 			spec.Node.InstanceID = spec.Layout().InstanceID
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/startup"
 	"github.com/rbench/rbench/results"
 )
@@ -23,16 +24,22 @@ import (
 // instrument of every position. Every payload is decoded, as the node
 // does; one that does not decode counts as a decode error of its command.
 //
-// Style sequential issues one round trip after another (the Python node);
-// style concurrent keeps --param startup_concurrency reads in flight
-// (default 32), collection by collection. --param style=both (default)
-// runs sequential, then concurrent. Setup populates --keys keys first: the
-// engine starts every pass on a clean keyspace, so one command measures a
-// restart of a node with that dataset.
+// A style is a node's access pattern. Style sequential is the Python
+// TradingNode's: one round trip after another, collection by collection,
+// MGETs chunked by bulk_read_batch_size. Style rust is the Rust LiveNode's
+// (node/startup rust.go): general, then every collection at once with
+// every per-key read of a collection pipelined on one connection
+// (instruments one GET each, currencies one unchunked MGET,
+// bulk_read_batch_size not read), then the index hashes. --param
+// style=both (default) runs sequential, then rust, over the same dataset.
+// Payloads are decoded as --node wrote them, whatever the style. Setup
+// populates --keys keys first: the engine starts every pass on a clean
+// keyspace, so one command measures a restart of a node with that
+// dataset.
 func init() {
 	Register(Definition{
 		Name:      "startup-load",
-		Summary:   "replay a node restart (SCAN, MGET, LRANGE, GET, HGETALL) over a --keys dataset, sequential and concurrent (--param style=)",
+		Summary:   "replay a node restart (SCAN, MGET, LRANGE, GET, HGETALL) over a --keys dataset, as the Python node and as the Rust LiveNode loads it (--param style=sequential|rust|both)",
 		Encodings: tradingEncodings,
 		New:       newStartupLoad,
 	})
@@ -58,6 +65,9 @@ type startupWorkload struct {
 
 func newStartupLoad(spec *Spec) (Workload, error) {
 	p, err := parseTradingParams("startup-load", spec.Params, ParamStyle, ParamBulkReadBatch, ParamStartupConcurrency)
+	if err == nil && spec.Node.Flavour == node.Rust && p.bulkReadBatch > 0 && p.style == "rust" {
+		err = fmt.Errorf("%w: param %s %d with style rust: the Rust LiveNode's load reads with unchunked MGETs (queries.rs:171-192); drop it, or use style sequential", ErrBadSpec, ParamBulkReadBatch, p.bulkReadBatch)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -108,18 +118,15 @@ func (w *startupWorkload) Run(ctx context.Context, env *Env, rec *Recorder) (res
 	recs := []*Recorder{rec}
 	var loads []results.StartupLoad
 	for _, style := range styles {
-		if style == startup.Concurrent {
-			// One recorder per reader: a Recorder belongs to one
-			// goroutine. Reader 0 shares the main one (its SCANs and
-			// MGETs never overlap its per-key reads).
-			for len(recs) < w.params.startupConcurrency {
-				recs = append(recs, env.NewRecorder())
-			}
+		// One recorder per reader: a Recorder belongs to one goroutine.
+		// Reader 0 shares the main one.
+		for len(recs) < startup.Readers(style) {
+			recs = append(recs, env.NewRecorder())
 		}
 		res, err := startup.Load(ctx, env.Client, startup.Options{
 			TraderKey:         w.te.layout.Prefix(),
 			Style:             style,
-			Concurrency:       w.params.startupConcurrency,
+			Flavour:           env.Node.Flavour,
 			BulkReadBatchSize: w.params.bulkReadBatch,
 			Codec:             w.te.codec,
 			Observe:           func(ev startup.Event) { observeStartup(recs[ev.Reader], ev) },

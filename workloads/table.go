@@ -233,6 +233,9 @@ func writerLine(w results.Writer) string {
 	fmt.Fprintf(&b, ", %d calls, %d tx (%.0f/s), %d cmds, busy %.0f%%, lag p50 %s p99 %s max %s (n=%d)",
 		w.Calls, w.Transactions, w.TransactionsPerSec, w.Commands, 100*w.Busy,
 		pctUs(w.Lag.P50, 0.5, w.Lag.Count), pctUs(w.Lag.P99, 0.99, w.Lag.Count), fmtUs(w.Lag.Max), w.Lag.Count)
+	if w.Reads > 0 {
+		fmt.Fprintf(&b, ", %d reads", w.Reads)
+	}
 	if w.CallsPerFlush != nil {
 		fmt.Fprintf(&b, ", calls/flush p50 %.0f max %.0f", w.CallsPerFlush.P50, w.CallsPerFlush.Max)
 	}

@@ -71,34 +71,35 @@ func callKind(k scenario.Kind) int { return int(k) - 1 }
 // Workload parameters (Spec.Params, `--param key=value`, or the same keys at
 // the top of a workload file).
 const (
-	ParamPurge              = "purge"               // order-flow, mixed: purge closed orders and positions
-	ParamPurgeInterval      = "purge_interval"      // scenario time between purges; default 1m
-	ParamPurgeBuffer        = "purge_buffer"        // scenario time an order or position stays closed before a purge; default 0
-	ParamStyle              = "style"               // startup-load: sequential, concurrent or both
-	ParamBulkReadBatch      = "bulk_read_batch"     // startup-load: MGET chunk size; 0 = one MGET
-	ParamStartupConcurrency = "startup_concurrency" // startup-load: reads in flight, concurrent style
+	ParamPurge         = "purge"           // order-flow, mixed: purge closed orders and positions
+	ParamPurgeInterval = "purge_interval"  // scenario time between purges; default 1m
+	ParamPurgeBuffer   = "purge_buffer"    // scenario time an order or position stays closed before a purge; default 0
+	ParamStyle         = "style"           // startup-load: sequential (the Python node), rust (the LiveNode) or both
+	ParamBulkReadBatch = "bulk_read_batch" // startup-load: MGET chunk size of the sequential style; 0 = one MGET
+	// ParamStartupConcurrency is refused with the reason: it set the
+	// reads in flight of rbench's old "concurrent" style, which no node
+	// has; the Rust LiveNode's load pipelines every read of a collection.
+	ParamStartupConcurrency = "startup_concurrency"
 )
 
 // tradingParams are the parsed trading parameters.
 type tradingParams struct {
-	purge              bool
-	purgeInterval      time.Duration
-	purgeBuffer        time.Duration
-	style              string
-	bulkReadBatch      int
-	startupConcurrency int
+	purge         bool
+	purgeInterval time.Duration
+	purgeBuffer   time.Duration
+	style         string
+	bulkReadBatch int
 }
 
 // Defaults of the trading parameters.
 const (
-	DefaultStartupConcurrency = 32
-	DefaultStartupStyle       = "both"
+	DefaultStartupStyle = "both"
 )
 
 // parseTradingParams reads spec.Params for workload, accepting only the
 // names in allowed ('-' and '_' alike).
 func parseTradingParams(workload string, params map[string]any, allowed ...string) (tradingParams, error) {
-	p := tradingParams{purgeInterval: scenario.DefaultPurgeInterval, style: DefaultStartupStyle, startupConcurrency: DefaultStartupConcurrency}
+	p := tradingParams{purgeInterval: scenario.DefaultPurgeInterval, style: DefaultStartupStyle}
 	names := make([]string, 0, len(params))
 	for k := range params {
 		names = append(names, k)
@@ -129,11 +130,15 @@ func parseTradingParams(workload string, params map[string]any, allowed ...strin
 		case ParamBulkReadBatch:
 			p.bulkReadBatch, err = paramInt(raw, v, 0, 100_000_000)
 		case ParamStartupConcurrency:
-			p.startupConcurrency, err = paramInt(raw, v, 1, 10_000)
+			err = fmt.Errorf("%w: param %s: the startup styles are the nodes' own loads: the Python node reads one command at a time and the Rust LiveNode pipelines every read of a collection on one connection, so there is no concurrency to set; drop it (style=rust is the LiveNode's load)", ErrBadSpec, raw)
 		case ParamStyle:
 			s := strings.ToLower(fmt.Sprint(v))
-			if s != "sequential" && s != "concurrent" && s != "both" {
-				err = fmt.Errorf("%w: param %s %q: want sequential, concurrent or both", ErrBadSpec, raw, v)
+			switch s {
+			case "sequential", "rust", "both":
+			case "concurrent":
+				err = fmt.Errorf("%w: param %s %q: rbench's old concurrent style (32 reads in flight) is no node's load and is gone; use rust (the Rust LiveNode's: every collection at once, every read pipelined), sequential (the Python node's) or both", ErrBadSpec, raw, v)
+			default:
+				err = fmt.Errorf("%w: param %s %q: want sequential (the Python node's load), rust (the Rust LiveNode's) or both", ErrBadSpec, raw, v)
 			}
 			p.style = s
 		}
@@ -194,6 +199,79 @@ type tradingEnv struct {
 	env    *Env
 	layout keyspace.Layout
 	codec  codecs.Codec
+	rust   bool // the Rust LiveNode's payloads and call sequences
+}
+
+// encodePayload encodes a call's payload as the node's flavour writes it:
+// the Python payload itself, or its Rust form (payloads.ToRust; a
+// position list holds bare fills, payloads.ToRustFill).
+func (te *tradingEnv) encodePayload(c *scenario.Call) ([]byte, error) {
+	if !te.rust {
+		return te.codec.Encode(c.Payload)
+	}
+	var v any
+	var err error
+	if f, ok := c.Payload.(*payloads.OrderFilled); ok && (c.Kind == scenario.AddPosition || c.Kind == scenario.UpdatePosition) {
+		v, err = payloads.ToRustFill(f)
+	} else {
+		v, err = payloads.ToRust(c.Payload, c.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return te.codec.Encode(v)
+}
+
+// decode decodes a value read back from Redis as the node's flavour wrote
+// it; every error wraps payloads.ErrUndecodable.
+func (te *tradingEnv) decode(data []byte) (any, error) {
+	if te.rust {
+		return payloads.DecodeRust(te.codec, data)
+	}
+	return payloads.Decode(te.codec, data)
+}
+
+// isInitialized reports whether a decoded order-list element is the
+// order's OrderInitialized.
+func isInitialized(v any) bool {
+	switch x := v.(type) {
+	case *payloads.OrderInitialized:
+		return true
+	case *payloads.RustOrderEvent:
+		return x.Initialized != nil
+	}
+	return false
+}
+
+// replay is what a Rust node's writer does between update_order's append
+// and its index transaction (cache.rs:900-919): decode every event of the
+// list it read and the event it appended, and rebuild the order from them,
+// which needs OrderInitialized first (OrderAny::from_events). rbench
+// decodes with its own decoder: the time is Go's, a stand-in for serde's.
+func (te *tradingEnv) replay(op *Op, read redis.Cmder) error {
+	rc, ok := read.(*redis.StringSliceCmd)
+	if !ok {
+		return fmt.Errorf("%w: update_order read a %T, want a list", ErrDecode, read)
+	}
+	for i, v := range rc.Val() {
+		p, err := te.decode([]byte(v))
+		if err != nil {
+			return fmt.Errorf("%w: update_order replay of %v element %d: %w", ErrDecode, rc.Args()[1], i, err)
+		}
+		if i == 0 && !isInitialized(p) {
+			return fmt.Errorf("%w: update_order replay of %v: element 0 is %s, want OrderInitialized", ErrDecode, rc.Args()[1], payloads.TypeOf(p))
+		}
+	}
+	for _, c := range op.Cmds {
+		if args := c.Args(); len(args) == 3 && c.Name() == "rpushx" {
+			if b, ok := args[2].([]byte); ok {
+				if _, err := te.decode(b); err != nil {
+					return fmt.Errorf("%w: update_order replay of the appended event: %w", ErrDecode, err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func newTradingEnv(env *Env) (*tradingEnv, error) {
@@ -207,7 +285,7 @@ func newTradingEnv(env *Env) (*tradingEnv, error) {
 	if l.Prefix() != env.Prefix {
 		return nil, fmt.Errorf("trading workloads: engine prefix %q is not the layout's %q", env.Prefix, l.Prefix())
 	}
-	return &tradingEnv{env: env, layout: l, codec: codec}, nil
+	return &tradingEnv{env: env, layout: l, codec: codec, rust: env.Node.Flavour == node.Rust}, nil
 }
 
 // streamSeed is the scenario seed of shard (a connection's stream): distinct
@@ -224,7 +302,7 @@ type callStream struct {
 	skipShared bool // another shard writes currencies and instruments
 	pending    *scenario.Call
 	pendBuf    scenario.Call
-	cmds       []keyspace.Cmd
+	seq        keyspace.Seq // the last encoded call's commands and steps
 	lastNs     int64
 
 	queues  [scenario.LastKind + 1]callQueue // write mixes only
@@ -256,6 +334,9 @@ func (s *callStream) peek() (*scenario.Call, bool) {
 		if s.skipShared && (c.Kind == scenario.AddCurrency || c.Kind == scenario.AddInstrument) {
 			continue
 		}
+		if s.te.rust && !keyspace.RustPurges && (c.Kind == scenario.PurgeOrder || c.Kind == scenario.PurgePosition) {
+			continue // the Rust node's purges send nothing to Redis
+		}
 		s.pendBuf = c
 		s.pending = &s.pendBuf
 		return s.pending, true
@@ -280,8 +361,8 @@ func (s *callStream) newKeys(c *scenario.Call) int64 {
 	return 0
 }
 
-// encode encodes c's payload (nil for purges) and returns the call's
-// commands in s.cmds, valid until the next encode.
+// encode encodes c's payload (nil for purges) and leaves the call's
+// commands and steps in s.seq, valid until the next encode.
 func (s *callStream) encode(c *scenario.Call) (time.Duration, error) {
 	var payload []byte
 	var took time.Duration
@@ -300,7 +381,7 @@ func (s *callStream) encode(c *scenario.Call) (time.Duration, error) {
 	}
 	if c.Payload != nil {
 		t0 := time.Now()
-		b, err := s.te.codec.Encode(c.Payload)
+		b, err := s.te.encodePayload(c)
 		took = time.Since(t0)
 		if err != nil {
 			return took, fmt.Errorf("encoding %s %s: %w", c.Kind, c.ID, err)
@@ -310,14 +391,56 @@ func (s *callStream) encode(c *scenario.Call) (time.Duration, error) {
 	if ns, ok := eventNs(c.Payload); ok {
 		s.lastNs = ns
 	}
-	s.cmds = c.AppendCommands(s.cmds[:0], s.te.layout, payload)
+	s.seq = c.AppendSeq(s.seq.Reset(), s.te.layout, s.te.env.Node.Flavour, payload)
 	return took, nil
 }
 
-// appendCmds adds s.cmds to op as go-redis commands.
+// appendCmds adds s.seq to op as go-redis commands, and its steps when
+// they are not one message per command (the Python node's).
 func (s *callStream) appendCmds(ctx context.Context, op *Op) {
-	for _, c := range s.cmds {
+	for _, c := range s.seq.Cmds {
+		if c.Name() == "LRANGE" {
+			op.Cmds = append(op.Cmds, redis.NewStringSliceCmd(ctx, c...))
+			continue
+		}
 		op.Cmds = append(op.Cmds, redis.NewCmd(ctx, c...))
+	}
+	for _, st := range s.seq.Steps {
+		if st.Kind != keyspace.Queued || st.N != 1 {
+			op.Steps = append(op.Steps[:0], s.seq.Steps...)
+			break
+		}
+	}
+}
+
+// writes is s.seq's commands without its reads: what an untimed load
+// sends, without MULTI/EXEC (the stored data is the same).
+func (s *callStream) writes() []keyspace.Cmd {
+	reads := 0
+	for _, st := range s.seq.Steps {
+		if st.Kind == keyspace.Read {
+			reads += st.N
+		}
+	}
+	if reads == 0 {
+		return s.seq.Cmds
+	}
+	out := make([]keyspace.Cmd, 0, len(s.seq.Cmds)-reads)
+	i := 0
+	for _, st := range s.seq.Steps {
+		if st.Kind != keyspace.Read {
+			out = append(out, s.seq.Cmds[i:i+st.N]...)
+		}
+		i += st.N
+	}
+	return out
+}
+
+// pipeWrites queues s.seq's writes on pipe, untimed and without
+// MULTI/EXEC; reads are left out.
+func (s *callStream) pipeWrites(ctx context.Context, pipe redis.Pipeliner) {
+	for _, cmd := range s.writes() {
+		pipe.Do(ctx, cmd...)
 	}
 }
 
@@ -334,9 +457,7 @@ func (s *callStream) prime(ctx context.Context, c redis.UniversalClient) error {
 		if _, err := s.encode(&cl); err != nil {
 			return err
 		}
-		for _, cmd := range s.cmds {
-			pipe.Do(ctx, cmd...)
-		}
+		s.pipeWrites(ctx, pipe)
 	}
 	if pipe.Len() == 0 {
 		return nil
@@ -535,15 +656,15 @@ func (te *tradingEnv) loadDataset(ctx context.Context, keys int64, ids *datasetI
 			return 0, err
 		}
 		n := s.newKeys(&c)
-		if !budget.take(n, s.cmds) {
+		if !budget.take(n, s.seq.Cmds) {
 			break
 		}
 		if ids != nil {
 			ids.add(te.layout, &c, n > 0)
 		}
 		// The Filler holds each command's arguments until they are sent:
-		// encode reuses s.cmds itself, but every Cmd and payload is new.
-		if err := f.Add(ctx, s.cmds, nil); err != nil {
+		// encode reuses s.seq itself, but every Cmd and payload is new.
+		if err := f.Add(ctx, s.writes(), nil); err != nil {
 			return 0, fmt.Errorf("loading the dataset: %w", err)
 		}
 	}
@@ -625,7 +746,7 @@ func (r *reader) check(op *Op) error {
 		if c.Err() != nil { // redis.Nil: a miss
 			return fmt.Errorf("%w: GET %v: no such key", ErrDecode, c.Args()[1])
 		}
-		_, err := payloads.Decode(r.te.codec, []byte(c.Val()))
+		_, err := r.te.decode([]byte(c.Val()))
 		if err != nil {
 			return fmt.Errorf("%w: GET %v: %w", ErrDecode, c.Args()[1], err)
 		}
@@ -635,14 +756,12 @@ func (r *reader) check(op *Op) error {
 			return fmt.Errorf("%w: LRANGE %v: empty or missing list", ErrDecode, c.Args()[1])
 		}
 		for i, v := range vals {
-			p, err := payloads.Decode(r.te.codec, []byte(v))
+			p, err := r.te.decode([]byte(v))
 			if err != nil {
 				return fmt.Errorf("%w: LRANGE %v element %d: %w", ErrDecode, c.Args()[1], i, err)
 			}
-			if i == 0 && op.Kind == kReadOrder {
-				if _, ok := p.(*payloads.OrderInitialized); !ok {
-					return fmt.Errorf("%w: LRANGE %v: element 0 is %s, want OrderInitialized", ErrDecode, c.Args()[1], payloads.TypeOf(p))
-				}
+			if i == 0 && op.Kind == kReadOrder && !isInitialized(p) {
+				return fmt.Errorf("%w: LRANGE %v: element 0 is %s, want OrderInitialized", ErrDecode, c.Args()[1], payloads.TypeOf(p))
 			}
 		}
 	}
@@ -708,6 +827,20 @@ func tradingMix(workload, mix string, allowed []int) (reads, writes weighted, er
 		}
 	}
 	return reads, writes, nil
+}
+
+// rustMixError refuses a write mix that names a purge under the Rust
+// node, whose purges send nothing to Redis (keyspace.RustPurges).
+func rustMixError(spec *Spec, workload string, writes weighted) error {
+	if spec.Node.Flavour != node.Rust || keyspace.RustPurges {
+		return nil
+	}
+	for _, k := range writes.kinds {
+		if k == kPurgeOrder || k == kPurgePosition {
+			return fmt.Errorf("%w: ops_mix %q: %s names %s, but the Rust LiveNode's purges send nothing to Redis (they clear its memory only); drop it with --node rust", ErrBadSpec, spec.OpsMix, workload, tradingOpKinds()[k].Name)
+		}
+	}
+	return nil
 }
 
 // readKinds and writeKinds are the op kinds a mix may name.

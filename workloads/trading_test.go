@@ -334,9 +334,9 @@ func TestStartupLoadBothStyles(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
 	c := newClient(t, srv, 8)
 	run := runSpec(t, c, Spec{Workload: "startup-load", Connections: 8, Keys: 3000,
-		Params: map[string]any{"bulk_read_batch": 5, "startup_concurrency": 8}})
-	if len(run.Startup) != 2 || run.Startup[0].Style != "sequential" || run.Startup[1].Style != "concurrent" {
-		t.Fatalf("startup loads %+v, want sequential then concurrent", run.Startup)
+		Params: map[string]any{"bulk_read_batch": 5}})
+	if len(run.Startup) != 2 || run.Startup[0].Style != "sequential" || run.Startup[1].Style != "rust" {
+		t.Fatalf("startup loads %+v, want sequential then rust", run.Startup)
 	}
 	counts := checkLayout(t, c, "msgpack")
 	total := 0
@@ -352,11 +352,17 @@ func TestStartupLoadBothStyles(t *testing.T) {
 				t.Errorf("%s: loaded %d %s, populate wrote %d", sl.Style, sl.Keys[coll], coll, counts[coll])
 			}
 		}
-		// SCAN pages (at least one per collection) + MGET chunks of 5 +
-		// LRANGE per list + GET per position + 2 HGETALL.
+		// Sequential: SCAN pages (at least one per collection) + MGET
+		// chunks of 5 + LRANGE per list + GET per position + 2 HGETALL.
+		// Rust: a SCAN of synthetics too, one unchunked MGET of the
+		// currencies, a GET per instrument, the same LRANGEs, GETs and
+		// HGETALLs.
 		lists := counts[keyspace.Accounts] + counts[keyspace.Orders] + counts[keyspace.Positions]
 		mgets := (counts[keyspace.Currencies]+4)/5 + (counts[keyspace.Instruments]+4)/5
 		least := int64(6 + mgets + lists + counts[keyspace.Positions] + 2)
+		if sl.Style == "rust" {
+			least = int64(7 + 1 + counts[keyspace.Instruments] + lists + counts[keyspace.Positions] + 2)
+		}
 		if sl.Commands < least || sl.Commands > least+50 {
 			t.Errorf("%s: %d commands, want %d plus a few SCAN pages", sl.Style, sl.Commands, least)
 		}
@@ -371,8 +377,8 @@ func TestStartupLoadBothStyles(t *testing.T) {
 			t.Errorf("no %s op of class startup in %v", name, opNames(run))
 		}
 	}
-	if op := opByName(run, "startup.get_instrument", "msgpack"); op != nil && int(op.Count) != 2*counts[keyspace.Positions] {
-		t.Errorf("%d instrument GETs for 2 loads of %d positions", op.Count, counts[keyspace.Positions])
+	if op := opByName(run, "startup.get_instrument", "msgpack"); op != nil && int(op.Count) != 2*counts[keyspace.Positions]+counts[keyspace.Instruments] {
+		t.Errorf("%d instrument GETs for 2 loads of %d positions and the Rust load's %d instruments", op.Count, counts[keyspace.Positions], counts[keyspace.Instruments])
 	}
 }
 
@@ -413,7 +419,7 @@ func TestWorkloadFileTradingMix(t *testing.T) {
 	if _, err := Run(context.Background(), Options{Client: c, Spec: Spec{Workload: "read", OpsMix: "add_order:1"}}); err == nil || !strings.Contains(err.Error(), `not "add_order"`) {
 		t.Errorf("read with a write mix: %v", err)
 	}
-	if _, err := Run(context.Background(), Options{Client: c, Spec: Spec{Workload: "startup-load", Params: map[string]any{"style": "parallel"}}}); err == nil || !strings.Contains(err.Error(), "sequential, concurrent or both") {
+	if _, err := Run(context.Background(), Options{Client: c, Spec: Spec{Workload: "startup-load", Params: map[string]any{"style": "parallel"}}}); err == nil || !strings.Contains(err.Error(), "want sequential (the Python node's load), rust") {
 		t.Errorf("bad style: %v", err)
 	}
 }

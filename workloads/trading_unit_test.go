@@ -80,10 +80,11 @@ func TestParseTradingParams(t *testing.T) {
 	}{
 		{map[string]any{"purge": "true", "purge-interval": "10s", "purge_buffer": "1s"}, []string{ParamPurge, ParamPurgeInterval, ParamPurgeBuffer}, ""},
 		{map[string]any{"purge": "yes please"}, []string{ParamPurge}, "want true or false"},
-		{map[string]any{"style": "parallel"}, []string{ParamStyle}, "sequential, concurrent or both"},
+		{map[string]any{"style": "parallel"}, []string{ParamStyle}, "want sequential (the Python node's load), rust"},
 		{map[string]any{"bulk_read_batch": "-1"}, []string{ParamBulkReadBatch}, "from 0 to"},
 		{map[string]any{"style": "both"}, nil, `param "style": workload w takes none`},
-		{map[string]any{"startup_concurrency": 2.5}, []string{ParamStartupConcurrency}, "whole number"},
+		{map[string]any{"startup_concurrency": 8}, []string{ParamStartupConcurrency}, "no concurrency to set"},
+		{map[string]any{"style": "concurrent"}, []string{ParamStyle}, "use rust"},
 	}
 	for i, tc := range tests {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {

@@ -90,6 +90,17 @@ type Worker interface {
 	Check(op *Op) error
 }
 
+// Replayer is implemented by a Worker of Writer ops with a Read step
+// (keyspace.Read, the Rust node's update_order): before a step marked
+// Decode the engine calls Replay with the op and the Read command, its
+// reply in hand, and times the call into op.Decode. Replay decodes what the
+// node decodes there (every element of the list and the event just
+// appended); an error, wrapping ErrDecode, fails the call and skips the
+// step, as the node skips its index transaction.
+type Replayer interface {
+	Replay(op *Op, read redis.Cmder) error
+}
+
 // Sender is implemented by a Worker that sends its batches itself instead
 // of through go-redis commands: Next fills Kind, Index and the byte counts
 // and leaves Cmds empty; the engine then calls Send once per batch, timing
@@ -130,6 +141,11 @@ type Op struct {
 	// for the next wall-clock flush, one MULTI/EXEC per interval. Tx is
 	// ignored. See writer.go.
 	Writer bool
+	// Steps groups a Writer op's Cmds as the node's writer sends them
+	// (keyspace.Seq: messages, plain reads, transactions of their own);
+	// nil means every command is one message, as the Python node sends
+	// them. See steps.go.
+	Steps []keyspace.Step
 	// Encode is the client-side time spent encoding payloads for this op.
 	// Zero means the op carries no encoded payload (no encode histogram).
 	Encode time.Duration

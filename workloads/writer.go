@@ -84,6 +84,7 @@ type writerRec struct {
 	kinds   []writerKindRec
 	tx      int64 // MULTI/EXECs sent
 	cmds    int64 // commands inside them
+	reads   int64 // plain reads (the Rust node's update_order LRANGE)
 	busy    time.Duration
 	secs    []writerSec
 	flushes int64
@@ -95,7 +96,7 @@ type writerRec struct {
 	queueMax int64
 }
 
-type writerKindRec struct{ calls, tx, cmds int64 }
+type writerKindRec struct{ calls, tx, cmds, reads int64 }
 
 type writerSec struct {
 	calls, tx, cmds, queueMax int64
@@ -289,35 +290,28 @@ func (ph *phase) take(st *workerState, n int) {
 	wr.observe(ph.wq.depth(now, taken), now)
 }
 
-// sendCall sends one unbuffered cache call: each command its own
+// sendCall sends one unbuffered cache call: each message its own
 // MULTI/EXEC, in order, each awaited before the next, on the worker's
-// connection. A transport failure (timeout, connection) ends the call
+// connection (the Rust node's update_order: its read and two transactions,
+// sendSteps). A transport failure (timeout, connection) ends the call
 // there, as the rest could not keep its order; an error reply fails the
 // call but the writer goes on with its next message, as upstream logs and
 // continues (cache.rs:873-875).
 func (ph *phase) sendCall(ctx context.Context, st *workerState, op *Op, w Worker, rec *Recorder) {
 	wr := ph.writerOf(st)
 	sent := time.Since(ph.start)
-	var failed error
-	var tx int64
-	for _, c := range op.Cmds {
-		_ = st.txpipe.Process(ctx, c)
-		_, err := st.txpipe.Exec(ctx)
-		tx++
-		if err != nil && !errors.Is(err, redis.Nil) && Classify(err) != ClassServer {
-			failed = err
-			break
-		}
-	}
+	s := ph.sendSteps(ctx, st, op, w)
 	done := time.Since(ph.start)
 	if wr != nil {
-		wr.round(tx, tx, sent, done)
-		wr.call(op.Kind, tx, tx, done)
+		wr.round(s.tx, s.txCmds, sent, done)
+		wr.reads += s.reads
+		wr.call(op.Kind, s.tx, s.txCmds, done)
+		wr.kinds[op.Kind].reads += s.reads
 	}
-	op.BytesSent = requestBytes(op) + tx*txRequestBytes
-	op.BytesReceived = replyBytes(op) + tx*(txReplyBytes+queuedBytes+4) // +OK, +QUEUED, *1\r\n
-	ph.finish(ctx, op, sent, done, failed, w, rec, nil)
-	st.renew(failed)
+	op.BytesSent = requestBytes(op) + s.tx*txRequestBytes
+	op.BytesReceived = replyBytes(op) + s.replyExtra
+	ph.finish(ctx, op, sent, done, s.failed, w, rec, nil)
+	st.renew(s.transport)
 }
 
 // flushBuffer holds a buffered writer's queued calls. ops[:n] are queued;
@@ -497,6 +491,10 @@ func (ph *phase) claim(ctx context.Context, id int, w Worker, op *Op) (ok bool, 
 // time is the flush's round trip, response time from the call's intended
 // time to the flush's reply, lateness the flush's against its timer (due).
 func (ph *phase) flush(ctx context.Context, st *workerState, wr *writerRec, calls []Op, w Worker, rec *Recorder, due time.Duration) {
+	if hasDirect(calls) {
+		ph.flushSplit(ctx, st, wr, calls, w, rec, due)
+		return
+	}
 	st.cmds = st.cmds[:0]
 	for i := range calls {
 		st.cmds = append(st.cmds, calls[i].Cmds...)
@@ -573,10 +571,12 @@ func (ph *phase) writerResults(measured time.Duration, recs []*Recorder) *result
 			kinds[k].calls += kr.calls
 			kinds[k].tx += kr.tx
 			kinds[k].cmds += kr.cmds
+			kinds[k].reads += kr.reads
 		}
 		busy += wr.busy
 		tx += wr.tx
 		cmds += wr.cmds
+		out.Reads += wr.reads
 		out.Flushes += wr.flushes
 		out.SplitFlushes += wr.splits
 		perFlush = mergeInto(perFlush, wr.perFlush, results.NewHistogram)
@@ -611,7 +611,7 @@ func (ph *phase) writerResults(measured time.Duration, recs []*Recorder) *result
 		if kr.calls == 0 && kr.tx == 0 {
 			continue
 		}
-		out.Kinds = append(out.Kinds, results.WriterKind{Name: ph.kinds[k].Name, Calls: kr.calls, Transactions: kr.tx, Commands: kr.cmds})
+		out.Kinds = append(out.Kinds, results.WriterKind{Name: ph.kinds[k].Name, Calls: kr.calls, Transactions: kr.tx, Commands: kr.cmds, Reads: kr.reads})
 		out.Calls += kr.calls
 	}
 	out.Transactions, out.Commands = tx, cmds

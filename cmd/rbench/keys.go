@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -18,13 +19,14 @@ func keysCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "keys",
 		Usage: "print the Redis keys a trading run writes: key pattern, Redis type, commands",
-		UsageText: "rbench keys [--trader-id ID] [--use-instance-id [--instance-id UUID | --seed N]]\n" +
+		UsageText: "rbench keys [--node python|rust] [--trader-id ID] [--use-instance-id [--instance-id UUID | --seed N]]\n" +
 			"           [--snapshot-orders] [--snapshot-positions] [--snapshot-positions-interval D]\n" +
 			"           [--persist-account-events=false] [--client-ids] [--all] [--json]",
 		Description: `Lists every key a run of the trading workloads writes under its trader key,
-as a NautilusTrader Python node with the same options writes them, with the
-Redis type, the commands each cache call sends and how a starting node reads
-it back, then the SCAN patterns of the startup load. The node's options
+as a NautilusTrader node with the same options writes them (--node python,
+the TradingNode, by default; --node rust, the LiveNode), with the Redis
+type, the commands each cache call sends and how a starting node reads it
+back, then the SCAN patterns of the startup load. The node's options
 change the list: --use-instance-id puts the node's UUID4 after the trader id,
 the snapshot options add the snapshot lists, --persist-account-events=false
 drops the account lists, --client-ids adds index:order_client. --all also
@@ -32,9 +34,11 @@ lists the keys a node writes that rbench's scenario never does. It does not
 connect to Redis. Examples:
 
   rbench keys
+  rbench keys --node rust
   rbench keys --trader-id TRADER-007 --use-instance-id --snapshot-orders
   rbench keys --all --json`,
 		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "node", Value: string(node.Python), Usage: "the node flavour: python (the TradingNode) or rust (the LiveNode)"},
 			&cli.StringFlag{Name: "trader-id", Value: keyspace.DefaultTraderID, EnvVars: []string{"RBENCH_TRADER_ID"}, Usage: "trader id in the key prefix"},
 			&cli.BoolFlag{Name: "use-instance-id", Usage: "put the node's instance id, a UUID4, after the trader id (use_instance_id)"},
 			&cli.StringFlag{Name: "instance-id", Usage: "the instance id with --use-instance-id (default: derived from --seed, as a run derives it)"},
@@ -56,7 +60,7 @@ connect to Redis. Examples:
 				return usageError(err)
 			}
 			l := keyspace.LayoutFor(c.String("trader-id"), opts.Node, c.Int64("seed"))
-			doc := keysJSON(l, opts.Writes(), c.Bool("all"))
+			doc := keysJSON(l, opts.Node.Flavour, opts.Writes(), c.Bool("all"))
 			if c.Bool("json") {
 				return writePayloadsJSON(c.App.Writer, doc)
 			}
@@ -73,6 +77,7 @@ func keysOptions(c *cli.Context) (scenario.Options, error) {
 		errs = append(errs, fmt.Errorf("--trader-id is empty: give an id such as %s", keyspace.DefaultTraderID))
 	}
 	cfg := node.DefaultConfig()
+	cfg.Flavour = node.Flavour(strings.ToLower(strings.TrimSpace(c.String("node"))))
 	cfg.UseInstanceID = c.Bool("use-instance-id")
 	cfg.InstanceID = c.String("instance-id")
 	cfg.SnapshotOrders = c.Bool("snapshot-orders")
@@ -91,6 +96,7 @@ func keysOptions(c *cli.Context) (scenario.Options, error) {
 }
 
 type keysDoc struct {
+	Node      string           `json:"node"`
 	Prefix    string           `json:"prefix"`
 	Keys      []keyspace.Entry `json:"keys"`
 	ScanCount int              `json:"scan_count"`
@@ -100,19 +106,29 @@ type keysDoc struct {
 type keysLoad struct {
 	Collection string `json:"collection"`
 	Match      string `json:"match"`
+	// Concurrent marks the collections the Rust LiveNode loads at once
+	// (load_all), after general and before the index hashes.
+	Concurrent bool `json:"concurrent,omitempty"`
 }
 
 // keysJSON is the layout under l of the keys a run that writes w writes;
 // with all, every row of the layout.
-func keysJSON(l keyspace.Layout, w keyspace.Writes, all bool) keysDoc {
-	d := keysDoc{Prefix: l.Prefix() + keyspace.Delimiter, Keys: []keyspace.Entry{}, ScanCount: keyspace.ScanCount}
-	for _, e := range keyspace.Table {
+func keysJSON(l keyspace.Layout, f node.Flavour, w keyspace.Writes, all bool) keysDoc {
+	d := keysDoc{Node: string(f), Prefix: l.Prefix() + keyspace.Delimiter, Keys: []keyspace.Entry{}, ScanCount: keyspace.ScanCount}
+	for _, e := range keyspace.TableFor(f) {
 		if all || e.WrittenBy(w) {
 			d.Keys = append(d.Keys, e)
 		}
 	}
+	if f == node.Rust {
+		d.Load = append(d.Load, keysLoad{Collection: keyspace.General, Match: l.ScanPattern(keyspace.General)}) // cache.rs:1349
+		for _, col := range keyspace.RustLoadOrder {
+			d.Load = append(d.Load, keysLoad{col, l.ScanPattern(col), true})
+		}
+		return d
+	}
 	for _, col := range keyspace.LoadOrder {
-		d.Load = append(d.Load, keysLoad{col, l.ScanPattern(col)})
+		d.Load = append(d.Load, keysLoad{Collection: col, Match: l.ScanPattern(col)})
 	}
 	return d
 }
@@ -128,8 +144,20 @@ func printKeys(w io.Writer, d keysDoc) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nstartup load, in order (SCAN 0 MATCH <pattern> COUNT %d until the cursor is 0):\n", d.ScanCount)
+	together := false
 	for _, l := range d.Load {
-		fmt.Fprintf(w, "  %-12s %s\n", l.Collection, l.Match)
+		if l.Concurrent && !together {
+			together = true
+			fmt.Fprintln(w, "  then at once, each collection's reads pipelined on the node's one connection (load_all):")
+		}
+		indent := "  "
+		if l.Concurrent {
+			indent = "    "
+		}
+		fmt.Fprintf(w, "%s%-12s %s\n", indent, l.Collection, l.Match)
+	}
+	if together {
+		fmt.Fprintln(w, "  then HGETALL index:order_position and index:order_client")
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/rbench/rbench/node"
@@ -18,6 +20,7 @@ func nodeFlags() []cli.Flag {
 	d := node.DefaultConfig()
 	cat := nodeCategory
 	return []cli.Flag{
+		&cli.StringFlag{Name: "node", Value: string(d.Flavour), Usage: "the node flavour modelled: python (the TradingNode: Python payloads, one message per command, a sequential startup load) or rust (the LiveNode: serde payloads, its own add_order/update_order/add_position sequences, a concurrent pipelined startup load)", Category: cat},
 		&cli.DurationFlag{Name: "buffer-interval", Usage: "buffer_interval_ms: the writer sends everything queued as one MULTI/EXEC every `D` of wall time (0: each Redis command its own MULTI/EXEC)", Category: cat},
 		&cli.BoolFlag{Name: "persist-account-events", Value: d.PersistAccountEvents, Usage: "persist_account_events (false: add_account and update_account are never written)", Category: cat},
 		&cli.BoolFlag{Name: "timestamps-iso8601", Usage: "timestamps_as_iso8601: top-level ts_* fields as ISO-8601 strings instead of nanosecond decimals", Category: cat},
@@ -38,6 +41,9 @@ func nodeFlags() []cli.Flag {
 func applyNodeFlags(c *cli.Context, cfg *node.Config) error {
 	if cfg.Flavour == "" {
 		*cfg = node.DefaultConfig()
+	}
+	if c.IsSet("node") {
+		cfg.Flavour = node.Flavour(strings.ToLower(strings.TrimSpace(c.String("node"))))
 	}
 	if c.IsSet("buffer-interval") {
 		cfg.BufferInterval = c.Duration("buffer-interval")

@@ -39,8 +39,8 @@ at each --scales size on a fresh throwaway redis-server (AOF everysec,
 automatic rewrites off), per --encoding, and measures per collection: Redis
 memory (used_memory, shared out by sampled MEMORY USAGE), AOF bytes (as
 logged, and after BGREWRITEAOF: the rewritten size is what is projected),
-AOF load time after a restart, and the node's startup load, sequential and
-concurrent. It fits a model to each figure (linear unless a power law is
+AOF load time after a restart, and the node's startup load as the Python
+node (sequential) and as the Rust LiveNode (rust) load it. It fits a model to each figure (linear unless a power law is
 clearly better) and prints its R² and worst residual, then projects to your
 profile: memory needed (with copy-on-write headroom for an AOF rewrite fork),
 AOF on disk, restart-to-trading-ready per load style and the largest history

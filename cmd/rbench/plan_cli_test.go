@@ -20,7 +20,7 @@ func TestPlanCLI(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	for _, want := range []string{"R²", "memory needed", "AOF on disk", "restart to trading-ready, sequential",
-		"restart to trading-ready, concurrent", "largest history under maxmemory 1.0 GiB", "for 100000 orders", "results: " + out} {
+		"restart to trading-ready, rust", "largest history under maxmemory 1.0 GiB", "for 100000 orders", "results: " + out} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}

@@ -43,8 +43,8 @@ restarts the server: SIGKILL (--mode kill, a crash) or SHUTDOWN (--mode
 graceful) on the throwaway server rbench starts with --persistence, or the
 operator's --restart-cmd for an external server (rbench never kills a process
 it did not start). It times the port opening, PING answering without LOADING,
-the server's own AOF/RDB load, and the node's startup load (sequential and
-concurrent), then reads every key back and compares it with the acknowledged
+the server's own AOF/RDB load, and the node's startup load (the Python
+node's sequential one and the Rust LiveNode's), then reads every key back and compares it with the acknowledged
 writes: missing keys, missing tail events, corrupt payloads, wrong types and
 unexpected keys, per collection.
 

@@ -105,7 +105,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "ops-mix", Usage: "op kind weights, e.g. set:1,get:3 (overrides --read-ratio)", Category: cat},
 		&cli.IntFlag{Name: "value-size", Value: workloads.DefaultValueSize, Usage: "raw value size in bytes", Category: cat},
 		&cli.StringFlag{Name: "distribution", Value: "uniform", Usage: "key choice: uniform or zipfian", Category: cat},
-		&cli.StringFlag{Name: "style", Usage: "startup-load: sequential (one round trip after another, like the Python node), concurrent (like the Rust node) or both (default)", Category: cat},
+		&cli.StringFlag{Name: "style", Usage: "startup-load: sequential (the Python TradingNode's load: one round trip after another), rust (the Rust LiveNode's: every collection at once, every read of a collection pipelined on one connection) or both (default)", Category: cat},
 		&cli.BoolFlag{Name: "purge", Usage: "order-flow: purge closed orders and positions, like purge_closed_orders", Category: cat},
 		&cli.StringSliceFlag{Name: "param", Usage: "workload-specific `KEY=VALUE` (repeatable)", Category: cat},
 		&cli.DurationFlag{Name: "target-p99", Value: workloads.DefaultTargetP99, Usage: "PASS/FAIL threshold of the response-time p99 in the final table", Category: "Output"},

@@ -30,6 +30,11 @@ type ScanOptions struct {
 	// Timeout bounds each SCAN round trip (on top of ctx).
 	// default: none
 	Timeout time.Duration
+	// Process, when set, sends every SCAN instead of the client: the Rust
+	// node's startup load shares one multiplexed connection between its
+	// collections. It must fill the command's reply or error.
+	// default: nil (the client's Process)
+	Process func(ctx context.Context, cmd redis.Cmder) error
 	// Observe, when set, is called after every SCAN round trip with the
 	// command (its reply or error) and when it was sent, before its keys
 	// are yielded: the startup replay times each one.
@@ -123,9 +128,13 @@ func (s *scanner) node(ctx context.Context, c redis.UniversalClient) error {
 		}
 		// Spelled as the node's client spells it (SCAN c MATCH p COUNT n);
 		// go-redis's Scan writes the keywords in lower case.
-		cmd := redis.NewScanCmd(cctx, c.Process, "SCAN", cursor, "MATCH", s.pattern, "COUNT", s.opts.Count)
+		process := c.Process
+		if s.opts.Process != nil {
+			process = s.opts.Process
+		}
+		cmd := redis.NewScanCmd(cctx, process, "SCAN", cursor, "MATCH", s.pattern, "COUNT", s.opts.Count)
 		sent := time.Now()
-		_ = c.Process(cctx, cmd)
+		_ = process(cctx, cmd)
 		keys, next, err := cmd.Result()
 		cancel()
 		if err := s.yield(cmd, sent, keys); err != nil {

@@ -137,6 +137,35 @@ func (c *Call) Commands(l keyspace.Layout, payload []byte) []keyspace.Cmd {
 	return c.AppendCommands(nil, l, payload)
 }
 
+// AppendSeq appends c as a node of flavour f sends it to dst: its commands
+// and how the writer sends them (keyspace.Seq). The Python node's messages
+// are AppendCommands' commands, one Queued step each; the Rust node's
+// add_order, update_order and add_position are keyspace's Rust sequences,
+// and its purges send nothing (keyspace.RustPurges). payload is c.Payload
+// already encoded for f.
+func (c *Call) AppendSeq(dst keyspace.Seq, l keyspace.Layout, f node.Flavour, payload []byte) keyspace.Seq {
+	if f == node.Rust {
+		switch c.Kind {
+		case AddOrder:
+			return l.AppendRustAddOrder(dst, c.Order, payload)
+		case UpdateOrder:
+			return l.AppendRustUpdateOrder(dst, c.Order, payload)
+		case AddPosition:
+			return l.AppendRustAddPosition(dst, c.Position, payload)
+		case PurgeOrder, PurgePosition:
+			if !keyspace.RustPurges {
+				return dst
+			}
+		}
+	}
+	n := len(dst.Cmds)
+	dst.Cmds = c.AppendCommands(dst.Cmds, l, payload)
+	for range len(dst.Cmds) - n {
+		dst.Steps = append(dst.Steps, keyspace.Step{Kind: keyspace.Queued, N: 1})
+	}
+	return dst
+}
+
 // Options shape a scenario. Zero values mean the defaults.
 type Options struct {
 	// Seed seeds the PCG generator; every seed, 0 included, is valid.
@@ -303,8 +332,6 @@ func (o Options) Validate() error {
 	if o.Node.Flavour != "" {
 		if err := o.Node.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("scenario: %w", err))
-		} else if o.Node.Flavour != node.Python {
-			bad("node %q: only the Python TradingNode's writes are modelled; use python", o.Node.Flavour)
 		}
 	}
 	return errors.Join(errs...)
@@ -343,6 +370,7 @@ func (o Options) withDefaults() Options {
 	if o.Node.Flavour == "" {
 		o.Node = node.DefaultConfig()
 	}
+	o.Node, _ = o.Node.Effective() // a Rust node writes account states whatever persist_account_events says
 	if iv := o.Node.SnapshotPositionsInterval; iv > 0 {
 		o.Node.SnapshotPositionsInterval = max(iv, MinTimerInterval)
 	}

@@ -423,13 +423,13 @@ func TestValidate(t *testing.T) {
 	}
 	lc := Lifecycle{Modify: 1.5, Lists: -0.1}
 	bad := Options{Orders: -1, MaxInFlight: -2, PurgeInterval: time.Microsecond, PurgeBuffer: -time.Second, Lifecycle: &lc,
-		Node: node.Config{Flavour: node.Rust, PersistAccountEvents: true, SnapshotPositionsInterval: time.Nanosecond}}
+		Node: node.Config{Flavour: "ruby", PersistAccountEvents: true, SnapshotPositionsInterval: time.Nanosecond}}
 	err := bad.Validate()
 	if err == nil {
 		t.Fatal("Validate accepted bad options")
 	}
 	for _, want := range []string{"orders = -1", "max in-flight = -2", "purge interval = 1µs", "snapshot positions interval = 1ns", "purge buffer = -1s",
-		"modify share = 1.5", "lists share = -0.1", `node "rust"`} {
+		"modify share = 1.5", "lists share = -0.1", `node "ruby"`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}

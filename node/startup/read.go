@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/payloads"
 )
@@ -18,10 +19,20 @@ import (
 // until the cursor is 0 (queries.rs:135-165), as the node does, without
 // removing keys a rehash returned twice.
 func (l *loader) scan(ctx context.Context, collection, match string) ([]string, error) {
-	keys, err := keyspace.Keys(ctx, l.c, l.key(match), keyspace.ScanOptions{
-		Count: keyspace.ScanCount,
+	keys, err := l.scanAs(ctx, 0, collection, match)
+	l.keys[collection] = int64(len(keys))
+	return keys, err
+}
+
+// scanAs is scan as reader r, which leaves the key count to its caller
+// (l.keys belongs to reader 0). With l.process set (the Rust style) the
+// SCANs go through it.
+func (l *loader) scanAs(ctx context.Context, r int, collection, match string) ([]string, error) {
+	return keyspace.Keys(ctx, l.c, l.key(match), keyspace.ScanOptions{
+		Count:   keyspace.ScanCount,
+		Process: l.process,
 		Observe: func(cmd *redis.ScanCmd, sent time.Time) {
-			ev := Event{Collection: collection, Cmd: cmd, Sent: sent, Took: time.Since(sent)}
+			ev := Event{Collection: collection, Reader: r, Cmd: cmd, Sent: sent, Took: time.Since(sent)}
 			page, _ := cmd.Val()
 			for _, k := range page {
 				ev.Bytes += int64(len(k))
@@ -29,8 +40,6 @@ func (l *loader) scan(ctx context.Context, collection, match string) ([]string, 
 			l.observe(ev)
 		},
 	})
-	l.keys[collection] = int64(len(keys))
-	return keys, err
 }
 
 // mget reads string values in chunks of BulkReadBatchSize, all in one MGET
@@ -60,7 +69,7 @@ func (l *loader) mget(ctx context.Context, collection string, keys []string, dec
 		}
 		l.observe(ev)
 		if err != nil {
-			return fmt.Errorf("MGET of %d %s keys: %w", len(chunk), collection, err)
+			return mgetError(collection, len(chunk), err)
 		}
 	}
 	return nil
@@ -74,6 +83,18 @@ func (l *loader) lrange(ctx context.Context, reader int, collection, key, want s
 	cmd := l.c.LRange(ctx, key, 0, -1)
 	vals, err := cmd.Result()
 	ev := Event{Collection: collection, Reader: reader, Cmd: cmd, Sent: sent, Took: time.Since(sent)}
+	first := l.decodeList(&ev, key, vals, want)
+	l.observe(ev)
+	if err != nil {
+		return nil, lrangeError(collection, fmt.Errorf("%s: %w", key, err))
+	}
+	return first, nil
+}
+
+// decodeList decodes a list's elements into ev's counts; want is the
+// payload type element 0 must have. It returns the decoded element 0 (nil
+// when empty, opaque or undecodable).
+func (l *loader) decodeList(ev *Event, key string, vals []string, want string) any {
 	var first any
 	opaque := l.opaque(key)
 	for i, v := range vals {
@@ -90,11 +111,31 @@ func (l *loader) lrange(ctx context.Context, reader int, collection, key, want s
 			first = p
 		}
 	}
-	l.observe(ev)
-	if err != nil {
-		return nil, fmt.Errorf("LRANGE %s 0 -1: %w", key, err)
+	return first
+}
+
+// The errors of a failed read, named as the node's command.
+func mgetError(collection string, n int, err error) error {
+	return fmt.Errorf("MGET of %d %s keys: %w", n, collection, err)
+}
+
+func lrangeError(collection string, err error) error {
+	return fmt.Errorf("LRANGE of %s 0 -1: %w", collection, err)
+}
+
+func getError(collection string, err error) error {
+	return fmt.Errorf("GET of %s: %w", collection, err)
+}
+
+// fillInstrument is the instrument id of a decoded fill (either flavour's).
+func fillInstrument(p any) (string, bool) {
+	switch f := p.(type) {
+	case *payloads.OrderFilled:
+		return f.InstrumentID, true
+	case *payloads.RustOrderFilled:
+		return f.InstrumentID, true
 	}
-	return first, nil
+	return "", false
 }
 
 // get reads one instrument (GET) and decodes it. A missing key is no
@@ -118,7 +159,12 @@ func (l *loader) get(ctx context.Context, reader int, collection, key string) er
 // hgetall reads an index hash.
 func (l *loader) hgetall(ctx context.Context, collection, key string) error {
 	sent := time.Now()
-	cmd := l.c.HGetAll(ctx, key)
+	cmd := redis.NewMapStringStringCmd(ctx, "HGETALL", key)
+	if l.process != nil {
+		_ = l.process(ctx, cmd)
+	} else {
+		_ = l.c.Process(ctx, cmd)
+	}
 	m, err := cmd.Result()
 	ev := Event{Collection: collection, Cmd: cmd, Sent: sent, Took: time.Since(sent)}
 	for k, v := range m {
@@ -135,9 +181,16 @@ func (l *loader) opaque(key string) bool {
 	return l.opts.Codec == nil || (l.opts.Opaque != nil && l.opts.Opaque(key))
 }
 
-// decode decodes a payload into the type its "type" field names.
+// decode decodes a payload as the node flavour wrote it: into the type its
+// "type" field names (Python), or its serde shape (Rust).
 func (l *loader) decode(key string, data []byte) (any, error) {
-	p, err := payloads.Decode(l.opts.Codec, data)
+	var p any
+	var err error
+	if l.opts.Flavour == node.Rust {
+		p, err = payloads.DecodeRust(l.opts.Codec, data)
+	} else {
+		p, err = payloads.Decode(l.opts.Codec, data)
+	}
 	if err != nil {
 		return nil, undecodable(key, err)
 	}
@@ -153,12 +206,22 @@ func (l *loader) decodeInstrument(key string, data []byte) error {
 	return err
 }
 
-// decodeCurrency is mget's decoder for currencies: the node decodes the
-// map into a Currency, the code being the key's last part
-// (database.pyx:292-330); the map has no "type" to dispatch on.
+// decodeCurrency is mget's decoder for currencies: the Python node decodes
+// the map into a Currency, the code being the key's last part
+// (database.pyx:292-330); the map has no "type" to dispatch on. The Rust
+// node's currency is its code string (types/currency.rs:320-337).
 func (l *loader) decodeCurrency(key string, data []byte) error {
 	if l.opaque(key) {
 		return nil
+	}
+	if l.opts.Flavour == node.Rust {
+		p, err := l.decode(key, data)
+		if err == nil {
+			if _, ok := p.(*payloads.RustCurrency); !ok {
+				err = undecodable(key, fmt.Errorf("a %s, want a currency code", payloads.TypeOf(p)))
+			}
+		}
+		return err
 	}
 	if err := l.opts.Codec.Decode(data, new(payloads.Currency)); err != nil {
 		return undecodable(key, err)

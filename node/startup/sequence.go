@@ -2,9 +2,6 @@ package startup
 
 import (
 	"context"
-	"errors"
-	"sync"
-	"sync/atomic"
 
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/payloads"
@@ -22,36 +19,6 @@ func loadSequential(ctx context.Context, l *loader) error {
 			}
 		}
 		return nil
-	})
-}
-
-// loadConcurrent is the Python node's sequence with the per-key reads of
-// each collection spread over Concurrency readers.
-func loadConcurrent(ctx context.Context, l *loader) error {
-	return pythonSequence(ctx, l, func(ctx context.Context, keys []string, read func(reader, i int, key string) error) error {
-		ctx, cancel := context.WithCancelCause(ctx)
-		defer cancel(nil)
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for r := range min(l.opts.Concurrency, len(keys)) {
-			wg.Go(func() {
-				for ctx.Err() == nil {
-					i := int(next.Add(1) - 1)
-					if i >= len(keys) {
-						return
-					}
-					if err := read(r, i, keys[i]); err != nil {
-						cancel(err)
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
-		if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			return err
-		}
-		return ctx.Err()
 	})
 }
 
@@ -119,9 +86,9 @@ func pythonSequence(ctx context.Context, l *loader, each eachFunc) error {
 			return err
 		}
 		var ikey string
-		switch fill, ok := first.(*payloads.OrderFilled); {
+		switch id, ok := fillInstrument(first); {
 		case ok:
-			ikey = l.key(keyspace.Instruments + keyspace.Delimiter + fill.InstrumentID)
+			ikey = l.key(keyspace.Instruments + keyspace.Delimiter + id)
 		case l.opaque(key) && len(instruments) > 0:
 			ikey = instruments[i%len(instruments)]
 		default:

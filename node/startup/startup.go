@@ -5,10 +5,12 @@
 // the one replay rbench has: the startup-load workload, recover and plan
 // all call Load, and time each command through Options.Observe.
 //
-// Each Style is one function beside the others (styles below): Sequential
-// is the Python TradingNode, one blocking round trip after another;
-// Concurrent keeps Concurrency per-key reads in flight, rbench's stand-in
-// for a concurrent loader until the Rust LiveNode's own load is modelled.
+// Each Style is one function beside the others (styles below), one node's
+// way of reading: Sequential is the Python TradingNode, one blocking round
+// trip after another; Rust is the Rust LiveNode, every collection at once
+// and every per-key read of a collection pipelined on one multiplexed
+// connection (rust.go). The payloads are decoded as Options.Flavour wrote
+// them, whatever the style: a style models the node's access pattern.
 package startup
 
 import (
@@ -20,6 +22,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/payloads"
@@ -33,22 +36,41 @@ const (
 	// Sequential is the Python node: strictly one command at a time
 	// (execution/engine.pyx:774-850, cache/database.pyx:255-755).
 	Sequential Style = "sequential"
-	// Concurrent reads the per-key lists and instruments of a collection
-	// Concurrency at a time, collection after collection.
-	Concurrent Style = "concurrent"
+	// Rust is the Rust LiveNode (crates/infrastructure/src/redis/cache.rs
+	// 1306-1380, queries.rs:286-645): general, then currencies,
+	// instruments, synthetics, accounts, orders and positions at once, each
+	// collection's per-key reads issued together on one multiplexed
+	// connection, then the two index hashes.
+	Rust Style = "rust"
 )
 
 // styles holds the function of each Style.
 var styles = map[Style]func(context.Context, *loader) error{
 	Sequential: loadSequential,
-	Concurrent: loadConcurrent,
+	Rust:       loadRust,
 }
 
 // Styles lists the styles in the order the results show them.
-var Styles = []Style{Sequential, Concurrent}
+var Styles = []Style{Sequential, Rust}
 
-// DefaultConcurrency is the Concurrent style's reads in flight.
-const DefaultConcurrency = 32
+// StyleOf is the style of the node flavour f: Sequential for the Python
+// node, Rust for the Rust node.
+func StyleOf(f node.Flavour) Style {
+	if f == node.Rust {
+		return Rust
+	}
+	return Sequential
+}
+
+// Readers is how many readers style reports events from (Event.Reader is
+// 0 to Readers-1): 1 for Sequential; for Rust one per collection of
+// load_all plus reader 0 (general and the index hashes).
+func Readers(style Style) int {
+	if style == Rust {
+		return rustReaders
+	}
+	return 1
+}
 
 // ErrOptions marks invalid Options.
 var ErrOptions = errors.New("startup load options")
@@ -66,9 +88,10 @@ type Options struct {
 	// Style is the way of loading.
 	// default: Sequential
 	Style Style
-	// Concurrency is how many reads the Concurrent style keeps in flight.
-	// default: DefaultConcurrency
-	Concurrency int
+	// Flavour is the node that wrote the payloads, which decides how they
+	// decode (node/payloads: Decode or DecodeRust).
+	// default: node.Python
+	Flavour node.Flavour
 	// BulkReadBatchSize (the node's bulk_read_batch_size) chunks the MGETs
 	// of general, currencies and instruments; 0 is one MGET each.
 	// default: 0
@@ -95,9 +118,9 @@ type Event struct {
 	// Collection is the collection being loaded ("orders" for the two
 	// HGETALLs of the order indexes, which the node reads with its orders).
 	Collection string
-	// Reader is the reader that sent it: 0 for the sequential style and
-	// for the concurrent style's SCAN, MGET and HGETALL; 0 to
-	// Concurrency-1 for its per-key reads.
+	// Reader is the reader that sent it: 0 for the sequential style; for
+	// the Rust style 0 for general and the index hashes and 1 to 6 for the
+	// collections of load_all (rustCollections), which run at once.
 	Reader int
 	// Cmd is the command with its reply or error.
 	Cmd redis.Cmder
@@ -135,16 +158,23 @@ func Load(ctx context.Context, c redis.UniversalClient, opts Options) (Result, e
 	if opts.Style == "" {
 		opts.Style = Sequential
 	}
-	if opts.Concurrency <= 0 {
-		opts.Concurrency = DefaultConcurrency
+	if opts.Flavour == "" {
+		opts.Flavour = node.Python
 	}
 	load, ok := styles[opts.Style]
 	var errs []error
 	if !ok {
-		errs = append(errs, fmt.Errorf("%w: style %q: want %s or %s", ErrOptions, opts.Style, Sequential, Concurrent))
+		want := fmt.Sprintf("want %s (the Python TradingNode) or %s (the Rust LiveNode)", Sequential, Rust)
+		if opts.Style == "concurrent" {
+			want += `; "concurrent" was rbench's own stand-in, which no node uses`
+		}
+		errs = append(errs, fmt.Errorf("%w: style %q: %s", ErrOptions, opts.Style, want))
 	}
 	if opts.TraderKey == "" {
 		errs = append(errs, fmt.Errorf("%w: no trader key: set it to the node's (e.g. trader-RBENCH-001)", ErrOptions))
+	}
+	if opts.Flavour != node.Python && opts.Flavour != node.Rust {
+		errs = append(errs, fmt.Errorf("%w: flavour %q: want %s or %s", ErrOptions, opts.Flavour, node.Python, node.Rust))
 	}
 	if opts.BulkReadBatchSize < 0 {
 		errs = append(errs, fmt.Errorf("%w: bulk_read_batch_size %d: want 0 (one MGET) or more", ErrOptions, opts.BulkReadBatchSize))
@@ -170,6 +200,15 @@ type loader struct {
 	c    redis.UniversalClient
 	opts Options
 	keys map[string]int64 // written by reader 0 only
+
+	// process, when set, sends every SCAN (the Rust style's multiplexed
+	// connection); nil sends them on c.
+	process func(context.Context, redis.Cmder) error
+	// instrumentKeys are the instruments' SCAN result, set before
+	// instrumentsFound is closed (the Rust style: positions of opaque
+	// fills read one of them).
+	instrumentKeys   []string
+	instrumentsFound chan struct{}
 
 	commands, bytes, undecodable atomic.Int64
 }

@@ -276,29 +276,6 @@ func TestSequentialIsTheReferenceSequence(t *testing.T) {
 	}
 }
 
-func TestConcurrentReadsTheSameInTheSameCollectionOrder(t *testing.T) {
-	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
-	c := connect.NewClient(connect.FromServer(srv))
-	defer c.Close()
-	codec, _ := codecs.ByName(codecs.JSON)
-	l := keyspace.Layout{TraderID: "RBENCH-001", InstanceID: keyspace.NewInstanceID(1)}
-	ds := fill(t, c, l, codec)
-	cmds, res := record(t, srv, c, startup.Options{TraderKey: l.Prefix(), Codec: codec, Style: startup.Concurrent, Concurrency: 8})
-	got, want := segments(cmds), expect(ds, 0)
-	if len(got) != len(want) {
-		t.Fatalf("%d collections, want %d", len(got), len(want))
-	}
-	for i, step := range reference {
-		// Concurrent LRANGEs and GETs interleave: compare the multisets.
-		if g, w := canonical(got[i], false), canonical(want[i], false); !slices.Equal(g, w) {
-			t.Errorf("%s: commands differ:\n got %q\nwant %q", step.collection, g, w)
-		}
-	}
-	if res.Style != startup.Concurrent || res.Undecodable != 0 {
-		t.Errorf("result %+v", res)
-	}
-}
-
 func TestUndecodablePayloadsAreCounted(t *testing.T) {
 	ctx := context.Background()
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})

@@ -51,7 +51,9 @@ details) are modelled in upstream_venues.py beside this file.
 Run: /usr/bin/python3 node/payloads/testdata/upstream_goldens.py
 (needs python3-msgpack: apt-get install -y python3-msgpack). It rewrites
 upstream.msgpack.golden and upstream.json.golden beside it: one line per
-payload, "<name> <hex>" and "<name> <json>". `go test ./node/payloads -run
+payload, "<name> <hex>" and "<name> <json>"; and, from upstream_rust.py, the
+Rust LiveNode's payloads of the same examples in
+upstream_rust.{msgpack,json}.golden. `go test ./node/payloads -run
 TestUpstreamGoldens -update` runs this script; nothing writes the goldens
 from Go.
 """
@@ -69,6 +71,7 @@ import msgpack
 sys.dont_write_bytecode = True  # no __pycache__ in testdata
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from upstream_venues import check_venue_fields, venue_examples  # noqa: E402
+import upstream_rust  # noqa: E402  the Rust LiveNode's payloads of the same examples
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 UPSTREAM = os.environ.get("UPSTREAM", "/work/upstream")
@@ -668,6 +671,9 @@ def main():
         with open(os.path.join(HERE, f"upstream.{enc}.golden"), "w", encoding="utf-8") as f:
             f.writelines(lines)
     print(f"wrote {len(rows) * 2} payloads to upstream.{{msgpack,json}}.golden", file=sys.stderr)
+    upstream_rust.self_check()
+    n = upstream_rust.rust_goldens(rows, HERE, msgspec_msgpack, msgspec_json)
+    print(f"wrote {n} Rust payloads to upstream_rust.{{msgpack,json}}.golden", file=sys.stderr)
 
 
 if __name__ == "__main__":
