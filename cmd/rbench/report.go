@@ -39,6 +39,10 @@ Exits 2 when a result file is unreadable, 1 when the report cannot be written.`,
 				return err
 			}
 			in := newInputs(c)
+			if err := report.CheckChartLibrary(); err != nil {
+				// Before the files are read: nothing this build does can help.
+				return usageError(fmt.Errorf("report: %s", noChartLibraryFix))
+			}
 			if len(paths) == 0 {
 				in.bad("no result files given: rbench report RESULTS.json... -o report.html")
 			}

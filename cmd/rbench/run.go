@@ -295,6 +295,7 @@ func checkRun(c *cli.Context) (*runInput, error) {
 			}
 		}
 	}
+	in.reportBuildable("report")
 	in.connection()
 	if out := c.String("out"); out != "" {
 		in.outputFile("out", out)
