@@ -123,6 +123,14 @@ type Workload struct {
 	// Node holds the node options the trading workloads wrote as (nil for
 	// raw and in files written before they were recorded).
 	Node *Node `json:"node,omitempty"`
+	// Nodes is the number of trading nodes run at once against the target
+	// (rbench run --nodes), each with its own trader id (TraderIDs, in
+	// order) and writer connections. The workload's fields describe one node
+	// (Connections, Rate, Ops and Keys are each node's, as the flags say);
+	// the ops, pacing and writer figures are the fleet's, every node's
+	// merged (rates add). 0 for one node.
+	Nodes     int      `json:"nodes,omitempty"`
+	TraderIDs []string `json:"trader_ids,omitempty"`
 }
 
 // Op is the measurement of one operation kind under one encoding.
