@@ -41,17 +41,17 @@ const (
 
 // rawKeys is the key space of one raw pass.
 type rawKeys struct {
-	min        int64 // key number of j = 0
-	keys       int64 // the spec's keys
-	shard, of  int64 // this generator's shard (0-based) and the count; of >= 1
-	owned      int64 // keys this shard owns
-	width      int   // digits of a key number
-	pattern    [2]byte
-	median     float64 // G, in j
-	stddev     float64 // G, in keys
-	sizeMin    int
-	sizeMax    int // == sizeMin for fixed sizes
-	sizeSeed   uint64
+	min         int64 // key number of j = 0
+	keys        int64 // the spec's keys
+	shard, of   int64 // this generator's shard (0-based) and the count; of >= 1
+	owned       int64 // keys this shard owns
+	width       int   // digits of a key number
+	pattern     [2]byte
+	median      float64 // G, in j
+	stddev      float64 // G, in keys
+	sizeMin     int
+	sizeMax     int // == sizeMin for fixed sizes
+	sizeSeed    uint64
 	firstWorker int // this shard's first worker among the whole spec's
 }
 
