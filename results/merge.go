@@ -30,6 +30,13 @@ func Merge(runs ...*Run) (*Run, error) {
 	if err := checkMergeInputs(runs); err != nil {
 		return nil, err
 	}
+	labels := make([]string, len(runs))
+	for i, r := range runs {
+		labels[i] = fmt.Sprintf("run %d (%s)", i+1, r.Meta.RunID)
+	}
+	if err := checkShards(runs, labels); err != nil {
+		return nil, err
+	}
 	out := NewRun(runs[0].Meta)
 	out.Meta.Config = cloneMap(runs[0].Meta.Config)
 	out.Meta.Sources = nil
@@ -80,6 +87,7 @@ func Merge(runs ...*Run) (*Run, error) {
 		return nil, err
 	}
 	out.Ops = ops
+	applyShards(out, runs)
 	out.Pacing = mergePacing(runs)
 
 	// Sections that are not additive: keep every startup replay and recovery

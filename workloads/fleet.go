@@ -37,6 +37,10 @@ type FleetNode struct {
 	// Client is the node's own client; its pool must hold the spec's
 	// connections (see Options.Client).
 	Client redis.UniversalClient
+	// Index is the node's number in the whole fleet, from 0 (a generator
+	// of several runs a part of it): its scenario seed is Spec.Seed + Index,
+	// so the nodes' streams differ and every fleet reproduces.
+	Index int
 }
 
 // FleetTraderIDs derives the trader ids of n nodes from base, starting with
@@ -205,6 +209,7 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 		o.Client = n.Client
 		o.Spec = opts.Spec
 		o.Spec.TraderID = n.TraderID
+		o.Spec.Seed = spec.Seed + int64(n.Index)
 		o.Meta = meta
 		o.OnMeasure = hooks.on
 		o.startGate = barrier.wait

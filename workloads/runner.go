@@ -99,7 +99,9 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		return runFleet(ctx, opts)
 	}
 	if len(opts.Fleet) == 1 {
-		opts.Client, opts.Spec.TraderID, opts.Fleet = opts.Fleet[0].Client, opts.Fleet[0].TraderID, nil
+		n := opts.Fleet[0]
+		opts.Client, opts.Spec.TraderID, opts.Fleet = n.Client, n.TraderID, nil
+		opts.Spec.Seed = opts.Spec.WithDefaults().Seed + int64(n.Index)
 	}
 	if opts.Client == nil {
 		return nil, fmt.Errorf("%w: no redis client", ErrBadSpec)

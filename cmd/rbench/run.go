@@ -35,7 +35,7 @@ Examples:
   rbench run --workload-file mix.yaml --rate 5000   # flags override the file
   rbench run --workload raw --ops 1000000 --report`,
 		Description: descriptionOfRun(),
-		Flags:       append(append(runFlags(), nodeFlags()...), withoutFlag(connectionFlags(), "encoding")...),
+		Flags:       append(append(append(append(runFlags(), nodeFlags()...), scaleFlags()...), memtierFlags()...), withoutFlag(connectionFlags(), "encoding")...),
 		Action:      runAction,
 	}
 }
@@ -214,6 +214,7 @@ func specFromFlags(in *inputs) workloads.Spec {
 			params = append(params, strings.ReplaceAll(name, "-", "_")+"="+fmt.Sprint(c.Value(name)))
 		}
 	}
+	applyMemtierFlags(in, &s, s.WithDefaults().Workload)
 	kv, errs := parseParams(params)
 	for _, err := range errs {
 		in.add(err)
@@ -253,6 +254,7 @@ type runInput struct {
 	spec    workloads.Spec
 	def     workloads.Definition
 	threads int
+	scale   scaleInput
 }
 
 // checkRun checks every input of rbench run and reports all problems at
@@ -276,9 +278,26 @@ func checkRun(c *cli.Context) (*runInput, error) {
 	if cfg != nil && len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
 		spec.Encodings = cfg.Encodings // RBENCH_ENCODING, default msgpack
 	}
+	if cfg != nil && (c.IsSet("trader-id") || spec.TraderID == "") {
+		// The workload file's trader_id stands unless a flag overrides it.
+		spec.TraderID = cfg.TraderID
+	}
+	ri.scale = checkScale(in, spec, def)
 	probe := spec.WithDefaults()
 	validErr := probe.Validate()
 	in.add(validErr)
+	for _, id := range ri.scale.ids {
+		if id == spec.TraderID {
+			continue
+		}
+		// The derived ids, by the spec's one trader-id rule.
+		p := probe
+		p.TraderID = id
+		if err := p.Validate(); err != nil && validErr == nil {
+			in.bad("trader id %s (--nodes/--shard count on from --trader-id %s): %v", id, spec.TraderID, err)
+			break
+		}
+	}
 	if err == nil {
 		if len(def.Encodings) > 0 {
 			for _, e := range spec.Encodings {
@@ -313,8 +332,12 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	spec, def, threads := ri.spec, ri.def, ri.threads
-	t, err := openTargetForWrite(c)
+	spec, def, threads, sc := ri.spec, ri.def, ri.threads, ri.scale
+	prefixes := make([]string, len(sc.ids))
+	for i, id := range sc.ids {
+		prefixes[i] = "trader-" + id + ":"
+	}
+	t, err := openTargetForWrite(c, prefixes...)
 	if err != nil {
 		return err
 	}
@@ -334,11 +357,6 @@ func runAction(c *cli.Context) error {
 		runtime.GOMAXPROCS(threads)
 		spec.Threads = threads
 	}
-	if !c.IsSet("trader-id") && spec.TraderID != "" {
-		// The workload file's trader_id stands unless a flag overrides it.
-	} else {
-		spec.TraderID = cfg.TraderID
-	}
 	if len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
 		spec.Encodings = cfg.Encodings // RBENCH_ENCODING, default msgpack
 	}
@@ -357,8 +375,14 @@ func runAction(c *cli.Context) error {
 	// a slow success, and a MULTI/EXEC might be applied twice. A benchmark
 	// counts every failure in its class instead.
 	copts.MaxRetries = -1
-	client := redis.NewUniversalClient(copts)
-	defer client.Close()
+	// Every node (--nodes) gets its own client: its own writer connections.
+	fleet := make([]workloads.FleetNode, len(sc.ids))
+	for i, id := range sc.ids {
+		cl := redis.NewUniversalClient(copts)
+		defer cl.Close()
+		fleet[i] = workloads.FleetNode{TraderID: id, Client: cl, Index: sc.first + i}
+	}
+	client := fleet[0].Client
 
 	out := c.App.Writer
 	interactive := out == os.Stdout && term.IsTerminal(int(os.Stdout.Fd()))
@@ -368,6 +392,8 @@ func runAction(c *cli.Context) error {
 		Log:         c.App.ErrWriter,
 		Interactive: interactive,
 		CleanAfter:  !c.Bool("keep-keys"),
+		Fleet:       fleet,
+		StartAt:     sc.startAt,
 		Meta: results.Meta{
 			Name:   spec.Workload,
 			Tool:   results.Tool{Version: version, Commit: commit, GoVersion: runtime.Version()},
@@ -379,7 +405,9 @@ func runAction(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		opts.Progress = out
 	}
-	view := startRunView(c.Context, t.Client, spec.WithDefaults().Layout().Prefix()+":", len(spec.Encodings))
+	first := spec.WithDefaults()
+	first.TraderID = sc.ids[0] // the server view samples the first node's keys
+	view := startRunView(c.Context, t.Client, first.Layout().Prefix()+":", len(spec.Encodings))
 	opts.OnMeasure = view.onMeasure
 	start := time.Now()
 	run, runErr := workloads.Run(c.Context, opts)
@@ -392,6 +420,10 @@ func runAction(c *cli.Context) error {
 	}
 	run.Server = sv
 	run.Meta.Workload.File = c.String("workload-file")
+	if sc.of > 0 {
+		whole := sc.whole
+		run.Meta.Workload.Shard = &whole
+	}
 	if c.Context.Err() != nil {
 		run.Incomplete = append(run.Incomplete, fmt.Sprintf("interrupted (SIGINT or SIGTERM) after %s: the figures cover the part measured before it", secondsSince(start)))
 	}

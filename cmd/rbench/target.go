@@ -185,17 +185,24 @@ func openTarget(c *cli.Context) (*connect.Target, error) {
 // openTargetForWrite is openTarget for commands that write keys: it also
 // refuses an external server that already holds keys under the trader prefix,
 // unless --clean deletes them (exit 2 when refused).
-func openTargetForWrite(c *cli.Context) (*connect.Target, error) {
+func openTargetForWrite(c *cli.Context, prefixes ...string) (*connect.Target, error) {
 	t, err := openTarget(c)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.CheckPrefix(c.Context, t.Config.Prefix(), c.Bool(flagClean)); err != nil {
-		_ = t.Close()
-		if errors.Is(err, connect.ErrPrefixInUse) {
-			return nil, usageError(err)
+	if len(prefixes) == 0 {
+		prefixes = []string{t.Config.Prefix()}
+	}
+	// Every prefix the command writes under (a fleet's nodes, a shard's
+	// own trader id), never one it does not.
+	for _, p := range prefixes {
+		if err := t.CheckPrefix(c.Context, p, c.Bool(flagClean)); err != nil {
+			_ = t.Close()
+			if errors.Is(err, connect.ErrPrefixInUse) {
+				return nil, usageError(err)
+			}
+			return nil, failure(err)
 		}
-		return nil, failure(err)
 	}
 	return t, nil
 }
