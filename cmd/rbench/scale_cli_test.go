@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
 
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
@@ -214,6 +217,54 @@ func TestParseShardAndStartAt(t *testing.T) {
 	for _, bad := range []string{"", "now", "-5", "2026-11-25 16:00"} {
 		if _, err := parseStartAt(bad); err == nil {
 			t.Errorf("parseStartAt(%q) accepted", bad)
+		}
+	}
+}
+
+// TestRunWritesIntervalLog is issue 16's "done when" for the interval log:
+// a run folder holds response.hlog next to the .hgrm files, and it reads
+// back (hdrhistogram-go's log reader) with the per-second counts of the
+// folder's run.json, second by second, op by op.
+func TestRunWritesIntervalLog(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	dir := t.TempDir()
+	stdout, stderr, code := execRbench(t, dir, cliEnv(dir, "REDIS_URL="+srv.URL()), "run", "--workload", "raw", "--rate", "1500",
+		"--duration", "3s", "-c", "2", "--keys", "50", "--threads", "1", "--results-dir", filepath.Join(dir, "results"), "-q")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	logs, _ := filepath.Glob(filepath.Join(dir, "results", "run-*", results.IntervalLogName))
+	if len(logs) != 1 {
+		t.Fatalf("want one %s in the run folder, found %v", results.IntervalLogName, logs)
+	}
+	run, err := results.ReadFile(filepath.Join(filepath.Dir(logs[0]), "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	lr := hdrhistogram.NewHistogramLogReader(f)
+	got := map[string][]int64{}
+	for {
+		h, err := lr.NextIntervalHistogram()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h == nil {
+			break
+		}
+		got[h.Tag()] = append(got[h.Tag()], h.TotalCount())
+	}
+	for _, op := range run.Ops {
+		var want []int64
+		for _, s := range op.Series {
+			want = append(want, s.Count)
+		}
+		if len(want) < 3 || fmt.Sprint(got[results.IntervalTag(op)]) != fmt.Sprint(want) {
+			t.Errorf("%s: the log's per-second counts %v, run.json's %v", results.IntervalTag(op), got[results.IntervalTag(op)], want)
 		}
 	}
 }
