@@ -87,7 +87,9 @@ func Merge(runs ...*Run) (*Run, error) {
 		return nil, err
 	}
 	out.Ops = ops
-	applyShards(out, runs)
+	if err := applyShards(out, runs); err != nil {
+		return nil, err
+	}
 	out.Pacing = mergePacing(runs)
 
 	// Sections that are not additive: keep every startup replay and recovery

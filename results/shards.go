@@ -87,11 +87,35 @@ func describeShard(s *Shard) string {
 
 // applyShards makes the merge of all of a spec's parts describe the whole
 // spec: its connections, ops and rate (raw), its fleet (trading), and
-// Shard with Index 0.
-func applyShards(out *Run, runs []*Run) {
+// Shard with Index 0; the parts' writer figures merge into the fleet's,
+// node by node (MergeWriters).
+func applyShards(out *Run, runs []*Run) error {
 	s := runs[0].Meta.Workload.Shard
 	if s == nil || s.Index == 0 || len(runs) < 2 {
-		return
+		return nil
+	}
+	var order []string
+	byEnc := map[string][]Writer{}
+	for _, r := range runs {
+		for _, w := range r.Writer {
+			nodes := w.PerNode
+			if len(nodes) == 0 {
+				w.Node = r.Meta.Workload.traderID()
+				nodes = []Writer{w}
+			}
+			if _, ok := byEnc[w.Encoding]; !ok {
+				order = append(order, w.Encoding)
+			}
+			byEnc[w.Encoding] = append(byEnc[w.Encoding], nodes...)
+		}
+	}
+	out.Writer = nil
+	for _, enc := range order {
+		w, err := MergeWriters(byEnc[enc])
+		if err != nil {
+			return err
+		}
+		out.Writer = append(out.Writer, w)
 	}
 	whole := *s
 	whole.Index = 0
@@ -126,4 +150,14 @@ func applyShards(out *Run, runs []*Run) {
 	if whole.Nodes > 1 {
 		w.Nodes = whole.Nodes
 	}
+	return nil
+}
+
+// traderID is the run's (first) trader id.
+func (w Workload) traderID() string {
+	if len(w.TraderIDs) > 0 {
+		return w.TraderIDs[0]
+	}
+	id, _ := w.Params["trader_id"].(string)
+	return id
 }

@@ -218,3 +218,21 @@ func TestLinePrefixer(t *testing.T) {
 		t.Errorf("%q", b.String())
 	}
 }
+
+// FuzzParseKeyPattern: a pattern is two of memtier's letters or an error.
+func FuzzParseKeyPattern(f *testing.F) {
+	for _, s := range []string{"R:R", "S:G", "p", "Z:z", "X", "R:R:R", ":", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := parseKeyPattern(s)
+		if err != nil {
+			return
+		}
+		for _, c := range p {
+			if !strings.ContainsRune("RGSPZ", rune(c)) {
+				t.Fatalf("%q gave %q", s, p)
+			}
+		}
+	})
+}

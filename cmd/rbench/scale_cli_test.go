@@ -268,3 +268,43 @@ func TestRunWritesIntervalLog(t *testing.T) {
 		}
 	}
 }
+
+// TestShardedFleetMerge splits a fleet of three nodes over two generators:
+// generator 1 runs RBENCH-001 and RBENCH-002, generator 2 RBENCH-003, and
+// the merge is the whole fleet's, its writer node by node.
+func TestShardedFleetMerge(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	dir := t.TempDir()
+	env := cliEnv(dir, "REDIS_URL="+srv.URL())
+	var files []string
+	for i := 1; i <= 2; i++ {
+		f := filepath.Join(dir, fmt.Sprintf("g%d.json", i))
+		files = append(files, f)
+		stdout, stderr, code := execRbench(t, dir, env, "run", "--workload", "order-flow", "--nodes", "3", "--ops", "40", "--threads", "1",
+			"--shard", fmt.Sprintf("%d/2", i), "--out", f, "-q")
+		if code != 0 {
+			t.Fatalf("generator %d: exit %d\n%s%s", i, code, stdout, stderr)
+		}
+	}
+	out := filepath.Join(dir, "m.json")
+	if stdout, stderr, code := execRbench(t, dir, env, "merge", files[0], files[1], "-o", out); code != 0 {
+		t.Fatalf("merge: exit %d\n%s%s", code, stdout, stderr)
+	}
+	m, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opCount(m) != 3*40 || m.Meta.Workload.Nodes != 3 || fmt.Sprint(m.Meta.Workload.TraderIDs) != "[RBENCH-001 RBENCH-002 RBENCH-003]" {
+		t.Errorf("merged %d ops, nodes %d, ids %v: want the fleet of three", opCount(m), m.Meta.Workload.Nodes, m.Meta.Workload.TraderIDs)
+	}
+	if len(m.Writer) != 1 || m.Writer[0].Nodes != 3 || m.Writer[0].Calls != 3*40 {
+		t.Fatalf("merged writer %+v: want the three nodes'", m.Writer)
+	}
+	var nodes []string
+	for _, w := range m.Writer[0].PerNode {
+		nodes = append(nodes, w.Node)
+	}
+	if fmt.Sprint(nodes) != "[RBENCH-001 RBENCH-002 RBENCH-003]" {
+		t.Errorf("per-node writers %v", nodes)
+	}
+}
