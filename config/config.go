@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/rbench/rbench/node/keyspace"
 )
 
 // Redacted replaces secrets wherever rbench prints or records configuration.
@@ -85,7 +87,7 @@ var Vars = []Var{
 	{Name: VarConnectTimeout, Flag: "connect-timeout", Default: DefaultConnectTimeout.String(), Help: "dial timeout per attempt, a positive duration (5s, 500ms; a bare number is seconds)"},
 	{Name: VarResponseTimeout, Flag: "response-timeout", Default: DefaultResponseTimeout.String(), Help: "read/write timeout per command, a positive duration"},
 	{Name: VarEncoding, Flag: "encoding", Default: DefaultEncoding, Help: "payload encoding: msgpack (the trading node's default) or json; run and plan take a list run in turn (msgpack,json)"},
-	{Name: VarTraderID, Flag: "trader-id", Default: DefaultTraderID, Help: "trader id; every key rbench writes starts with trader-{id}: (no ':' or whitespace)"},
+	{Name: VarTraderID, Flag: "trader-id", Default: DefaultTraderID, Help: "trader id; every key rbench writes starts with trader-{id}: (letters, digits, '_', '.', '-')"},
 	{Name: VarDebug, Flag: "debug", Default: "false", Help: "debug variant: JSON encoding (unless RBENCH_ENCODING is set) and verbose logging"},
 }
 
@@ -400,14 +402,11 @@ func Load(in Input) (*Config, error) {
 	return c, nil
 }
 
+// checkTraderID applies keyspace's trader-id rule, the one every command
+// checks before it connects.
 func checkTraderID(s string) error {
-	switch {
-	case s == "":
-		return errors.New("allowed: a non-empty id such as TRADER-001")
-	case strings.ContainsFunc(s, func(r rune) bool { return r == ':' || unicode.IsSpace(r) || !unicode.IsPrint(r) }):
-		return errors.New("allowed: an id without ':', whitespace or control characters, as it becomes the key prefix \"trader-{id}:\"")
-	case len(s) > 128:
-		return errors.New("allowed: at most 128 bytes")
+	if !keyspace.ValidTraderID(s) {
+		return fmt.Errorf("allowed: 1-%d letters, digits, '_', '.' or '-', such as TRADER-001 (the id becomes the key prefix \"trader-{id}:\"; glob characters such as * ? [ ] would let it match other traders' keys)", keyspace.MaxTraderIDLen)
 	}
 	return nil
 }

@@ -4,71 +4,11 @@ import (
 	"context"
 	"errors"
 	"io"
-	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rbench/rbench/localredis"
 )
-
-func TestMatchPattern(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"trader-RBENCH-001:", `trader\-RBENCH\-001:*`},
-		{"a*b", `a\*b*`},
-		{"a?[x]\\", `a\?\[x\]\\*`},
-	}
-	for _, tc := range cases {
-		if got := MatchPattern(tc.in); got != tc.want {
-			t.Errorf("MatchPattern(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestDeletePrefix(t *testing.T) {
-	ctx := context.Background()
-	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
-	tg, err := Open(ctx, external(t, srv, ""), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tg.Close()
-	c := tg.Client
-	mine := []string{"trader-A*:orders:1", "trader-A*:positions:2", "trader-A*:"}
-	others := []string{"trader-AB:orders:1", "trader-A:x", "trader-A*", "other", "trader-A?:z", "trader-A\\*:w"}
-	for _, k := range append(slices.Clone(mine), others...) {
-		if err := c.Set(ctx, k, "v", 0).Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// Enough keys to need several SCAN pages.
-	for i := range 2500 {
-		mine = append(mine, "trader-A*:bulk:"+strconv.Itoa(i))
-		if err := c.Set(ctx, mine[len(mine)-1], "v", 0).Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	n, err := DeletePrefix(ctx, c, "trader-A*:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != int64(len(mine)) {
-		t.Errorf("deleted %d, want %d", n, len(mine))
-	}
-	left, err := c.Keys(ctx, "*").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(left)
-	want := slices.Clone(others)
-	slices.Sort(want)
-	if !slices.Equal(left, want) {
-		t.Errorf("left %q, want %q", left, want)
-	}
-	if _, err := DeletePrefix(ctx, c, ""); err == nil {
-		t.Error("empty prefix accepted")
-	}
-}
 
 func TestCheckPrefix(t *testing.T) {
 	ctx := context.Background()

@@ -13,8 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/rbench/rbench/config"
 )
 
@@ -74,11 +72,9 @@ func jitter(d time.Duration) time.Duration {
 // client, so go-redis's own dial retries and pool error caching do not stretch
 // or hide the attempt.
 func probe(ctx context.Context, cfg *config.Config) error {
-	o := ClientOptions(cfg)
-	o.PoolSize = 1
-	o.MaxRetries = -1
-	o.DialerRetries = 1
-	c := redis.NewUniversalClient(o)
+	o := FromConfig(cfg)
+	o.PoolSize, o.MaxRetries, o.DialerRetries = 1, -1, 1
+	c := NewClient(o)
 	defer c.Close()
 	pong, err := c.Ping(ctx).Result()
 	if err != nil {

@@ -1,11 +1,11 @@
-// Package target connects rbench to the Redis server it measures: with retry
+// Package connect connects rbench to the Redis server it measures: with retry
 // on transient failures, a health check, key-prefix safety, and a throwaway
-// redis-server (package localredis) when no target is configured.
+// redis-server (package localredis) when no target is configured. It is the
+// only package that builds go-redis clients (NewClient, from ClientOptions).
 package connect
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -138,12 +138,46 @@ func (t *Target) Addr() string { return t.Config.Addr() }
 // Throwaway reports whether rbench started the server itself.
 func (t *Target) Throwaway() bool { return t.Server != nil }
 
+// ClientOptions returns the target's connection settings, for NewClient.
+func (t *Target) ClientOptions() ClientOptions { return FromConfig(t.Config) }
+
 // NewClient returns a new client for the target with its own pool of
 // poolSize connections (0: go-redis's default). The caller closes it.
 func (t *Target) NewClient(poolSize int) redis.UniversalClient {
-	o := ClientOptions(t.Config)
+	o := t.ClientOptions()
 	o.PoolSize = poolSize
-	return redis.NewUniversalClient(o)
+	return NewClient(o)
+}
+
+// WorkerClient returns the client a benchmark's workers share: one
+// connection per worker, pipelines on that same (warmed) pool rather than
+// go-redis's separate pipeline pool, which would dial inside the
+// measurement, and no retries: go-redis would resend a command that timed
+// out or lost its connection, so a failure would show as a slow success
+// and a MULTI/EXEC might be applied twice. The caller closes it.
+func (t *Target) WorkerClient(workers int) redis.UniversalClient {
+	o := t.ClientOptions()
+	o.PoolSize, o.PipelinePoolSize, o.MaxRetries = workers, -1, -1
+	return NewClient(o)
+}
+
+// WriterClient returns one writer connection that never resends a command
+// (recover's writers: a transaction retried after a dropped connection
+// could be applied twice). The caller closes it.
+func (t *Target) WriterClient() redis.UniversalClient {
+	o := t.ClientOptions()
+	o.PoolSize, o.MaxRetries = 1, -1
+	return NewClient(o)
+}
+
+// ProbeClient returns a single-connection client with timeouts of timeout
+// and no retries, for polling a server that is restarting. The caller
+// closes it.
+func (t *Target) ProbeClient(timeout time.Duration) redis.UniversalClient {
+	o := t.ClientOptions()
+	o.PoolSize, o.MaxRetries = 1, -1
+	o.DialTimeout, o.ReadTimeout, o.WriteTimeout = timeout, timeout, timeout
+	return NewClient(o)
 }
 
 // Close closes the client and stops a throwaway server (SIGTERM by pid, then
@@ -176,31 +210,4 @@ func OnThisMachine(cfg *config.Config) bool {
 	}
 	ip := net.ParseIP(strings.Trim(cfg.Host, "[]"))
 	return ip != nil && ip.IsLoopback()
-}
-
-// ClientOptions maps the configuration to go-redis options.
-func ClientOptions(cfg *config.Config) *redis.UniversalOptions {
-	o := &redis.UniversalOptions{
-		Addrs:        []string{cfg.Addr()},
-		Username:     cfg.Username,
-		Password:     cfg.Password,
-		DB:           cfg.DB,
-		DialTimeout:  cfg.ConnectTimeout,
-		ReadTimeout:  cfg.ResponseTimeout,
-		WriteTimeout: cfg.ResponseTimeout,
-		// RESP2: the trading node's client speaks it, and replies stay plain.
-		Protocol:        2,
-		DisableIdentity: true,
-	}
-	if cfg.TLS {
-		o.TLSConfig = &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
-	}
-	if cfg.Network == "unix" {
-		path := cfg.Host
-		o.Dialer = func(ctx context.Context, _, _ string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "unix", path)
-		}
-	}
-	return o
 }

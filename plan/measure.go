@@ -21,10 +21,12 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
+	"github.com/rbench/rbench/node/startup"
 	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/recovery"
 	"github.com/rbench/rbench/results"
@@ -36,7 +38,8 @@ import (
 // not projected.
 const (
 	// FigureAOFLogged is the AOF as the writes logged it, before a rewrite
-	// (MULTI/EXEC and every command of every cache call), bytes.
+	// (every command of every cache call, as the node's one-command
+	// transactions reach it: bare), bytes.
 	FigureAOFLogged = "aof_logged_bytes"
 	// FigureReady is restart (SIGKILL) to PING answering without LOADING,
 	// seconds, against AOF bytes.
@@ -58,9 +61,12 @@ const (
 	DefaultEncoding    = "msgpack"
 	DefaultRepeats     = 2
 	DefaultSampleKeys  = 200
-	DefaultConcurrency = 32
-	DefaultBatch       = 500
+	DefaultConcurrency = startup.DefaultConcurrency
+	DefaultBatch       = keyspace.DefaultFillBatch
 )
+
+// RepeatUnder is the longest timing Options.Repeats repeats.
+const RepeatUnder = 10 * time.Second
 
 // ErrOptions marks invalid Options.
 var ErrOptions = errors.New("invalid plan options")
@@ -75,7 +81,8 @@ type Options struct {
 	// Encodings are measured one after the other, each at every scale.
 	// default: msgpack
 	Encodings []string
-	// TraderID goes into the key prefix trader-{TraderID}:{encoding}.
+	// TraderID goes into the key prefix trader-{TraderID}: (each scale and
+	// encoding has a server of its own, so keys are the node's own).
 	// default: RBENCH-001
 	TraderID string
 	// Seed makes the dataset reproducible.
@@ -99,13 +106,15 @@ type Options struct {
 	// Concurrency is the reads in flight of the concurrent startup load.
 	// default: 32
 	Concurrency int
-	// Batch is how many cache calls (each its own MULTI/EXEC) go in one
-	// pipeline while writing the dataset.
-	// default: 500
+	// Batch is how many commands go in one pipelined round trip while
+	// writing the dataset (keyspace.Filler).
+	// default: keyspace.DefaultFillBatch
 	Batch int
 	// Repeats is how many times the restart and each startup load are
 	// timed per scale; the fastest counts, since a slower repeat measures
-	// the machine's other work, not Redis.
+	// the machine's other work, not Redis. A timing that took RepeatUnder
+	// or longer is not repeated: it spans a million round trips or more,
+	// so a repeat would add minutes for little.
 	// default: 2
 	Repeats int
 	// Log receives a line per step; nil discards.
@@ -256,13 +265,14 @@ func measureScale(ctx context.Context, opts Options, enc string, scale int64) (p
 	log := func(format string, a ...any) {
 		fmt.Fprintf(opts.Log, "[%s %d] "+format+"\n", append([]any{enc, scale}, a...)...)
 	}
-	newClient := func(pool int) *redis.Client {
-		return redis.NewClient(&redis.Options{Addr: srv.Addr(), Password: srv.Password(), PoolSize: pool,
-			ReadTimeout: time.Minute, WriteTimeout: time.Minute})
+	newClient := func(pool int) redis.UniversalClient {
+		o := connect.FromServer(srv)
+		o.PoolSize, o.ReadTimeout, o.WriteTimeout = pool, time.Minute, time.Minute
+		return connect.NewClient(o)
 	}
 	c := newClient(opts.Concurrency + 2)
 	defer func() { _ = c.Close() }()
-	layout := keyspace.Layout{TraderID: opts.TraderID, InstanceID: enc}
+	layout := keyspace.Layout{TraderID: opts.TraderID}
 	prefix := layout.Prefix() + keyspace.Delimiter
 	mix = Mix{Encoding: enc, Scale: scale}
 
@@ -351,11 +361,11 @@ func measureScale(ctx context.Context, opts Options, enc string, scale int64) (p
 
 	// Restart from the rewritten AOF: a crash (SIGKILL), as the recovery
 	// cycles do, so nothing is written at shutdown. The fastest of
-	// opts.Repeats restarts counts.
+	// opts.Repeats restarts counts (one, when it took RepeatUnder or more).
 	_ = c.Close()
 	aofBytes := float64(rewritten.AOFSize)
 	load, ready := math.Inf(1), math.Inf(1)
-	for range opts.Repeats {
+	for i := 0; i < opts.Repeats && (i == 0 || ready < RepeatUnder.Seconds()); i++ {
 		tm, err := (&recovery.LocalRestarter{Server: srv, Timeout: 5 * time.Minute}).Restart(ctx)
 		if err != nil {
 			return nil, mix, fmt.Errorf("restarting: %w", err)
@@ -383,27 +393,31 @@ func measureScale(ctx context.Context, opts Options, enc string, scale int64) (p
 	if err != nil {
 		return nil, mix, err
 	}
-	for _, style := range []string{recovery.StyleSequential, recovery.StyleConcurrent} {
+	for _, style := range startup.Styles {
 		best := math.Inf(1)
-		var cmds int64
-		for range opts.Repeats {
-			sl, _, err := recovery.StartupLoad(ctx, c, recovery.StartupOptions{Prefix: prefix, Style: style, Concurrency: opts.Concurrency, Encoding: enc, Codec: codec})
+		var res startup.Result
+		for i := 0; i < opts.Repeats && (i == 0 || best < RepeatUnder.Seconds()); i++ {
+			res, err = startup.Load(ctx, c, startup.Options{TraderKey: layout.Prefix(), Style: style, Concurrency: opts.Concurrency, Codec: codec})
 			if err != nil {
 				return nil, mix, fmt.Errorf("startup load (%s): %w", style, err)
 			}
-			best, cmds = min(best, sl.TotalSec), sl.Commands
+			if res.Undecodable > 0 {
+				return nil, mix, fmt.Errorf("startup load (%s): %d payloads rbench wrote do not decode", style, res.Undecodable)
+			}
+			best = min(best, res.Total.Seconds())
 		}
-		point(Total, results.FigureLoad, style, capacity.UnitKeys, mix.LoadedKeys(), best)
-		log("startup load %s: %d commands in %.3fs", style, cmds, best)
+		point(Total, results.FigureLoad, string(style), capacity.UnitKeys, mix.LoadedKeys(), best)
+		log("startup load %s: %d commands in %.3fs", style, res.Commands, best)
 	}
 	return pts, mix, nil
 }
 
-// write sends the scenario's cache calls, each its own MULTI/EXEC as the
-// node's cache writer sends them, batch calls per pipeline, until scale
-// distinct keys besides the instruments and currencies exist. It returns
-// every key written.
-func write(ctx context.Context, c *redis.Client, layout keyspace.Layout, enc string, scale int64, opts Options) (int64, error) {
+// write fills the scenario's cache calls (keyspace.Filler: the node's
+// commands in its order, pipelined, which leaves the dataset and the AOF
+// the node's one MULTI/EXEC per command would) until scale distinct keys
+// besides the instruments and currencies exist. It returns every key
+// written.
+func write(ctx context.Context, c redis.UniversalClient, layout keyspace.Layout, enc string, scale int64, opts Options) (int64, error) {
 	codec, err := codecs.ByName(enc)
 	if err != nil {
 		return 0, err
@@ -417,32 +431,16 @@ func write(ctx context.Context, c *redis.Client, layout keyspace.Layout, enc str
 		coll := serverview.Collection(layout.Prefix()+keyspace.Delimiter, key)
 		return coll == keyspace.Instruments || coll == keyspace.Currencies
 	}
-	pipe := c.Pipeline()
-	calls := 0
-	flush := func() error {
-		if pipe.Len() == 0 {
-			return nil
-		}
-		cmds, err := pipe.Exec(ctx)
-		if err != nil {
-			for _, cmd := range cmds {
-				if e := cmd.Err(); e != nil && !errors.Is(e, redis.Nil) {
-					return fmt.Errorf("%s: %w", cmd.Name(), e)
-				}
-			}
-			return err
-		}
-		calls = 0
-		return nil
-	}
+	f := keyspace.NewFiller(c, keyspace.FillOptions{Batch: opts.Batch})
+	var cmds []keyspace.Cmd
 	for int64(len(seen)-fixed) < scale {
 		call := src.Next()
 		if call == nil {
 			break
 		}
-		pipe.Do(ctx, "MULTI")
+		cmds = cmds[:0]
 		for _, cmd := range call {
-			pipe.Do(ctx, []any(cmd)...)
+			cmds = append(cmds, keyspace.Cmd(cmd))
 			switch strings.ToUpper(keyspace.Cmd(cmd).Name()) {
 			case "DEL", "UNLINK", "SREM", "HDEL", "RPUSHX":
 			default:
@@ -455,17 +453,14 @@ func write(ctx context.Context, c *redis.Client, layout keyspace.Layout, enc str
 				}
 			}
 		}
-		pipe.Do(ctx, "EXEC")
-		if calls++; calls >= opts.Batch {
-			if err := flush(); err != nil {
-				return 0, err
-			}
+		if err := f.Add(ctx, cmds, nil); err != nil {
+			return 0, err
 		}
 	}
 	if err := src.Err(); err != nil {
 		return 0, err
 	}
-	if err := flush(); err != nil {
+	if err := f.Flush(ctx); err != nil {
 		return 0, err
 	}
 	return int64(len(seen)), nil
@@ -517,18 +512,12 @@ func shares(usage []results.MemoryUsage, k keyCounts, mean func(results.MemoryUs
 	return est
 }
 
-func countKeys(ctx context.Context, c *redis.Client, prefix string, sample int) (keyCounts, error) {
+func countKeys(ctx context.Context, c redis.UniversalClient, prefix string, sample int) (keyCounts, error) {
 	k := keyCounts{keys: map[string]int64{}, dumpMean: map[string]float64{}}
 	sampled := map[string][]string{}
 	var lists []string // orders and accounts keys, for LLEN
 	listColl := map[string]string{}
-	var cursor uint64
-	pattern := keyspace.MatchPrefix(prefix)
-	for {
-		page, next, err := c.Scan(ctx, cursor, pattern, 5000).Result()
-		if err != nil {
-			return k, fmt.Errorf("SCAN %s: %w", pattern, err)
-		}
+	err := keyspace.Scan(ctx, c, prefix, keyspace.ScanOptions{Dedupe: true}, func(page []string) error {
 		for _, key := range page {
 			coll := serverview.Collection(prefix, key)
 			if coll == "" {
@@ -543,10 +532,10 @@ func countKeys(ctx context.Context, c *redis.Client, prefix string, sample int) 
 				listColl[key] = coll
 			}
 		}
-		if next == 0 {
-			break
-		}
-		cursor = next
+		return nil
+	})
+	if err != nil {
+		return k, err
 	}
 	for len(lists) > 0 {
 		n := min(len(lists), 5000)

@@ -11,21 +11,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/results"
 )
-
-func clearPrefix(ctx context.Context, rdb redis.UniversalClient, prefix string) error {
-	keys, err := scanKeys(ctx, rdb, prefix+"*", 1000)
-	if err != nil {
-		return err
-	}
-	for start := 0; start < len(keys); start += 500 {
-		if err := rdb.Unlink(ctx, keys[start:min(start+500, len(keys))]...).Err(); err != nil {
-			return fmt.Errorf("clearing keys under %s: %w", prefix, err)
-		}
-	}
-	return nil
-}
 
 func secs(d time.Duration) float64 { return math.Round(d.Seconds()*1e6) / 1e6 }
 
@@ -45,7 +33,7 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(o.Log, "cycle %d/%d: %s\n", n, o.Cycles, fmt.Sprintf(format, args...))
 	}
-	if err := clearPrefix(ctx, o.Client, o.Prefix); err != nil {
+	if _, err := keyspace.CleanPrefix(ctx, o.Client, o.Prefix); err != nil {
 		return stopped(err)
 	}
 	clients := make([]redis.UniversalClient, o.Writers)
@@ -60,7 +48,7 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 		}
 	}()
 
-	// Populate: each writer its share, in pipelined batches of transactions.
+	// Populate: each writer its share, pipelined (Populate).
 	if o.FastPopulate {
 		if err := o.Client.ConfigSet(ctx, "appendfsync", "everysec").Err(); err != nil {
 			return stopped(fmt.Errorf("fast populate: %w", err))
@@ -76,15 +64,10 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 			share++
 		}
 		wg.Go(func() {
-			calls := sources[w].Populate(share)
-			for i := 0; i < len(calls); i += 200 {
-				batch := calls[i:min(i+200, len(calls))]
-				if _, err := SendBatch(ctx, clients[w], l, batch); err != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("populating (writer %d): %w", w, err))
-					mu.Unlock()
-					return
-				}
+			if _, err := Populate(ctx, clients[w], l, sources[w].Populate(share)); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("populating (writer %d): %w", w, err))
+				mu.Unlock()
 			}
 		})
 	}

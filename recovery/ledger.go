@@ -28,13 +28,13 @@ type Cmd []any
 // Call is a list of commands. A Source returns one cache call of the node
 // as a Call, in upstream's order, each command one message of the node's
 // writer; the Writer sends each message as its own MULTI/EXEC (or, buffered,
-// every queued message as one). The Ledger, Send and SendBatch take a Call
+// every queued message as one). The Ledger, Send and Populate take a Call
 // as the commands of one MULTI/EXEC transaction.
 type Call []Cmd
 
 // ErrNoop marks, in Ack's cmdErrs, a command that Redis answered as having
 // changed nothing though it did not fail: an RPUSHX that returned 0 because
-// its list did not exist. Send and SendBatch set it from the replies.
+// its list did not exist. Send and Populate set it from the replies.
 var ErrNoop = errors.New("RPUSHX returned 0: the list did not exist, nothing was appended")
 
 // ErrUnsupported is returned for a command the Ledger cannot model; only the

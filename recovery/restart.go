@@ -16,6 +16,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 )
@@ -102,7 +103,9 @@ func (r *LocalRestarter) Restart(ctx context.Context) (Timing, error) {
 	logPath := filepath.Join(srv.Dir(), "redis.log")
 	var tm Timing
 	if r.Graceful {
-		rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), Password: srv.Password(), MaxRetries: -1})
+		o := connect.FromServer(srv)
+		o.MaxRetries = -1
+		rdb := connect.NewClient(o)
 		tm.Start = time.Now()
 		// SHUTDOWN answers nothing when it works: the connection closes.
 		err := rdb.Do(ctx, "SHUTDOWN").Err()
@@ -136,8 +139,9 @@ func (r *LocalRestarter) Restart(ctx context.Context) (Timing, error) {
 		return tm, err
 	}
 	newClient := func() redis.UniversalClient {
-		return redis.NewClient(&redis.Options{Addr: srv.Addr(), Password: srv.Password(), MaxRetries: -1,
-			DialTimeout: time.Second, ReadTimeout: time.Second, PoolSize: 1})
+		o := connect.FromServer(srv)
+		o.MaxRetries, o.PoolSize, o.DialTimeout, o.ReadTimeout = -1, 1, time.Second, time.Second
+		return connect.NewClient(o)
 	}
 	if err := waitUp(ctx, &tm, srv.Addr(), newClient, timeout, srv.Exited()); err != nil {
 		return tm, fmt.Errorf("%w; its log ends:\n%s", err, srv.LogTail())

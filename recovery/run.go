@@ -12,6 +12,7 @@ import (
 
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/results"
 )
 
@@ -114,6 +115,11 @@ type Options struct {
 	// Only for a throwaway server rbench owns (it runs CONFIG SET).
 	// default: false
 	FastPopulate bool
+	// CleanAfterPass removes the keys under Prefix once every cycle passed
+	// (keyspace.CleanPrefix); a failed or incomplete run's keys stay for
+	// inspection.
+	// default: false
+	CleanAfterPass bool
 	// BeforeRestart, when set, runs once the writers have run for
 	// WriteLead, just before the restart of each cycle (tests remove data
 	// from another client here).
@@ -286,6 +292,11 @@ func Run(ctx context.Context, opts Options) (*results.Recovery, error) {
 	if rec.WrongType > 0 {
 		rec.Verdict = results.RecoveryFail
 		rec.Reasons = append(rec.Reasons, fmt.Sprintf("%d keys have another Redis type than written", rec.WrongType))
+	}
+	if opts.CleanAfterPass && rec.Verdict == results.RecoveryPass {
+		if _, err := keyspace.CleanPrefix(ctx, opts.Client, opts.Prefix); err != nil {
+			rec.Notes = append(rec.Notes, "removing the keys under "+opts.Prefix+" after the run: "+err.Error())
+		}
 	}
 	return rec, nil
 }

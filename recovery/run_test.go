@@ -155,7 +155,7 @@ func TestCorruptAndWrongTypeReported(t *testing.T) {
 		o.WriteDuring = false
 		mixedSources(o)
 		o.BeforeVerify = func(ctx context.Context, _ int) error {
-			all, err := scanKeys(ctx, o.Client, DefaultPrefix+"orders:*", 1000)
+			all, err := keyspace.Keys(ctx, o.Client, DefaultPrefix+"orders:", keyspace.ScanOptions{})
 			if err != nil {
 				return err
 			}

@@ -3,7 +3,6 @@ package recovery
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"strings"
 	"time"
@@ -95,71 +94,4 @@ func isNoop(cmd Cmd, reply any) bool {
 func isDialError(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
-}
-
-// SendBatch sends calls as MULTI/EXEC transactions in one pipeline (one
-// round trip), for populating quickly, and records each outcome in l. It
-// returns how many were acknowledged and the first error, including a
-// command's error inside an acknowledged EXEC (WRONGTYPE).
-func SendBatch(ctx context.Context, rdb redis.Cmdable, l *Ledger, calls []Call) (int, error) {
-	for _, c := range calls {
-		if err := Check(c); err != nil {
-			return 0, err
-		}
-	}
-	execs := make([]*redis.Cmd, len(calls))
-	_, perr := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, c := range calls {
-			p.Do(ctx, "MULTI")
-			for _, cmd := range c {
-				p.Do(ctx, []any(cmd)...)
-			}
-			execs[i] = p.Do(ctx, "EXEC")
-		}
-		return nil
-	})
-	now := time.Now()
-	acked := 0
-	var first error
-	for i, c := range calls {
-		vals, err := execs[i].Slice()
-		var re redis.Error
-		switch {
-		case err == nil && len(vals) == len(c):
-			cmdErrs := make([]error, len(c))
-			for j, v := range vals {
-				if e, ok := v.(error); ok {
-					cmdErrs[j] = e
-					if first == nil {
-						first = fmt.Errorf("%v: %w", c[j][0], e)
-					}
-				} else if isNoop(c[j], v) {
-					cmdErrs[j] = ErrNoop
-				}
-			}
-			if err := l.Ack(c, now, cmdErrs); err != nil {
-				return acked, err
-			}
-			acked++
-			continue
-		case err == nil:
-			err = fmt.Errorf("EXEC returned %d replies for %d commands", len(vals), len(c))
-			_ = l.InDoubt(c, now)
-		case errors.As(err, &re):
-			// EXECABORT, LOADING, ...: the transaction was not applied.
-		case isDialError(err):
-		default:
-			_ = l.InDoubt(c, now)
-		}
-		if first == nil {
-			first = err
-		}
-	}
-	if first == nil && perr != nil && !errors.Is(perr, redis.Nil) {
-		var re redis.Error
-		if !errors.As(perr, &re) {
-			first = perr
-		}
-	}
-	return acked, first
 }

@@ -24,10 +24,10 @@ func TestSendOutcomes(t *testing.T) {
 	if out != Acked || err == nil {
 		t.Fatalf("WRONGTYPE inside EXEC: outcome %v, error %v; want Acked with the error", out, err)
 	}
-	// Batched transactions: same rules.
-	n, err := SendBatch(ctx, rdb, l, []Call{{{"RPUSHX", list, "e2"}}, {{"RPUSH", str, "x"}}, {{"SADD", testPrefix + "index:orders", "O-1"}}})
+	// Populating: same rules.
+	n, err := Populate(ctx, rdb, l, []Call{{{"RPUSHX", list, "e2"}}, {{"RPUSH", str, "x"}}, {{"SADD", testPrefix + "index:orders", "O-1"}}})
 	if n != 3 || err == nil {
-		t.Fatalf("SendBatch: %d acknowledged, error %v; want 3 and the WRONGTYPE", n, err)
+		t.Fatalf("Populate: %d acknowledged, error %v; want 3 and the WRONGTYPE", n, err)
 	}
 	v, err := Verify(ctx, rdb, l, VerifyOptions{Prefix: testPrefix})
 	if err != nil {

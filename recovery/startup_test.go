@@ -26,7 +26,7 @@ func TestStartupLoadCommands(t *testing.T) {
 		}
 	}
 	count := func(coll string) int64 {
-		keys, err := scanKeys(ctx, rdb, DefaultPrefix+coll+":*", 1000)
+		keys, err := keyspace.Keys(ctx, rdb, DefaultPrefix+coll+":", keyspace.ScanOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/results"
 )
 
@@ -71,10 +72,12 @@ func Verify(ctx context.Context, rdb redis.UniversalClient, l *Ledger, opts Veri
 	if opts.MaxExamples <= 0 {
 		opts.MaxExamples = 20
 	}
-	keys, err := scanKeys(ctx, rdb, opts.Prefix+"*", opts.ScanCount)
+	// Exactly the keys under the prefix, each once, even across a rehash.
+	keys, err := keyspace.Keys(ctx, rdb, opts.Prefix, keyspace.ScanOptions{Count: opts.ScanCount, Dedupe: true})
 	if err != nil {
 		return nil, err
 	}
+	sort.Strings(keys)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	v := &verifier{opts: opts, res: &Verification{}, counts: make(map[string]*results.RecoveryIntegrity)}
@@ -108,31 +111,6 @@ func Verify(ctx context.Context, rdb redis.UniversalClient, l *Ledger, opts Veri
 	}
 	sort.Slice(v.res.Losses, func(i, j int) bool { return v.res.Losses[i] < v.res.Losses[j] })
 	return v.res, nil
-}
-
-func scanKeys(ctx context.Context, rdb redis.UniversalClient, match string, count int64) ([]string, error) {
-	var keys []string
-	var cursor uint64
-	for {
-		page, next, err := rdb.Scan(ctx, cursor, match, count).Result()
-		if err != nil {
-			return nil, fmt.Errorf("SCAN MATCH %s: %w", match, err)
-		}
-		keys = append(keys, page...)
-		if next == 0 {
-			break
-		}
-		cursor = next
-	}
-	// SCAN may return a key twice across a rehash.
-	sort.Strings(keys)
-	out := keys[:0]
-	for i, k := range keys {
-		if i == 0 || k != keys[i-1] {
-			out = append(out, k)
-		}
-	}
-	return out, nil
 }
 
 type verifier struct {

@@ -9,14 +9,18 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node/keyspace"
 )
 
 const testPrefix = "trader-RBENCH-001:"
 
 func newClient(t *testing.T, srv *localredis.Server) *redis.Client {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), Password: srv.Password(), MaxRetries: -1})
+	o := connect.FromServer(srv)
+	o.MaxRetries = -1
+	rdb := connect.NewClient(o).(*redis.Client)
 	t.Cleanup(func() { _ = rdb.Close() })
 	return rdb
 }
@@ -52,7 +56,7 @@ func TestVerifyFindsDamage(t *testing.T) {
 		t.Fatalf("orders: %+v", got)
 	}
 
-	orders, _ := scanKeys(ctx, rdb, testPrefix+"orders:*", 1000)
+	orders, _ := keyspace.Keys(ctx, rdb, testPrefix+"orders:", keyspace.ScanOptions{})
 	if len(orders) < 4 {
 		t.Fatalf("only %d orders", len(orders))
 	}

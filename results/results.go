@@ -246,6 +246,8 @@ type StartupLoad struct {
 	Keys     map[string]int64 `json:"keys"`
 	Commands int64            `json:"commands"`
 	Bytes    int64            `json:"bytes"`
+	// Undecodable counts payloads the load read that did not decode.
+	Undecodable int64 `json:"undecodable,omitempty"`
 }
 
 // PayloadSize compares one payload type across encodings.

@@ -93,15 +93,8 @@ func MeasureMemory(ctx context.Context, client redis.UniversalClient, targets []
 // keys by the segment after the prefix.
 func sampleKeys(ctx context.Context, client redis.UniversalClient, prefix string, opts Options) (map[string][]string, error) {
 	keys := map[string][]string{}
-	var cursor uint64
 	visited := 0
-	for {
-		cctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		page, next, err := client.Scan(cctx, cursor, keyspace.MatchPrefix(prefix), 1000).Result()
-		cancel()
-		if err != nil {
-			return keys, &commandError{"SCAN", fmt.Errorf("SCAN MATCH %s*: %w", prefix, err)}
-		}
+	err := keyspace.Scan(ctx, client, prefix, keyspace.ScanOptions{Count: 1000, Timeout: opts.Timeout}, func(page []string) error {
 		for _, k := range page {
 			c := Collection(prefix, k)
 			if c == "" || len(keys[c]) >= opts.MemoryKeysPerCollection {
@@ -109,12 +102,15 @@ func sampleKeys(ctx context.Context, client redis.UniversalClient, prefix string
 			}
 			keys[c] = append(keys[c], k)
 		}
-		visited += len(page)
-		cursor = next
-		if cursor == 0 || visited >= opts.MemoryMaxScan {
-			return keys, nil
+		if visited += len(page); visited >= opts.MemoryMaxScan {
+			return keyspace.ErrStopScan
 		}
+		return nil
+	})
+	if err != nil {
+		return keys, &commandError{"SCAN", err}
 	}
+	return keys, nil
 }
 
 // Collection returns the key segment after prefix: "orders" for

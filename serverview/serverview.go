@@ -23,8 +23,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/redis/go-redis/v9/maintnotifications"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/results"
 )
@@ -152,7 +152,7 @@ func Start(ctx context.Context, client redis.UniversalClient, opts Options) *Sam
 		slowStartID: -1,
 	}
 	if c, ok := client.(*redis.Client); ok {
-		s.client = redis.NewClient(ownOptions(c.Options()))
+		s.client = connect.Sibling(c, "rbench-serverview")
 		s.owned = true
 	}
 	s.view.IntervalSec = opts.Interval.Seconds()
@@ -207,35 +207,6 @@ func (s *Sampler) Stop() results.ServerView {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.view
-}
-
-// ownOptions copies what a connection to the same server needs: the address,
-// credentials, database, TLS and timeouts. The rest of o (push processors,
-// client-side caching, limiters) is state of the original client that a
-// second client must not share.
-func ownOptions(o *redis.Options) *redis.Options {
-	return &redis.Options{
-		Network:                      o.Network,
-		Addr:                         o.Addr,
-		Dialer:                       o.Dialer,
-		OnConnect:                    o.OnConnect,
-		Protocol:                     o.Protocol,
-		Username:                     o.Username,
-		Password:                     o.Password,
-		CredentialsProvider:          o.CredentialsProvider,
-		CredentialsProviderContext:   o.CredentialsProviderContext,
-		StreamingCredentialsProvider: o.StreamingCredentialsProvider,
-		DB:                           o.DB,
-		MaxRetries:                   o.MaxRetries,
-		DialTimeout:                  o.DialTimeout,
-		ReadTimeout:                  o.ReadTimeout,
-		WriteTimeout:                 o.WriteTimeout,
-		TLSConfig:                    o.TLSConfig,
-		ClientName:                   "rbench-serverview",
-		PoolSize:                     1,
-		MaxIdleConns:                 1,
-		MaintNotificationsConfig:     &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
-	}
 }
 
 func (s *Sampler) loop() {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rbench/rbench/node/keyspace"
@@ -416,7 +415,7 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 	layout := p.spec.Layout()
 	p.prefix = layout.Prefix()
 	log := p.opts.Log
-	n, err := cleanPrefix(ctx, p.opts.Client, p.prefix+":")
+	n, err := keyspace.CleanPrefix(ctx, p.opts.Client, p.prefix+":")
 	if err != nil {
 		return nil, fmt.Errorf("cleaning %s:*: %w", p.prefix, classifyFatal(err))
 	}
@@ -455,7 +454,7 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 	}
 	if p.opts.CleanAfter {
 		defer func() {
-			if _, err := cleanPrefix(context.WithoutCancel(ctx), p.opts.Client, p.prefix+":"); err != nil {
+			if _, err := keyspace.CleanPrefix(context.WithoutCancel(ctx), p.opts.Client, p.prefix+":"); err != nil {
 				fmt.Fprintf(log, "[%s] cleaning after the pass: %v\n", p.encoding, err)
 			}
 		}()
@@ -529,34 +528,3 @@ func (p *pass) runOneShot(ctx context.Context, env *Env, one OneShot, kinds []Op
 // untilDone is the measured phase's length for UntilDone workloads: longer
 // than any dataset takes to write.
 const untilDone = 100 * 365 * 24 * time.Hour
-
-// cleanPrefix removes every key starting with prefix (SCAN + UNLINK) and
-// returns how many it removed.
-func cleanPrefix(ctx context.Context, c redis.UniversalClient, prefix string) (int64, error) {
-	var removed int64
-	clean := func(ctx context.Context, c redis.Cmdable) error {
-		var cursor uint64
-		for {
-			keys, next, err := c.Scan(ctx, cursor, keyspace.MatchPrefix(prefix), 5000).Result()
-			if err != nil {
-				return err
-			}
-			if len(keys) > 0 {
-				n, err := c.Unlink(ctx, keys...).Result()
-				if err != nil {
-					return err
-				}
-				atomic.AddInt64(&removed, n)
-			}
-			if next == 0 {
-				return nil
-			}
-			cursor = next
-		}
-	}
-	if cc, ok := c.(*redis.ClusterClient); ok {
-		err := cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return clean(ctx, m) })
-		return removed, err
-	}
-	return removed, clean(ctx, c)
-}

@@ -9,13 +9,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 	"github.com/redis/go-redis/v9"
 )
 
 func newClient(t testing.TB, srv *localredis.Server, pool int) *redis.Client {
 	t.Helper()
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), PoolSize: pool, MaxRetries: -1})
+	o := connect.FromServer(srv)
+	o.PoolSize, o.MaxRetries = pool, -1
+	c := connect.NewClient(o).(*redis.Client)
 	t.Cleanup(func() { _ = c.Close() })
 	return c
 }

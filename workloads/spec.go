@@ -189,7 +189,8 @@ func (s Spec) WithDefaults() Spec {
 // writes under it, one after another. Call it after WithDefaults.
 func (s Spec) Layout() keyspace.Layout { return keyspace.LayoutFor(s.TraderID, s.Node, s.Seed) }
 
-var traderIDRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+// encodingRe bounds an encoding's name, which goes into file names.
+var encodingRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
 // Validate checks a spec after WithDefaults; each error names the field, the
 // value and the fix, and wraps ErrBadSpec.
@@ -228,11 +229,11 @@ func (s Spec) Validate() error {
 	if s.Distribution != "uniform" && s.Distribution != "zipfian" {
 		errs = append(errs, bad("distribution %q: want uniform or zipfian", s.Distribution))
 	}
-	if !traderIDRe.MatchString(s.TraderID) {
-		errs = append(errs, bad("trader_id %q: want 1-64 letters, digits, '_', '.' or '-'", s.TraderID))
+	if !keyspace.ValidTraderID(s.TraderID) {
+		errs = append(errs, bad("trader_id %q: want 1-%d letters, digits, '_', '.' or '-'", s.TraderID, keyspace.MaxTraderIDLen))
 	}
 	for _, e := range s.Encodings {
-		if !traderIDRe.MatchString(e) {
+		if !encodingRe.MatchString(e) {
 			errs = append(errs, bad("encoding %q: want a name such as msgpack, json or raw", e))
 		}
 	}

@@ -518,24 +518,14 @@ func (d *datasetIDs) add(l keyspace.Layout, c *scenario.Call, isNew bool) {
 	}
 }
 
-// loadChunk is how many commands the untimed dataset load pipelines.
-const loadChunk = 2000
-
 // loadDataset writes a dataset of about keys keys from one stream (shard
-// 0) without timing it, pipelined without MULTI/EXEC (the stored data is
-// the same), for the workloads that read a populated keyspace. ids, when
-// not nil, collects the keys written.
+// 0) without timing it, through keyspace's Filler (pipelined bare
+// commands: the same dataset and AOF as the node's), for the workloads that
+// read a populated keyspace. ids, when not nil, collects the keys written.
 func (te *tradingEnv) loadDataset(ctx context.Context, keys int64, ids *datasetIDs) (int64, error) {
 	s := te.newStream(0, keys, tradingParams{}, false)
 	budget := newKeyBudget(keys, te.layout)
-	pipe := te.env.Client.Pipeline()
-	flush := func() error {
-		if pipe.Len() == 0 {
-			return nil
-		}
-		_, err := pipe.Exec(ctx)
-		return err
-	}
+	f := keyspace.NewFiller(te.env.Client, keyspace.FillOptions{})
 	for {
 		c, ok := s.next()
 		if !ok {
@@ -551,16 +541,13 @@ func (te *tradingEnv) loadDataset(ctx context.Context, keys int64, ids *datasetI
 		if ids != nil {
 			ids.add(te.layout, &c, n > 0)
 		}
-		for _, cmd := range s.cmds {
-			pipe.Do(ctx, cmd...)
-		}
-		if pipe.Len() >= loadChunk {
-			if err := flush(); err != nil {
-				return 0, fmt.Errorf("loading the dataset: %w", err)
-			}
+		// The Filler holds each command's arguments until they are sent:
+		// encode reuses s.cmds itself, but every Cmd and payload is new.
+		if err := f.Add(ctx, s.cmds, nil); err != nil {
+			return 0, fmt.Errorf("loading the dataset: %w", err)
 		}
 	}
-	if err := flush(); err != nil {
+	if err := f.Flush(ctx); err != nil {
 		return 0, fmt.Errorf("loading the dataset: %w", err)
 	}
 	created := budget.created.Load()

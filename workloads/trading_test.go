@@ -35,12 +35,8 @@ func layoutPatterns(prefix string) map[*regexp.Regexp]string {
 // keysUnder lists every key under prefix.
 func keysUnder(t *testing.T, c *redis.Client, prefix string) []string {
 	t.Helper()
-	var keys []string
-	iter := c.Scan(context.Background(), 0, prefix+":*", 5000).Iterator()
-	for iter.Next(context.Background()) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
+	keys, err := keyspace.Keys(context.Background(), c, prefix+":", keyspace.ScanOptions{Dedupe: true})
+	if err != nil {
 		t.Fatal(err)
 	}
 	sort.Strings(keys)

@@ -33,7 +33,8 @@ Examples:
   rbench plan --orders-per-day 20000 --retention-days 90 --maxmemory 4gb --report
   rbench plan --encoding msgpack,json --profile profile.yaml --memory-share 40%`,
 		Description: `Writes the trading node's dataset (orders with their events, positions,
-accounts, instruments and the index sets, each cache call its own MULTI/EXEC)
+accounts, instruments and the index sets, written pipelined with the same
+dataset and AOF as the node's one MULTI/EXEC per command)
 at each --scales size on a fresh throwaway redis-server (AOF everysec,
 automatic rewrites off), per --encoding, and measures per collection: Redis
 memory (used_memory, shared out by sampled MEMORY USAGE), AOF bytes (as
@@ -69,7 +70,7 @@ func planFlags() []cli.Flag {
 		&cli.StringFlag{Name: "scales", Value: "10000,100000,1000000", Usage: "dataset sizes to measure, in keys written", Category: meas},
 		&cli.StringFlag{Name: "encoding", Value: "msgpack", Usage: "payload encodings to measure, e.g. msgpack,json", Category: meas},
 		&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the generated dataset", Category: meas},
-		&cli.IntFlag{Name: "repeats", Value: plan.DefaultRepeats, Usage: "time each restart and startup load this many times; the fastest counts", Category: meas},
+		&cli.IntFlag{Name: "repeats", Value: plan.DefaultRepeats, Usage: "time each restart and startup load this many times (once when it takes 10s or more); the fastest counts", Category: meas},
 		&cli.StringFlag{Name: "profile", Usage: "read the profile from a YAML `FILE`; flags override it", TakesFile: true, Category: prof},
 		&cli.Int64Flag{Name: "orders", Usage: "orders retained", Category: prof},
 		&cli.Int64Flag{Name: "orders-per-day", Usage: "orders a day (with --retention-days, instead of --orders)", Category: prof},

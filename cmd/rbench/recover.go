@@ -148,12 +148,8 @@ func recoverAction(c *cli.Context) error {
 	}
 
 	ropts := recovery.Options{
-		Client: t.Client,
-		NewClient: func() redis.UniversalClient {
-			o := connect.ClientOptions(t.Config)
-			o.PoolSize, o.MaxRetries = 1, -1
-			return redis.NewUniversalClient(o)
-		},
+		Client:         t.Client,
+		NewClient:      t.WriterClient,
 		Prefix:         prefix,
 		Keys:           c.Int("keys"),
 		Cycles:         c.Int("cycles"),
@@ -166,6 +162,10 @@ func recoverAction(c *cli.Context) error {
 		Log:            c.App.ErrWriter,
 		Codec:          codec,
 		Decode:         recovery.PayloadDecoder(prefix, codec),
+		// On an external server a passed run's keys are of no further
+		// use; a failed run's stay for inspection (the next run then
+		// needs --clean).
+		CleanAfterPass: !t.Throwaway(),
 	}
 	layout := keyspace.Layout{TraderID: t.Config.TraderID}
 	ropts.NewSource = func(prefix string, seed int64, w int) recovery.Source {
@@ -184,11 +184,7 @@ func recoverAction(c *cli.Context) error {
 			addr = "" // no TCP port to watch
 		}
 		ropts.Restarter = &recovery.CmdRestarter{Command: restartCmd, HostCrash: c.Bool("host-crash"), Addr: addr, Timeout: c.Duration("restart-timeout"),
-			NewClient: func() redis.UniversalClient {
-				o := connect.ClientOptions(t.Config)
-				o.PoolSize, o.MaxRetries, o.DialTimeout, o.ReadTimeout = 1, -1, time.Second, time.Second
-				return redis.NewUniversalClient(o)
-			}}
+			NewClient: func() redis.UniversalClient { return t.ProbeClient(time.Second) }}
 	}
 	params := map[string]any{"cycles": c.Int("cycles"), "mode": mode, "persistence": string(persistence),
 		"write_during": c.Bool("write-during"), "loss_window": c.Duration("loss-window").String(), "encoding": codec.Name(),
@@ -226,13 +222,6 @@ func recoverAction(c *cli.Context) error {
 		run.Incomplete = append(run.Incomplete, "recovery incomplete")
 		if rec != nil {
 			run.Incomplete = append(run.Incomplete, rec.Reasons...)
-		}
-	}
-	if !t.Throwaway() && rec != nil && rec.Verdict == results.RecoveryPass {
-		// Leave a failed run's keys for inspection (the next run then needs
-		// --clean); a passed run's are of no further use.
-		if _, err := connect.DeletePrefix(c.Context, t.Client, prefix); err != nil {
-			run.Warnings = append(run.Warnings, "removing the keys under "+prefix+": "+err.Error())
 		}
 	}
 	if rec != nil {

@@ -11,12 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
 	"github.com/rbench/rbench/config"
-	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/workloads"
@@ -274,13 +273,15 @@ func checkRun(c *cli.Context) (*runInput, error) {
 	if ri.threads < 0 {
 		in.bad("--threads %d: want 0 (every core, one fewer when Redis runs on this machine) or a positive number of OS threads", ri.threads)
 	}
+	// The spec is validated with the trader id and encodings it will run
+	// with: nothing connects, let alone deletes (--clean), before.
 	cfg := in.config()
-	if cfg != nil && len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
-		spec.Encodings = cfg.Encodings // RBENCH_ENCODING, default msgpack
-	}
 	if cfg != nil && (c.IsSet("trader-id") || spec.TraderID == "") {
 		// The workload file's trader_id stands unless a flag overrides it.
 		spec.TraderID = cfg.TraderID
+	}
+	if cfg != nil && len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
+		spec.Encodings = cfg.Encodings // RBENCH_ENCODING, default msgpack
 	}
 	ri.scale = checkScale(in, spec, def)
 	probe := spec.WithDefaults()
@@ -290,11 +291,9 @@ func checkRun(c *cli.Context) (*runInput, error) {
 		if id == spec.TraderID {
 			continue
 		}
-		// The derived ids, by the spec's one trader-id rule.
-		p := probe
-		p.TraderID = id
-		if err := p.Validate(); err != nil && validErr == nil {
-			in.bad("trader id %s (--nodes/--shard count on from --trader-id %s): %v", id, spec.TraderID, err)
+		// The derived ids, by the one trader-id rule.
+		if err := keyspace.CheckTraderID(id); err != nil {
+			in.bad("--nodes/--shard count on from --trader-id %s: %v", spec.TraderID, err)
 			break
 		}
 	}
@@ -332,10 +331,10 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	spec, def, threads, sc := ri.spec, ri.def, ri.threads, ri.scale
+	spec, threads, sc := ri.spec, ri.threads, ri.scale
 	prefixes := make([]string, len(sc.ids))
 	for i, id := range sc.ids {
-		prefixes[i] = "trader-" + id + ":"
+		prefixes[i] = keyspace.Layout{TraderID: id}.Prefix() + keyspace.Delimiter
 	}
 	t, err := openTargetForWrite(c, prefixes...)
 	if err != nil {
@@ -357,28 +356,14 @@ func runAction(c *cli.Context) error {
 		runtime.GOMAXPROCS(threads)
 		spec.Threads = threads
 	}
-	if len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
-		spec.Encodings = cfg.Encodings // RBENCH_ENCODING, default msgpack
-	}
 	info, err := t.Info(c.Context)
 	if err != nil {
 		return failure(fmt.Errorf("reading the target's INFO: %w", err))
 	}
-	// One connection per worker, and pipelines on that same (warmed) pool
-	// rather than go-redis's separate pipeline pool, which would dial
-	// inside the measurement.
-	copts := connect.ClientOptions(cfg)
-	copts.PoolSize = spec.WithDefaults().Connections
-	copts.PipelinePoolSize = -1
-	// No retries: go-redis would resend a command that timed out or lost
-	// its connection (three times by default), so a failure would show as
-	// a slow success, and a MULTI/EXEC might be applied twice. A benchmark
-	// counts every failure in its class instead.
-	copts.MaxRetries = -1
 	// Every node (--nodes) gets its own client: its own writer connections.
 	fleet := make([]workloads.FleetNode, len(sc.ids))
 	for i, id := range sc.ids {
-		cl := redis.NewUniversalClient(copts)
+		cl := t.WorkerClient(spec.WithDefaults().Connections)
 		defer cl.Close()
 		fleet[i] = workloads.FleetNode{TraderID: id, Client: cl, Index: sc.first + i}
 	}

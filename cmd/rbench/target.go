@@ -182,19 +182,20 @@ func openTarget(c *cli.Context) (*connect.Target, error) {
 	return t, nil
 }
 
-// openTargetForWrite is openTarget for commands that write keys: it also
-// refuses an external server that already holds keys under the trader prefix,
-// unless --clean deletes them (exit 2 when refused).
+// openTargetForWrite is openTarget for commands that write keys under
+// prefixes (a fleet's nodes, a shard's own trader id; at least one): it
+// also refuses an external server that already holds keys under any of
+// them, unless --clean deletes them (exit 2 when refused). Call it once
+// every input is validated.
 func openTargetForWrite(c *cli.Context, prefixes ...string) (*connect.Target, error) {
 	t, err := openTarget(c)
 	if err != nil {
 		return nil, err
 	}
 	if len(prefixes) == 0 {
-		prefixes = []string{t.Config.Prefix()}
+		_ = t.Close()
+		return nil, errors.New("openTargetForWrite: no prefix given")
 	}
-	// Every prefix the command writes under (a fleet's nodes, a shard's
-	// own trader id), never one it does not.
 	for _, p := range prefixes {
 		if err := t.CheckPrefix(c.Context, p, c.Bool(flagClean)); err != nil {
 			_ = t.Close()
