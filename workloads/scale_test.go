@@ -236,3 +236,19 @@ func FuzzParseKeyPattern(f *testing.F) {
 		}
 	})
 }
+
+// TestKeyPickDoesNotAllocate: choosing keys stays off the allocator under
+// every pattern, as the hot loop requires.
+func TestKeyPickDoesNotAllocate(t *testing.T) {
+	for _, pat := range []string{"R:R", "G:S", "P:Z"} {
+		k := rawKeysFor(t, Spec{Keys: 1000, Shard: Shard{Index: 1, Count: 2}, Params: map[string]any{ParamKeyPattern: pat, ParamValueSizeMax: "512"}})
+		p := newKeyPicker(&k, rand.New(rand.NewPCG(1, 1)), 1, 4)
+		var sink int64
+		allocs := testing.AllocsPerRun(1000, func() {
+			sink += k.number(p.pick(0)) + k.number(p.pick(1)) + int64(k.size(sink))
+		})
+		if allocs != 0 {
+			t.Errorf("%s: %v allocations per pick", pat, allocs)
+		}
+	}
+}
