@@ -85,7 +85,7 @@ func runFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "duration", Aliases: []string{"d"}, Value: workloads.DefaultDuration, Usage: "measured time (ignored with --ops)", Category: cat},
 		&cli.Int64Flag{Name: "ops", Usage: "run exactly this many measured operations instead of --duration", Category: cat},
 		&cli.DurationFlag{Name: "warmup", Usage: "run this long first, unrecorded (the connection pool is always warmed)", Category: cat},
-		&cli.Float64Flag{Name: "rate", Usage: "open loop at this many operations per second over all workers (0: closed loop)", Category: cat},
+		&cli.Float64Flag{Name: "rate", Usage: "open loop at this many operations per second over all workers (per node with --nodes; 0: closed loop)", Category: cat},
 		&cli.StringFlag{Name: "rate-schedule", Usage: "open loop `SCHEDULE`: step:1000,5000,10000@10s or ramp:1000->20000@30s", Category: cat},
 		&cli.Int64Flag{Name: "seed", Value: workloads.DefaultSeed, Usage: "seed of generated keys and values", Category: cat},
 		&cli.Int64Flag{Name: "keys", Value: workloads.DefaultKeys, Usage: "keyspace size", Category: cat},

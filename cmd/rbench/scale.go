@@ -27,7 +27,7 @@ const (
 func scaleFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: "nodes", Value: 1, Usage: "trading workloads: run `N` nodes at once against one Redis, each with its own trader id (--trader-id counted on: RBENCH-001, RBENCH-002, ...) and its own writer connections (--connections each); --rate, --ops and --keys are PER NODE", Category: scaleCategory},
-		&cli.StringFlag{Name: "shard", Usage: "this process is generator `I/N` of N splitting one spec (1 <= I <= N): raw takes every N-th operation of the schedule, its share of --connections and --ops, and every N-th key, under trader id number I; trading workloads split --nodes between the generators. k8s/N takes I from Kubernetes' JOB_COMPLETION_INDEX (+1)", Category: scaleCategory},
+		&cli.StringFlag{Name: "shard", Usage: "be generator `I/N`, the I-th of N rbench processes splitting one spec (1 <= I <= N): raw takes every N-th operation of the schedule, its share of --connections and --ops, and every N-th key, under trader id number I; trading workloads split --nodes between the generators. k8s/N takes I from Kubernetes' JOB_COMPLETION_INDEX (+1)", Category: scaleCategory},
 		&cli.StringFlag{Name: "start-at", Usage: "start the measured part at wall-clock `TIME` (RFC 3339 such as 2026-11-25T16:00:00Z, or unix seconds), so several generators measure together; set-up runs first, the warm-up ends then", Category: scaleCategory},
 	}
 }
