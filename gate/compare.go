@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -17,6 +18,8 @@ const (
 	Worse  = "worse"
 	OnlyA  = "only in A"
 	OnlyB  = "only in B"
+	// TooFew: a percentile below its sample floor in A or B; not judged.
+	TooFew = results.TooFewSamples
 )
 
 // Change is one statistic of one class or op kind in two runs.
@@ -31,15 +34,21 @@ type Change struct {
 	A, B float64
 	// DeltaPct is (B-A)/A in percent; NaN when either is missing or A is 0.
 	DeltaPct float64
-	// Verdict is Noise, Better, Worse, OnlyA or OnlyB.
+	// Verdict is Noise, Better, Worse, OnlyA, OnlyB or TooFew.
 	Verdict string
+	// FewA and FewB mark a percentile below its sample floor in A or B
+	// (shown as n/a; its value is NaN).
+	FewA, FewB bool
+	// NA and NB are the samples behind the scope's figures in A and B.
+	NA, NB int64
 }
 
 var compareStats = []string{"p50", "p90", "p99", "p99.9", "p99.99", "max", "rate"}
 
 // Compare sets run b against run a, per class and per op kind and
 // encoding, for each response-time percentile and the rate. A change within
-// noise (a fraction: 0.05 is 5%) either way is marked Noise.
+// noise (a fraction: 0.05 is 5%) either way is marked Noise. A percentile
+// below its sample floor in either run is marked TooFew, never judged.
 func Compare(a, b *results.Run, noise float64) []Change {
 	av, bv := newView(a), newView(b)
 	var scopes []Metric
@@ -78,19 +87,32 @@ func Compare(a, b *results.Run, noise float64) []Change {
 			}
 			m.Name = canonical(m)
 			c := Change{Scope: scope, Stat: stat, Kind: m.Kind, A: math.NaN(), B: math.NaN(), DeltaPct: math.NaN()}
-			if v, err := av.value(m); err == nil {
+			for _, op := range av.ops(m) {
+				c.NA += op.Count
+			}
+			for _, op := range bv.ops(m) {
+				c.NB += op.Count
+			}
+			v, err := av.value(m)
+			if err == nil {
 				c.A = v
 			}
-			if v, err := bv.value(m); err == nil {
+			c.FewA = errors.Is(err, ErrTooFewSamples)
+			v, err = bv.value(m)
+			if err == nil {
 				c.B = v
 			}
+			c.FewB = errors.Is(err, ErrTooFewSamples)
+			hasA, hasB := !math.IsNaN(c.A) || c.FewA, !math.IsNaN(c.B) || c.FewB
 			switch {
-			case math.IsNaN(c.A) && math.IsNaN(c.B):
+			case !hasA && !hasB:
 				continue
-			case math.IsNaN(c.B):
+			case !hasB:
 				c.Verdict = OnlyA
-			case math.IsNaN(c.A):
+			case !hasA:
 				c.Verdict = OnlyB
+			case c.FewA || c.FewB:
+				c.Verdict = TooFew
 			default:
 				c.Verdict = judge(&c, noise)
 			}
@@ -130,14 +152,21 @@ func (c Change) cells() [5]string {
 	if !math.IsNaN(c.DeltaPct) {
 		delta = signedPct(c.DeltaPct)
 	}
-	return [5]string{c.Scope, c.Stat, format(c.Kind, c.A), format(c.Kind, c.B), delta}
+	a, b := format(c.Kind, c.A), format(c.Kind, c.B)
+	if c.FewA {
+		a = "n/a"
+	}
+	if c.FewB {
+		b = "n/a"
+	}
+	return [5]string{c.Scope, c.Stat, a, b, delta}
 }
 
 // WriteCompare writes changes as an aligned table; aName and bName head the
 // value columns (the file names).
 func WriteCompare(w io.Writer, changes []Change, aName, bName string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "SCOPE\tSTAT\tA: %s\tB: %s\tCHANGE\tVERDICT\n", aName, bName)
+	fmt.Fprintf(tw, "SCOPE\tSTAT\tA: %s\tB: %s\tCHANGE\tVERDICT\tN A\tN B\n", aName, bName)
 	last := ""
 	for _, c := range changes {
 		cl := c.cells()
@@ -146,7 +175,7 @@ func WriteCompare(w io.Writer, changes []Change, aName, bName string) error {
 		} else {
 			last = cl[0]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cl[0], cl[1], cl[2], cl[3], cl[4], c.Verdict)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", cl[0], cl[1], cl[2], cl[3], cl[4], c.Verdict, c.NA, c.NB)
 	}
 	return tw.Flush()
 }
@@ -154,7 +183,7 @@ func WriteCompare(w io.Writer, changes []Change, aName, bName string) error {
 // WriteCompareMarkdown writes changes as a GitHub-flavoured Markdown table.
 func WriteCompareMarkdown(w io.Writer, changes []Change, aName, bName string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| Scope | Stat | A: %s | B: %s | Change | Verdict |\n|---|---|---:|---:|---:|---|\n", mdCell(aName), mdCell(bName))
+	fmt.Fprintf(&b, "| Scope | Stat | A: %s | B: %s | Change | Verdict | n A | n B |\n|---|---|---:|---:|---:|---|---:|---:|\n", mdCell(aName), mdCell(bName))
 	for _, c := range changes {
 		cl := c.cells()
 		v := c.Verdict
@@ -164,7 +193,7 @@ func WriteCompareMarkdown(w io.Writer, changes []Change, aName, bName string) er
 		case Better:
 			v = "🟢 better"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", mdCode(cl[0]), cl[1], cl[2], cl[3], cl[4], v)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %d | %d |\n", mdCode(cl[0]), cl[1], cl[2], cl[3], cl[4], v, c.NA, c.NB)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

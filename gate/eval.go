@@ -14,6 +14,17 @@ import (
 // ErrNoData means the results do not hold what a metric needs.
 var ErrNoData = errors.New("not in the results")
 
+// ErrTooFewSamples means a percentile rests on fewer samples than its floor
+// (results.MinSamplesPct): it is not judged.
+var ErrTooFewSamples = errors.New(results.TooFewSamples)
+
+// Options configure EvaluateWith.
+type Options struct {
+	// AllowFewSamples skips, instead of failing, a threshold on a
+	// percentile below its sample floor.
+	AllowFewSamples bool
+}
+
 // Result is the outcome of one check.
 type Result struct {
 	// Metric is the metric checked, e.g. "write.p99" or, for a baseline
@@ -27,6 +38,12 @@ type Result struct {
 	// durations); NaN when missing.
 	Value float64
 	Pass  bool
+	// Samples is the sample count behind a percentile; 0 for other metrics.
+	Samples int64
+	// Skipped marks a check that was not decided (a percentile below its
+	// sample floor with AllowFewSamples, a baseline figure with too few
+	// samples); it counts as passed.
+	Skipped bool
 	// Detail explains a failure that has no value (the metric is missing)
 	// or gives context (the baseline value).
 	Detail string
@@ -54,20 +71,30 @@ func (r Report) Failed() int {
 // Passed reports whether every check passed.
 func (r Report) Passed() bool { return r.Failed() == 0 }
 
-// Evaluate checks run against each threshold. A metric the run lacks fails
-// its threshold with the reason in Detail.
-func Evaluate(run *results.Run, ths []Threshold) Report {
+// Evaluate is EvaluateWith with the default options.
+func Evaluate(run *results.Run, ths []Threshold) Report { return EvaluateWith(run, ths, Options{}) }
+
+// EvaluateWith checks run against each threshold. A metric the run lacks
+// fails its threshold with the reason in Detail; a percentile below its
+// sample floor fails too ("too few samples"), or is skipped with
+// o.AllowFewSamples.
+func EvaluateWith(run *results.Run, ths []Threshold, o Options) Report {
 	v := newView(run)
 	var rep Report
 	for _, t := range ths {
 		res := Result{Metric: t.Metric.Name, Threshold: string(t.Op) + " " + format(t.Metric.Kind, t.Value)}
 		val, err := v.value(t.Metric)
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrTooFewSamples):
+			res.Actual, res.Value, res.Detail = "n/a", math.NaN(), err.Error()
+			res.Pass, res.Skipped = o.AllowFewSamples, o.AllowFewSamples
+		case err != nil:
 			res.Actual, res.Value, res.Detail = "-", math.NaN(), err.Error()
-		} else {
+		default:
 			res.Actual, res.Value = format(t.Metric.Kind, val), val
 			res.Pass = t.Op.Holds(val, t.Value)
 		}
+		res.Samples = v.samples(t.Metric)
 		rep.Results = append(rep.Results, res)
 	}
 	failIncomplete(run, &rep)
@@ -85,7 +112,7 @@ func failIncomplete(run *results.Run, rep *Report) {
 	why := "the run is incomplete: " + strings.Join(run.Incomplete, "; ")
 	for i := range rep.Results {
 		r := &rep.Results[i]
-		r.Pass = false
+		r.Pass, r.Skipped = false, false
 		if r.Detail == "" {
 			r.Detail = why
 		} else {
@@ -188,7 +215,40 @@ func (v *view) value(m Metric) (float64, error) {
 	case "max":
 		return float64(h.Max()), nil
 	}
-	return float64(h.ValueAtQuantile(m.Percentile)), nil
+	return quantile(h, m, 1)
+}
+
+// quantile is h's percentile m.Percentile scaled by scale (1 for
+// microseconds, 1e-3 for a nanosecond histogram), or ErrTooFewSamples below
+// its floor. p100 is the maximum, observed rather than estimated.
+func quantile(h *hdrhistogram.Histogram, m Metric, scale float64) (float64, error) {
+	n := h.TotalCount()
+	if m.Percentile < 100 && !results.EnoughPct(m.Percentile, n) {
+		return 0, fmt.Errorf("%w: %s rests on %d samples, it needs %d (results.MinSamples: 10/(1-q))",
+			ErrTooFewSamples, m.Name, n, results.MinSamplesPct(m.Percentile))
+	}
+	return float64(h.ValueAtQuantile(m.Percentile)) * scale, nil
+}
+
+// samples is the sample count behind a percentile metric (0 for others):
+// the ops' counts, or the send-lateness histograms'.
+func (v *view) samples(m Metric) int64 {
+	if m.Percentile == 0 {
+		return 0
+	}
+	var n int64
+	if m.Scope == "global" {
+		for _, p := range v.run.Pacing {
+			if p.SendLate != nil {
+				n += p.SendLate.Count
+			}
+		}
+		return n
+	}
+	for _, op := range v.ops(m) {
+		n += op.Count
+	}
+	return n
 }
 
 // slowestEncodingRate sums rates per encoding and returns the lowest sum:
@@ -252,6 +312,9 @@ func (v *view) inventory() string {
 
 func (v *view) global(m Metric) (float64, error) {
 	r := v.run
+	if strings.HasPrefix(m.Stat, "late.p") {
+		return v.sendLate(m)
+	}
 	switch m.Stat {
 	case "errors":
 		return float64(totalErrors(r)), nil
@@ -333,6 +396,28 @@ func (v *view) global(m Metric) (float64, error) {
 	return 0, fmt.Errorf("%w: unknown metric %s", ErrNoData, m.Name)
 }
 
+// sendLate is a percentile of the load generator's own send lateness, from
+// the pacing sections' histograms (nanoseconds) merged.
+func (v *view) sendLate(m Metric) (float64, error) {
+	h := results.NewSendLateHistogram()
+	found := false
+	for _, p := range v.run.Pacing {
+		if p.SendLateHDR == "" {
+			continue
+		}
+		found = true
+		d, err := results.DecodeHDR(p.SendLateHDR)
+		if err != nil {
+			return 0, fmt.Errorf("%s: pacing %s: %w", m.Name, p.Encoding, err)
+		}
+		h.Merge(d)
+	}
+	if !found {
+		return 0, fmt.Errorf("%w: no send-lateness histogram (a closed-loop run, or a file older than it)", ErrNoData)
+	}
+	return quantile(h, m, 1e-3)
+}
+
 // ErrIncomplete means the results come from a run that did not finish what
 // it set out to check.
 var ErrIncomplete = errors.New("incomplete results")
@@ -364,7 +449,9 @@ var baselineStats = []string{"p50", "p90", "p99", "p99.9", "p99.99"}
 // CompareBaseline checks cur against base: for every class the baseline
 // measured (write, read, startup), each response-time percentile p50 to
 // p99.99 may rise and the class rate may fall by at most maxRegression (a
-// fraction: 0.1 is 10%). A class missing from cur fails.
+// fraction: 0.1 is 10%). A class missing from cur fails. A percentile below
+// its sample floor in either run is skipped ("too few samples"), never
+// judged.
 func CompareBaseline(base, cur *results.Run, maxRegression float64) Report {
 	bv, cv := newView(base), newView(cur)
 	var rep Report
@@ -381,6 +468,12 @@ func CompareBaseline(base, cur *results.Run, maxRegression float64) Report {
 			}
 			b, err := bv.value(m)
 			res := Result{Metric: m.Name + " vs baseline", Value: math.NaN(), Actual: "-"}
+			if errors.Is(err, ErrTooFewSamples) {
+				res.Threshold, res.Actual, res.Pass, res.Skipped = "-", "n/a", true, true
+				res.Detail = "baseline: " + err.Error()
+				rep.Results = append(rep.Results, res)
+				continue
+			}
 			if err != nil || b <= 0 {
 				// Nothing to compare against (empty histogram, zero rate).
 				continue
@@ -394,12 +487,18 @@ func CompareBaseline(base, cur *results.Run, maxRegression float64) Report {
 				res.Threshold = fmt.Sprintf("<= %s (baseline %s +%s)", format(m.Kind, limit), format(m.Kind, b), band)
 			}
 			c, err := cv.value(m)
+			if errors.Is(err, ErrTooFewSamples) {
+				res.Actual, res.Pass, res.Skipped, res.Detail = "n/a", true, true, err.Error()
+				rep.Results = append(rep.Results, res)
+				continue
+			}
 			if err != nil {
 				res.Detail = err.Error()
 				rep.Results = append(rep.Results, res)
 				continue
 			}
 			res.Value = c
+			res.Samples = cv.samples(m)
 			res.Actual = fmt.Sprintf("%s (%s)", format(m.Kind, c), signedPct(100*(c-b)/b))
 			if m.Kind == Rate {
 				res.Pass = c >= limit
@@ -438,7 +537,8 @@ func writerMetric(r *results.Run, stat string) (float64, error) {
 		if h.TotalCount() == 0 {
 			return 0, fmt.Errorf("%w: the writer recorded no lag", ErrNoData)
 		}
-		return float64(h.ValueAtQuantile(99)), nil
+		// A p99 like any other: not judged below its sample floor.
+		return quantile(h, Metric{Name: "writer.lag.p99", Percentile: 99}, 1)
 	case "writer.queue.max":
 		worst, seen := int64(0), false
 		for _, w := range r.Writer {

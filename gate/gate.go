@@ -45,7 +45,10 @@
 //	                      (error replies), decode, other
 //	errors.pct            failed ops as a percent of all attempted (value in %)
 //	late                  sends that left later than the pacer's threshold
-//	late.max              the latest send's delay (a duration)
+//	late.max              the latest send's delay (a duration), backlog included
+//	late.pN               the load generator's own send lateness (late.p99):
+//	                      actual send minus intended time for the sends that
+//	                      were not behind, from the send-lateness histograms
 //	startup.total         the slowest startup-load replay (a duration)
 //	recovery.lost         acknowledged writes lost over all recovery cycles
 //	recovery.ready        the slowest restart-to-trading-ready time (a duration)
@@ -60,6 +63,14 @@
 // message saying what is missing: it never passes silently. So does every
 // recovery.* metric of a recovery that is not complete (verdict incomplete,
 // or none): its figures prove nothing.
+//
+// # Sample floors
+//
+// A percentile pN rests on enough samples only with at least
+// results.MinSamplesPct(N) of them (p99: 1,000, p99.9: 10,000). Below that
+// a threshold on it is not decided: it reads "too few samples" and fails,
+// unless Options.AllowFewSamples (rbench gate --allow-few-samples) makes it
+// a SKIP. Baseline comparisons skip such percentiles always.
 package gate
 
 import (

@@ -71,6 +71,19 @@ func parseMetric(s string, fail failFunc) (Metric, error) {
 	if k, ok := globalMetrics[s]; ok {
 		return Metric{Name: s, Kind: k, Scope: "global", Stat: s}, nil
 	}
+	if rest, ok := strings.CutPrefix(s, "late."); ok && strings.HasPrefix(rest, "p") {
+		// The sender's own lateness: late.p99, late.p50.
+		m := Metric{Scope: "global"}
+		if err := parseStat(&m, rest, len("late."), fail); err != nil {
+			return m, err
+		}
+		if m.Service {
+			return m, fail(len(s)-len(".service"), "late.%s has no service variant: it is the sender's own lateness", strings.TrimSuffix(rest, ".service"))
+		}
+		m.Stat = "late." + m.Stat
+		m.Name = m.Stat
+		return m, nil
+	}
 	if enc, ok := strings.CutPrefix(s, "rate@"); ok {
 		if err := checkName(enc, 5, "encoding", fail); err != nil {
 			return Metric{}, err
@@ -148,7 +161,7 @@ func isClass(s string) bool {
 }
 
 func knownGlobals() string {
-	return "errors, errors.timeout, errors.connection, errors.server, errors.decode, errors.other, errors.pct, rate, late, late.max, startup.total, recovery.lost, recovery.ready, recovery.corrupt, writer.lag.p99, writer.queue.max, writer.busy"
+	return "errors, errors.timeout, errors.connection, errors.server, errors.decode, errors.other, errors.pct, rate, late, late.max, late.pN, startup.total, recovery.lost, recovery.ready, recovery.corrupt, writer.lag.p99, writer.queue.max, writer.busy"
 }
 
 func parseStat(m *Metric, rest string, at int, fail failFunc) error {

@@ -15,11 +15,34 @@ func verdict(pass bool) string {
 	return "FAIL"
 }
 
+// verdict is PASS, FAIL or SKIP.
+func (r Result) verdict() string {
+	if r.Skipped {
+		return "SKIP"
+	}
+	return verdict(r.Pass)
+}
+
 func (r Result) actualOrDetail() string {
-	if r.Actual == "-" && r.Detail != "" {
-		return "- (" + r.Detail + ")"
+	if (r.Actual == "-" || r.Actual == "n/a") && r.Detail != "" {
+		return r.Actual + " (" + r.Detail + ")"
+	}
+	if r.Samples > 0 {
+		// A percentile is shown with the samples it rests on.
+		return fmt.Sprintf("%s n=%d", r.Actual, r.Samples)
 	}
 	return r.Actual
+}
+
+// Skipped counts the checks that were not decided.
+func (r Report) Skipped() int {
+	n := 0
+	for _, x := range r.Results {
+		if x.Skipped {
+			n++
+		}
+	}
+	return n
 }
 
 // WriteText writes the report as an aligned table with a summary line.
@@ -27,7 +50,7 @@ func (r Report) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "METRIC\tTHRESHOLD\tACTUAL\tRESULT")
 	for _, x := range r.Results {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Metric, x.Threshold, x.actualOrDetail(), verdict(x.Pass))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Metric, x.Threshold, x.actualOrDetail(), x.verdict())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -37,14 +60,18 @@ func (r Report) WriteText(w io.Writer) error {
 }
 
 func (r Report) summary() string {
-	n, f := len(r.Results), r.Failed()
+	n, f, sk := len(r.Results), r.Failed(), r.Skipped()
 	if len(r.Incomplete) > 0 {
 		return fmt.Sprintf("FAIL: %d of %d thresholds failed: the run is incomplete (%s), so none can pass", f, n, strings.Join(r.Incomplete, "; "))
 	}
-	if f == 0 {
-		return fmt.Sprintf("PASS: %d of %d thresholds passed", n, n)
+	skipped := ""
+	if sk > 0 {
+		skipped = fmt.Sprintf(" (%d skipped: too few samples)", sk)
 	}
-	return fmt.Sprintf("FAIL: %d of %d thresholds failed", f, n)
+	if f == 0 {
+		return fmt.Sprintf("PASS: %d of %d thresholds passed%s", n-sk, n, skipped)
+	}
+	return fmt.Sprintf("FAIL: %d of %d thresholds failed%s", f, n, skipped)
 }
 
 // WriteMarkdown writes the report as a GitHub-flavoured Markdown table, for
@@ -59,7 +86,10 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	b.WriteString("| Metric | Threshold | Actual | Result |\n|---|---|---|---|\n")
 	for _, x := range r.Results {
 		res := "✅ PASS"
-		if !x.Pass {
+		switch {
+		case x.Skipped:
+			res = "⏭ SKIP"
+		case !x.Pass:
 			res = "❌ FAIL"
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", mdCode(x.Metric), mdCell(x.Threshold), mdCell(x.actualOrDetail()), res)
@@ -91,6 +121,7 @@ type junitSuite struct {
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
@@ -98,7 +129,12 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -114,10 +150,13 @@ func (r Report) WriteJUnit(w io.Writer, suite string) error {
 	if suite == "" {
 		suite = "rbench gate"
 	}
-	s := junitSuite{Name: suite, Tests: len(r.Results), Failures: r.Failed()}
+	s := junitSuite{Name: suite, Tests: len(r.Results), Failures: r.Failed(), Skipped: r.Skipped()}
 	for _, x := range r.Results {
 		c := junitCase{Name: x.Metric + " " + x.Threshold, Classname: "rbench.gate",
 			SystemOut: "actual: " + x.actualOrDetail()}
+		if x.Skipped {
+			c.Skipped = &junitSkipped{Message: x.Detail}
+		}
 		if !x.Pass {
 			msg := fmt.Sprintf("%s: actual %s, want %s", x.Metric, x.Actual, x.Threshold)
 			if x.Detail != "" {

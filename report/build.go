@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/rbench/rbench/results"
 )
 
@@ -76,7 +74,11 @@ func (b *builder) multi() bool { return len(b.runs) > 1 }
 func (b *builder) summary() section {
 	s := section{ID: "summary", Title: "Summary"}
 	// Verdicts first: they are what a reader opens the report for.
-	s.Blocks = append(s.Blocks, b.targetsBlock(), b.errorsBlock())
+	s.Blocks = append(s.Blocks, b.targetsBlock())
+	if blk, ok := b.validityBlock(); ok {
+		s.Blocks = append(s.Blocks, blk)
+	}
+	s.Blocks = append(s.Blocks, b.errorsBlock())
 	if blk, ok := b.warningsBlock(); ok {
 		s.Blocks = append(s.Blocks, blk)
 	}
@@ -187,63 +189,71 @@ func (b *builder) runsTable() block {
 	return block{Title: "Runs", Tables: []table{t}}
 }
 
-// classP99 merges the response histograms of every op of a class and
-// returns the p99 in microseconds; exact is false when a histogram was
-// unreadable and the worst op's stored p99 stood in.
-func classP99(r *results.Run, class string) (p99 float64, count int64, exact, ok bool) {
-	var merged *hdrhistogram.Histogram
-	exact = true
-	worst := 0.0
-	for _, op := range r.Ops {
-		if op.Class != class {
-			continue
-		}
-		ok = true
-		count += op.Count
-		worst = math.Max(worst, op.Response.P99)
-		if !exact {
-			continue
-		}
-		h, err := results.DecodeHDR(op.ResponseHDR)
-		if err != nil {
-			exact = false
-			continue
-		}
-		if merged == nil {
-			merged = results.NewHistogram()
-		}
-		merged.Merge(h)
-	}
-	if !ok {
-		return 0, 0, false, false
-	}
-	if exact && merged != nil && merged.TotalCount() > 0 {
-		return float64(merged.ValueAtQuantile(99)), count, true, true
-	}
-	return worst, count, false, true
-}
-
 func (b *builder) targetsBlock() block {
-	t := table{Head: []string{"run", "class", "ops", "p99 µs", "target µs", "verdict"}}
+	t := table{Head: []string{"run", "encoding", "class", "ops", "p99 µs", "target µs", "verdict"}}
+	target := time.Duration(b.targetUs * float64(time.Microsecond))
 	for i, r := range b.runs {
-		for _, class := range []string{results.ClassWrite, results.ClassRead} {
-			p99, count, exact, ok := classP99(r, class)
-			if !ok {
-				t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(class + "s"), muted("not measured"), muted("-"), num(b.targetUs), muted("-")})
-				continue
+		var problems []results.Problem
+		if r.Validity != nil {
+			problems = r.Validity.Problems
+		}
+		// Decided again here: the report's target may differ from the run's.
+		verdicts := results.Judge(r, problems, target)
+		if len(verdicts) == 0 {
+			t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), muted("-"), muted("-"), muted("not measured"), muted("-"), num(b.targetUs), muted("-")})
+		}
+		for _, v := range verdicts {
+			fig := muted("n/a")
+			if v.ValueUs > 0 {
+				fig = usCell(v.ValueUs)
 			}
-			label := num(p99)
-			if !exact {
-				label.Text += " (worst op)"
-			}
-			t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(class + "s"), inum(count), label, num(b.targetUs), verdict(p99 < b.targetUs)})
+			t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(v.Encoding), text(v.Class + "s"), inum(v.Count), fig, num(b.targetUs), verdictCell(v)})
 		}
 	}
 	return block{
-		Title:  "Targets",
-		Note:   fmt.Sprintf("PASS when the p99 response time (measured from the intended send time, so queueing behind a stall counts) of all operations of the class together is under %s.", fmtUs(b.targetUs)),
+		Title: "Targets",
+		Note: fmt.Sprintf("PASS when the p99 response time (measured from the intended send time, so queueing behind a stall counts) of all operations of the class under the encoding together is under %s; failed operations count as slower. "+
+			"A p99 needs %d samples: below that the verdict is \"%s\". INVALID: the run did not measure what it set out to (see Validity).",
+			fmtUs(b.targetUs), results.MinSamples(results.VerdictQuantile), results.TooFewSamples),
 		Tables: []table{t},
 	}
+}
+
+// verdictCell shows a results.Verdict.
+func verdictCell(v results.Verdict) cell {
+	switch v.Verdict {
+	case results.VerdictPass:
+		return verdict(true)
+	case results.VerdictFail:
+		return verdict(false)
+	case results.VerdictInvalid:
+		return cell{Text: "INVALID", Class: "fail"}
+	}
+	return muted(results.TooFewSamples)
+}
+
+// validityBlock lists what the validity checks found, invalidating findings
+// first.
+func (b *builder) validityBlock() (block, bool) {
+	var list []string
+	for _, sev := range []string{results.SeverityInvalid, results.SeverityWarning} {
+		for i, r := range b.runs {
+			if r.Validity == nil {
+				continue
+			}
+			for _, p := range r.Validity.Problems {
+				if p.Severity != sev {
+					continue
+				}
+				w := strings.ToUpper(p.Severity) + ": " + p.Message
+				if b.multi() {
+					w = b.opts.Names[i] + ": " + w
+				}
+				list = append(list, w)
+			}
+		}
+	}
+	return block{Title: "Validity", List: list}, len(list) > 0
 }
 
 func (b *builder) errorsBlock() block {
@@ -268,13 +278,18 @@ func errCell(n int64) cell {
 }
 
 func (b *builder) pacingBlock() (block, bool) {
-	t := table{Head: []string{"run", "encoding", "mode", "pacer", "target ops/s", "achieved ops/s", "late sends", "late after µs", "max late µs"}}
+	t := table{Head: []string{"run", "encoding", "mode", "pacer", "target ops/s", "achieved ops/s", "dropped", "late sends", "late after µs", "max late µs", "sender late p50 µs", "sender late p99 µs", "sender n"}}
 	for i, r := range b.runs {
 		for _, p := range r.Pacing {
-			t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(p.Encoding), text(p.Mode), text(p.Pacer), num(p.TargetRate), num(p.AchievedRate), inum(p.Late), num(p.LateThresholdUs), num(p.MaxLateUs)})
+			l := results.Latency{}
+			if p.SendLate != nil {
+				l = *p.SendLate
+			}
+			t.Rows = append(t.Rows, []cell{text(b.opts.Names[i]), text(p.Encoding), text(p.Mode), text(p.Pacer), num(p.TargetRate), num(p.AchievedRate), errCell(p.Dropped),
+				inum(p.Late), num(p.LateThresholdUs), num(p.MaxLateUs), floorNum(l.P50, 0.5, l.Count), floorNum(l.P99, 0.99, l.Count), inum(l.Count)})
 		}
 	}
-	return block{Title: "Pacing", Note: "How well each pass kept to its schedule: a late send is one that left later than the threshold after its intended time.", Tables: []table{t}}, len(t.Rows) > 0
+	return block{Title: "Pacing", Note: "How well each pass kept to its schedule: a late send is one that left later than the threshold after its intended time (a backlog included); dropped operations were due but never sent before the run ended; the sender's own lateness counts only the sends that were not behind.", Tables: []table{t}}, len(t.Rows) > 0
 }
 
 func (b *builder) warningsBlock() (block, bool) {
@@ -316,12 +331,15 @@ func (b *builder) comparisonBlock() (block, bool) {
 				continue
 			}
 			v := op.Response.P99
-			row = append(row, num(v))
+			if !results.Enough(0.99, op.Count) {
+				v = math.NaN() // too few samples: neither shown nor compared
+			}
+			row = append(row, floorNum(op.Response.P99, 0.99, op.Count))
 			if i == 0 {
 				base = v
 				continue
 			}
-			if math.IsNaN(base) || base == 0 {
+			if math.IsNaN(base) || math.IsNaN(v) || base == 0 {
 				row = append(row, muted("-"))
 				continue
 			}
@@ -426,7 +444,7 @@ func (b *builder) latency() section {
 		}
 		l.markTarget(b.targetUs)
 		blk := block{Title: kind, Chart: b.addLine(l, heightLatency), Tables: []table{t}}
-		t.Caption = fmt.Sprintf("latency in µs; p99 in green when under the %s target, red when not", fmtUs(b.targetUs))
+		t.Caption = fmt.Sprintf("latency in µs; p99 in green when under the %s target, red when not; n/a: too few samples for the percentile (p99 needs %d)", fmtUs(b.targetUs), results.MinSamples(0.99))
 		blk.Tables[0] = t
 		if len(fallback) > 0 {
 			blk.Note = "No readable histogram for " + strings.Join(fallback, ", ") + ": drawn from the stored percentiles only."
@@ -436,16 +454,37 @@ func (b *builder) latency() section {
 	return s
 }
 
-// latencyRow shows one summary; the p99 is marked pass or fail against the
-// target.
+// latencyRow shows one summary; a percentile below its sample floor reads
+// n/a, and the p99 is marked pass or fail against the target only when it
+// has enough samples.
 func latencyRow(series string, count, errors int64, l results.Latency, targetUs float64) []cell {
-	p99 := num(l.P99)
-	if l.P99 < targetUs {
+	p99 := floorNum(l.P99, 0.99, count)
+	switch {
+	case !results.Enough(0.99, count):
+	case l.P99 < targetUs:
 		p99.Class += " pass"
-	} else {
+	default:
 		p99.Class += " fail"
 	}
-	return []cell{text(series), inum(count), errCell(errors), num(l.P50), num(l.P90), p99, num(l.P999), num(l.P9999), num(l.Max)}
+	return []cell{text(series), inum(count), errCell(errors), floorNum(l.P50, 0.5, count), floorNum(l.P90, 0.9, count), p99,
+		floorNum(l.P999, 0.999, count), floorNum(l.P9999, 0.9999, count), usCell(l.Max)}
+}
+
+// floorNum is quantile q's latency figure (µs), n/a below its sample floor.
+func floorNum(v, q float64, n int64) cell {
+	if !results.Enough(q, n) {
+		return muted("n/a")
+	}
+	return usCell(v)
+}
+
+// usCell is a latency in µs; at or beyond the histograms' hour it is only
+// known to be at least that.
+func usCell(v float64) cell {
+	if results.Beyond(v) {
+		return cell{Text: results.BeyondLabel, Class: "num"}
+	}
+	return num(v)
 }
 
 // ---- per-second series ----
@@ -499,6 +538,9 @@ func (b *builder) timeline() section {
 		var ts []int
 		for _, op := range g.ops {
 			for _, sec := range op.Series {
+				if sec.Partial {
+					continue // a part of a second is not a rate
+				}
 				cur := byT[sec.T]
 				if cur == nil {
 					cur = &results.Second{T: sec.T}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/rbench/rbench/results"
 )
 
 // page is everything the HTML template shows. Strings in it are plain text:
@@ -130,6 +132,8 @@ func verdict(pass bool) cell {
 // fmtDuration prints a latency in microseconds the way people read it.
 func fmtUs(us float64) string {
 	switch {
+	case results.Beyond(us):
+		return results.BeyondLabel
 	case us >= 1e6:
 		return fmtNum(us/1e6) + " s"
 	case us >= 1e3:

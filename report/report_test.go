@@ -514,8 +514,11 @@ func TestSectionsFollowData(t *testing.T) {
 }
 
 func TestTargetsVerdict(t *testing.T) {
-	fast := shared()
-	slow := small(fixture.Options{Seconds: 2, Slowdown: 10})
+	// 800 samples an op, 3200 writes and 1600 reads per encoding: enough
+	// for a p99; the shared small run's 80 an op is not.
+	fast := fixture.Run(fixture.Options{Seconds: 2, PerSecond: 400, NoSecondHistograms: true})
+	slow := fixture.Run(fixture.Options{Seconds: 2, PerSecond: 400, NoSecondHistograms: true, Slowdown: 10})
+	few := shared()
 	verdicts := func(r *results.Run, target time.Duration) string {
 		p, err := buildPage([]*results.Run{r}, Options{Target: target})
 		if err != nil {
@@ -523,7 +526,7 @@ func TestTargetsVerdict(t *testing.T) {
 		}
 		var out []string
 		for _, row := range p.Sections[0].Blocks[0].Tables[0].Rows {
-			out = append(out, row[1].Text+"="+row[5].Text)
+			out = append(out, row[1].Text+"/"+row[2].Text+"="+row[6].Text)
 		}
 		return strings.Join(out, " ")
 	}
@@ -532,10 +535,11 @@ func TestTargetsVerdict(t *testing.T) {
 		target time.Duration
 		want   string
 	}{
-		{fast, 0, "writes=PASS reads=PASS"},
-		{slow, 0, "writes=FAIL reads=FAIL"},
-		{slow, time.Second, "writes=PASS reads=PASS"},
-		{fast, time.Microsecond, "writes=FAIL reads=FAIL"},
+		{fast, 0, "msgpack/writes=PASS msgpack/reads=PASS json/writes=PASS json/reads=PASS"},
+		{slow, 0, "msgpack/writes=FAIL msgpack/reads=FAIL json/writes=FAIL json/reads=FAIL"},
+		{slow, time.Second, "msgpack/writes=PASS msgpack/reads=PASS json/writes=PASS json/reads=PASS"},
+		{fast, time.Microsecond, "msgpack/writes=FAIL msgpack/reads=FAIL json/writes=FAIL json/reads=FAIL"},
+		{few, 0, "msgpack/writes=too few samples msgpack/reads=too few samples json/writes=too few samples json/reads=too few samples"},
 	} {
 		if got := verdicts(tc.run, tc.target); got != tc.want {
 			t.Errorf("target %v: %s, want %s", tc.target, got, tc.want)

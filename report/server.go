@@ -2,38 +2,13 @@ package report
 
 import (
 	"math"
-	"strings"
 
 	"github.com/rbench/rbench/results"
 )
 
-// redisCommands are the commands an op's name may start with.
-var redisCommands = map[string]bool{
-	"set": true, "get": true, "mget": true, "scan": true, "hgetall": true, "lrange": true,
-	"rpush": true, "rpushx": true, "sadd": true, "srem": true, "hset": true, "del": true, "incr": true,
-}
-
 // serverCommand is the Redis command whose server-side latency matches op's
-// client-side one: the op's own name (raw set/get), the command its name
-// starts with (startup.lrange_order: lrange), LRANGE for the trading reads,
-// GET for get_instrument, and EXEC for the trading writes, each of which
-// is one MULTI/EXEC whose queued commands the server runs inside EXEC.
-func serverCommand(op results.Op) string {
-	name := strings.TrimPrefix(op.Name, "startup.")
-	if redisCommands[name] {
-		return name
-	}
-	if first, _, ok := strings.Cut(name, "_"); ok && redisCommands[first] {
-		return first
-	}
-	if strings.HasPrefix(name, "read_") {
-		return "lrange"
-	}
-	if op.Class == results.ClassWrite {
-		return "exec"
-	}
-	return ""
-}
+// client-side one (results.ServerCommand owns the rule).
+func serverCommand(op results.Op) string { return results.ServerCommand(op) }
 
 // serverVsClient puts the server-side latency of each command beside the
 // client-side service time of the ops that send it, and the server's

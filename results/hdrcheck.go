@@ -12,9 +12,12 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 )
 
-// The geometry rbench writes: every histogram (latency in microseconds,
-// codec times in nanoseconds) spans HistMinUs to HistMaxUs, at HistDigits
-// significant digits for totals and 2 for per-second and codec histograms.
+// The geometry rbench writes: a range KnownHDRRange accepts (latency and
+// per-second histograms 1..HistMaxUs in microseconds, codec times
+// 1..CodecMaxNs and send lateness 1..SendLateMaxNs in nanoseconds, and the
+// 1..60,000,000 of files older than the hour range), at HistDigits
+// significant digits for totals and 2 for per-second, codec and lateness
+// histograms.
 // A header declaring anything else is refused before hdrhistogram-go
 // allocates the counts array it implies: 1..2^63 at 5 digits is about 45 MB
 // per histogram, and a 789 KB file of 5,400 of them kept report busy for
@@ -25,8 +28,9 @@ const (
 )
 
 // maxHDRLen bounds an encoded histogram. rbench's largest possible one (3
-// digits, every one of its ~17,000 buckets non-empty, 9 bytes each before
-// compression) is about 210 KB of base64; its usual ones are a few KB.
+// digits over the hour, every one of its ~23,500 buckets non-empty, 9 bytes
+// each before compression) is about 290 KB of base64; its usual ones are a
+// few KB.
 const maxHDRLen = 1 << 20
 
 // hdrHeaderSize is the V2 header inside the compressed payload: cookie,
@@ -72,9 +76,9 @@ func checkEncodedHDR(s string) error {
 	lowest := int64(binary.BigEndian.Uint64(h[16:24]))
 	highest := int64(binary.BigEndian.Uint64(h[24:32]))
 	ratio := math.Float64frombits(binary.BigEndian.Uint64(h[32:40]))
-	if lowest != HistMinUs || highest != HistMaxUs || digits < minHDRDigits || digits > maxHDRDigits {
-		return fmt.Errorf("%w: histogram declares the range %d..%d at %d significant digits; rbench writes %d..%d at %d to %d digits",
-			ErrCorrupt, lowest, highest, digits, HistMinUs, HistMaxUs, minHDRDigits, maxHDRDigits)
+	if !KnownHDRRange(lowest, highest) || digits < minHDRDigits || digits > maxHDRDigits {
+		return fmt.Errorf("%w: histogram declares the range %d..%d at %d significant digits; rbench writes %d..%d (latency), 1..%d (codec times), 1..%d (send lateness) at %d to %d digits",
+			ErrCorrupt, lowest, highest, digits, HistMinUs, HistMaxUs, CodecMaxNs, SendLateMaxNs, minHDRDigits, maxHDRDigits)
 	}
 	if ratio != 1 && ratio != 0 {
 		return fmt.Errorf("%w: histogram declares a conversion ratio of %g; rbench writes 1", ErrCorrupt, ratio)

@@ -11,30 +11,100 @@ import (
 )
 
 // NewHistogram returns an empty latency histogram with rbench's shared range:
-// HistMinUs to HistMaxUs microseconds at HistDigits significant digits.
+// HistMinUs to HistMaxUs microseconds (1 us to 1 hour) at HistDigits
+// significant digits. Record with ClampUs, which puts a value beyond the
+// range at its top, where Summarize counts it as overflow.
 // Like every hdrhistogram-go histogram it is not safe for concurrent use:
 // give each worker its own and Merge them.
 func NewHistogram() *hdrhistogram.Histogram {
 	return hdrhistogram.New(HistMinUs, HistMaxUs, HistDigits)
 }
 
-// Summarize computes the latency summary of h, in microseconds. An empty (or
-// nil) histogram gives the zero Latency.
+// NewCodecHistogram returns an empty codec-time histogram: nanoseconds, 1 ns
+// to CodecMaxNs (60 s), CodecDigits significant digits.
+func NewCodecHistogram() *hdrhistogram.Histogram {
+	return hdrhistogram.New(1, CodecMaxNs, CodecDigits)
+}
+
+// NewSendLateHistogram returns an empty send-lateness histogram:
+// nanoseconds, 1 ns to SendLateMaxNs (1 hour), SendLateDigits significant
+// digits.
+func NewSendLateHistogram() *hdrhistogram.Histogram {
+	return hdrhistogram.New(1, SendLateMaxNs, SendLateDigits)
+}
+
+// ClampUs converts a latency to whole microseconds within the latency
+// histograms' range: faster than 1 us counts as 1 us, and anything beyond
+// HistMaxUs as HistMaxUs, the top, where it is counted as overflow.
+func ClampUs(d time.Duration) int64 {
+	return clamp(int64(d/time.Microsecond), HistMinUs, HistMaxUs)
+}
+
+// ClampNs converts a duration to nanoseconds within 1 and top (CodecMaxNs
+// or SendLateMaxNs), like ClampUs.
+func ClampNs(d time.Duration, top int64) int64 { return clamp(int64(d), 1, top) }
+
+func clamp(v, lo, hi int64) int64 {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}
+
+// Summarize computes the latency summary of h, in microseconds, with its
+// sample count and overflow: the samples in the histogram's top bucket,
+// where values beyond its range were put (ClampUs). An empty (or nil)
+// histogram gives the zero Latency.
 func Summarize(h *hdrhistogram.Histogram) Latency {
 	if h == nil || h.TotalCount() == 0 {
 		return Latency{}
 	}
 	// ValueAtQuantile takes a percentile (0-100), not a fraction.
 	return Latency{
-		Min:   float64(h.Min()),
-		Mean:  h.Mean(),
-		P50:   float64(h.ValueAtQuantile(50)),
-		P90:   float64(h.ValueAtQuantile(90)),
-		P99:   float64(h.ValueAtQuantile(99)),
-		P999:  float64(h.ValueAtQuantile(99.9)),
-		P9999: float64(h.ValueAtQuantile(99.99)),
-		Max:   float64(h.Max()),
+		Min:      float64(h.Min()),
+		Mean:     h.Mean(),
+		P50:      float64(h.ValueAtQuantile(50)),
+		P90:      float64(h.ValueAtQuantile(90)),
+		P99:      float64(h.ValueAtQuantile(99)),
+		P999:     float64(h.ValueAtQuantile(99.9)),
+		P9999:    float64(h.ValueAtQuantile(99.99)),
+		Max:      float64(h.Max()),
+		Count:    h.TotalCount(),
+		Overflow: Overflow(h),
 	}
+}
+
+// SummarizeNs is Summarize for a histogram of nanoseconds (codec times,
+// send lateness); the summary is in microseconds all the same. Overflow
+// figures are the histogram's top (60 s, 1 h) in microseconds.
+func SummarizeNs(h *hdrhistogram.Histogram) Latency {
+	l := Summarize(h)
+	l.Min, l.Mean, l.P50, l.P90 = l.Min/1e3, l.Mean/1e3, l.P50/1e3, l.P90/1e3
+	l.P99, l.P999, l.P9999, l.Max = l.P99/1e3, l.P999/1e3, l.P9999/1e3, l.Max/1e3
+	return l
+}
+
+// Overflow counts the samples of h in its top bucket: values beyond its
+// range recorded at the top (ClampUs, ClampNs), and any within the top
+// bucket's width (0.1% at 3 digits) below it.
+func Overflow(h *hdrhistogram.Histogram) int64 {
+	if h == nil || h.TotalCount() == 0 {
+		return 0
+	}
+	top := h.HighestTrackableValue()
+	if !h.ValuesAreEquivalent(h.Max(), top) {
+		return 0 // the common case: nothing reached the top
+	}
+	var n int64
+	for _, b := range h.Distribution() {
+		if b.Count > 0 && h.ValuesAreEquivalent(b.From, top) {
+			n += b.Count
+		}
+	}
+	return n
 }
 
 // EncodeHDR encodes h in HdrHistogram's V2 compressed format, base64: the
@@ -90,7 +160,7 @@ func mergeHDR(dst *hdrhistogram.Histogram, s string) error {
 		return err
 	}
 	if dropped := dst.Merge(h); dropped != 0 {
-		return fmt.Errorf("%d values outside the %d-%d us range", dropped, HistMinUs, HistMaxUs)
+		return fmt.Errorf("%d values outside the histogram's range (%d-%d)", dropped, dst.LowestTrackableValue(), dst.HighestTrackableValue())
 	}
 	return nil
 }
@@ -170,3 +240,25 @@ func OpFromHistograms(name, class, encoding string, service, response *hdrhistog
 
 // roundRate keeps rates readable in JSON (0.001 ops/s is far below noise).
 func roundRate(r float64) float64 { return math.Round(r*1000) / 1000 }
+
+// legacyHistMax is the top of every histogram in files written before the
+// hour range: 60 s of latency in microseconds, and codec times in
+// nanoseconds with the same bounds (60 ms).
+const legacyHistMax = 60_000_000
+
+// KnownHDRRange reports whether a histogram's declared range (lowest and
+// highest trackable value) is one rbench writes or has written: latency and
+// per-second histograms (1..HistMaxUs), codec times (1..CodecMaxNs), send
+// lateness (1..SendLateMaxNs), and 1..60,000,000 in files older than the
+// hour range. A reader that checks a file's histograms before decoding them
+// takes the list from here, so a new range is added in one place.
+func KnownHDRRange(lowest, highest int64) bool {
+	if lowest != 1 {
+		return false
+	}
+	switch highest {
+	case HistMaxUs, CodecMaxNs, SendLateMaxNs, legacyHistMax:
+		return true
+	}
+	return false
+}

@@ -111,10 +111,18 @@ func WriteIntervalLog(w io.Writer, run *Run) error {
 }
 
 // PassStart is when an encoding pass's measured phase started, the second
-// 0 of its ops' series. TODO(scale): until results record each pass's
-// measured start (branch measure's Pacing.Start), it is the run's start
-// plus its warm-up, which is early by the set-up's time.
+// 0 of its ops' series: its pacing's start; in files older than that, the
+// run's measured start for every pass, else its start plus the warm-up
+// (early by the set-up's time).
 func PassStart(run *Run, encoding string) time.Time {
+	for _, p := range run.Pacing {
+		if p.Encoding == encoding && !p.Start.IsZero() {
+			return p.Start
+		}
+	}
+	if !run.Meta.MeasuredStart.IsZero() {
+		return run.Meta.MeasuredStart
+	}
 	return run.Meta.Start.Add(time.Duration(run.Meta.WarmupSec * float64(time.Second)))
 }
 

@@ -45,7 +45,7 @@ func TestDecodeHDRRefusesForeignGeometry(t *testing.T) {
 		lowest, highest int64
 	}{
 		{"1..2^63 at 5 digits", 5, 1, math.MaxInt64},
-		{"wider range", 3, 1, 3_600_000_000},
+		{"wider range", 3, 1, 7_200_000_000},
 		{"4 digits", 4, 1, HistMaxUs},
 		{"1 digit", 1, 1, HistMaxUs},
 		{"lowest 1000", 3, 1000, HistMaxUs},
@@ -56,22 +56,33 @@ func TestDecodeHDRRefusesForeignGeometry(t *testing.T) {
 		}
 	}
 	for _, digits := range []int32{2, 3} {
-		if _, err := DecodeHDR(craftHDR(digits, HistMinUs, HistMaxUs)); err != nil {
-			t.Errorf("rbench's own geometry at %d digits: %v", digits, err)
+		for _, highest := range []int64{HistMaxUs, CodecMaxNs, SendLateMaxNs, 60_000_000} {
+			if _, err := DecodeHDR(craftHDR(digits, HistMinUs, highest)); err != nil {
+				t.Errorf("rbench's own geometry 1..%d at %d digits: %v", highest, digits, err)
+			}
 		}
 	}
 }
 
 func TestDecodeHDRRefusesValuesBeyondTheRange(t *testing.T) {
 	// The counts array reaches past HistMaxUs to the end of its last
-	// bucket, so 67 s fits in it though the header says 60 s.
+	// bucket, so 65 minutes fit in it though the header says an hour (and
+	// 67 s in the 60 s of older files).
 	h := NewHistogram()
-	if err := h.RecordValue(67_000_000); err != nil {
+	if err := h.RecordValue(65 * 60_000_000); err != nil {
 		t.Fatal(err)
 	}
 	s, _ := EncodeHDR(h)
+	if _, err := DecodeHDR(s); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "beyond the 3600000000") {
+		t.Errorf("a value of 65 minutes: %v, want ErrCorrupt", err)
+	}
+	legacy := hdrhistogram.New(1, 60_000_000, 3)
+	if err := legacy.RecordValue(67_000_000); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = EncodeHDR(legacy)
 	if _, err := DecodeHDR(s); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "beyond the 60000000") {
-		t.Errorf("a value of 67 s: %v, want ErrCorrupt", err)
+		t.Errorf("a value of 67 s in a 60 s histogram: %v, want ErrCorrupt", err)
 	}
 	ok := NewHistogram()
 	ok.RecordValue(HistMaxUs)

@@ -5,26 +5,69 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 )
 
 // ErrMerge reports runs that cannot be merged without losing or inventing
-// data (an op without its histogram, an op in two classes).
+// data (an op without its histogram, an op in two classes), or that should
+// not be merged (different workloads, runs neither concurrent nor one after
+// another) unless told.
 var ErrMerge = errors.New("cannot merge runs")
 
-// Merge combines runs made at the same time by several load generators
-// against one target into one run. Per op kind and encoding the histograms
+// How a merge combines its runs (MergeOptions.As, Meta.Merge).
+const (
+	// MergeAuto tells concurrent runs from repeats by their measured
+	// windows.
+	MergeAuto = ""
+	// MergeConcurrent: load generators that ran at the same time against
+	// one target. Their load adds up: rates, connections and target rates
+	// are summed, per-second series merged second by second.
+	MergeConcurrent = "concurrent"
+	// MergeRepeats: the same run made one after another. Histograms merge
+	// (more samples of one distribution), rates are the mean of the runs',
+	// each run's own figures are kept in Run.Repeats (the spread), and the
+	// per-second series follow each other.
+	MergeRepeats = "repeats"
+)
+
+// MergeOptions configure MergeWith.
+type MergeOptions struct {
+	// As is MergeConcurrent or MergeRepeats to say how the runs relate;
+	// MergeAuto (the default) decides from their measured windows: windows
+	// that overlap by at least half of the shorter one are concurrent,
+	// windows that do not overlap are repeats, anything else is refused.
+	As string
+	// Force merges runs of different workloads or specifications; what
+	// differs goes into the merged run's Warnings. Without it such runs are
+	// refused with the differences in the error.
+	Force bool
+	// Sources label the runs, in order (usually their file names); default:
+	// each run's Sources, RunID or Name.
+	Sources []string
+}
+
+// Merge is MergeWith with the default options: runs of one workload and
+// specification, concurrent or repeats as their windows say.
+func Merge(runs ...*Run) (*Run, error) { return MergeWith(MergeOptions{}, runs...) }
+
+// MergeWith combines runs into one. Per op kind and encoding the histograms
 // are merged losslessly and every summary is recomputed from the merged
-// histogram (percentiles are never averaged); counts, errors, bytes and rates
-// are summed. Per-second series are merged by second index, pacing target and
-// achieved rates are summed. Meta comes from the first run with Start the
-// earliest start, End the latest end and Sources listing the inputs (their
-// Sources when already merged, else their RunID or Name); callers that know
-// the file names may overwrite Sources.
-func Merge(runs ...*Run) (*Run, error) {
+// histogram (percentiles are never averaged); counts, errors and bytes are
+// summed. Rates are summed for concurrent runs and averaged for repeats
+// (see MergeConcurrent, MergeRepeats). Meta comes from the first run with
+// Start the earliest start, End the latest end, Merge the relation and
+// Sources listing the inputs. Validity is the union of the inputs'
+// problems, and the verdicts are decided again on the merged histograms.
+func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 	if len(runs) == 0 {
 		return nil, fmt.Errorf("%w: no runs given", ErrMerge)
+	}
+	for i, r := range runs {
+		if r == nil {
+			return nil, fmt.Errorf("%w: run %d is nil", ErrMerge, i+1)
+		}
 	}
 	// Every input valid and every sum within bounds, checked before adding.
 	if err := checkMergeInputs(runs); err != nil {
@@ -32,20 +75,66 @@ func Merge(runs ...*Run) (*Run, error) {
 	}
 	labels := make([]string, len(runs))
 	for i, r := range runs {
-		labels[i] = fmt.Sprintf("run %d (%s)", i+1, r.Meta.RunID)
+		switch {
+		case i < len(o.Sources) && o.Sources[i] != "":
+			labels[i] = o.Sources[i]
+		case len(r.Meta.Sources) > 0:
+			labels[i] = strings.Join(r.Meta.Sources, "+")
+		case r.Meta.RunID != "":
+			labels[i] = r.Meta.RunID
+		default:
+			labels[i] = fmt.Sprintf("%s#%d", r.Meta.Name, i+1)
+		}
 	}
 	if err := checkShards(runs, labels); err != nil {
 		return nil, err
 	}
+	var notes []string
+	// The parts of a split spec differ in their shares (connections, ops,
+	// rate): compare the whole spec each describes.
+	if diffs := specDiffs(shardNormalized(runs), labels); len(diffs) > 0 {
+		if !o.Force {
+			return nil, fmt.Errorf("%w: they are not runs of one workload and specification: %s (merge them anyway with --force)", ErrMerge, strings.Join(diffs, "; "))
+		}
+		notes = append(notes, "merged with --force although the runs differ: "+strings.Join(diffs, "; "))
+	}
+	how := o.As
+	switch how {
+	case MergeAuto:
+		var note string
+		var err error
+		how, note, err = relation(runs, labels)
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			notes = append(notes, note)
+		}
+	case MergeConcurrent, MergeRepeats:
+	default:
+		return nil, fmt.Errorf("%w: merge as %q: want %s or %s", ErrMerge, how, MergeConcurrent, MergeRepeats)
+	}
+	repeats := how == MergeRepeats
+	if repeats && isShards(runs) {
+		why := "their measured windows do not overlap (they ran one after another): start them together (--start-at), or say --as concurrent"
+		if o.As == MergeRepeats {
+			why = "they are not repeats: merge them as concurrent generators"
+		}
+		return nil, fmt.Errorf("%w: %s are parts of one spec split over generators (--shard), which run at the same time, but %s", ErrMerge, strings.Join(labels, ", "), why)
+	}
+
 	out := NewRun(runs[0].Meta)
 	out.Meta.Config = cloneMap(runs[0].Meta.Config)
 	out.Meta.Sources = nil
-	out.Meta.Workload.Connections = 0
-	out.Meta.Workload.Rate = 0
+	if len(runs) > 1 {
+		out.Meta.Merge = how
+	}
+	if !repeats {
+		out.Meta.Workload.Connections = 0
+		out.Meta.Workload.Rate = 0
+	}
+	out.Meta.MeasuredSec = 0
 	for i, r := range runs {
-		if r == nil {
-			return nil, fmt.Errorf("%w: run %d is nil", ErrMerge, i+1)
-		}
 		m := r.Meta
 		if i > 0 {
 			if m.Start.Before(out.Meta.Start) {
@@ -54,24 +143,28 @@ func Merge(runs ...*Run) (*Run, error) {
 			if m.End.After(out.Meta.End) {
 				out.Meta.End = m.End
 			}
-			out.Meta.MeasuredSec = math.Max(out.Meta.MeasuredSec, m.MeasuredSec)
-			if m.Workload.Name != runs[0].Meta.Workload.Name {
-				out.Warnings = appendUnique(out.Warnings, fmt.Sprintf("merged different workloads: %q and %q", runs[0].Meta.Workload.Name, m.Workload.Name))
+			if !m.MeasuredStart.IsZero() && (out.Meta.MeasuredStart.IsZero() || m.MeasuredStart.Before(out.Meta.MeasuredStart)) {
+				out.Meta.MeasuredStart = m.MeasuredStart
+			}
+			if m.MeasuredEnd.After(out.Meta.MeasuredEnd) {
+				out.Meta.MeasuredEnd = m.MeasuredEnd
 			}
 			if m.Target.Addr != runs[0].Meta.Target.Addr {
 				out.Warnings = appendUnique(out.Warnings, fmt.Sprintf("merged runs against different targets: %s and %s", runs[0].Meta.Target.Addr, m.Target.Addr))
 			}
 		}
-		// Connections and offered load add up across generators.
-		out.Meta.Workload.Connections += m.Workload.Connections
-		out.Meta.Workload.Rate += m.Workload.Rate
-		switch {
-		case len(m.Sources) > 0:
+		if repeats {
+			out.Meta.MeasuredSec += m.MeasuredSec
+		} else {
+			// Connections and offered load add up across generators.
+			out.Meta.Workload.Connections += m.Workload.Connections
+			out.Meta.Workload.Rate += m.Workload.Rate
+			out.Meta.MeasuredSec = math.Max(out.Meta.MeasuredSec, m.MeasuredSec)
+		}
+		if len(m.Sources) > 0 && i >= len(o.Sources) {
 			out.Meta.Sources = append(out.Meta.Sources, m.Sources...)
-		case m.RunID != "":
-			out.Meta.Sources = append(out.Meta.Sources, m.RunID)
-		default:
-			out.Meta.Sources = append(out.Meta.Sources, fmt.Sprintf("%s#%d", m.Name, i+1))
+		} else {
+			out.Meta.Sources = append(out.Meta.Sources, labels[i])
 		}
 		out.Errors.add(r.Errors)
 		for _, w := range r.Warnings {
@@ -81,8 +174,11 @@ func Merge(runs ...*Run) (*Run, error) {
 			out.Incomplete = appendUnique(out.Incomplete, w)
 		}
 	}
+	for _, n := range notes {
+		out.Warnings = appendUnique(out.Warnings, n)
+	}
 
-	ops, err := mergeOps(runs)
+	ops, err := mergeOps(runs, repeats)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +186,28 @@ func Merge(runs ...*Run) (*Run, error) {
 	if err := applyShards(out, runs); err != nil {
 		return nil, err
 	}
-	out.Pacing = mergePacing(runs)
+	if out.Pacing, err = mergePacing(runs, repeats); err != nil {
+		return nil, err
+	}
+	if repeats {
+		for i, r := range runs {
+			if len(r.Repeats) > 0 {
+				out.Repeats = append(out.Repeats, r.Repeats...)
+				continue
+			}
+			out.Repeats = append(out.Repeats, repeatOf(r, labels[i]))
+		}
+	} else {
+		for _, r := range runs {
+			if len(r.Repeats) > 0 && len(runs) > 1 {
+				out.Warnings = appendUnique(out.Warnings, "the inputs' own repeats are not carried into a merge of concurrent runs")
+				break
+			}
+		}
+		if len(runs) == 1 {
+			out.Repeats = runs[0].Repeats
+		}
+	}
 
 	// Sections that are not additive: keep every startup replay and recovery
 	// cycle, and the first payload table, server view and plan.
@@ -137,6 +254,28 @@ func Merge(runs ...*Run) (*Run, error) {
 			}
 		}
 	}
+
+	// Validity: what was wrong with any input is wrong with the merge.
+	target := RunTarget(runs[0])
+	var ps []Problem
+	for i, r := range runs {
+		var in []Problem
+		if r.Validity != nil {
+			in = r.Validity.Problems
+		} else {
+			in = findProblems(r, RunTarget(r))
+		}
+		for _, p := range in {
+			if len(runs) > 1 {
+				p.Message = labels[i] + ": " + p.Message
+			}
+			ps = append(ps, p)
+		}
+	}
+	if len(out.Ops) > 0 || len(ps) > 0 {
+		out.Validity = &Validity{Valid: valid(ps), Problems: ps}
+		out.Verdicts = Judge(out, ps, target)
+	}
 	return out, nil
 }
 
@@ -156,9 +295,39 @@ type secAcc struct {
 	h *hdrhistogram.Histogram
 }
 
-func mergeOps(runs []*Run) ([]Op, error) {
+// seriesOffsets returns, per run and encoding, the second its series start
+// at in the merge: 0 for concurrent runs, shifted by the difference of their
+// measured starts (whole seconds) when both are known; for repeats, after
+// the previous repeats' seconds of the same encoding.
+func seriesOffsets(runs []*Run, repeats bool) []map[string]int {
+	out := make([]map[string]int, len(runs))
+	next := map[string]int{}
+	first := runs[0].Meta.MeasuredStart
+	for i, r := range runs {
+		out[i] = map[string]int{}
+		length := map[string]int{}
+		for _, op := range r.Ops {
+			if n := len(op.Series); n > 0 {
+				length[op.Encoding] = max(length[op.Encoding], op.Series[n-1].T+1)
+			}
+		}
+		for enc, n := range length {
+			switch {
+			case repeats:
+				out[i][enc] = next[enc]
+				next[enc] += n
+			case !first.IsZero() && !r.Meta.MeasuredStart.IsZero():
+				out[i][enc] = max(0, int(math.Round(r.Meta.MeasuredStart.Sub(first).Seconds())))
+			}
+		}
+	}
+	return out
+}
+
+func mergeOps(runs []*Run, repeats bool) ([]Op, error) {
 	var order []opKey
 	accs := map[opKey]*opAcc{}
+	offsets := seriesOffsets(runs, repeats)
 	for ri, r := range runs {
 		for _, op := range r.Ops {
 			k := opKey{op.Name, op.Encoding}
@@ -196,15 +365,18 @@ func mergeOps(runs []*Run) ([]Op, error) {
 			if a.decode, a.decodeMiss, err = mergeOptional(a.decode, a.decodeMiss, op.DecodeHist, op.Decode != nil); err != nil {
 				return nil, fmt.Errorf("%s decode_hdr: %w", where, err)
 			}
+			shift := offsets[ri][op.Encoding]
 			for _, s := range op.Series {
-				sa := a.series[s.T]
+				t := s.T + shift
+				sa := a.series[t]
 				if sa == nil {
-					sa = &secAcc{s: Second{T: s.T}, h: NewHistogram()}
-					a.series[s.T] = sa
+					sa = &secAcc{s: Second{T: t}, h: NewHistogram()}
+					a.series[t] = sa
 				}
 				sa.s.Count += s.Count
 				sa.s.Errors += s.Errors
 				sa.s.Max = math.Max(sa.s.Max, s.Max)
+				sa.s.Partial = sa.s.Partial || s.Partial
 				if s.HDR == "" {
 					// A second without replies (a stall) has nothing to
 					// merge; one with replies but no histogram does.
@@ -223,6 +395,10 @@ func mergeOps(runs []*Run) ([]Op, error) {
 	for _, k := range order {
 		a := accs[k]
 		op := a.op
+		if repeats {
+			// The mean over every repeat; one without this op ran it at 0/s.
+			op.Rate /= float64(len(runs))
+		}
 		op.Rate = roundRate(op.Rate)
 		op.Service, op.Response = Summarize(a.service), Summarize(a.response)
 		var err error
@@ -233,14 +409,14 @@ func mergeOps(runs []*Run) ([]Op, error) {
 			return nil, err
 		}
 		if a.encode != nil && !a.encodeMissing {
-			l := nsToUs(Summarize(a.encode))
+			l := SummarizeNs(a.encode)
 			op.Encode = &l
 			if op.EncodeHist, err = EncodeHDR(a.encode); err != nil {
 				return nil, err
 			}
 		}
 		if a.decode != nil && !a.decodeMiss {
-			l := nsToUs(Summarize(a.decode))
+			l := SummarizeNs(a.decode)
 			op.Decode = &l
 			if op.DecodeHist, err = EncodeHDR(a.decode); err != nil {
 				return nil, err
@@ -280,46 +456,111 @@ func mergeInto(dst *hdrhistogram.Histogram, s string) error {
 	return mergeHDR(dst, s)
 }
 
-// mergeOptional merges an optional codec histogram. Once one input has a
-// summary without its histogram, the merged summary is unknown (missing).
+// mergeOptional merges an optional codec histogram (nanoseconds). Once one
+// input has a summary without its histogram, the merged summary is unknown
+// (missing).
 func mergeOptional(dst *hdrhistogram.Histogram, missing bool, s string, hasSummary bool) (*hdrhistogram.Histogram, bool, error) {
 	if s == "" {
 		return dst, missing || hasSummary, nil
 	}
 	if dst == nil {
-		dst = NewHistogram()
+		dst = NewCodecHistogram()
 	}
 	return dst, missing, mergeHDR(dst, s)
 }
 
-func nsToUs(l Latency) Latency {
-	return Latency{Min: l.Min / 1000, Mean: l.Mean / 1000, P50: l.P50 / 1000, P90: l.P90 / 1000,
-		P99: l.P99 / 1000, P999: l.P999 / 1000, P9999: l.P9999 / 1000, Max: l.Max / 1000}
+type pacingAcc struct {
+	p          Pacing
+	n          int
+	late       *hdrhistogram.Histogram
+	lateMiss   bool
+	cpu, spin  float64
+	threadsSum int
 }
 
-func mergePacing(runs []*Run) []Pacing {
-	var out []Pacing
-	idx := map[string]int{}
+func mergePacing(runs []*Run, repeats bool) ([]Pacing, error) {
+	var order []string
+	accs := map[string]*pacingAcc{}
 	for _, r := range runs {
 		for _, p := range r.Pacing {
-			i, ok := idx[p.Encoding]
+			a, ok := accs[p.Encoding]
 			if !ok {
-				idx[p.Encoding] = len(out)
-				out = append(out, p)
-				continue
+				a = &pacingAcc{p: p}
+				a.p.TargetRate, a.p.AchievedRate = 0, 0
+				a.p.Late, a.p.Scheduled, a.p.Sent, a.p.Dropped, a.p.Unanswered, a.p.ActiveWaitOff = 0, 0, 0, 0, 0, 0
+				a.p.SendLate, a.p.SendLateHDR = nil, ""
+				a.p.GeneratorCPU, a.p.ActiveWait, a.p.Threads, a.p.LoadAvg = 0, 0, 0, 0
+				accs[p.Encoding] = a
+				order = append(order, p.Encoding)
 			}
-			m := &out[i]
+			m := &a.p
+			a.n++
 			m.TargetRate += p.TargetRate
 			m.AchievedRate += p.AchievedRate
 			m.Late += p.Late
+			m.Scheduled += p.Scheduled
+			m.Sent += p.Sent
+			m.Dropped += p.Dropped
+			m.Unanswered += p.Unanswered
+			m.Drain = m.Drain || p.Drain
 			m.MaxLateUs = math.Max(m.MaxLateUs, p.MaxLateUs)
 			m.LateThresholdUs = math.Max(m.LateThresholdUs, p.LateThresholdUs)
+			m.SpinMarginUs = math.Max(m.SpinMarginUs, p.SpinMarginUs)
+			m.ActiveWaitOff += p.ActiveWaitOff
+			m.LoadAvg = math.Max(m.LoadAvg, p.LoadAvg)
+			a.cpu += p.GeneratorCPU
+			a.spin += p.ActiveWait
+			a.threadsSum += p.Threads
+			if m.Stopped == "" {
+				m.Stopped = p.Stopped
+			}
+			if !p.Start.IsZero() && (m.Start.IsZero() || p.Start.Before(m.Start)) {
+				m.Start = p.Start
+			}
+			if p.End.After(m.End) {
+				m.End = p.End
+			}
 			if m.Mode != p.Mode {
 				m.Mode = "mixed"
 			}
+			switch {
+			case p.SendLateHDR != "":
+				if a.late == nil {
+					a.late = NewSendLateHistogram()
+				}
+				if err := mergeHDR(a.late, p.SendLateHDR); err != nil {
+					return nil, fmt.Errorf("pacing %s send_late_hdr: %w", p.Encoding, err)
+				}
+			case p.SendLate != nil:
+				a.lateMiss = true
+			}
 		}
 	}
-	return out
+	out := make([]Pacing, 0, len(order))
+	for _, enc := range order {
+		a := accs[enc]
+		m := a.p
+		if repeats {
+			// Repeats of one run on one machine: the mean rate and CPU.
+			m.TargetRate /= float64(a.n)
+			m.AchievedRate /= float64(a.n)
+			m.GeneratorCPU, m.ActiveWait, m.Threads = a.cpu/float64(a.n), a.spin/float64(a.n), a.threadsSum/a.n
+		} else {
+			// Generators side by side: their CPUs and threads add up.
+			m.GeneratorCPU, m.ActiveWait, m.Threads = a.cpu, a.spin, a.threadsSum
+		}
+		if a.late != nil && !a.lateMiss {
+			l := SummarizeNs(a.late)
+			m.SendLate = &l
+			s, err := EncodeHDR(a.late)
+			if err != nil {
+				return nil, err
+			}
+			m.SendLateHDR = s
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 func (e *ErrorCounts) add(o ErrorCounts) {

@@ -18,11 +18,26 @@ const Format = "rbench-results"
 const SchemaVersion = 1
 
 // Histogram range shared by every latency histogram rbench records: 1 us to
-// 60 s at 3 significant digits, values in microseconds.
+// 1 hour at 3 significant digits (a recorded value is within 0.1% of the
+// true one), values in microseconds. Nothing is clamped silently: a latency
+// beyond the hour is recorded as HistMaxUs and counted in Latency.Overflow,
+// and every figure at or above HistMaxUs is shown as ">= 1h" (FormatUs).
+// Faster than 1 us counts as 1 us.
 const (
 	HistMinUs  = 1
-	HistMaxUs  = 60_000_000
+	HistMaxUs  = 3_600_000_000
 	HistDigits = 3
+)
+
+// Codec and send-lateness histograms are in nanoseconds, at 2 significant
+// digits (1%): encodes often take well under a microsecond, and so does a
+// calibrated sender's lateness. Codec times range from 1 ns to 60 s,
+// lateness from 1 ns to 1 hour; beyond is counted as overflow like latency.
+const (
+	CodecMaxNs     = 60_000_000_000
+	CodecDigits    = 2
+	SendLateMaxNs  = 3_600_000_000_000
+	SendLateDigits = 2
 )
 
 // Op classes, used by gates (write.p99, read.p99.9) and the report.
@@ -47,6 +62,15 @@ type Run struct {
 	Recovery      *Recovery     `json:"recovery,omitempty"`
 	Plan          *Plan         `json:"plan,omitempty"`
 	Warnings      []string      `json:"warnings,omitempty"`
+	// Validity says whether the run measured what it set out to (see
+	// Assess); Verdicts are the PASS/FAIL per encoding and class against
+	// the latency target, decided only where the run is valid and the
+	// samples suffice. Both are recomputed by Assess and Merge.
+	Validity *Validity `json:"validity,omitempty"`
+	Verdicts []Verdict `json:"verdicts,omitempty"`
+	// Repeats holds each input's own figures when the run is a merge of
+	// repeats (Meta.Merge is "repeats"), so their spread is kept.
+	Repeats []Repeat `json:"repeats,omitempty"`
 	// Incomplete says why the run did not finish (interrupted, a scale or
 	// a cycle missing); empty when it did. Its figures are what was
 	// measured before it stopped, and every gate threshold on it fails.
@@ -70,6 +94,16 @@ type Meta struct {
 	Workload    Workload          `json:"workload"`
 	// Sources lists the files a merged run came from.
 	Sources []string `json:"sources,omitempty"`
+	// Merge says how a merged run combined its sources: "concurrent"
+	// (generators that ran at the same time: rates add) or "repeats" (runs
+	// one after another: rates are the mean); "" for a run that was not
+	// merged.
+	Merge string `json:"merge,omitempty"`
+	// MeasuredStart and MeasuredEnd bound the measured part of the run
+	// (the first measured phase's start to the last one's end), wall clock;
+	// zero in files older than them.
+	MeasuredStart time.Time `json:"measured_start,omitzero"`
+	MeasuredEnd   time.Time `json:"measured_end,omitzero"`
 }
 
 // Tool is the rbench build that made the run.
@@ -104,22 +138,25 @@ type Target struct {
 
 // Workload is the specification the run executed, enough to repeat it.
 type Workload struct {
-	Name             string         `json:"name"`
-	Seed             int64          `json:"seed"`
-	Connections      int            `json:"connections"`
-	Pipeline         int            `json:"pipeline"`
-	DurationSec      float64        `json:"duration_sec,omitempty"`
-	Ops              int64          `json:"ops,omitempty"`
-	WarmupSec        float64        `json:"warmup_sec,omitempty"`
-	Rate             float64        `json:"rate,omitempty"` // target ops/s; 0 means closed loop
-	Pacer            string         `json:"pacer,omitempty"`
-	Keys             int64          `json:"keys,omitempty"`
-	Encodings        []string       `json:"encodings,omitempty"`
-	ReadRatio        float64        `json:"read_ratio,omitempty"`
-	BufferIntervalMS int            `json:"buffer_interval_ms,omitempty"`
-	Distribution     string         `json:"distribution,omitempty"`
-	File             string         `json:"file,omitempty"`
-	Params           map[string]any `json:"params,omitempty"`
+	Name             string   `json:"name"`
+	Seed             int64    `json:"seed"`
+	Connections      int      `json:"connections"`
+	Pipeline         int      `json:"pipeline"`
+	DurationSec      float64  `json:"duration_sec,omitempty"`
+	Ops              int64    `json:"ops,omitempty"`
+	WarmupSec        float64  `json:"warmup_sec,omitempty"`
+	Rate             float64  `json:"rate,omitempty"` // target ops/s; 0 means closed loop
+	Pacer            string   `json:"pacer,omitempty"`
+	Keys             int64    `json:"keys,omitempty"`
+	Encodings        []string `json:"encodings,omitempty"`
+	ReadRatio        float64  `json:"read_ratio,omitempty"`
+	BufferIntervalMS int      `json:"buffer_interval_ms,omitempty"`
+	// Drain: an open-loop run worked off its backlog after the duration
+	// (--drain) instead of dropping it.
+	Drain        bool           `json:"drain,omitempty"`
+	Distribution string         `json:"distribution,omitempty"`
+	File         string         `json:"file,omitempty"`
+	Params       map[string]any `json:"params,omitempty"`
 	// Node holds the node options the trading workloads wrote as (nil for
 	// raw and in files written before they were recorded).
 	Node *Node `json:"node,omitempty"`
@@ -188,16 +225,22 @@ type Op struct {
 	Series     []Second `json:"series,omitempty"`
 }
 
-// Latency summarises a histogram, in microseconds.
+// Latency summarises a histogram, in microseconds. Count is the number of
+// samples behind it, so a reader can tell which quantiles rest on enough of
+// them (Enough); Overflow counts the samples beyond the histogram's range,
+// recorded at its top (HistMaxUs): a figure at or above the top is only
+// known to be at least that.
 type Latency struct {
-	Min   float64 `json:"min_us"`
-	Mean  float64 `json:"mean_us"`
-	P50   float64 `json:"p50_us"`
-	P90   float64 `json:"p90_us"`
-	P99   float64 `json:"p99_us"`
-	P999  float64 `json:"p99_9_us"`
-	P9999 float64 `json:"p99_99_us"`
-	Max   float64 `json:"max_us"`
+	Min      float64 `json:"min_us"`
+	Mean     float64 `json:"mean_us"`
+	P50      float64 `json:"p50_us"`
+	P90      float64 `json:"p90_us"`
+	P99      float64 `json:"p99_us"`
+	P999     float64 `json:"p99_9_us"`
+	P9999    float64 `json:"p99_99_us"`
+	Max      float64 `json:"max_us"`
+	Count    int64   `json:"count,omitempty"`
+	Overflow int64   `json:"overflow,omitempty"`
 }
 
 // Second is one point of an operation's per-second series. T counts seconds
@@ -212,9 +255,14 @@ type Second struct {
 	// HDR is the second's response-time histogram, so merged series can be
 	// recomputed instead of averaged.
 	HDR string `json:"hdr,omitempty"`
+	// Partial marks a second the measured phase covered only in part (the
+	// last one, when the phase did not end on a whole second): its count
+	// is not a rate. Charts of throughput leave it out.
+	Partial bool `json:"partial,omitempty"`
 }
 
-// Pacing reports how well an encoding pass kept to its schedule.
+// Pacing reports how well an encoding pass kept to its schedule, and what
+// the load generator itself was doing meanwhile.
 type Pacing struct {
 	Encoding     string  `json:"encoding"`
 	Mode         string  `json:"mode"`  // closed or open
@@ -222,10 +270,51 @@ type Pacing struct {
 	TargetRate   float64 `json:"target_rate"`
 	AchievedRate float64 `json:"achieved_rate"`
 	// Late counts sends that left more than LateThresholdUs after their
-	// intended time.
+	// intended time, for whatever reason (a backlog included).
 	Late            int64   `json:"late"`
 	LateThresholdUs float64 `json:"late_threshold_us"`
 	MaxLateUs       float64 `json:"max_late_us"`
+	// Scheduled counts the operations the schedule made due within the
+	// measured duration; Sent those sent; Dropped those due but never sent
+	// because the run ended first (k6's dropped_iterations): Scheduled =
+	// Sent + Dropped. Unanswered counts sends still without a reply when
+	// the grace after the duration ran out. Drain is set when the run
+	// worked off its backlog instead (--drain), so nothing was dropped.
+	Scheduled  int64 `json:"scheduled,omitempty"`
+	Sent       int64 `json:"sent,omitempty"`
+	Dropped    int64 `json:"dropped,omitempty"`
+	Unanswered int64 `json:"unanswered,omitempty"`
+	Drain      bool  `json:"drain,omitempty"`
+	// SendLate is the generator's own send lateness: actual send minus
+	// intended time, for the sends that were not behind (the worker was
+	// waiting for their due time, not busy with a backlog), in
+	// microseconds; SendLateHDR its histogram in NANOSECONDS (V2, base64).
+	// SpinMarginUs is how long before a due time the sender stopped
+	// sleeping and waited actively, calibrated on the machine at the start.
+	SendLate     *Latency `json:"send_late,omitempty"`
+	SendLateHDR  string   `json:"send_late_hdr,omitempty"`
+	SpinMarginUs float64  `json:"spin_margin_us,omitempty"`
+	// ActiveWaitOff counts the times a worker lost its CPU while waiting
+	// actively (the machine was too busy), each turning the active wait
+	// off for a second.
+	ActiveWaitOff int64 `json:"active_wait_off,omitempty"`
+	// Start and End bound the pass's measured phase (wall clock).
+	Start time.Time `json:"start,omitzero"`
+	End   time.Time `json:"end,omitzero"`
+	// GeneratorCPU is the CPU rbench's process used during the measured
+	// phase, in cores (CPU seconds per second); Threads is the OS threads
+	// it could run Go code on (GOMAXPROCS), its capacity. LoadAvg is the
+	// machine's 1-minute load average at the end of the phase, which counts
+	// rbench and a Redis on the same machine too.
+	// The active wait is not counted in GeneratorCPU: ActiveWait is the
+	// time the workers spent in it, in cores (seconds per second).
+	GeneratorCPU float64 `json:"generator_cpu,omitempty"`
+	ActiveWait   float64 `json:"active_wait,omitempty"`
+	Threads      int     `json:"threads,omitempty"`
+	LoadAvg      float64 `json:"load_avg,omitempty"`
+	// Stopped says why the pass ended before its end (an error), "" when
+	// it ran to completion.
+	Stopped string `json:"stopped,omitempty"`
 }
 
 // ErrorCounts counts failed operations by class.

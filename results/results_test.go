@@ -56,7 +56,7 @@ func sampleRun(t testing.TB) *Run {
 func TestSummarize(t *testing.T) {
 	h := histOf(t, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
 	got := Summarize(h)
-	want := Latency{Min: 1, Mean: 5.5, P50: 5, P90: 9, P99: 10, P999: 10, P9999: 10, Max: 10}
+	want := Latency{Min: 1, Mean: 5.5, P50: 5, P90: 9, P99: 10, P999: 10, P9999: 10, Max: 10, Count: 10}
 	if got != want {
 		t.Fatalf("Summarize = %+v, want %+v", got, want)
 	}

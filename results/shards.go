@@ -161,3 +161,35 @@ func (w Workload) traderID() string {
 	id, _ := w.Params["trader_id"].(string)
 	return id
 }
+
+// isShards reports whether runs are parts of a split spec.
+func isShards(runs []*Run) bool {
+	return len(runs) > 0 && runs[0].Meta.Workload.Shard != nil
+}
+
+// shardNormalized returns runs, parts of a split spec given as the whole
+// spec they describe (copies; other runs as they are), for comparing specs.
+func shardNormalized(runs []*Run) []*Run {
+	out := make([]*Run, len(runs))
+	for i, r := range runs {
+		out[i] = r
+		s := r.Meta.Workload.Shard
+		if s == nil {
+			continue
+		}
+		c := *r
+		w := &c.Meta.Workload
+		if s.Connections > 0 {
+			w.Connections = s.Connections
+		}
+		if s.Ops > 0 || s.Connections > 0 {
+			w.Ops = s.Ops
+		}
+		if s.Rate > 0 || s.RateSchedule != "" {
+			w.Rate, w.Pacer = s.Rate, s.RateSchedule
+		}
+		w.Nodes, w.TraderIDs = s.Nodes, nil
+		out[i] = &c
+	}
+	return out
+}

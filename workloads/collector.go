@@ -148,7 +148,9 @@ func (c *collector) finalize(sec int) {
 }
 
 // series returns kind k's per-second series, dense from second 0 to the last
-// second with a reply: seconds without any reply (a stall) are zeros.
+// second with a reply: seconds without any reply (a stall) are zeros. A
+// second the phase covered only in part (it ended measured into it) is
+// marked Partial: its count is not a per-second rate.
 func (c *collector) series(k int, measured time.Duration) []results.Second {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -160,28 +162,37 @@ func (c *collector) series(k int, measured time.Duration) []results.Second {
 	out := make([]results.Second, 0, last+1)
 	i := 0
 	for t := 0; t <= last; t++ {
+		s := results.Second{T: t}
 		if i < len(got) && got[i].T == t {
-			out = append(out, got[i])
+			s = got[i]
 			i++
-			continue
 		}
-		out = append(out, results.Second{T: t})
+		s.Partial = time.Duration(t+1)*time.Second > measured
+		out = append(out, s)
 	}
 	return out
 }
 
-// progress prints one progress line; final ends it.
+// progress prints one progress line; final ends it. While the phase runs
+// the p99 is the latest whole second's (worst kind); the final line's rate
+// and p99 are the whole phase's, from every recorder's histograms, so it
+// agrees with the table. In open loop it shows the target and achieved
+// rates and the backlog: operations due but not yet sent.
 func (c *collector) progress(now time.Time, final bool) {
 	w := c.p.opts.Progress
 	if w == nil {
 		return
 	}
+	recs := c.ph.recorders()
 	var ops, errs int64
-	for _, r := range c.ph.recorders() {
+	for _, r := range recs {
 		ops += r.ops.Load()
 		errs += r.errored.Load()
 	}
 	elapsed := now.Sub(c.ph.start)
+	if final && !c.ph.end.IsZero() {
+		elapsed = c.ph.end.Sub(c.ph.start)
+	}
 	rate := 0.0
 	if dt := now.Sub(c.lastPrint).Seconds(); dt > 0 {
 		rate = float64(ops-c.lastOps) / dt
@@ -189,9 +200,6 @@ func (c *collector) progress(now time.Time, final bool) {
 	if final && elapsed > 0 {
 		rate = float64(ops) / elapsed.Seconds()
 	}
-	c.mu.Lock()
-	p99 := c.lastP99
-	c.mu.Unlock()
 	var b strings.Builder
 	fmt.Fprintf(&b, "[%s] %s", c.p.encoding, fmtElapsed(elapsed))
 	if c.ph.dur > 0 && c.ph.dur < untilDone {
@@ -206,7 +214,36 @@ func (c *collector) progress(now time.Time, final bool) {
 	if final {
 		label = "ops/s avg"
 	}
-	fmt.Fprintf(&b, "  %.0f %s  p99 %s  errors %d", rate, label, fmtUs(p99), errs)
+	if p := c.ph.pacer; p != nil {
+		sent := c.ph.sent.Load()
+		if final {
+			target := targetRate(p, c.ph.dur, c.ph.ops, elapsed)
+			due := scheduled(p, c.ph.dur, c.ph.ops)
+			fmt.Fprintf(&b, "  target %.0f/s  achieved %.0f %s", target, rate, label)
+			if dropped := due - sent; dropped > 0 {
+				fmt.Fprintf(&b, "  dropped %d", dropped)
+			}
+		} else {
+			t := min(elapsed, c.ph.dur)
+			if c.ph.dur <= 0 {
+				t = elapsed
+			}
+			due := int64(slotsBefore(p, t))
+			fmt.Fprintf(&b, "  target %.0f/s  achieved %.0f %s  backlog %d", p.Rate(elapsed), rate, label, max(0, due-sent))
+		}
+	} else {
+		fmt.Fprintf(&b, "  %.0f %s", rate, label)
+	}
+	if final {
+		p99, n := wholeP99(recs)
+		fmt.Fprintf(&b, "  p99 %s (n=%d)", p99, n)
+	} else {
+		c.mu.Lock()
+		p99 := c.lastP99
+		c.mu.Unlock()
+		fmt.Fprintf(&b, "  p99 %s", fmtUs(p99))
+	}
+	fmt.Fprintf(&b, "  errors %d", errs)
 	if errs > 0 {
 		b.WriteString(" !")
 	}
@@ -224,6 +261,30 @@ func (c *collector) progress(now time.Time, final bool) {
 	c.lastPrint = now
 }
 
+// wholeP99 is the response-time p99 of every op of the phase together, from
+// the recorders' histograms (they are closed when it is called): "n/a"
+// below the p99's sample floor.
+func wholeP99(recs []*Recorder) (string, int64) {
+	h := results.NewHistogram()
+	for _, r := range recs {
+		for _, kr := range r.kinds {
+			if kr == nil {
+				continue
+			}
+			if kr.response != nil {
+				h.Merge(kr.response)
+			} else {
+				h.Merge(kr.service)
+			}
+		}
+	}
+	n := h.TotalCount()
+	if !results.Enough(0.99, n) {
+		return "n/a", n
+	}
+	return fmtUs(float64(h.ValueAtQuantile(99))), n
+}
+
 func fmtElapsed(d time.Duration) string {
 	return fmt.Sprintf("%.1fs", d.Seconds())
 }
@@ -233,6 +294,8 @@ func fmtUs(us float64) string {
 	switch {
 	case us <= 0:
 		return "-"
+	case results.Beyond(us):
+		return results.BeyondLabel
 	case us < 1000:
 		return fmt.Sprintf("%.0fus", us)
 	case us < 1_000_000:

@@ -257,13 +257,19 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 
 // mergeFleet merges the nodes' runs into the fleet's.
 func mergeFleet(runs []*results.Run, ids []string) (*results.Run, error) {
-	out, err := results.Merge(runs...)
+	labels := make([]string, len(runs))
+	for i := range runs {
+		labels[i] = "node " + ids[i]
+	}
+	// The nodes ran at the same time by construction (the barrier), so no
+	// window test: their load adds up.
+	out, err := results.MergeWith(results.MergeOptions{As: results.MergeConcurrent, Sources: labels}, runs...)
 	if err != nil {
 		return nil, err
 	}
 	// One run, not a merge of files: the workload describes one node.
 	first := runs[0].Meta
-	out.Meta.RunID, out.Meta.Sources = first.RunID, nil
+	out.Meta.RunID, out.Meta.Sources, out.Meta.Merge = first.RunID, nil, ""
 	out.Meta.Workload.Connections = first.Workload.Connections
 	out.Meta.Workload.Rate = first.Workload.Rate
 	out.Meta.Workload.Nodes = len(ids)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,12 +25,25 @@ type phase struct {
 	ops    int64         // exact operation count; 0 means run for dur
 	record bool
 	start  time.Time
+	end    time.Time
+	// bounded phases stop sending at dur and give in-flight requests
+	// replyGrace to answer; a paced phase then drops what was still due.
+	// Phases of an exact op count, UntilDone workloads and --drain are
+	// not bounded.
+	bounded bool
+	margin  time.Duration // the senders' active wait (open loop)
+	gate    *spinGate     // open loop
 
 	// next is the number of operations claimed so far; workers claim
 	// operation numbers (and so schedule slots) from it.
 	_    [64]byte
 	next atomic.Uint64
 	_    [64]byte
+	// sent counts operations handed to Redis (live in open loop, summed at
+	// the end in closed loop); active sums the senders' active waits.
+	sent   atomic.Int64
+	active atomic.Int64
+	cpu    time.Duration // process CPU over the phase
 
 	mu   sync.Mutex
 	recs []*Recorder
@@ -43,11 +58,25 @@ type phase struct {
 	writers []*writerRec
 }
 
+// replyGrace is how long a bounded phase waits after its duration for the
+// replies to requests already sent; those still unanswered then are
+// counted (Pacing.Unanswered), not waited for.
+const replyGrace = time.Second
+
+// errGraceOver ends a bounded phase's in-flight requests.
+var errGraceOver = errors.New("the phase's duration and reply grace are over")
+
 func newPhase(p *pass, kinds []OpKind, pacer Pacer, dur time.Duration, ops int64, record bool) *phase {
 	if ops > 0 {
 		dur = 0
 	}
-	return &phase{p: p, kinds: kinds, pacer: pacer, dur: dur, ops: ops, record: record}
+	ph := &phase{p: p, kinds: kinds, pacer: pacer, dur: dur, ops: ops, record: record}
+	ph.bounded = ops == 0 && dur > 0 && dur < untilDone && !(pacer != nil && p.spec.Drain)
+	if pacer != nil {
+		ph.margin = p.margin
+		ph.gate = newSpinGate()
+	}
+	return ph
 }
 
 func (ph *phase) addRecorder() *Recorder {
@@ -72,7 +101,20 @@ func (ph *phase) run(ctx context.Context, workers []Worker) (time.Duration, erro
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	ph.cancel = cancel
+	cpu0 := processCPU()
 	ph.start = time.Now()
+	if ph.bounded {
+		// go-redis bounds a read by the context's deadline, so a request
+		// still in flight at the end of the grace fails then. A buffered
+		// writer's last flush is due up to an interval after the end.
+		grace := replyGrace
+		if ph.buffered() {
+			grace += ph.p.spec.Node.BufferInterval
+		}
+		var stop context.CancelFunc
+		ctx, stop = context.WithDeadlineCause(ctx, ph.start.Add(ph.dur+grace), errGraceOver)
+		defer stop()
+	}
 	recs := make([]*Recorder, len(workers))
 	if ph.record {
 		for i := range recs {
@@ -102,17 +144,22 @@ func (ph *phase) run(ctx context.Context, workers []Worker) (time.Duration, erro
 		}(i, w)
 	}
 	wg.Wait()
-	measured := time.Since(ph.start)
+	ph.end = time.Now()
+	measured := ph.end.Sub(ph.start)
 	stopWriters()
+	ph.cpu = processCPU() - cpu0
 	if stopCollector != nil {
 		stopCollector()
 	}
 	err := errors.Join(errs...)
-	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+	switch cause := context.Cause(ctx); {
+	case cause == nil || errors.Is(cause, errGraceOver):
+		// Done, or done with requests left unanswered at the grace's end.
+	case !errors.Is(cause, context.Canceled):
 		err = errors.Join(cause, err)
-	} else if perr := ctx.Err(); perr != nil && err == nil {
+	case err == nil:
 		// The caller cancelled (Ctrl-C): stop with what we have.
-		err = perr
+		err = ctx.Err()
 	}
 	return measured, err
 }
@@ -127,7 +174,6 @@ type workerState struct {
 	pipe   redis.Pipeliner
 	txpipe redis.Pipeliner
 	cmds   []redis.Cmder // a batch's commands, reused
-	timer  *time.Timer
 	// same sums, per op kind, the operations of one pipelined batch that
 	// record identical latencies (see Recorder.recordBatch).
 	same []sameLatency
@@ -192,12 +238,41 @@ func (st *workerState) renew(err error) {
 // work is one worker's loop. Per operation it does not allocate, log or
 // lock; go-redis's own allocations (the Cmd values a worker builds, one
 // command slice per pipelined batch) are the exception.
+//
+// In open loop each batch waits for its due time with the calibrated
+// sender; a worker that is behind sends at once, and in a bounded phase
+// stops at the end of the duration, leaving what is still due unsent
+// (counted as dropped).
 func (ph *phase) work(ctx context.Context, id int, w Worker, rec *Recorder) error {
 	depth := ph.p.spec.Pipeline
 	nkinds := len(ph.kinds)
 	sender, _ := w.(Sender)
 	st, release := newWorkerState(ph.p.opts.Client, ph.p.spec.Connections, depth, nkinds, sender != nil)
 	defer release()
+	var snd *pacedSender
+	if ph.pacer != nil {
+		snd = newSender(ph.margin, ph.gate)
+		defer func() {
+			ph.active.Add(int64(snd.active))
+			snd.close()
+		}()
+	}
+	var sent int64 // closed loop: summed into ph.sent at the end
+	defer func() { ph.sent.Add(sent) }()
+	do := func(batch []Op) {
+		if ph.pacer != nil {
+			ph.sent.Add(int64(len(batch)))
+			ph.gate.inflight.Add(1)
+			defer ph.gate.inflight.Add(-1)
+		} else {
+			sent += int64(len(batch))
+		}
+		if sender != nil {
+			ph.send(ctx, st, batch, sender, rec)
+		} else {
+			ph.execute(ctx, st, batch, w, rec)
+		}
+	}
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -240,10 +315,8 @@ func (ph *phase) work(ctx context.Context, id int, w Worker, rec *Recorder) erro
 				}
 				if errors.Is(err, ErrDone) {
 					// Send what this batch holds so far, then stop.
-					if j > 0 && sender != nil {
-						ph.send(ctx, st, batch[:j], sender, rec)
-					} else if j > 0 {
-						ph.execute(ctx, st, batch[:j], w, rec)
+					if j > 0 {
+						do(batch[:j])
 					}
 					return nil
 				}
@@ -258,32 +331,22 @@ func (ph *phase) work(ctx context.Context, id int, w Worker, rec *Recorder) erro
 			}
 		}
 		if ph.pacer != nil {
-			if wait := sendAt - time.Since(ph.start); wait > 0 {
-				if !st.sleep(ctx, wait) {
+			now := time.Since(ph.start)
+			if ph.bounded && now >= ph.dur {
+				return nil // behind at the end: the rest is dropped
+			}
+			if sendAt > now {
+				// On time: wait for the due time, and record how late the
+				// wait ended (a backlog's lateness is not the sender's).
+				if !snd.waitUntil(ctx, ph.start, sendAt) {
 					return nil
+				}
+				if rec != nil {
+					rec.recordSendLate(time.Since(ph.start) - sendAt)
 				}
 			}
 		}
-		if sender != nil {
-			ph.send(ctx, st, batch, sender, rec)
-		} else {
-			ph.execute(ctx, st, batch, w, rec)
-		}
-	}
-}
-
-func (st *workerState) sleep(ctx context.Context, d time.Duration) bool {
-	if st.timer == nil {
-		st.timer = time.NewTimer(d)
-	} else {
-		st.timer.Reset(d)
-	}
-	select {
-	case <-st.timer.C:
-		return true
-	case <-ctx.Done():
-		st.timer.Stop()
-		return false
+		do(batch)
 	}
 }
 
@@ -431,7 +494,7 @@ func firstErr(cmds []redis.Cmder) error {
 // results merges the recorders into per-kind results.
 func (ph *phase) results(measured time.Duration) (*passResult, error) {
 	recs := ph.recorders()
-	res := &passResult{measured: measured}
+	res := &passResult{measured: measured, start: ph.start, end: ph.end}
 	var errs []error
 	var late int64
 	var maxLate time.Duration
@@ -469,12 +532,12 @@ func (ph *phase) results(measured time.Duration) (*passResult, error) {
 		op.BytesSent = bs
 		op.BytesReceived = br
 		if enc != nil {
-			l := nsToUs(results.Summarize(enc))
+			l := results.SummarizeNs(enc)
 			op.Encode = &l
 			op.EncodeHist, _ = results.EncodeHDR(enc)
 		}
 		if dec != nil {
-			l := nsToUs(results.Summarize(dec))
+			l := results.SummarizeNs(dec)
 			op.Decode = &l
 			op.DecodeHist, _ = results.EncodeHDR(dec)
 		}
@@ -484,23 +547,46 @@ func (ph *phase) results(measured time.Duration) (*passResult, error) {
 		total += count
 		res.ops = append(res.ops, op)
 	}
+	var sendLate *hdrhistogram.Histogram
+	var recorded int64
 	for _, r := range recs {
 		addErrors(&res.errors, r.errs)
 		late += r.late
 		if r.maxLate > maxLate {
 			maxLate = r.maxLate
 		}
+		sendLate = mergeInto(sendLate, r.sendLate, results.NewSendLateHistogram)
+		for _, kr := range r.kinds {
+			if kr != nil {
+				recorded += kr.count + kr.errors
+			}
+		}
 	}
-	pc := &results.Pacing{Encoding: ph.p.encoding, Mode: "closed", Pacer: pacerString(ph.pacer)}
+	pc := &results.Pacing{Encoding: ph.p.encoding, Mode: "closed", Pacer: pacerString(ph.pacer),
+		Sent: ph.sent.Load(), Start: ph.start, End: ph.end, Threads: runtime.GOMAXPROCS(0), LoadAvg: loadAverage()}
 	if ph.pacer != nil {
 		pc.Mode = "open"
 		pc.TargetRate = targetRate(ph.pacer, ph.dur, ph.ops, measured)
 		pc.Late = late
 		pc.LateThresholdUs = float64(ph.p.opts.LateThreshold) / 1e3
 		pc.MaxLateUs = float64(maxLate) / 1e3
+		pc.Scheduled = scheduled(ph.pacer, ph.dur, ph.ops)
+		pc.Dropped = max(0, pc.Scheduled-pc.Sent)
+		pc.Drain = ph.p.spec.Drain && ph.ops == 0
+		pc.SpinMarginUs = float64(ph.margin) / 1e3
+		pc.ActiveWaitOff = ph.gate.backoffs.Load()
+		if sendLate != nil {
+			l := results.SummarizeNs(sendLate)
+			pc.SendLate = &l
+			pc.SendLateHDR, _ = results.EncodeHDR(sendLate)
+		}
 	}
+	pc.Unanswered = max(0, pc.Sent-recorded)
 	if measured > 0 {
 		pc.AchievedRate = float64(total) / measured.Seconds()
+		active := time.Duration(ph.active.Load())
+		pc.GeneratorCPU = roundTo(max(0, (ph.cpu-active).Seconds()/measured.Seconds()), 3)
+		pc.ActiveWait = roundTo(active.Seconds()/measured.Seconds(), 3)
 	}
 	res.pacing = pc
 	res.writer = ph.writerResults(measured, recs)
@@ -520,24 +606,46 @@ func targetRate(p Pacer, dur time.Duration, ops int64, measured time.Duration) f
 	if dur <= 0 {
 		dur = measured
 	}
-	// Count the schedule's slots before dur by bisection on Pace.
+	return float64(slotsBefore(p, dur)) / dur.Seconds()
+}
+
+// scheduled is the number of operations the phase's schedule made due:
+// exactly ops, or the slots before dur.
+func scheduled(p Pacer, dur time.Duration, ops int64) int64 {
+	if ops > 0 {
+		return ops
+	}
+	return int64(slotsBefore(p, dur))
+}
+
+// slotsBefore counts the schedule's slots due before t, by bisection on
+// Pace (slot 0 is due at 0).
+func slotsBefore(p Pacer, t time.Duration) uint64 {
+	if d, stop := p.Pace(0, 0); stop || d >= t {
+		return 0
+	}
 	lo, hi := uint64(0), uint64(1)
 	for {
 		d, stop := p.Pace(0, hi)
-		if stop || d >= dur || hi > 1<<50 {
+		if stop || d >= t || hi > 1<<50 {
 			break
 		}
 		lo, hi = hi, hi*2
 	}
 	for lo+1 < hi {
 		mid := lo + (hi-lo)/2
-		if d, stop := p.Pace(0, mid); !stop && d < dur {
+		if d, stop := p.Pace(0, mid); !stop && d < t {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	return float64(hi) / dur.Seconds()
+	return hi
+}
+
+func roundTo(v float64, decimals int) float64 {
+	p := math.Pow(10, float64(decimals))
+	return math.Round(v*p) / p
 }
 
 func mergeInto(dst, src *hdrhistogram.Histogram, mk func() *hdrhistogram.Histogram) *hdrhistogram.Histogram {
@@ -549,9 +657,4 @@ func mergeInto(dst, src *hdrhistogram.Histogram, mk func() *hdrhistogram.Histogr
 	}
 	dst.Merge(src)
 	return dst
-}
-
-func nsToUs(l results.Latency) results.Latency {
-	return results.Latency{Min: l.Min / 1e3, Mean: l.Mean / 1e3, P50: l.P50 / 1e3, P90: l.P90 / 1e3,
-		P99: l.P99 / 1e3, P999: l.P999 / 1e3, P9999: l.P9999 / 1e3, Max: l.Max / 1e3}
 }

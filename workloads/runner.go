@@ -54,6 +54,12 @@ type Options struct {
 	// them when the pass ends.
 	// default: false
 	CleanAfter bool
+	// SpinMargin is how long before each due time an open-loop worker
+	// stops sleeping and waits actively: zero calibrates it at the start of
+	// the run on the machine at hand (about 50 ms of sleeping); a negative
+	// value turns the active wait off (sleep only).
+	// default: 0 (calibrate)
+	SpinMargin time.Duration
 	// OnMeasure, when set, is called from Run's goroutine as each encoding
 	// pass's measured phase starts (start true) and ends (start false), so
 	// a caller can observe the server around exactly the measured part
@@ -201,11 +207,24 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		run.Meta.End = time.Now()
 		return run, fmt.Errorf("warming %d connections: %w", warm, classifyFatal(err))
 	}
+	var margin time.Duration
+	if pacer != nil {
+		switch {
+		case opts.SpinMargin > 0:
+			margin = opts.SpinMargin
+		case opts.SpinMargin == 0:
+			margin = calibrateMargin()
+			fmt.Fprintf(opts.Log, "rbench: open-loop senders wait actively for the last %s before each due time (calibrated)\n", margin.Round(time.Microsecond))
+		}
+	}
 	var runErr error
 	for i, enc := range encodings {
-		p := &pass{opts: &opts, spec: &spec, def: def, encoding: enc, pacer: pacer, first: i == 0}
+		p := &pass{opts: &opts, spec: &spec, def: def, encoding: enc, pacer: pacer, margin: margin, first: i == 0}
 		res, err := p.run(ctx)
 		run.Warnings = append(run.Warnings, p.notes...)
+		if err != nil && res != nil && res.pacing != nil {
+			res.pacing.Stopped = err.Error()
+		}
 		if res != nil {
 			run.Ops = append(run.Ops, res.ops...)
 			if res.pacing != nil {
@@ -220,6 +239,10 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 			run.Startup = append(run.Startup, res.moreStartup...)
 			addErrors(&run.Errors, res.errors)
 			run.Meta.MeasuredSec += res.measured.Seconds()
+			if run.Meta.MeasuredStart.IsZero() {
+				run.Meta.MeasuredStart = res.start
+			}
+			run.Meta.MeasuredEnd = res.end
 		}
 		if err != nil {
 			runErr = fmt.Errorf("encoding %s: %w", enc, err)
@@ -228,6 +251,7 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		}
 	}
 	run.Meta.End = time.Now()
+	results.Assess(run, time.Duration(spec.TargetP99))
 	if runErr == nil {
 		if n := totalErrors(run.Errors); n > 0 {
 			runErr = fmt.Errorf("%w: %d operations failed (timeout %d, connection %d, server %d, decode %d, other %d)",
@@ -266,6 +290,7 @@ func workloadMeta(s Spec, p Pacer) results.Workload {
 		ReadRatio:        *s.ReadRatio,
 		BufferIntervalMS: int(s.Node.BufferInterval / time.Millisecond),
 		Distribution:     s.Distribution,
+		Drain:            s.Drain && p != nil,
 		Params:           map[string]any{},
 	}
 	if s.Ops == 0 {
@@ -393,6 +418,7 @@ type passResult struct {
 	moreStartup []results.StartupLoad
 	errors      results.ErrorCounts
 	measured    time.Duration
+	start, end  time.Time // the measured phase, wall clock
 }
 
 // pass runs the workload under one encoding.
@@ -403,6 +429,7 @@ type pass struct {
 	encoding string
 	pacer    Pacer
 	prefix   string
+	margin   time.Duration // the senders' active wait
 	// first is the run's first pass, the one Options.StartAt times.
 	first bool
 	// notes are warnings for the results (a late start).
@@ -503,13 +530,16 @@ func (p *pass) runOneShot(ctx context.Context, env *Env, one OneShot, kinds []Op
 	}
 	p.opts.onMeasure(p.encoding, true)
 	defer p.opts.onMeasure(p.encoding, false)
+	cpu0 := processCPU()
 	ph.start = time.Now()
 	env.newRecorder = ph.addRecorder
 	col := newCollector(ph, p)
 	stop := col.start(ctx)
 	rec := env.NewRecorder()
 	sl, err := one.Run(ctx, env, rec)
-	measured := time.Since(ph.start)
+	ph.end = time.Now()
+	ph.cpu = processCPU() - cpu0
+	measured := ph.end.Sub(ph.start)
 	for _, r := range ph.recorders() {
 		r.close()
 	}

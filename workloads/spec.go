@@ -74,6 +74,13 @@ type Spec struct {
 	// RateSchedule is a step or ramp schedule, see ParsePacer.
 	// default: "" (constant Rate)
 	RateSchedule string `yaml:"rate_schedule"`
+	// Drain makes an open-loop run that fell behind work off its backlog
+	// after Duration, sending every operation its schedule made due (the
+	// run then lasts as long as that takes). By default a paced run stops
+	// sending at the end of Duration and counts what was due but unsent as
+	// dropped.
+	// default: false
+	Drain bool `yaml:"drain"`
 	// Seed makes generated keys and values reproducible.
 	// default: 1
 	Seed int64 `yaml:"seed"`

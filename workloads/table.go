@@ -11,45 +11,90 @@ import (
 )
 
 // WriteTable prints the final table of a run: per op kind and encoding the
-// count, rate, response-time and service-time percentiles, errors, and PASS
-// or FAIL of the response-time p99 against targetP99 (zero: 1 ms). Pacing
-// (open loop), one writer line per write pass (the node writer's mode,
-// transactions, busy share, lag and queue) and errors follow; a run with
-// errors says so on its last line.
-// It returns whether every op kind passed.
+// sample count, rate, response-time and service-time percentiles, errors,
+// and the verdict of the response-time p99 against targetP99 (zero: 1 ms).
+// A percentile below its sample floor (results.MinSamples) reads "n/a", and
+// an op with too few samples for the p99 gets "too few samples" instead of
+// PASS or FAIL; an op of a pass the validity checks found invalid gets
+// "INVALID". The footer gives the verdict per encoding and class, the
+// validity findings (the reason a verdict is INVALID, and warnings), the
+// pacing (target and achieved rate, dropped operations, the generator's own
+// send lateness), one writer line per write pass (the node writer's mode,
+// transactions, busy share, lag and queue) and errors. It returns whether
+// every op kind passed.
 func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, error) {
 	if targetP99 <= 0 {
 		targetP99 = DefaultTargetP99
 	}
-	limit := float64(targetP99) / float64(time.Microsecond)
+	var problems []results.Problem
+	if run.Validity != nil {
+		problems = run.Validity.Problems
+	}
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "op\tencoding\tcount\tops/s\tresponse p50\tp99\tp99.9\tmax\tservice p50\tp99\tp99.9\tmax\terrors\tp99<"+fmtDur(targetP99))
 	allPass := true
 	for _, op := range run.Ops {
-		verdict := "PASS"
-		if op.Count == 0 || op.Response.P99 >= limit {
-			verdict = "FAIL"
-			allPass = false
-		}
-		if op.Class == results.ClassStartup {
-			verdict = "-" // startup commands are judged by total load time
+		verdict := "-" // startup commands are judged by total load time
+		if op.Class != results.ClassStartup {
+			v := results.JudgeOp(op, problems, targetP99)
+			verdict = verdictLabel(v.Verdict)
+			allPass = allPass && v.Verdict == results.VerdictPass
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n",
 			op.Name, op.Encoding, op.Count, op.Rate,
-			fmtUs(op.Response.P50), fmtUs(op.Response.P99), fmtUs(op.Response.P999), fmtUs(op.Response.Max),
-			fmtUs(op.Service.P50), fmtUs(op.Service.P99), fmtUs(op.Service.P999), fmtUs(op.Service.Max),
+			pctUs(op.Response.P50, 0.5, op.Count), pctUs(op.Response.P99, 0.99, op.Count),
+			pctUs(op.Response.P999, 0.999, op.Count), fmtUs(op.Response.Max),
+			pctUs(op.Service.P50, 0.5, op.Count), pctUs(op.Service.P99, 0.99, op.Count),
+			pctUs(op.Service.P999, 0.999, op.Count), fmtUs(op.Service.Max),
 			op.Errors, verdict)
 	}
 	if err := tw.Flush(); err != nil {
 		return false, err
 	}
+	if below := belowFloor(run.Ops); below {
+		fmt.Fprintf(&b, "n/a: fewer samples than the percentile needs (p50 %d, p99 %d, p99.9 %d); no verdict is drawn from them\n",
+			results.MinSamples(0.5), results.MinSamples(0.99), results.MinSamples(0.999))
+	}
+	for _, v := range run.Verdicts {
+		fmt.Fprintf(&b, "verdict %s %ss: %s\n", v.Encoding, v.Class, verdictLine(v))
+	}
+	for _, p := range problems {
+		label := "WARNING"
+		if p.Severity == results.SeverityInvalid {
+			label = "INVALID"
+		}
+		fmt.Fprintf(&b, "%s: %s\n", label, p.Message)
+	}
 	for _, p := range run.Pacing {
 		if p.Mode != "open" {
+			if p.Unanswered > 0 {
+				fmt.Fprintf(&b, "%s: %d operations sent were still unanswered %s after the end\n", p.Encoding, p.Unanswered, fmtDur(replyGrace))
+			}
 			continue
 		}
-		fmt.Fprintf(&b, "pacing %s: %s, target %.0f ops/s, achieved %.0f ops/s, %d sends late by more than %s (worst %s)\n",
-			p.Encoding, p.Pacer, p.TargetRate, p.AchievedRate, p.Late, fmtUs(p.LateThresholdUs), fmtUs(p.MaxLateUs))
+		fmt.Fprintf(&b, "pacing %s: %s, target %.0f ops/s, achieved %.0f ops/s", p.Encoding, p.Pacer, p.TargetRate, p.AchievedRate)
+		if p.TargetRate > 0 && p.AchievedRate < results.MinAchievedShare*p.TargetRate {
+			b.WriteString(" (target NOT reached)")
+		}
+		switch {
+		case p.Drain:
+			b.WriteString(", backlog drained (--drain)")
+		case p.Scheduled > 0:
+			fmt.Fprintf(&b, ", %d of %d due operations sent, %d dropped", p.Sent, p.Scheduled, p.Dropped)
+		}
+		if p.Unanswered > 0 {
+			fmt.Fprintf(&b, ", %d unanswered at the end", p.Unanswered)
+		}
+		fmt.Fprintf(&b, "; %d sends late by more than %s (worst %s)\n", p.Late, fmtUs(p.LateThresholdUs), fmtUs(p.MaxLateUs))
+		if l := p.SendLate; l != nil && l.Count > 0 {
+			fmt.Fprintf(&b, "sender %s: own lateness p50 %s, p99 %s, max %s (n=%d, sends not behind)", p.Encoding,
+				fmtSmallUs(l.P50, 0.5, l.Count), fmtSmallUs(l.P99, 0.99, l.Count), fmtSmallUs(l.Max, 0, l.Count), l.Count)
+			if p.SpinMarginUs > 0 {
+				fmt.Fprintf(&b, "; active wait from %s before each due time", fmtUs(p.SpinMarginUs))
+			}
+			b.WriteString("\n")
+		}
 	}
 	b.WriteString(fleetLine(run))
 	for _, wr := range run.Writer {
@@ -71,6 +116,69 @@ func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, e
 	}
 	_, err := io.WriteString(w, b.String())
 	return allPass, err
+}
+
+func verdictLabel(v string) string {
+	switch v {
+	case results.VerdictPass:
+		return "PASS"
+	case results.VerdictFail:
+		return "FAIL"
+	case results.VerdictInvalid:
+		return "INVALID"
+	case results.VerdictTooFew:
+		return results.TooFewSamples
+	}
+	return "-"
+}
+
+// verdictLine is a class verdict with its figure and reason.
+func verdictLine(v results.Verdict) string {
+	target := fmtUs(v.TargetUs)
+	switch v.Verdict {
+	case results.VerdictPass:
+		return fmt.Sprintf("PASS (p99 %s < %s, n=%d)", fmtUs(v.ValueUs), target, v.Count)
+	case results.VerdictFail:
+		return fmt.Sprintf("FAIL (p99 %s, target %s, n=%d): %s", fmtUs(v.ValueUs), target, v.Count, v.Reason)
+	case results.VerdictTooFew:
+		return fmt.Sprintf("%s (n=%d, the p99 needs %d)", results.TooFewSamples, v.Count, v.MinSamples)
+	case results.VerdictInvalid:
+		fig := "n/a"
+		if v.ValueUs > 0 {
+			fig = fmtUs(v.ValueUs)
+		}
+		return fmt.Sprintf("INVALID (p99 %s, n=%d): see below", fig, v.Count)
+	}
+	return v.Verdict
+}
+
+// pctUs formats quantile q's figure, "n/a" below its sample floor.
+func pctUs(us, q float64, n int64) string {
+	if !results.Enough(q, n) {
+		return "n/a"
+	}
+	return fmtUs(us)
+}
+
+func belowFloor(ops []results.Op) bool {
+	for _, op := range ops {
+		if !results.Enough(0.999, op.Count) {
+			return true
+		}
+	}
+	return false
+}
+
+// fmtSmallUs formats sub-microsecond figures too (send lateness): 0.1us.
+// q > 0 applies the sample floor.
+func fmtSmallUs(us, q float64, n int64) string {
+	if q > 0 && !results.Enough(q, n) {
+		return "n/a"
+	}
+	if us > 0 && us < 10 {
+		return fmt.Sprintf("%.1fus", us)
+	}
+	return fmtUs(us)
 }
 
 func fmtDur(d time.Duration) string {
@@ -96,9 +204,9 @@ func writerLine(w results.Writer) string {
 	if w.Writers != 1 {
 		fmt.Fprintf(&b, ", %d writers", w.Writers)
 	}
-	fmt.Fprintf(&b, ", %d calls, %d tx (%.0f/s), %d cmds, busy %.0f%%, lag p50 %s p99 %s max %s",
+	fmt.Fprintf(&b, ", %d calls, %d tx (%.0f/s), %d cmds, busy %.0f%%, lag p50 %s p99 %s max %s (n=%d)",
 		w.Calls, w.Transactions, w.TransactionsPerSec, w.Commands, 100*w.Busy,
-		fmtUs(w.Lag.P50), fmtUs(w.Lag.P99), fmtUs(w.Lag.Max))
+		pctUs(w.Lag.P50, 0.5, w.Lag.Count), pctUs(w.Lag.P99, 0.99, w.Lag.Count), fmtUs(w.Lag.Max), w.Lag.Count)
 	if w.CallsPerFlush != nil {
 		fmt.Fprintf(&b, ", calls/flush p50 %.0f max %.0f", w.CallsPerFlush.P50, w.CallsPerFlush.Max)
 	}
@@ -106,7 +214,7 @@ func writerLine(w results.Writer) string {
 		fmt.Fprintf(&b, " (%d split at %d)", w.SplitFlushes, w.MaxFlushCalls)
 	}
 	if w.FlushWait != nil {
-		fmt.Fprintf(&b, ", flush wait p99 %s", fmtUs(w.FlushWait.P99))
+		fmt.Fprintf(&b, ", flush wait p99 %s", pctUs(w.FlushWait.P99, 0.99, w.FlushWait.Count))
 	}
 	if w.QueueMax != nil {
 		fmt.Fprintf(&b, ", queue max %d", *w.QueueMax)

@@ -358,6 +358,37 @@ func (ph *phase) workBuffered(ctx context.Context, id int, w Worker, rec *Record
 	wr := ph.writerOf(st)
 	interval := ph.p.spec.Node.BufferInterval
 	open := ph.pacer != nil
+	// The calibrated sender waits for due times and flush timers alike
+	// (sender.go); in closed loop it only sleeps, precisely.
+	snd := newSender(ph.margin, ph.gate)
+	defer func() {
+		ph.active.Add(int64(snd.active))
+		snd.close()
+	}()
+	// wait waits for due and records how late the wait ended in open loop,
+	// where due is the schedule's (a read's intended time, a flush's timer).
+	wait := func(due time.Duration) bool {
+		if due <= time.Since(ph.start) {
+			return true // behind: not the sender's lateness
+		}
+		if !snd.waitUntil(ctx, ph.start, due) {
+			return false
+		}
+		if open && rec != nil {
+			rec.recordSendLate(time.Since(ph.start) - due)
+		}
+		return true
+	}
+	// send counts what it hands to Redis (dropped = scheduled - sent) and,
+	// in open loop, holds the senders' active waits off while it waits.
+	send := func(n int, f func()) {
+		ph.sent.Add(int64(n))
+		if ph.gate != nil {
+			ph.gate.inflight.Add(1)
+			defer ph.gate.inflight.Add(-1)
+		}
+		f()
+	}
 	var b flushBuffer
 	limit := ph.flushLimit()
 	deadline := interval
@@ -389,12 +420,10 @@ func (ph *phase) workBuffered(ctx context.Context, id int, w Worker, rec *Record
 			}
 			b.pending = false
 			if !op.Writer {
-				if open {
-					if wait := op.intended - time.Since(ph.start); wait > 0 && !st.sleep(ctx, wait) {
-						return nil
-					}
+				if open && !wait(op.intended) {
+					return nil
 				}
-				ph.execute(ctx, st, b.ops[b.n:b.n+1], w, rec)
+				send(1, func() { ph.execute(ctx, st, b.ops[b.n:b.n+1], w, rec) })
 				continue
 			}
 			b.n++
@@ -402,11 +431,17 @@ func (ph *phase) workBuffered(ctx context.Context, id int, w Worker, rec *Record
 		if ctx.Err() != nil {
 			return nil
 		}
-		if wait := deadline - time.Since(ph.start); wait > 0 && !st.sleep(ctx, wait) {
+		if open && ph.bounded && time.Since(ph.start) >= ph.dur+interval {
+			// Behind at the end (the last flush is due within an interval
+			// of it): the calls still queued are dropped, not sent.
+			return nil
+		}
+		if !wait(deadline) {
 			return nil
 		}
 		if b.n > 0 {
-			ph.flush(ctx, st, wr, b.ops[:b.n], w, rec, deadline)
+			calls := b.ops[:b.n]
+			send(len(calls), func() { ph.flush(ctx, st, wr, calls, w, rec, deadline) })
 			if wr != nil && split {
 				wr.splits++
 			}

@@ -21,8 +21,10 @@ Examples:
 		Description: `For each class (write, read, startup) and op kind with its encoding: p50, p90,
 p99, p99.9, p99.99 and max response time and the rate in both runs, and the
 change from A to B in percent. Changes within --noise either way read "~ noise";
-others "better" or "worse" (a higher rate is better). Class figures come from
-the merged histograms. To fail CI on a regression use rbench gate --baseline.`,
+others "better" or "worse" (a higher rate is better); a percentile with too
+few samples to judge in either run (p99 needs 1,000, p99.9 10,000) reads n/a
+and "too few samples". Class figures come from the merged histograms. To fail
+CI on a regression use rbench gate --baseline.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "noise", Value: "5%", Usage: "changes within this `BAND` are noise"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or markdown"},

@@ -28,9 +28,16 @@ response time (from the intended send, corrected for coordinated omission) unles
 suffixed .service; class percentiles come from the merged histograms. Every metric
 is listed in docs/gates.md. A metric missing from the results fails.
 
+A percentile needs ceil(10/(1-q)) samples to be judged (p50 20, p99 1,000,
+p99.9 10,000, p99.99 100,000): below that its threshold reads "too few
+samples" and fails, or is skipped with --allow-few-samples. late.p99 is the
+load generator's own send lateness.
+
 --baseline compares each class percentile (p50..p99.99) and rate with the
 baseline and fails only when latency rises, or the rate falls, by more than
---max-regression. Several RESULTS files are merged first.
+--max-regression; percentiles with too few samples in either run are
+skipped. Several RESULTS files are merged first (concurrent generators or
+repeats, as rbench merge tells them apart).
 
 Exit codes: 0 every threshold passed, 99 a threshold failed, 2 bad input
 (unreadable results, a malformed expression, shown with its column).`,
@@ -41,6 +48,7 @@ Exit codes: 0 every threshold passed, 99 a threshold failed, 2 bad input
 			&cli.StringFlag{Name: "max-regression", Value: "10%", Usage: "with --baseline: the allowed regression `BAND`"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or markdown"},
 			&cli.StringFlag{Name: "junit", Usage: "also write JUnit XML to `FILE` (one test case per threshold)"},
+			&cli.BoolFlag{Name: "allow-few-samples", Usage: "skip, instead of failing, a threshold on a percentile with too few samples to judge"},
 		},
 		Action: runGate,
 	}
@@ -102,7 +110,7 @@ func runGate(c *cli.Context) error {
 			return usageError(fmt.Errorf("gate: %w", err))
 		}
 	}
-	rep := gate.Evaluate(run, ths)
+	rep := gate.EvaluateWith(run, ths, gate.Options{AllowFewSamples: c.Bool("allow-few-samples")})
 	if base != nil {
 		rep.Results = append(rep.Results, gate.CompareBaseline(base, run, band).Results...)
 	}

@@ -206,7 +206,7 @@ func TestHostileHistogramsFailAtOnce(t *testing.T) {
 	} {
 		r := runMeasured(t, dir, nil, args...)
 		checkBounded(t, strings.Join(args, " "), r)
-		if !strings.Contains(r.stderr, "rbench writes 1..60000000") {
+		if !strings.Contains(r.stderr, "rbench writes 1..3600000000 (latency)") {
 			t.Errorf("%s: the error does not name the geometry:\n%s", args[0], r.stderr)
 		}
 	}

@@ -13,20 +13,41 @@ import (
 func mergeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "merge",
-		Usage:     "merge result files from several load generators into one",
+		Usage:     "merge result files: concurrent load generators (rates add) or repeats of one run (mean rate)",
 		ArgsUsage: "RESULTS.json...",
-		UsageText: `rbench merge A.json B.json ... -o merged.json
+		UsageText: `rbench merge A.json B.json ... -o merged.json [--as concurrent|repeats] [--force]
 
 Examples:
-  rbench merge gen1/run.json gen2/run.json -o merged.json
+  rbench merge gen1/run.json gen2/run.json -o merged.json          # two generators at once
+  rbench merge monday.json tuesday.json -o repeats.json           # the same run, twice
+  rbench merge --as repeats a.json b.json -o m.json               # say it when the times cannot
   rbench gate --threshold 'write.p99<1ms' merged.json`,
-		Description: `Per op kind and encoding the HDR histograms are merged losslessly and every
-percentile is recomputed from the merged histogram (never averaged); counts,
-errors, bytes and rates are summed, per-second series merged by second, and
-meta.sources lists the input files. Exits 2 when an input is unreadable or
-cannot be merged.`,
+		Description: `merge tells from the files' measured windows how the runs relate:
+
+  concurrent  windows that overlap by at least half of the shorter one: load
+              generators run at the same time against one target. Counts,
+              rates, connections and target rates add up; per-second series
+              are merged second by second (aligned on the wall clock).
+  repeats     windows one after another: the same run made again. Counts add
+              up (more samples of one distribution), the rate is the mean of
+              the runs' rates, each run's own figures are kept under "repeats"
+              (the spread between them), and the per-second series follow
+              each other.
+
+Windows that overlap only in part, or a mix of both, are refused: say --as.
+Runs of different workloads or specifications (connections, pipeline, rate,
+keys, duration, encodings, params; seeds, trader ids and threads may differ)
+are refused, naming what differs, unless --force.
+
+Either way the HDR histograms are merged losslessly and every percentile is
+recomputed from the merged histogram (never averaged); validity findings of
+every input are kept and the verdicts decided again. meta.sources lists the
+input files and meta.merge says how they were merged. Exits 2 when an input is
+unreadable or cannot be merged.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the merged results to `FILE` (required)"},
+			&cli.StringFlag{Name: "as", Usage: "how the runs relate: concurrent or repeats (default: from their measured times)"},
+			&cli.BoolFlag{Name: "force", Usage: "merge runs of different workloads or specifications (the differences are written to the warnings)"},
 		},
 		Action: func(c *cli.Context) error {
 			paths, err := positionalArgs(c)
@@ -41,6 +62,10 @@ cannot be merged.`,
 			if len(paths) == 0 {
 				in.bad("no result files given: rbench merge A.json B.json -o merged.json")
 			}
+			as := c.String("as")
+			if as != "" && as != results.MergeConcurrent && as != results.MergeRepeats {
+				in.bad("--as %q: want %s or %s", as, results.MergeConcurrent, results.MergeRepeats)
+			}
 			in.outputFile("out", out)
 			runs, err := in.loadResults(paths)
 			if err != nil {
@@ -51,7 +76,7 @@ cannot be merged.`,
 			}
 			var m *results.Run
 			err = interruptible(c.Context, func() (err error) {
-				m, err = results.Merge(runs...)
+				m, err = results.MergeWith(results.MergeOptions{As: as, Force: c.Bool("force"), Sources: paths}, runs...)
 				return err
 			})
 			if err != nil {
@@ -68,10 +93,40 @@ cannot be merged.`,
 			for _, op := range m.Ops {
 				n += op.Count
 			}
-			fmt.Fprintf(c.App.Writer, "merged %d runs (%d op kinds, %d ops) into %s\n", len(runs), len(m.Ops), n, out)
+			how := "as concurrent generators (rates add)"
+			if m.Meta.Merge == results.MergeRepeats {
+				how = "as repeats (rates are the mean)"
+			}
+			fmt.Fprintf(c.App.Writer, "merged %d runs %s (%d op kinds, %d ops) into %s\n", len(runs), how, len(m.Ops), n, out)
+			for _, p := range m.Pacing {
+				fmt.Fprintf(c.App.Writer, "  %s: achieved %.0f ops/s", p.Encoding, p.AchievedRate)
+				if p.TargetRate > 0 {
+					fmt.Fprintf(c.App.Writer, " of %.0f", p.TargetRate)
+				}
+				if m.Meta.Merge == results.MergeRepeats {
+					fmt.Fprintf(c.App.Writer, " (%s)", repeatSpread(m, p.Encoding))
+				}
+				fmt.Fprintln(c.App.Writer)
+			}
+			for _, w := range m.Warnings {
+				fmt.Fprintf(c.App.ErrWriter, "rbench: merge: %s\n", w)
+			}
 			return nil
 		},
 	}
+}
+
+// repeatSpread lists each repeat's achieved rate for one encoding.
+func repeatSpread(m *results.Run, enc string) string {
+	var parts []string
+	for _, r := range m.Repeats {
+		for _, p := range r.Pacing {
+			if p.Encoding == enc {
+				parts = append(parts, fmt.Sprintf("%.0f", p.AchievedRate))
+			}
+		}
+	}
+	return "each run: " + strings.Join(parts, ", ")
 }
 
 // positionalArgs returns the command's file arguments and applies flags
