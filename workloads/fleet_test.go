@@ -186,6 +186,10 @@ func TestRawShardsSplitTheSpec(t *testing.T) {
 			t.Errorf("shard %d pacer %q", i+1, runs[i].Meta.Workload.Pacer)
 		}
 	}
+	for i, r := range runs {
+		// What rbench run records of each part (cmd/rbench's checkScale).
+		r.Meta.Workload.Shard = &results.Shard{Index: i + 1, Count: 2, Connections: conns, Ops: ops, Rate: rate}
+	}
 	m, err := results.Merge(runs...)
 	if err != nil {
 		t.Fatal(err)

@@ -58,7 +58,8 @@ func TestShardedGeneratorsMerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now().Add(3 * time.Second).UTC().Format(time.RFC3339Nano)
+	startAt := time.Now().Add(3 * time.Second)
+	start := startAt.UTC().Format(time.RFC3339Nano)
 	var wg sync.WaitGroup
 	outs := make([]bytes.Buffer, 2)
 	errs := make([]error, 2)
@@ -77,6 +78,9 @@ func TestShardedGeneratorsMerge(t *testing.T) {
 		if shards[i], err = results.ReadFile(filepath.Join(dir, fmt.Sprintf("shard%d.json", i+1))); err != nil {
 			t.Fatal(err)
 		}
+		if ms := shards[i].Meta.MeasuredStart; ms.Before(startAt) {
+			t.Errorf("shard %d/2 started measuring at %v, before --start-at %v", i+1, ms, startAt)
+		}
 		s := shards[i].Meta.Workload.Shard
 		if s == nil || s.Index != i+1 || s.Count != 2 || s.Connections != 5 || s.Ops != 3001 || s.Rate != 3000 {
 			t.Errorf("shard %d records %+v", i+1, s)
@@ -93,6 +97,9 @@ func TestShardedGeneratorsMerge(t *testing.T) {
 	m, err := results.ReadFile(merged)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if m.Meta.Merge != results.MergeConcurrent {
+		t.Errorf("merged as %q, want concurrent", m.Meta.Merge)
 	}
 	if got, want := opCount(m), opCount(whole); got != want || got != 3001 {
 		t.Errorf("merged shards count %d ops, the whole spec %d: want both 3001", got, want)
@@ -271,7 +278,9 @@ func TestRunWritesIntervalLog(t *testing.T) {
 
 // TestShardedFleetMerge splits a fleet of three nodes over two generators:
 // generator 1 runs RBENCH-001 and RBENCH-002, generator 2 RBENCH-003, and
-// the merge is the whole fleet's, its writer node by node.
+// the merge is the whole fleet's, its writer node by node. Run one after
+// the other here, the parts are refused as they are (parts of a split spec
+// run at the same time) and merged when told --as concurrent.
 func TestShardedFleetMerge(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
 	dir := t.TempDir()
@@ -287,7 +296,10 @@ func TestShardedFleetMerge(t *testing.T) {
 		}
 	}
 	out := filepath.Join(dir, "m.json")
-	if stdout, stderr, code := execRbench(t, dir, env, "merge", files[0], files[1], "-o", out); code != 0 {
+	if _, stderr, code := execRbench(t, dir, env, "merge", files[0], files[1], "-o", out); code != exitUsage || !strings.Contains(stderr, "do not overlap") {
+		t.Errorf("merge of parts run one after the other: exit %d, want 2 saying so\n%s", code, stderr)
+	}
+	if stdout, stderr, code := execRbench(t, dir, env, "merge", "--as", "concurrent", files[0], files[1], "-o", out); code != 0 {
 		t.Fatalf("merge: exit %d\n%s%s", code, stdout, stderr)
 	}
 	m, err := results.ReadFile(out)
