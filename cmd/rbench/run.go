@@ -268,6 +268,7 @@ type runInput struct {
 	def     workloads.Definition
 	threads int
 	scale   scaleInput
+	repeat  int // runs one after another, merged as repeats
 }
 
 // checkRun checks every input of rbench run and reports all problems at
@@ -298,6 +299,7 @@ func checkRun(c *cli.Context) (*runInput, error) {
 		spec.Encodings = cfg.Encodings // RBENCH_ENCODING, default msgpack
 	}
 	ri.scale = checkScale(in, spec, def)
+	ri.repeat = checkRepeat(in)
 	probe := spec.WithDefaults()
 	validErr := probe.Validate()
 	in.add(validErr)
@@ -404,34 +406,70 @@ func runAction(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		opts.Progress = out
 	}
+	target := time.Duration(spec.WithDefaults().TargetP99)
 	first := spec.WithDefaults()
 	first.TraderID = sc.ids[0] // the server view samples the first node's keys
-	view := startRunView(c.Context, t.Client, first.Layout().Prefix()+":", len(spec.Encodings))
-	opts.OnMeasure = view.onMeasure
 	start := time.Now()
-	run, runErr := workloads.Run(c.Context, opts)
-	sv := view.stop()
-	if run == nil {
-		if errors.Is(runErr, workloads.ErrBadSpec) || errors.Is(runErr, workloads.ErrBadRate) {
-			return usageError(runErr)
+	// --repeat N (memtier's --run-count): N runs one after another, each on
+	// a keyspace cleaned before each pass, merged as repeats (histograms
+	// merged, the rate the mean, each run's own figures kept).
+	var runs []*results.Run
+	var runErr error
+	for k := 1; k <= ri.repeat; k++ {
+		if ri.repeat > 1 {
+			fmt.Fprintf(c.App.ErrWriter, "rbench: repeat %d of %d\n", k, ri.repeat)
 		}
-		return failure(runErr)
+		view := startRunView(c.Context, t.Client, first.Layout().Prefix()+":", len(spec.Encodings))
+		opts.OnMeasure = view.onMeasure
+		r, err := workloads.Run(c.Context, opts)
+		sv := view.stop()
+		if r == nil {
+			if len(runs) == 0 {
+				if errors.Is(err, workloads.ErrBadSpec) || errors.Is(err, workloads.ErrBadRate) {
+					return usageError(err)
+				}
+				return failure(err)
+			}
+			runErr = err
+			break
+		}
+		r.Server = sv
+		r.Meta.Workload.File = c.String("workload-file")
+		if sc.of > 0 {
+			whole := sc.whole
+			r.Meta.Workload.Shard = &whole
+		}
+		if c.Context.Err() != nil {
+			r.Incomplete = append(r.Incomplete, fmt.Sprintf("interrupted (SIGINT or SIGTERM) after %s: the figures cover the part measured before it", secondsSince(start)))
+		}
+		// Again, now with the server's own latencies to hold the client's
+		// against (the generator_slow check) and the interruption.
+		results.Assess(r, target)
+		runs = append(runs, r)
+		opts.StartAt = time.Time{} // only the first run waits for --start-at
+		if runErr = err; err != nil || c.Context.Err() != nil {
+			break
+		}
 	}
-	run.Server = sv
-	run.Meta.Workload.File = c.String("workload-file")
-	if sc.of > 0 {
-		whole := sc.whole
-		run.Meta.Workload.Shard = &whole
+	run := runs[0]
+	if len(runs) > 1 {
+		labels := make([]string, len(runs))
+		for i := range runs {
+			labels[i] = fmt.Sprintf("repeat %d", i+1)
+		}
+		m, err := results.MergeWith(results.MergeOptions{As: results.MergeRepeats, Sources: labels}, runs...)
+		if err != nil {
+			return failure(errors.Join(runErr, fmt.Errorf("merging the repeats: %w", err)))
+		}
+		run = m
 	}
-	if c.Context.Err() != nil {
-		run.Incomplete = append(run.Incomplete, fmt.Sprintf("interrupted (SIGINT or SIGTERM) after %s: the figures cover the part measured before it", secondsSince(start)))
+	if len(runs) < ri.repeat {
+		run.Incomplete = append(run.Incomplete, fmt.Sprintf("%d of %d repeats ran", len(runs), ri.repeat))
 	}
-	// Again, now with the server's own latencies to hold the client's
-	// against (the generator_slow check) and the interruption.
-	results.Assess(run, time.Duration(spec.WithDefaults().TargetP99))
-	if _, err := workloads.WriteTable(out, run, time.Duration(spec.WithDefaults().TargetP99)); err != nil {
+	if _, err := workloads.WriteTable(out, run, target); err != nil {
 		return failure(err)
 	}
+	writeRepeatLines(out, run)
 	path, werr := writeRunResults(c, run, start)
 	if werr != nil {
 		return failure(errors.Join(runErr, fmt.Errorf("writing results: %w", werr)))
@@ -439,7 +477,7 @@ func runAction(c *cli.Context) error {
 	fmt.Fprintf(out, "results: %s\n", path)
 	if c.Bool("report") {
 		rp := filepath.Join(filepath.Dir(path), "report.html")
-		if err := report.WriteFile(rp, []*results.Run{run}, report.Options{Target: time.Duration(spec.WithDefaults().TargetP99)}); err != nil {
+		if err := report.WriteFile(rp, []*results.Run{run}, report.Options{Target: target}); err != nil {
 			return failure(errors.Join(runErr, fmt.Errorf("writing the report: %w", err)))
 		}
 		fmt.Fprintf(out, "report: %s\n", rp)

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strconv"
@@ -28,6 +29,7 @@ func scaleFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: "nodes", Value: 1, Usage: "trading workloads: run `N` nodes at once against one Redis, each with its own trader id (--trader-id counted on: RBENCH-001, RBENCH-002, ...) and its own writer connections (--connections each); --rate, --ops and --keys are PER NODE", Category: scaleCategory},
 		&cli.StringFlag{Name: "shard", Usage: "be generator `I/N`, the I-th of N rbench processes splitting one spec (1 <= I <= N): raw takes every N-th operation of the schedule, its share of --connections and --ops, and every N-th key, under trader id number I; trading workloads split --nodes between the generators. k8s/N takes I from Kubernetes' JOB_COMPLETION_INDEX (+1)", Category: scaleCategory},
+		&cli.IntFlag{Name: "repeat", Value: 1, Usage: "run the spec `N` times, one after another, each on a clean keyspace, and keep them together as repeats: histograms merged, the rate the mean, each run's own figures under repeats (memtier's --run-count)", Category: scaleCategory},
 		&cli.StringFlag{Name: "start-at", Usage: "start the measured part at wall-clock `TIME` (RFC 3339 such as 2026-11-25T16:00:00Z, or unix seconds), so several generators measure together; set-up runs first, the warm-up ends then", Category: scaleCategory},
 	}
 }
@@ -44,6 +46,7 @@ func memtierFlags() []cli.Flag {
 		&cli.IntFlag{Name: "data-size", Usage: "memtier --data-size (its -d; rbench's -d is --duration): value size in bytes, rbench's --value-size", Category: cat},
 		&cli.StringFlag{Name: "data-size-range", Usage: "memtier --data-size-range `MIN-MAX`: value sizes from this range (one size per key, drawn from --seed, so every GET is checked)", Category: cat},
 		&cli.IntFlag{Name: "test-time", Usage: "memtier --test-time `SECS`: rbench's --duration", Category: cat},
+		&cli.IntFlag{Name: "run-count", Usage: "memtier --run-count `N`: full runs one after another, rbench's --repeat N", Category: cat},
 		&cli.Int64Flag{Name: "requests", Usage: "memtier --requests (its -n; rbench's -n is the database): requests PER CONNECTION, so --ops = requests x --connections", Category: cat},
 	}
 }
@@ -157,6 +160,48 @@ func applyMemtierFlags(in *inputs, s *workloads.Spec, workload string) {
 			s.Ops = n * int64(conns)
 		}
 	}
+}
+
+// checkRepeat reads --repeat or memtier's --run-count.
+func checkRepeat(in *inputs) int {
+	c := in.c
+	n := c.Int("repeat")
+	if c.IsSet("run-count") {
+		if c.IsSet("repeat") {
+			in.bad("--run-count and --repeat say the same thing: give one")
+			return 1
+		}
+		n = c.Int("run-count")
+	}
+	if n < 1 || n > 1000 {
+		in.bad("--repeat %d: want 1 to 1000 runs", n)
+		return 1
+	}
+	return n
+}
+
+// writeRepeatLines prints each repeat's own rates and p99s under the table
+// of their merge, so the spread between them shows.
+func writeRepeatLines(w io.Writer, run *results.Run) {
+	for _, r := range run.Repeats {
+		var parts []string
+		for _, op := range r.Ops {
+			parts = append(parts, fmt.Sprintf("%s@%s %.0f ops/s p99 %s", op.Name, op.Encoding, op.Rate, fmtRepeatUs(op.Response.P99)))
+		}
+		fmt.Fprintf(w, "%s: %s\n", r.Source, strings.Join(parts, ", "))
+	}
+}
+
+func fmtRepeatUs(us float64) string {
+	switch {
+	case us <= 0:
+		return "-"
+	case us < 1000:
+		return fmt.Sprintf("%.0fus", us)
+	case us < 1e6:
+		return fmt.Sprintf("%.2fms", us/1000)
+	}
+	return fmt.Sprintf("%.2fs", us/1e6)
 }
 
 // scaleInput is what --nodes, --shard and --start-at resolved to.

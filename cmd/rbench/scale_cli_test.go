@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
@@ -318,5 +321,49 @@ func TestShardedFleetMerge(t *testing.T) {
 	}
 	if fmt.Sprint(nodes) != "[RBENCH-001 RBENCH-002 RBENCH-003]" {
 		t.Errorf("per-node writers %v", nodes)
+	}
+}
+
+// TestRepeat: --repeat 3 (memtier's --run-count 3) runs the spec three
+// times, each on a clean keyspace, and keeps them together: the counts add
+// up, the rate is the mean of the three, each run's figures are kept.
+func TestRepeat(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	run, stdout := externalRun(t, srv, "--workload", "raw", "--ops", "400", "-c", "2", "--keys", "20", "--threads", "1", "--run-count", "3")
+	if run.Meta.Merge != results.MergeRepeats || len(run.Repeats) != 3 || opCount(run) != 3*400 {
+		t.Fatalf("merge %q, %d repeats, %d ops: want three repeats of 400", run.Meta.Merge, len(run.Repeats), opCount(run))
+	}
+	for _, op := range run.Ops {
+		var sum float64
+		for _, r := range run.Repeats {
+			for _, ro := range r.Ops {
+				if ro.Name == op.Name {
+					sum += ro.Rate
+				}
+			}
+		}
+		if math.Abs(op.Rate-sum/3) > 0.01 {
+			t.Errorf("%s: rate %.3f, the repeats' mean %.3f", op.Name, op.Rate, sum/3)
+		}
+	}
+	if !strings.Contains(stdout, "repeat 3: set@raw") {
+		t.Errorf("stdout lacks each repeat's line:\n%s", stdout)
+	}
+	// Each repeat starts from a clean keyspace: a populate repeated twice
+	// leaves one dataset's keys, not two.
+	one, _ := externalRun(t, srv, "--workload", "populate", "--keys", "300", "--keep-keys", "--threads", "1")
+	ctl := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer ctl.Close()
+	n1 := ctl.DBSize(context.Background()).Val()
+	two, _ := externalRun(t, srv, "--workload", "populate", "--keys", "300", "--keep-keys", "--clean", "--threads", "1", "--repeat", "2")
+	if n2 := ctl.DBSize(context.Background()).Val(); n2 != n1 || opCount(two) != 2*opCount(one) {
+		t.Errorf("after two repeats %d keys and %d ops, after one %d keys and %d ops", n2, opCount(two), n1, opCount(one))
+	}
+	dir := t.TempDir()
+	env := cliEnv(dir, "REDIS_URL="+srv.URL())
+	for _, args := range [][]string{{"--repeat", "0"}, {"--repeat", "2", "--run-count", "2"}} {
+		if _, stderr, code := execRbench(t, dir, env, append([]string{"run", "--ops", "10"}, args...)...); code != exitUsage || !strings.Contains(stderr, "--r") {
+			t.Errorf("%v: exit %d\n%s", args, code, stderr)
+		}
 	}
 }
