@@ -117,31 +117,50 @@ func (b *startBarrier) wait(ctx context.Context, encoding string) error {
 }
 
 // measureHooks calls the caller's OnMeasure once per encoding for the whole
-// fleet: at the first node's start and at the last node's end.
+// fleet: at the first node's start and at the last node's end. A node's end
+// also waits for the others' (or the fleet's stop), so that no node cleans
+// its keys (Options.CleanAfter) before the caller has seen the server with
+// every node's keys at the end of the measured phase.
 type measureHooks struct {
+	ctx    context.Context
 	f      func(encoding string, start bool)
 	n      int
 	mu     sync.Mutex
 	starts map[string]int
 	ends   map[string]int
+	ended  map[string]chan struct{}
+}
+
+func newMeasureHooks(ctx context.Context, f func(string, bool), n int) *measureHooks {
+	return &measureHooks{ctx: ctx, f: f, n: n, starts: map[string]int{}, ends: map[string]int{}, ended: map[string]chan struct{}{}}
 }
 
 func (h *measureHooks) on(encoding string, start bool) {
-	if h.f == nil {
-		return
-	}
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if start {
 		h.starts[encoding]++
-		if h.starts[encoding] == 1 {
+		if h.starts[encoding] == 1 && h.f != nil {
 			h.f(encoding, true)
 		}
+		h.mu.Unlock()
 		return
+	}
+	done := h.ended[encoding]
+	if done == nil {
+		done = make(chan struct{})
+		h.ended[encoding] = done
 	}
 	h.ends[encoding]++
 	if h.ends[encoding] == h.n {
-		h.f(encoding, false)
+		if h.f != nil {
+			h.f(encoding, false)
+		}
+		close(done)
+	}
+	h.mu.Unlock()
+	select {
+	case <-done:
+	case <-h.ctx.Done():
 	}
 }
 
@@ -198,7 +217,7 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 	fctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	barrier := newStartBarrier(len(nodes))
-	hooks := &measureHooks{f: opts.OnMeasure, n: len(nodes), starts: map[string]int{}, ends: map[string]int{}}
+	hooks := newMeasureHooks(fctx, opts.OnMeasure, len(nodes))
 	var logMu sync.Mutex
 	runs := make([]*results.Run, len(nodes))
 	runErrs := make([]error, len(nodes))

@@ -120,6 +120,27 @@ func TestFleetOfFour(t *testing.T) {
 	if again := keysByPrefix(t, ctl); fmt.Sprint(again) != fmt.Sprint(first) {
 		t.Errorf("keys after a second run %v, after the first %v: each node's keys are cleaned before its pass", again, first)
 	}
+	// With CleanAfter, every node's keys are still there when the fleet's
+	// measured phase ends (a node waits for the others before it cleans),
+	// and gone after.
+	var nodes []FleetNode
+	for i, id := range ids {
+		nodes = append(nodes, FleetNode{TraderID: id, Client: newClient(t, srv, 1), Index: i})
+	}
+	var atEnd map[string]int
+	if _, err := Run(ctx, Options{Spec: spec, Fleet: nodes, CleanAfter: true, OnMeasure: func(enc string, start bool) {
+		if !start {
+			atEnd = keysByPrefix(t, ctl)
+		}
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(atEnd) != fmt.Sprint(first) {
+		t.Errorf("keys at the fleet's end %v, want every node's %v", atEnd, first)
+	}
+	if n := ctl.DBSize(ctx).Val(); n != 0 {
+		t.Errorf("%d keys left after a run with CleanAfter", n)
+	}
 }
 
 // TestFleetRefusals: a fleet of raw nodes, two nodes with one trader id.
