@@ -214,6 +214,12 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 	fmt.Fprintf(log, "fleet: %d nodes (%s), each with its own writer connections at the spec's rate; the progress line is node %s's\n",
 		len(nodes), idRange(ids), ids[0])
 
+	if p, _ := spec.Pacer(); p != nil && opts.SpinMargin == 0 {
+		// One calibration for the fleet, not one per node at once (which
+		// would measure the nodes' calibrations competing for the CPU).
+		opts.SpinMargin = calibrateMargin()
+		fmt.Fprintf(log, "rbench: open-loop senders wait actively for the last %s before each due time (calibrated)\n", opts.SpinMargin.Round(time.Microsecond))
+	}
 	fctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	barrier := newStartBarrier(len(nodes))
