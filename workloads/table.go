@@ -236,7 +236,7 @@ func fleetLine(run *results.Run) string {
 	if len(ids) > 0 {
 		fmt.Fprintf(&b, " (%s)", idRange(ids))
 	}
-	fmt.Fprintf(&b, ", each with its own writer connections (%d)", wl.Connections)
+	fmt.Fprintf(&b, ", each with its own connections (%d)", wl.Connections)
 	if wl.Rate > 0 {
 		fmt.Fprintf(&b, " at %.0f ops/s (--rate is per node): %.0f ops/s together", wl.Rate, wl.Rate*float64(wl.Nodes))
 	}
