@@ -7,7 +7,7 @@ COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN := bin/rbench
 
-.PHONY: build run test bench bench-sender versus lint clean assets
+.PHONY: build run test bench bench-sender versus lint clean assets screenshots
 
 build: assets
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/rbench
@@ -41,6 +41,10 @@ TIMING_TESTS := TestCoordinatedOmission
 test: build
 	$(GO) test -race -count=1 -timeout 9m -skip '^($(TIMING_TESTS))$$' ./...
 	$(GO) test -race -count=1 -timeout 2m -run '^($(TIMING_TESTS))$$' ./workloads/
+
+# The README's report pictures (docs/report-*.png), from the browser test.
+screenshots: assets
+	RBENCH_README_DIR=$(CURDIR)/docs $(GO) test -count=1 -run TestREADMEScreenshots ./report/browsertest
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -6,7 +6,8 @@ import (
 	"io"
 	"math"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/rbench/rbench/internal/termtable"
 
 	"github.com/rbench/rbench/results"
 )
@@ -162,11 +163,11 @@ func (c Change) cells() [5]string {
 	return [5]string{c.Scope, c.Stat, a, b, delta}
 }
 
-// WriteCompare writes changes as an aligned table; aName and bName head the
-// value columns (the file names).
+// WriteCompare writes changes as an aligned table fitted to the terminal
+// (120 columns); aName and bName head the value columns (the file names,
+// wrapped at their slashes when long).
 func WriteCompare(w io.Writer, changes []Change, aName, bName string) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "SCOPE\tSTAT\tA: %s\tB: %s\tCHANGE\tVERDICT\tN A\tN B\n", aName, bName)
+	t := termtable.Table{Head: []string{"SCOPE", "STAT", "A: " + aName, "B: " + bName, "CHANGE", "VERDICT", "N A", "N B"}, Wrap: []int{2, 3}, Keep: []int{0, 1, 2, 3, 4, 5}}
 	last := ""
 	for _, c := range changes {
 		cl := c.cells()
@@ -175,9 +176,9 @@ func WriteCompare(w io.Writer, changes []Change, aName, bName string) error {
 		} else {
 			last = cl[0]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", cl[0], cl[1], cl[2], cl[3], cl[4], c.Verdict, c.NA, c.NB)
+		t.Rows = append(t.Rows, []string{cl[0], cl[1], cl[2], cl[3], cl[4], c.Verdict, fmt.Sprint(c.NA), fmt.Sprint(c.NB)})
 	}
-	return tw.Flush()
+	return t.Write(w, termtable.Width(w))
 }
 
 // WriteCompareMarkdown writes changes as a GitHub-flavoured Markdown table.

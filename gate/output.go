@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/rbench/rbench/internal/termtable"
 )
 
 func verdict(pass bool) string {
@@ -45,14 +46,14 @@ func (r Report) Skipped() int {
 	return n
 }
 
-// WriteText writes the report as an aligned table with a summary line.
+// WriteText writes the report as an aligned table with a summary line,
+// fitted to the terminal (120 columns): a long detail wraps in its column.
 func (r Report) WriteText(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "METRIC\tTHRESHOLD\tACTUAL\tRESULT")
+	t := termtable.Table{Head: []string{"METRIC", "THRESHOLD", "ACTUAL", "RESULT"}, Wrap: []int{2}, Keep: []int{0, 1, 2, 3}}
 	for _, x := range r.Results {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Metric, x.Threshold, x.actualOrDetail(), x.verdict())
+		t.Rows = append(t.Rows, []string{x.Metric, x.Threshold, x.actualOrDetail(), x.verdict()})
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.Write(w, termtable.Width(w)); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintln(w, r.summary())

@@ -6,7 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/rbench/rbench/internal/termtable"
 
 	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/results"
@@ -16,65 +17,72 @@ import (
 // model, R², largest residual, projection), then the projection of each
 // encoding and the dangers.
 func WriteTable(w io.Writer, res *Result) error {
-	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "encoding\tcollection\tfigure\tper unit\tmodel\tR²\tmax resid\tprojected")
+	// Fitted to the terminal (120 columns): the model and the projection wrap.
+	t := termtable.Table{Head: []string{"encoding", "collection", "figure", "per unit", "model", "R²", "max resid", "projected"}, Wrap: []int{4, 7}}
 	for _, f := range sortedFits(res.Plan.Fits) {
 		pr := projection(res.Plan.Projections, f.Encoding)
 		r2 := strconv.FormatFloat(f.Fit.R2, 'f', 4, 64)
 		if SingleX(f.Fit) {
 			r2 = "- (one x)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.1f%%\t%s\n",
-			f.Encoding, f.Collection, figureName(f), perUnit(f), modelText(f.Fit), r2, 100*f.Fit.MaxRelResidual, projected(f, pr))
+		t.Rows = append(t.Rows, []string{f.Encoding, f.Collection, figureName(f), perUnit(f), modelText(f.Fit), r2, fmt.Sprintf("%.1f%%", 100*f.Fit.MaxRelResidual), projected(f, pr)})
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.Write(w, termtable.Width(w)); err != nil {
 		return err
 	}
 	for _, pr := range res.Plan.Projections {
 		p := pr.Profile
-		fmt.Fprintf(w, "\nprojection (%s) for %d orders (%.1f events each), %d positions, %d instruments, %d accounts x %d account events:\n",
-			pr.Encoding, p.Orders, p.EventsPerOrder, p.Positions, p.Instruments, p.Accounts, p.AccountEvents)
-		tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-		fmt.Fprintf(tw, "  dataset (used_memory)\t%s\n", capacity.Bytes(pr.DatasetBytes))
-		fmt.Fprintf(tw, "  memory needed\t%s\t(RSS %s at fragmentation %.2f + %s copy-on-write headroom for an AOF rewrite at share %.2f)\n",
-			capacity.Bytes(pr.MemoryNeededBytes), capacity.Bytes(pr.RSSBytes), pr.Fragmentation, capacity.Bytes(pr.ForkHeadroomBytes), pr.ForkCopyShare)
-		fmt.Fprintf(tw, "  AOF on disk\t%s\t(rewritten size; up to %s between and during rewrites)\n", capacity.Bytes(pr.AOFBytes), capacity.Bytes(pr.AOFDiskPeakBytes))
-		fmt.Fprintf(tw, "  AOF load at restart\t%s\n", seconds(pr.AOFLoadSec))
+		fmt.Fprintln(w)
+		_ = termtable.Paragraph(w, "", fmt.Sprintf("projection (%s) for %d orders (%.1f events each), %d positions, %d instruments, %d accounts x %d account events:",
+			pr.Encoding, p.Orders, p.EventsPerOrder, p.Positions, p.Instruments, p.Accounts, p.AccountEvents), 2, termtable.Width(w))
+		pt := termtable.Table{Head: []string{"", "", ""}, Wrap: []int{2}}
+		row := func(name, value, why string) { pt.Rows = append(pt.Rows, []string{"  " + name, value, why}) }
+		row("dataset (used_memory)", capacity.Bytes(pr.DatasetBytes), "")
+		row("memory needed", capacity.Bytes(pr.MemoryNeededBytes), fmt.Sprintf("(RSS %s at fragmentation %.2f + %s copy-on-write headroom for an AOF rewrite at share %.2f)",
+			capacity.Bytes(pr.RSSBytes), pr.Fragmentation, capacity.Bytes(pr.ForkHeadroomBytes), pr.ForkCopyShare))
+		row("AOF on disk", capacity.Bytes(pr.AOFBytes), fmt.Sprintf("(rewritten size; up to %s between and during rewrites)", capacity.Bytes(pr.AOFDiskPeakBytes)))
+		row("AOF load at restart", seconds(pr.AOFLoadSec), "")
 		styles := make([]string, 0, len(pr.ReadySec))
 		for s := range pr.ReadySec {
 			styles = append(styles, s)
 		}
 		sort.Strings(styles)
 		for _, s := range styles {
-			fmt.Fprintf(tw, "  restart to trading-ready, %s\t%s\t(AOF load + the node's %s startup load)\n", s, seconds(pr.ReadySec[s]), s)
+			row("restart to trading-ready, "+s, seconds(pr.ReadySec[s]), fmt.Sprintf("(AOF load + the node's %s startup load)", s))
 		}
 		if pr.Maxmemory > 0 {
 			days := ""
 			if pr.MaxRetentionDays > 0 {
 				days = fmt.Sprintf(" (%.1f days at %d orders a day)", pr.MaxRetentionDays, p.OrdersPerDay)
 			}
-			fmt.Fprintf(tw, "  largest history under maxmemory %s\t%d orders%s\n", capacity.Bytes(pr.Maxmemory), pr.MaxOrders, days)
+			row("largest history under maxmemory "+capacity.Bytes(pr.Maxmemory), fmt.Sprintf("%d orders%s", pr.MaxOrders, days), "")
 		}
 		if pr.Extrapolation > 0 {
-			fmt.Fprintf(tw, "  extrapolation\t%.1fx\t(the projection's largest x over the largest measured)\n", pr.Extrapolation)
+			row("extrapolation", fmt.Sprintf("%.1fx", pr.Extrapolation), "(the projection's largest x over the largest measured)")
 		}
-		if err := tw.Flush(); err != nil {
+		// No header line: the rows are name, value and why.
+		var buf strings.Builder
+		if err := pt.Write(&buf, termtable.Width(w)); err != nil {
+			return err
+		}
+		_, body, _ := strings.Cut(buf.String(), "\n")
+		if _, err := io.WriteString(w, body); err != nil {
 			return err
 		}
 		for _, n := range pr.Notes {
-			fmt.Fprintf(w, "  note: %s\n", n)
+			_ = termtable.Paragraph(w, "  note: ", n, 8, termtable.Width(w))
 		}
 	}
 	if len(res.Plan.Dangers) > 0 {
 		fmt.Fprintln(w, "\ndangers:")
 		for _, d := range res.Plan.Dangers {
-			fmt.Fprintf(w, "  - %s\n", d.Message)
+			_ = termtable.Paragraph(w, "  - ", d.Message, 4, termtable.Width(w))
 		}
 	} else {
 		fmt.Fprintln(w, "\ndangers: none found")
 	}
 	for _, n := range res.Notes {
-		fmt.Fprintf(w, "note: %s\n", n)
+		_ = termtable.Paragraph(w, "note: ", n, 6, termtable.Width(w))
 	}
 	return nil
 }

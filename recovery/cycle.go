@@ -232,6 +232,7 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 	c.Acknowledged, c.InDoubt, c.Items = st.Acknowledged, st.InDoubt, st.Items
 	c.WritesDuring = st.Acknowledged - populated.Acknowledged
 	c.LostFollowOn = st.FollowOn
+	c.WriteErrors = failures.Load()
 	c.Integrity = v.Collections
 	c.Examples = v.Examples
 	c.Verified = v.Verified

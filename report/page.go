@@ -3,11 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
-
-	"github.com/rbench/rbench/results"
 )
 
 // page is everything the HTML template shows. Strings in it are plain text:
@@ -20,12 +16,26 @@ type page struct {
 	Charts []chartSpec
 }
 
-// section is one <section> of the report, skipped when it has no blocks.
+// section is one <section> of the report, skipped when it has no blocks
+// and no cards.
 type section struct {
-	ID     string
-	Title  string
+	ID    string
+	Title string
+	// Cards are the verdict banner: one card per encoding and class (or per
+	// recovery, per plan projection), shown before everything else.
+	Cards  []card
 	Notes  []string
 	Blocks []block
+}
+
+// card is one verdict of the banner: the status word, what it judges and
+// the figure and reason it rests on.
+type card struct {
+	Status string // PASS, FAIL, INVALID, NO VERDICT, INCOMPLETE, PLAN ...
+	Class  string // pass, fail, invalid, none: the colour
+	Title  string // "writes · msgpack"
+	Figure string // "p99 94 µs"
+	Reason string // "under the 1 ms target, 71,143 writes"
 }
 
 // block is a chart with the table of its exact numbers beside it, or a
@@ -36,6 +46,46 @@ type block struct {
 	Chart  *chartRef
 	Tables []table
 	List   []string
+	// Alert styles the list as problems (validity notes, dangers).
+	Alert bool
+	// Stack puts the tables under the chart, at full width: they are too
+	// wide to sit beside it (set by layout).
+	Stack bool
+}
+
+// besideWidthPx is the room tables get beside a chart on a 1400 px page.
+const besideWidthPx = 680
+
+// layout stacks every block whose widest table would not fit beside its
+// chart.
+func layout(p *page) {
+	for i := range p.Sections {
+		for j := range p.Sections[i].Blocks {
+			blk := &p.Sections[i].Blocks[j]
+			for _, t := range blk.Tables {
+				blk.Stack = blk.Stack || (blk.Chart != nil && tableWidth(t) > besideWidthPx)
+			}
+		}
+	}
+}
+
+// tableWidth estimates a table's width in px at 12 px: each column as wide
+// as its widest cell (headers wrap, so their longest word) plus padding.
+func tableWidth(t table) int {
+	w := 0
+	for c := range t.Head {
+		col := 0
+		for _, word := range strings.Fields(t.Head[c]) {
+			col = max(col, len([]rune(word)))
+		}
+		for _, r := range t.Rows {
+			if c < len(r) {
+				col = max(col, len([]rune(r[c].Text)))
+			}
+		}
+		w += col*7 + 14
+	}
+	return w
 }
 
 // chartRef places a chart's element in the page.
@@ -48,13 +98,16 @@ type table struct {
 	Caption string
 	Head    []string
 	Rows    [][]cell
-	// Scroll caps the height of long tables (per-second series).
+	// Scroll caps the height of long tables (per-second series) on screen;
+	// print shows every row.
 	Scroll bool
 }
 
 type cell struct {
 	Text  string
 	Class string // num, pass, fail, muted or ""
+	// Title is the exact figure behind a rounded Text (a hover tip).
+	Title string
 }
 
 // Axis kinds and units the page script knows how to label. They travel in
@@ -62,8 +115,8 @@ type cell struct {
 const (
 	axisNines    = "nines"    // x = -log10(1 - q)
 	axisCategory = "category" // op names, payload types
-	axisSeconds  = "seconds"  // seconds into the measured run
-	axisCycle    = "cycle"
+	axisSeconds  = "seconds"  // whole seconds, from 0
+	axisKeys     = "keys"     // keys in the dataset, log scale
 
 	unitUs    = "us"
 	unitOps   = "ops/s"
@@ -71,17 +124,23 @@ const (
 	unitNs    = "ns"
 	unitSec   = "s"
 	unitCount = "count"
+	unitLevel = "level" // heat map rows: latency bands, labelled by the data
 )
 
-// chartSpec is one chart as the page script receives it: go-echarts' option
+// chartSpec is one chart as the page script receives it: the ECharts option
 // object plus the hints the script turns into axis and tooltip formatters.
 type chartSpec struct {
-	ID     string         `json:"id"`
-	X      string         `json:"x"`
-	Y      string         `json:"y"`
-	YLog   bool           `json:"ylog,omitempty"`
-	Target float64        `json:"target_us,omitempty"` // keep the target line in view
-	Option map[string]any `json:"option"`
+	ID   string `json:"id"`
+	X    string `json:"x"`
+	Y    string `json:"y"`
+	YLog bool   `json:"ylog,omitempty"`
+	// Horizontal bars: the value axis is x, the categories run down y.
+	Horizontal bool `json:"horizontal,omitempty"`
+	// Heatmap: x seconds, y latency bands, the colour log10(count + 1) and
+	// the count itself in the fourth value.
+	Heatmap bool           `json:"heatmap,omitempty"`
+	Target  float64        `json:"target_us,omitempty"` // keep the target line in view
+	Option  map[string]any `json:"option"`
 }
 
 // chartsJSON serialises the chart specs for a <script type="application/json">
@@ -98,29 +157,28 @@ func chartsJSON(specs []chartSpec) (string, error) {
 	return string(b), nil
 }
 
-// echartsOption is what go-echarts' Line and Bar offer once configured.
-type echartsOption interface {
-	Validate()
-	JSON() map[string]any
-}
-
-// fmtNum prints v with at most three decimals and no trailing zeros, so
-// integers from histograms print as integers.
-func fmtNum(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "-"
-	}
-	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
-}
-
-// fmtInt prints a count with thousands separators left out, so pasting into a
-// spreadsheet gives a number.
-func fmtInt(v int64) string { return strconv.FormatInt(v, 10) }
-
 func num(v float64) cell  { return cell{Text: fmtNum(v), Class: "num"} }
-func inum(v int64) cell   { return cell{Text: fmtInt(v), Class: "num"} }
+func inum(v int64) cell   { return cell{Text: fmtCount(v), Class: "num"} }
 func text(s string) cell  { return cell{Text: s} }
 func muted(s string) cell { return cell{Text: s, Class: "muted"} }
+
+// us is a latency cell in readable units, the exact microseconds in its tip.
+func us(v float64) cell {
+	return cell{Text: fmtUs(v), Class: "num", Title: fmtNum(v) + " µs"}
+}
+
+// secs is a time in seconds, readable.
+func secs(v float64) cell {
+	return cell{Text: fmtUs(v * 1e6), Class: "num", Title: fmtNum(v) + " s"}
+}
+
+// bytesCell is a byte count in binary units, the exact count in its tip.
+func bytesCell(v float64) cell {
+	return cell{Text: fmtBytes(v), Class: "num", Title: fmtCount(int64(v)) + " B"}
+}
+
+// rate is a rate per second with thousands separators.
+func rate(v float64) cell { return cell{Text: fmtRate(v), Class: "num", Title: fmtNum(v)} }
 
 func verdict(pass bool) cell {
 	if pass {
@@ -129,27 +187,9 @@ func verdict(pass bool) cell {
 	return cell{Text: "FAIL", Class: "fail"}
 }
 
-// fmtDuration prints a latency in microseconds the way people read it.
-func fmtUs(us float64) string {
-	switch {
-	case results.Beyond(us):
-		return results.BeyondLabel
-	case us >= 1e6:
-		return fmtNum(us/1e6) + " s"
-	case us >= 1e3:
-		return fmtNum(us/1e3) + " ms"
-	default:
-		return fmtNum(us) + " µs"
+func errCell(n int64) cell {
+	if n > 0 {
+		return cell{Text: fmtCount(n), Class: "num fail"}
 	}
-}
-
-// joinName builds a series name from its non-empty parts.
-func joinName(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, " · ")
+	return inum(n)
 }

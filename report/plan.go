@@ -1,8 +1,12 @@
 package report
 
+// The plan section: `rbench plan` projections and curves (its verdict and
+// dangers open the page, in the summary).
+
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -10,13 +14,79 @@ import (
 	"github.com/rbench/rbench/results"
 )
 
+// plan shows `rbench plan` projections: what the expected history needs in
+// memory and on disk, per encoding, and the dangers the planner found.
+func (b *builder) plan() section {
+	s := section{ID: "plan", Title: "Capacity plan", Notes: []string{"Projected from the measured scales to the expected trading history (rbench plan); see the run's plan for the models and their fit."}}
+	type proj struct {
+		run int
+		p   results.PlanProjection
+	}
+	var ps []proj
+	for i, r := range b.runs {
+		if r.Plan == nil {
+			continue
+		}
+		for _, p := range r.Plan.Projections {
+			ps = append(ps, proj{i, p})
+		}
+	}
+	if len(ps) == 0 {
+		s.Blocks = append(s.Blocks, b.planCurves()...)
+		return s
+	}
+	cats := make([]string, len(ps))
+	for i, p := range ps {
+		cats[i] = b.name(p.run, encodingLabel(p.p.Encoding))
+	}
+	br := b.newBar(cats, unitBytes, "", heightBar)
+	for _, m := range []struct {
+		name string
+		get  func(results.PlanProjection) int64
+	}{
+		{"dataset (used_memory)", func(p results.PlanProjection) int64 { return p.DatasetBytes }},
+		{"RSS", func(p results.PlanProjection) int64 { return p.RSSBytes }},
+		{"memory needed (with fork headroom)", func(p results.PlanProjection) int64 { return p.MemoryNeededBytes }},
+		{"AOF disk peak", func(p results.PlanProjection) int64 { return p.AOFDiskPeakBytes }},
+	} {
+		vals := make([]float64, len(ps))
+		for i, p := range ps {
+			vals[i] = float64(m.get(p.p))
+		}
+		br.add(m.name, vals)
+	}
+	t := table{Caption: "the projection; extrapolation is how far beyond the largest measured scale it reaches", Head: []string{"series", "orders", "dataset", "RSS", "fork headroom", "memory needed", "AOF", "AOF disk peak", "AOF load", "trading-ready", "extrapolation"}}
+	ct := table{Caption: "projected per collection", Head: []string{"series", "collection", "units", "unit", "memory", "AOF"}}
+	var notes []string
+	for _, p := range ps {
+		name := b.name(p.run, encodingLabel(p.p.Encoding))
+		var ready []string
+		styles := make([]string, 0, len(p.p.ReadySec))
+		for st := range p.p.ReadySec {
+			styles = append(styles, st)
+		}
+		sort.Strings(styles)
+		for _, st := range styles {
+			ready = append(ready, st+" "+fmtUs(p.p.ReadySec[st]*1e6))
+		}
+		bc := func(v int64) cell { return bytesCell(float64(v)) }
+		t.Rows = append(t.Rows, []cell{text(name), inum(p.p.Profile.Orders), bc(p.p.DatasetBytes), bc(p.p.RSSBytes), bc(p.p.ForkHeadroomBytes), bc(p.p.MemoryNeededBytes), bc(p.p.AOFBytes), bc(p.p.AOFDiskPeakBytes), secs(p.p.AOFLoadSec), text(strings.Join(ready, ", ")), text(fmtNum(p.p.Extrapolation) + "x")})
+		for _, c := range p.p.Collections {
+			ct.Rows = append(ct.Rows, []cell{text(name), text(c.Collection), inum(int64(math.Round(c.Units))), text(c.Unit), bc(c.MemoryBytes), bc(c.AOFBytes)})
+		}
+		for _, n := range p.p.Notes {
+			notes = append(notes, b.name(p.run, p.p.Encoding, n))
+		}
+	}
+	s.Blocks = append(s.Blocks, block{Title: "Projected memory and disk", Chart: b.addBar(br, heightBar), Tables: []table{t, ct}, List: notes})
+	s.Blocks = append(s.Blocks, b.planCurves()...)
+	return s
+}
+
 // The plan's measured points, fitted lines and projected points: memory
 // and restart-to-ready time against dataset size. Points and fits of the
 // whole dataset carry the collection name "total".
-const (
-	planTotal = "total"
-	axisKeys  = "keys" // x = keys in the dataset, log scale
-)
+const planTotal = "total"
 
 // planCurves returns the plan's "against size" blocks and its fits table;
 // nothing when no run has fitted plan points.
@@ -25,8 +95,8 @@ func (b *builder) planCurves() []block {
 	// Charts take their ids when registered, so each is built once its
 	// series are known.
 	var memSeries, readySeries []func(*line)
-	memTable := table{Caption: "memory against size: measured, fitted and projected", Head: []string{"series", "keys", "measured bytes", "fitted bytes", "kind"}}
-	readyTable := table{Caption: "restart to trading-ready against size: measured, fitted and projected", Head: []string{"series", "keys", "measured s", "fitted s", "kind"}}
+	memTable := table{Caption: "memory against size: measured, fitted and projected", Head: []string{"series", "keys", "measured", "fitted", "kind"}}
+	readyTable := table{Caption: "restart to trading-ready against size: measured, fitted and projected", Head: []string{"series", "keys", "measured", "fitted", "kind"}}
 	fits := table{Caption: "every fitted figure (y = a + b·x, or a·x^b for a power law)", Head: []string{"series", "collection", "figure", "x unit", "model", "a", "b", "R²", "max residual %", "points", "x from", "x to"}}
 	color := 0
 	for i, r := range b.runs {
@@ -55,10 +125,10 @@ func (b *builder) planCurves() []block {
 				col := color
 				memSeries = append(memSeries, func(l *line) { addPlanSeries(l, name, pts, memFit.Predict, projX, projY, col) })
 				for _, pt := range pts {
-					memTable.Rows = append(memTable.Rows, []cell{text(name), num(pt.X), num(pt.Y), num(memFit.Predict(pt.X)), text("measured")})
+					memTable.Rows = append(memTable.Rows, []cell{text(name), inum(int64(pt.X)), bytesCell(pt.Y), bytesCell(memFit.Predict(pt.X)), text("measured")})
 				}
 				if projX > 0 {
-					memTable.Rows = append(memTable.Rows, []cell{text(name), num(projX), muted("-"), num(projY), text("projected")})
+					memTable.Rows = append(memTable.Rows, []cell{text(name), inum(int64(projX)), muted("-"), bytesCell(projY), text("projected")})
 				}
 			}
 			aofFit, okA := planFit(p, enc, planTotal, results.FigureAOF, "")
@@ -87,10 +157,10 @@ func (b *builder) planCurves() []block {
 				col := color + si
 				readySeries = append(readySeries, func(l *line) { addPlanSeries(l, sname, pts, predict, projX, projY, col) })
 				for _, pt := range pts {
-					readyTable.Rows = append(readyTable.Rows, []cell{text(sname), num(pt.X), num(pt.Y), num(predict(pt.X)), text("measured")})
+					readyTable.Rows = append(readyTable.Rows, []cell{text(sname), inum(int64(pt.X)), secs(pt.Y), secs(predict(pt.X)), text("measured")})
 				}
 				if projX > 0 {
-					readyTable.Rows = append(readyTable.Rows, []cell{text(sname), num(projX), muted("-"), num(projY), text("projected")})
+					readyTable.Rows = append(readyTable.Rows, []cell{text(sname), inum(int64(projX)), muted("-"), secs(projY), text("projected")})
 				}
 			}
 			color += 2

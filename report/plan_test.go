@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-
 	"github.com/rbench/rbench/results"
 )
 
@@ -58,7 +56,7 @@ func TestPlanCurves(t *testing.T) {
 	}
 	// Three measured rows with their fitted values, then the projection.
 	rows := mem.Tables[0].Rows
-	if len(rows) != 4 || rows[1][2].Text != "2000000" || rows[1][3].Text != "2000000" || rows[3][4].Text != "projected" || rows[3][3].Text != "100000000" {
+	if len(rows) != 4 || rows[1][2].Title != "2,000,000 B" || rows[1][3].Title != "2,000,000 B" || rows[3][4].Text != "projected" || rows[3][3].Title != "100,000,000 B" {
 		t.Errorf("memory table %v", rows)
 	}
 	ready, ok := blocks["Restart to trading-ready against size"]
@@ -68,9 +66,9 @@ func TestPlanCurves(t *testing.T) {
 	// Sequential at 2000 keys: AOF load 0.1 s/MB x 0.8 MB + 50 µs x 2000.
 	var found bool
 	for _, r := range ready.Tables[0].Rows {
-		if r[0].Text == "msgpack · sequential" && r[1].Text == "2000" {
+		if r[0].Text == "msgpack · sequential" && r[1].Text == "2,000" {
 			found = true
-			if r[2].Text != "0.18" || r[3].Text != "0.18" {
+			if r[2].Text != "180 ms" || r[3].Text != "180 ms" {
 				t.Errorf("sequential at 2000 keys: measured %s, fitted %s; want 0.18 s", r[2].Text, r[3].Text)
 			}
 		}
@@ -88,7 +86,7 @@ func TestPlanCurves(t *testing.T) {
 			spec = c
 		}
 	}
-	series, _ := spec.Option["series"].(charts.MultiSeries)
+	series, _ := spec.Option["series"].([]any)
 	if n := len(series); n != 3 {
 		t.Errorf("memory chart has %d series, want measured, fitted and projected", n)
 	}

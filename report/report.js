@@ -1,6 +1,7 @@
 // rbench report page script. It is static: chart data arrives as JSON in
 // #rbench-charts and is never evaluated, and every string it puts into
-// tooltip HTML is escaped.
+// tooltip HTML is escaped. Figures read as in the tables: latencies in
+// µs, ms or s, counts with thousands separators, bytes in binary units.
 (function () {
   "use strict";
   var specs = JSON.parse(document.getElementById("rbench-charts").textContent);
@@ -10,25 +11,29 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
-  function trim(v) { return String(Math.round(v * 1000) / 1000); }
+  // Up to three decimals, no trailing zeros, thousands separated.
+  function trim(v) {
+    var r = Math.round(v * 1000) / 1000;
+    return r.toLocaleString("en-US", { maximumFractionDigits: 3 });
+  }
   function fmtUs(v) {
+    if (v >= 3.6e9) return trim(v / 3.6e9) + " h";
     if (v >= 1e6) return trim(v / 1e6) + " s";
     if (v >= 1e3) return trim(v / 1e3) + " ms";
     return trim(v) + " \u00b5s";
   }
   function fmtBytes(v) {
-    if (v >= 1073741824) return trim(v / 1073741824) + " GiB";
-    if (v >= 1048576) return trim(v / 1048576) + " MiB";
-    if (v >= 1024) return trim(v / 1024) + " KiB";
-    return trim(v) + " B";
+    var units = ["B", "KiB", "MiB", "GiB", "TiB"], i = 0;
+    while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+    return trim(v) + " " + units[i];
   }
   function fmtUnit(unit, v) {
     switch (unit) {
       case "us": return fmtUs(v);
       case "bytes": return fmtBytes(v);
-      case "ns": return trim(v) + " ns";
-      case "s": return trim(v) + " s";
-      case "ops/s": return trim(v) + " ops/s";
+      case "ns": return v >= 1000 ? fmtUs(v / 1000) : trim(v) + " ns";
+      case "s": return fmtUs(v * 1e6);
+      case "ops/s": return trim(v) + "/s";
       default: return trim(v);
     }
   }
@@ -49,8 +54,14 @@
       if (!Array.isArray(params)) params = [params];
       if (!params.length) return "";
       var p0 = params[0], head;
+      if (spec.heatmap) {
+        var d = p0.data.value || p0.data;
+        return "second " + esc(p0.name || d[0]) + "<br>" + p0.marker + esc(spec.option.yAxis[0].data[d[1]]) +
+          " and up: <b>" + esc(trim(d[3])) + "</b> operations";
+      }
       if (spec.x === "nines") head = "percentile " + ninesTip(p0.value[0]);
-      else if (spec.x === "seconds") head = "second " + esc(p0.value[0]);
+      else if (spec.x === "seconds") head = "second " + esc(trim(Math.round(p0.value[0] * 10) / 10));
+      else if (spec.x === "keys") head = esc(trim(p0.value[0])) + " keys";
       else head = esc(p0.name);
       var lines = [head];
       params.forEach(function (p) {
@@ -68,23 +79,33 @@
     var x = first(o.xAxis), y = first(o.yAxis);
     x.axisLabel = x.axisLabel || {};
     y.axisLabel = y.axisLabel || {};
+    // The axis that carries the values: y, or x for horizontal bars.
+    var value = spec.horizontal ? x : y;
     if (spec.x === "nines") {
       x.axisLabel.formatter = ninesLabel;
       x.interval = 1;
       x.splitLine = { show: true };
     }
-    y.axisLabel.formatter = axisLabel(spec.y);
-    // Series that start before 0 (warm-up samples) must not pull the y axis
-    // into the middle of the plot.
-    y.axisLine = Object.assign({}, y.axisLine, { onZero: false });
+    if (spec.x === "seconds" && !spec.heatmap) {
+      x.axisLabel.formatter = function (v) { return trim(v); };
+    }
+    if (spec.x === "keys") {
+      x.axisLabel.formatter = function (v) { return trim(v); };
+    }
+    if (!spec.heatmap) {
+      value.axisLabel.formatter = axisLabel(spec.y);
+    }
+    // Series that start before 0 must not pull the value axis into the
+    // middle of the plot.
+    value.axisLine = Object.assign({}, value.axisLine, { onZero: false });
     if (spec.target_us) {
       var t = spec.target_us;
       // Keep the target line in view; on a log axis end at a power of ten.
-      y.max = function (v) {
+      value.max = function (v) {
         var m = Math.max(v.max, t * 1.25);
         return spec.ylog ? Math.pow(10, Math.ceil(Math.log10(m))) : m;
       };
-      if (!spec.ylog) y.min = 0;
+      if (!spec.ylog) value.min = 0;
     }
     // A report is read, not watched: draw at once (and screenshot the same).
     o.animation = false;
@@ -113,7 +134,13 @@
       console.error("rbench: chart " + spec.id + ": " + e);
     }
   });
-  window.addEventListener("resize", function () {
-    charts.forEach(function (c) { c.resize(); });
-  });
+  function resize() { charts.forEach(function (c) { c.resize(); }); }
+  window.addEventListener("resize", resize);
+  // Print lays charts out at the page's width: redraw them for it, and back.
+  window.addEventListener("beforeprint", resize);
+  window.addEventListener("afterprint", resize);
+  if (window.matchMedia) {
+    var mq = window.matchMedia("print");
+    if (mq.addEventListener) mq.addEventListener("change", resize);
+  }
 })();

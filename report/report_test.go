@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,22 +126,95 @@ func checkGolden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// TestGoldenChartData pins the data a report embeds for a fixed pair of
-// runs: every chart's option (series, points, axes, target line) as the
-// browser receives it, and every table's cells.
-func TestGoldenChartData(t *testing.T) {
-	withStubLibrary(t)
-	doc := render(t, goldenRuns(), Options{})
-	var out bytes.Buffer
-	writeCompact(&out, embeddedCharts(t, doc), "")
-	out.WriteByte('\n')
-	checkGolden(t, "charts.golden.json", out.Bytes())
-
-	p, err := buildPage(goldenRuns(), Options{})
-	if err != nil {
-		t.Fatal(err)
+// goldenCases are the runs the per-section golden files come from: each
+// case renders once and every section it produces is pinned in
+// testdata/<case>/<section>.golden.
+func goldenCases() []struct {
+	name string
+	runs func() []*results.Run
+} {
+	return []struct {
+		name string
+		runs func() []*results.Run
+	}{
+		{"overlay", goldenRuns},
+		{"step", func() []*results.Run {
+			r := fixture.Run(fixture.Options{Name: "steps", Seconds: 6, PerSecond: 30, Steps: []int{1, 2, 4}, StepSec: 2, Stall: 4})
+			r.Recovery, r.Plan, r.Startup, r.Payloads = nil, nil, nil, nil
+			return []*results.Run{r}
+		}},
+		{"closed", func() []*results.Run {
+			r := fixture.Run(fixture.Options{Name: "closed", Seconds: 3, PerSecond: 100, ClosedLoop: true})
+			r.Recovery, r.Plan, r.Startup = nil, nil, nil
+			return []*results.Run{r}
+		}},
+		{"recover", func() []*results.Run {
+			r := fixture.Run(fixture.Options{Name: "recover", Seconds: 1, PerSecond: 10})
+			r.Ops, r.Pacing, r.Payloads, r.Startup, r.Plan, r.Warnings = nil, nil, nil, nil, nil, nil
+			r.Meta.Workload = results.Workload{Name: "recover", Connections: 1, Keys: 10000, Rate: 500, Encodings: []string{"msgpack"}}
+			r.Server = nil
+			r.Recovery.Cycles[1].WriteErrors = 21
+			return []*results.Run{r}
+		}},
+		{"plan", func() []*results.Run {
+			r := planRun("msgpack")
+			r.Plan.Dangers = []results.Danger{{Kind: "maxmemory-policy", Message: "allkeys-lru evicts the node's keys: use noeviction"}}
+			return []*results.Run{r}
+		}},
 	}
-	checkGolden(t, "tables.golden.txt", []byte(dumpTables(p)))
+}
+
+// TestGoldenSections pins, section by section, the data a report embeds:
+// every table's cells and every chart's option (series, points, axes,
+// target line) as the browser receives it. A change to one section shows
+// in that section's file only.
+func TestGoldenSections(t *testing.T) {
+	withStubLibrary(t)
+	for _, tc := range goldenCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			runs := tc.runs()
+			p, err := buildPage(runs, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The JSON the browser receives, by chart id.
+			doc := render(t, runs, Options{})
+			byID := map[string]any{}
+			for _, c := range embeddedCharts(t, doc) {
+				byID[c.(map[string]any)["id"].(string)] = c
+			}
+			var want []string
+			for _, s := range p.Sections {
+				var out bytes.Buffer
+				if s.ID == p.Sections[0].ID {
+					fmt.Fprintf(&out, "# %s\n%s\n", p.Title, p.Subtitle)
+				}
+				out.WriteString(dumpSection(s))
+				for _, blk := range s.Blocks {
+					if blk.Chart == nil {
+						continue
+					}
+					fmt.Fprintf(&out, "\n#### chart %s\n", blk.Chart.ID)
+					writeCompact(&out, byID[blk.Chart.ID], "")
+					out.WriteByte('\n')
+				}
+				name := filepath.Join(tc.name, s.ID+".golden")
+				want = append(want, s.ID+".golden")
+				checkGolden(t, name, out.Bytes())
+			}
+			// A section that disappeared leaves no stale golden file behind.
+			files, _ := filepath.Glob(filepath.Join("testdata", tc.name, "*.golden"))
+			for _, f := range files {
+				if !slices.Contains(want, filepath.Base(f)) {
+					if *update {
+						_ = os.Remove(f)
+						continue
+					}
+					t.Errorf("%s: no such section any more (go test ./report -update removes it)", f)
+				}
+			}
+		})
+	}
 }
 
 // writeCompact pretty-prints JSON with objects one key per line but arrays
@@ -201,39 +275,42 @@ func flat(a []any) bool {
 	return true
 }
 
-func dumpTables(p *page) string {
+func dumpSection(s section) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n%s\n", p.Title, p.Subtitle)
-	for _, s := range p.Sections {
-		fmt.Fprintf(&b, "\n## %s (%s)\n", s.Title, s.ID)
-		for _, blk := range s.Blocks {
-			fmt.Fprintf(&b, "\n### %s", blk.Title)
-			if blk.Chart != nil {
-				fmt.Fprintf(&b, " [%s, %dpx]", blk.Chart.ID, blk.Chart.Height)
+	fmt.Fprintf(&b, "\n## %s (%s)\n", s.Title, s.ID)
+	for _, c := range s.Cards {
+		fmt.Fprintf(&b, "[%s{%s}] %s: %s; %s\n", c.Status, c.Class, c.Title, c.Figure, c.Reason)
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	for _, blk := range s.Blocks {
+		fmt.Fprintf(&b, "\n### %s", blk.Title)
+		if blk.Chart != nil {
+			fmt.Fprintf(&b, " [%s, %dpx]", blk.Chart.ID, blk.Chart.Height)
+		}
+		b.WriteString("\n")
+		if blk.Note != "" {
+			fmt.Fprintf(&b, "note: %s\n", blk.Note)
+		}
+		for _, t := range blk.Tables {
+			if t.Caption != "" {
+				fmt.Fprintf(&b, "caption: %s\n", t.Caption)
 			}
-			b.WriteString("\n")
-			if blk.Note != "" {
-				fmt.Fprintf(&b, "note: %s\n", blk.Note)
-			}
-			for _, t := range blk.Tables {
-				if t.Caption != "" {
-					fmt.Fprintf(&b, "caption: %s\n", t.Caption)
-				}
-				b.WriteString(strings.Join(t.Head, "\t") + "\n")
-				for _, r := range t.Rows {
-					cells := make([]string, len(r))
-					for i, c := range r {
-						cells[i] = c.Text
-						if strings.Contains(c.Class, "pass") || strings.Contains(c.Class, "fail") {
-							cells[i] += "{" + strings.TrimSpace(strings.TrimPrefix(c.Class, "num")) + "}"
-						}
+			b.WriteString(strings.Join(t.Head, "\t") + "\n")
+			for _, r := range t.Rows {
+				cells := make([]string, len(r))
+				for i, c := range r {
+					cells[i] = c.Text
+					if strings.Contains(c.Class, "pass") || strings.Contains(c.Class, "fail") {
+						cells[i] += "{" + strings.TrimSpace(strings.TrimPrefix(c.Class, "num")) + "}"
 					}
-					b.WriteString(strings.Join(cells, "\t") + "\n")
 				}
+				b.WriteString(strings.Join(cells, "\t") + "\n")
 			}
-			for _, l := range blk.List {
-				fmt.Fprintf(&b, "- %s\n", l)
-			}
+		}
+		for _, l := range blk.List {
+			fmt.Fprintf(&b, "- %s\n", l)
 		}
 	}
 	return b.String()
@@ -503,9 +580,9 @@ func TestSectionsFollowData(t *testing.T) {
 		run  *results.Run
 		want string
 	}{
-		{"full", full, "summary latency timeline encodings startup recovery server plan"},
-		{"bare", bare, "summary latency"},
-		{"no ops", noOps, "summary encodings startup recovery server plan"},
+		{"full", full, "summary latency timeline encodings startup recovery server plan run"},
+		{"bare", bare, "summary latency run"},
+		{"no ops", noOps, "summary encodings startup recovery server plan run"},
 	} {
 		if got := ids(tc.run); got != tc.want {
 			t.Errorf("%s: sections %q, want %q", tc.name, got, tc.want)
@@ -513,37 +590,65 @@ func TestSectionsFollowData(t *testing.T) {
 	}
 }
 
-func TestTargetsVerdict(t *testing.T) {
-	// 800 samples an op, 3200 writes and 1600 reads per encoding: enough
-	// for a p99; the shared small run's 80 an op is not.
-	fast := fixture.Run(fixture.Options{Seconds: 2, PerSecond: 400, NoSecondHistograms: true})
-	slow := fixture.Run(fixture.Options{Seconds: 2, PerSecond: 400, NoSecondHistograms: true, Slowdown: 10})
-	few := shared()
-	verdicts := func(r *results.Run, target time.Duration) string {
-		p, err := buildPage([]*results.Run{r}, Options{Target: target})
-		if err != nil {
-			t.Fatal(err)
+// TestVerdicts checks the banner's verdict per encoding and class: PASS
+// and FAIL against the target, NO VERDICT below the p99's sample floor,
+// INVALID when the pass missed its target rate, FAIL when more than 1% of
+// the operations failed.
+func TestVerdicts(t *testing.T) {
+	// 4 write and 2 read ops of 250 a second for 2 s: 2,000 writes and
+	// 1,000 reads per encoding, just enough for a p99.
+	run := func(o fixture.Options) *results.Run {
+		o.Seconds, o.NoSecondHistograms = 2, true
+		if o.PerSecond == 0 {
+			o.PerSecond = 250
 		}
-		var out []string
-		for _, row := range p.Sections[0].Blocks[0].Tables[0].Rows {
-			out = append(out, row[1].Text+"/"+row[2].Text+"="+row[6].Text)
-		}
-		return strings.Join(out, " ")
+		r := fixture.Run(o)
+		r.Recovery, r.Plan = nil, nil
+		return r
 	}
+	fast, slow, few := run(fixture.Options{}), run(fixture.Options{Slowdown: 10}), run(fixture.Options{PerSecond: 200})
+	short := run(fixture.Options{})
+	short.Pacing = slices.Clone(short.Pacing)
+	short.Pacing[1].AchievedRate = 334 // json: 334 of 1,500 ops/s
+	failed := run(fixture.Options{})
+	failed.Ops = slices.Clone(failed.Ops)
+	failed.Ops[0].Errors = 21 // msgpack add_order
 	for _, tc := range []struct {
+		name   string
 		run    *results.Run
 		target time.Duration
 		want   string
 	}{
-		{fast, 0, "msgpack/writes=PASS msgpack/reads=PASS json/writes=PASS json/reads=PASS"},
-		{slow, 0, "msgpack/writes=FAIL msgpack/reads=FAIL json/writes=FAIL json/reads=FAIL"},
-		{slow, time.Second, "msgpack/writes=PASS msgpack/reads=PASS json/writes=PASS json/reads=PASS"},
-		{fast, time.Microsecond, "msgpack/writes=FAIL msgpack/reads=FAIL json/writes=FAIL json/reads=FAIL"},
-		{few, 0, "msgpack/writes=too few samples msgpack/reads=too few samples json/writes=too few samples json/reads=too few samples"},
+		{"fast", fast, 0, "writes · msgpack=PASS reads · msgpack=PASS writes · json=PASS reads · json=PASS"},
+		{"slow", slow, 0, "writes · msgpack=FAIL reads · msgpack=FAIL writes · json=FAIL reads · json=FAIL"},
+		{"slow, 1 s target", slow, time.Second, "writes · msgpack=PASS reads · msgpack=PASS writes · json=PASS reads · json=PASS"},
+		{"fast, 1 µs target", fast, time.Microsecond, "writes · msgpack=FAIL reads · msgpack=FAIL writes · json=FAIL reads · json=FAIL"},
+		{"800 reads", few, 0, "writes · msgpack=PASS reads · msgpack=NO VERDICT writes · json=PASS reads · json=NO VERDICT"},
+		{"rate not reached", short, 0, "writes · msgpack=PASS reads · msgpack=PASS writes · json=INVALID reads · json=INVALID"},
+		// 21 of 2,021 writes failed: more than 1%, so the p99 is a failure.
+		{"errors", failed, 0, "writes · msgpack=FAIL reads · msgpack=PASS writes · json=PASS reads · json=PASS"},
 	} {
-		if got := verdicts(tc.run, tc.target); got != tc.want {
-			t.Errorf("target %v: %s, want %s", tc.target, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := buildPage([]*results.Run{tc.run}, Options{Target: tc.target})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range p.Sections[0].Cards {
+				got = append(got, c.Title+"="+c.Status)
+			}
+			if g := strings.Join(got, " "); g != tc.want {
+				t.Errorf("\n got %s\nwant %s", g, tc.want)
+			}
+		})
+	}
+	// The invalid card says why, with the figure.
+	p, _ := buildPage([]*results.Run{short}, Options{})
+	if c := p.Sections[0].Cards[2]; !strings.Contains(c.Reason, "334 of 1500 ops/s (22%)") {
+		t.Errorf("invalid card reason %q lacks the rate reached", c.Reason)
+	}
+	if c := p.Sections[0].Cards[0]; c.Figure == "" || !strings.HasPrefix(c.Figure, "p99 ") {
+		t.Errorf("pass card figure %q", c.Figure)
 	}
 }
 
@@ -626,13 +731,19 @@ func TestMergeSeconds(t *testing.T) {
 	}
 	a, ap99 := hist(1, 101)     // p99 99
 	b, bp99 := hist(1000, 1100) // p99 1098
-	// 200 values: the merged p99 is the 198th, 1097, not the larger op's p99.
-	got, exact := mergeSeconds([]results.Second{{T: 3, Count: 100, P99: ap99, HDR: a}, {T: 3, Count: 100, P99: bp99, HDR: b}})
-	if !exact || got.Count != 200 || got.P99 != 1097 {
-		t.Errorf("merged = %+v exact %v, want count 200, p99 1097, exact", got, exact)
+	group := func(ha, hb string) *timelineGroup {
+		return &timelineGroup{ops: []*results.Op{
+			{Series: []results.Second{{T: 3, Count: 100, P99: ap99, HDR: ha}}},
+			{Series: []results.Second{{T: 3, Count: 100, P99: bp99, HDR: hb}}},
+		}}
 	}
-	got, exact = mergeSeconds([]results.Second{{T: 3, Count: 100, P99: ap99}, {T: 3, Count: 100, P99: bp99}})
-	if exact || got.P99 != bp99 {
-		t.Errorf("without histograms = %+v exact %v, want the worst p99 %v, inexact", got, exact, bp99)
+	// 200 values: the merged p99 is the 198th, 1097, not the larger op's p99.
+	secs := group(a, b).seconds()
+	if len(secs) != 1 || secs[0].h == nil || secs[0].count != 200 || secs[0].h.ValueAtQuantile(99) != 1097 {
+		t.Errorf("merged = %+v, want count 200, p99 1097 from the merged histogram", secs)
+	}
+	secs = group("", "").seconds()
+	if secs[0].h != nil || secs[0].p99 != bp99 {
+		t.Errorf("without histograms = %+v, want no histogram and the worst p99 %v", secs[0], bp99)
 	}
 }

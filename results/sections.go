@@ -197,6 +197,10 @@ type RecoveryCycle struct {
 	// WriteRate is the cache calls per second the writers reached before
 	// the restart, while the server was up (--write-rate is what was asked).
 	WriteRate float64 `json:"write_rate,omitempty"`
+	// WriteErrors counts the writers' transactions during the restart that
+	// Redis did not acknowledge (not sent, refused, cut or timed out), the
+	// terminal's "writer failures during the restart".
+	WriteErrors int64 `json:"write_errors,omitempty"`
 	// Verified counts keys found exactly as acknowledged.
 	Verified int64 `json:"verified"`
 	// Lost counts acknowledged items lost that Redis's promise does not
@@ -285,6 +289,18 @@ type ServerView struct {
 	// Warnings are sampling problems other than refused commands (a lost
 	// connection, an unparsable reply), each once.
 	Warnings []string `json:"warnings,omitempty"`
+	// Passes are the measured phases of the run's encoding passes on the
+	// clock of Series (T), so the report can tell them apart and mark them;
+	// empty in files written before they were recorded.
+	Passes []ServerPass `json:"passes,omitempty"`
+}
+
+// ServerPass is one encoding pass's measured phase: StartSec and EndSec are
+// seconds on the ServerSecond.T clock (the first pass starts at 0).
+type ServerPass struct {
+	Encoding string  `json:"encoding"`
+	StartSec float64 `json:"start_sec"`
+	EndSec   float64 `json:"end_sec"`
 }
 
 // ServerSecond is one INFO sample. Counters (TotalCommands, EvictedKeys,

@@ -175,8 +175,31 @@ func (s *Sampler) Measure() {
 		// Samples already taken belong to the warm-up: T below zero.
 		s.view.Series[i].T -= shift
 	}
+	for i := range s.view.Passes {
+		s.view.Passes[i].StartSec -= shift
+		s.view.Passes[i].EndSec -= shift
+	}
 	s.mu.Unlock()
 	s.baseline(s.ctx)
+}
+
+// Pass records the start (start true) or the end of an encoding pass's
+// measured phase on the samples' clock, so a reader can tell the passes of
+// one run apart. Call it after Measure for the first pass.
+func (s *Sampler) Pass(encoding string, start bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := time.Since(s.measureFrom).Seconds()
+	if start {
+		s.view.Passes = append(s.view.Passes, results.ServerPass{Encoding: encoding, StartSec: t, EndSec: t})
+		return
+	}
+	for i := len(s.view.Passes) - 1; i >= 0; i-- {
+		if s.view.Passes[i].Encoding == encoding {
+			s.view.Passes[i].EndSec = t
+			return
+		}
+	}
 }
 
 // Stop ends sampling, takes the end-of-run LATENCY HISTOGRAM, slow log and

@@ -46,18 +46,23 @@ func ExampleWriteTable() {
 	pass, _ := workloads.WriteTable(os.Stdout, run, time.Millisecond)
 	fmt.Println("all pass:", pass)
 	// Output:
-	// op    encoding  count   ops/s  response p50  p99     p99.9   max      service p50  p99    p99.9   max      errors  p99<1.00ms
-	// set   raw       500000  50000  420us         2.10ms  3.90ms  12.00ms  400us        900us  1.50ms  11.00ms  0       FAIL
-	// get   raw       500000  50000  380us         800us   1.20ms  9.00ms   370us        780us  1.10ms  9.00ms   2       PASS
-	// mget  raw       8       1      n/a           n/a     n/a     700us    n/a          n/a    n/a     690us    0       too few samples
-	// n/a: fewer samples than the percentile needs (p50 20, p99 1000, p99.9 10000); no verdict is drawn from them
-	// verdict raw writes: FAIL (p99 2.10ms, target 1.00ms, n=500000): p99 2.10ms is not under the 1.00ms target; from the stored p99 (no readable histogram)
+	// op    encoding  count   ops/s  response  p99     p99.9   max      service  p99    p99.9   max      errors  p99<1.00ms
+	//                                p50                                p50
+	// set   raw       500000  50000  420us     2.10ms  3.90ms  12.00ms  400us    900us  1.50ms  11.00ms  -       FAIL
+	// get   raw       500000  50000  380us     800us   1.20ms  9.00ms   370us    780us  1.10ms  9.00ms   2       PASS
+	// mget  raw       8       1      n/a       n/a     n/a     700us    n/a      n/a    n/a     690us    -       too few
+	// n/a, too few: fewer samples than the percentile needs (p50 20, p99 1000, p99.9 10000); no verdict is drawn from them
+	// verdict raw writes: FAIL (p99 2.10ms, target 1.00ms, n=500000): p99 2.10ms is not under the 1.00ms target; from the
+	//   stored p99 (no readable histogram)
 	// verdict raw reads: PASS (p99 800us < 1.00ms, n=500008)
 	// WARNING: raw: 10 operations due were never sent (the run ended with a backlog)
 	// WARNING: 2 raw operations failed: the latency figures exclude them, the verdicts count them as slower than the target
-	// pacing raw: constant 100000/s, target 100000 ops/s, achieved 99998 ops/s, 999990 of 1000000 due operations sent, 10 dropped; 12 sends late by more than 1.00ms (worst 2.50ms)
-	// sender raw: own lateness p50 0.1us, p99 24us, max 850us (n=990000, sends not behind); active wait from 120us before each due time
-	// writer msgpack: unbuffered, open loop, 3000 calls, 14250 tx (4750/s), 14250 cmds, busy 62%, lag p50 610us p99 1.90ms max 4.20ms (n=3000), queue max 4
+	// pacing raw: constant 100000/s, target 100000 ops/s, achieved 99998 ops/s, 999990 of 1000000 due operations sent, 10
+	//   dropped; 12 sends late by more than 1.00ms (worst 2.50ms)
+	// sender raw: own lateness p50 0.1us, p99 24us, max 850us (n=990000, sends not behind); active wait from 120us before each
+	//   due time
+	// writer msgpack: unbuffered, open loop, 3000 calls, 14250 tx (4750/s), 14250 cmds, busy 62%, lag p50 610us p99 1.90ms max
+	//   4.20ms (n=3000), queue max 4
 	// ERRORS: 2 operations failed (timeout 2, connection 0, server 0, decode 0, other 0): the figures above exclude them
 	// all pass: false
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+
 	"time"
+
+	"github.com/rbench/rbench/internal/termtable"
 
 	"github.com/rbench/rbench/results"
 )
@@ -31,29 +33,56 @@ func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, e
 		problems = run.Validity.Problems
 	}
 	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "op\tencoding\tcount\tops/s\tresponse p50\tp99\tp99.9\tmax\tservice p50\tp99\tp99.9\tmax\terrors\tp99<"+fmtDur(targetP99))
+	// Fitted to the terminal (120 columns): columns that say nothing (no
+	// errors, no percentile with enough samples) are left out, and when
+	// every op's service time equals its response time (closed loop, or a
+	// paced run that never sent late) the two are one set of columns.
+	head := []string{"op", "encoding", "count", "ops/s", "response p50", "p99", "p99.9", "max", "service p50", "p99", "p99.9", "max", "errors", "p99<" + fmtDur(targetP99)}
+	same := len(run.Ops) > 0
+	for _, op := range run.Ops {
+		same = same && op.Service == op.Response
+	}
+	t := termtable.Table{Head: head, Keep: []int{0, 1, 2, 3, 13}, NoWrap: true}
 	allPass := true
 	for _, op := range run.Ops {
 		verdict := "-" // startup commands are judged by total load time
 		if op.Class != results.ClassStartup {
 			v := results.JudgeOp(op, problems, targetP99)
 			verdict = verdictLabel(v.Verdict)
+			if v.Verdict == results.VerdictTooFew {
+				verdict = "too few" // samples: the footer says so
+			}
 			allPass = allPass && v.Verdict == results.VerdictPass
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n",
-			op.Name, op.Encoding, op.Count, op.Rate,
+		errs := "-"
+		if op.Errors > 0 {
+			errs = fmt.Sprint(op.Errors)
+		}
+		t.Rows = append(t.Rows, []string{op.Name, op.Encoding, fmt.Sprint(op.Count), fmt.Sprintf("%.0f", op.Rate),
 			pctUs(op.Response.P50, 0.5, op.Count), pctUs(op.Response.P99, 0.99, op.Count),
 			pctUs(op.Response.P999, 0.999, op.Count), fmtUs(op.Response.Max),
 			pctUs(op.Service.P50, 0.5, op.Count), pctUs(op.Service.P99, 0.99, op.Count),
 			pctUs(op.Service.P999, 0.999, op.Count), fmtUs(op.Service.Max),
-			op.Errors, verdict)
+			errs, verdict})
 	}
-	if err := tw.Flush(); err != nil {
+	if same {
+		t.Head[4] = "p50"
+		for i := range t.Rows {
+			for c := 8; c <= 11; c++ {
+				t.Rows[i][c] = "" // the same figures as the response columns
+			}
+		}
+	}
+	width := termtable.Width(w)
+	if err := t.Write(&b, width); err != nil {
 		return false, err
 	}
+	tableEnd := b.Len()
+	if same {
+		b.WriteString("latency: response time = service time (closed loop, or nothing was sent late), shown once\n")
+	}
 	if below := belowFloor(run.Ops); below {
-		fmt.Fprintf(&b, "n/a: fewer samples than the percentile needs (p50 %d, p99 %d, p99.9 %d); no verdict is drawn from them\n",
+		fmt.Fprintf(&b, "n/a, too few: fewer samples than the percentile needs (p50 %d, p99 %d, p99.9 %d); no verdict is drawn from them\n",
 			results.MinSamples(0.5), results.MinSamples(0.99), results.MinSamples(0.999))
 	}
 	for _, v := range run.Verdicts {
@@ -114,7 +143,15 @@ func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, e
 		fmt.Fprintf(&b, "ERRORS: %d operations failed (timeout %d, connection %d, server %d, decode %d, other %d): the figures above exclude them\n",
 			n, e.Timeout, e.Connection, e.Server, e.Decode, e.Other)
 	}
-	_, err := io.WriteString(w, b.String())
+	// The footer's lines wrap at the table's width, continuations indented.
+	var out strings.Builder
+	out.WriteString(b.String()[:tableEnd])
+	for _, line := range strings.Split(strings.TrimSuffix(b.String()[tableEnd:], "\n"), "\n") {
+		if line != "" {
+			_ = termtable.Paragraph(&out, "", line, 2, width)
+		}
+	}
+	_, err := io.WriteString(w, out.String())
 	return allPass, err
 }
 

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rbench/rbench/internal/termtable"
 	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
@@ -119,12 +119,12 @@ func keysJSON(l keyspace.Layout, w keyspace.Writes, all bool) keysDoc {
 
 func printKeys(w io.Writer, d keysDoc) error {
 	fmt.Fprintf(w, "keys under %s\n\n", d.Prefix)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tTYPE\tWRITTEN WITH\tREAD AT STARTUP\tVALUE\tWRITTEN BY A RUN")
+	// Fitted to the terminal: the commands, values and conditions wrap.
+	t := termtable.Table{Head: []string{"KEY", "TYPE", "WRITTEN WITH", "READ AT STARTUP", "VALUE", "WRITTEN BY A RUN"}, Wrap: []int{2, 4, 5}}
 	for _, e := range d.Keys {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Pattern, e.Type, e.Write, e.Read, e.Value, e.When)
+		t.Rows = append(t.Rows, []string{e.Pattern, e.Type, e.Write, e.Read, e.Value, e.When})
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.Write(w, termtable.Width(w)); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nstartup load, in order (SCAN 0 MATCH <pattern> COUNT %d until the cursor is 0):\n", d.ScanCount)

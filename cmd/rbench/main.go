@@ -48,7 +48,9 @@ func newApp() *cli.App {
 		HideHelpCommand:      true,
 		EnableBashCompletion: false,
 		Flags:                globalFlags(),
-		Commands: []*cli.Command{
+		Action:               appAction,
+		OnUsageError:         onUsageError,
+		Commands: withUsageErrors([]*cli.Command{
 			configCommand(),
 			pingCommand(),
 			serverCommand(),
@@ -61,7 +63,8 @@ func newApp() *cli.App {
 			gateCommand(),
 			compareCommand(),
 			planCommand(),
-		},
+			helpCommand(),
+		}),
 		// Errors are printed once, by main, with the right exit code.
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

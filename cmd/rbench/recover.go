@@ -6,8 +6,8 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/rbench/rbench/config"
 	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/internal/termtable"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
@@ -314,66 +315,78 @@ func writeRecoverRun(c *cli.Context, run *results.Run, start time.Time) (string,
 }
 
 func printRecovery(w io.Writer, rec *results.Recovery) {
+	// Prose lines wrap at the terminal's width as the table fits it.
+	width := termtable.Width(w)
+	say := func(format string, a ...any) {
+		_ = termtable.Paragraph(w, "", strings.TrimSuffix(fmt.Sprintf(format, a...), "\n"), 2, width)
+	}
 	planned := rec.CyclesPlanned
 	if planned == 0 {
 		planned = len(rec.Cycles)
 	}
-	fmt.Fprintf(w, "recover: %d of %d cycles, mode %s, persistence %s (server: appendonly %s, appendfsync %s, save %q; from %s)\n",
+	say("recover: %d of %d cycles, mode %s, persistence %s (server: appendonly %s, appendfsync %s, save %q; from %s)\n",
 		len(rec.Cycles), planned, rec.Mode, rec.Persistence, rec.Server.AppendOnly, rec.Server.AppendFsync, rec.Server.Save, rec.Server.Source)
 	if rec.RestartCmd != "" {
-		fmt.Fprintf(w, "restart command: %s\n", rec.RestartCmd)
+		say("restart command: %s\n", rec.RestartCmd)
 	}
 	if rec.Promise != "" {
-		fmt.Fprintf(w, "promise checked: %s\n", rec.Promise)
+		say("promise checked: %s\n", rec.Promise)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "cycle\tdied\tport open\tready\tserver load\tstartup seq\tstartup conc\ttrading-ready\tacked tx\tverified keys\tlost\texcused\tcorrupt\twrong type\tverdict")
+	// Fitted to 120 columns: headers wrap, and columns that say nothing
+	// (no damage, no writer failures) are left out.
+	t := termtable.Table{Head: []string{"cycle", "died", "port open", "ready", "server load", "startup seq", "startup conc", "trading ready",
+		"acked tx", "writer failures", "verified keys", "lost", "excused", "damaged", "verdict"}, Wrap: []int{1}, Keep: []int{11, 12}}
+	dash := func(n int64) string {
+		if n == 0 {
+			return "-"
+		}
+		return strconv.FormatInt(n, 10)
+	}
+	sec := func(v float64) string { return fmt.Sprintf("%.3fs", v) }
 	for _, cy := range rec.Cycles {
 		load := "?"
 		if cy.LoadSec >= 0 {
-			load = fmt.Sprintf("%.3fs", cy.LoadSec)
+			load = sec(cy.LoadSec)
 		}
 		died := "?"
 		if cy.DiedBy != "" {
-			died = fmt.Sprintf("%.3fs (%s)", cy.DiedSec, cy.DiedBy)
+			died = fmt.Sprintf("%s (%s)", sec(cy.DiedSec), cy.DiedBy)
 		}
-		var corrupt, wrong int64
+		var damaged int64
 		for _, ig := range cy.Integrity {
-			corrupt += ig.Corrupt
-			wrong += ig.WrongType
+			damaged += ig.Corrupt + ig.WrongType
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%.3fs\t%.3fs\t%s\t%.3fs\t%.3fs\t%.3fs\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n",
-			cy.Cycle, died, cy.PortOpenSec, cy.ReadySec, load, cy.StartupSequentialSec, cy.StartupConcurrentSec, cy.TradingReadySec,
-			cy.Acknowledged, cy.Verified, cy.Lost, cy.LostWithinWindow, corrupt, wrong, cy.Verdict)
+		t.Rows = append(t.Rows, []string{strconv.Itoa(cy.Cycle), died, sec(cy.PortOpenSec), sec(cy.ReadySec), load, sec(cy.StartupSequentialSec), sec(cy.StartupConcurrentSec), sec(cy.TradingReadySec),
+			strconv.FormatInt(cy.Acknowledged, 10), dash(cy.WriteErrors), strconv.FormatInt(cy.Verified, 10), strconv.FormatInt(cy.Lost, 10), strconv.FormatInt(cy.LostWithinWindow, 10), dash(damaged), cy.Verdict})
 	}
-	_ = tw.Flush()
+	_ = t.Write(w, termtable.Width(w))
 	for _, cy := range rec.Cycles {
 		if cy.RunIDAfter != "" && cy.RunIDAfter != cy.RunIDBefore {
-			fmt.Fprintf(w, "cycle %d: restarted: run_id %s -> %s, up %d s\n", cy.Cycle, cy.RunIDBefore, cy.RunIDAfter, cy.UptimeAfterSec)
+			say("cycle %d: restarted: run_id %s -> %s, up %d s\n", cy.Cycle, cy.RunIDBefore, cy.RunIDAfter, cy.UptimeAfterSec)
 		}
 		if cy.Promise != "" && cy.Promise != rec.Promise {
-			fmt.Fprintf(w, "cycle %d: promise checked: %s\n", cy.Cycle, strings.TrimPrefix(cy.Promise, rec.Promise+"; "))
+			say("cycle %d: promise checked: %s\n", cy.Cycle, strings.TrimPrefix(cy.Promise, rec.Promise+"; "))
 		}
 		if cy.Lost+cy.LostWithinWindow > 0 {
-			fmt.Fprintf(w, "cycle %d: %d acknowledged items lost (%d that nothing in the persistence policy explains, %d excused by the promise), acknowledged between %.3fs and %.3fs before the crash\n",
+			say("cycle %d: %d acknowledged items lost (%d that nothing in the persistence policy explains, %d excused by the promise), acknowledged between %.3fs and %.3fs before the crash\n",
 				cy.Cycle, cy.Lost+cy.LostWithinWindow, cy.LostUnexplained, cy.LostWithinWindow, cy.LostFirstSec, cy.LostLastSec)
 		}
 		if cy.LostFollowOn > 0 {
-			fmt.Fprintf(w, "cycle %d: %d appends answered 0 because their list was already gone (they changed nothing; the list's loss is counted)\n", cy.Cycle, cy.LostFollowOn)
+			say("cycle %d: %d appends answered 0 because their list was already gone (they changed nothing; the list's loss is counted)\n", cy.Cycle, cy.LostFollowOn)
 		}
 		for _, ex := range cy.Examples {
-			fmt.Fprintf(w, "  cycle %d: %s\n", cy.Cycle, ex)
+			say("  cycle %d: %s\n", cy.Cycle, ex)
 		}
 	}
 	for _, n := range rec.Notes {
-		fmt.Fprintln(w, "note:", n)
+		say("note: %s", n)
 	}
 	switch rec.Verdict {
 	case results.RecoveryPass:
-		fmt.Fprintf(w, "verdict: pass: no acknowledged write lost that Redis promises to keep (%s, %d excused by the promise)\n", rec.Persistence, rec.LostWithinWindow)
+		say("verdict: pass: no acknowledged write lost that Redis promises to keep (%s, %d excused by the promise)\n", rec.Persistence, rec.LostWithinWindow)
 	case results.RecoveryFail:
-		fmt.Fprintf(w, "verdict: fail: %s\n", strings.Join(rec.Reasons, "; "))
+		say("verdict: fail: %s\n", strings.Join(rec.Reasons, "; "))
 	default:
-		fmt.Fprintf(w, "verdict: incomplete (every gate threshold on these results fails): %s\n", strings.Join(rec.Reasons, "; "))
+		say("verdict: incomplete (every gate threshold on these results fails): %s\n", strings.Join(rec.Reasons, "; "))
 	}
 }

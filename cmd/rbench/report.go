@@ -20,13 +20,15 @@ Examples:
   rbench report results/run-20261125-160000-trading/results.json -o report.html
   rbench report baseline.json current.json -o compare.html   # overlaid, baseline first`,
 		Description: `One HTML file with everything inside it (the chart library, styles and data),
-so it opens offline and can be attached to a ticket or a CI job: the summary
-(run metadata, p99 targets PASS/FAIL for reads and writes, errors, warnings),
-latency percentile distributions per op kind on a "nines" axis with the target
-drawn, throughput and p99 per second, msgpack vs JSON, startup load, recovery
-cycles and Redis's own view, each chart beside a table of its exact numbers.
-Several files are overlaid, each series named after its file (or --name).
-Exits 2 when a result file is unreadable, 1 when the report cannot be written.`,
+so it opens offline and can be attached to a ticket or a CI job. It opens with the
+answer: a verdict per encoding and class (PASS, FAIL, INVALID with the reason, or no
+verdict on too few samples; recover's and plan's verdicts and dangers), then the
+validity notes, then the details: latency percentile distributions per op kind on a
+"nines" axis (one per step of a step schedule), throughput against the target rate
+and latency over time with a heat map, msgpack vs JSON, startup load, recovery
+cycles, Redis's own view and the run's metadata, each chart beside a table of its
+exact numbers. Several files are overlaid, each series named after its file (or
+--name). Exits 2 when a result file is unreadable, 1 when the report cannot be written.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "report.html", Usage: "write the report to `FILE`"},
 			&cli.StringSliceFlag{Name: "name", Usage: "series `NAME` of each result file, in order (default: the file's base name)"},

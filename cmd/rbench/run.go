@@ -386,7 +386,10 @@ func runAction(c *cli.Context) error {
 	client := fleet[0].Client
 
 	out := c.App.Writer
-	interactive := out == os.Stdout && term.IsTerminal(int(os.Stdout.Fd()))
+	// Progress goes to stderr, the table and paths to stdout: `rbench run
+	// > table.txt` keeps the answer and still shows the run going.
+	progress := c.App.ErrWriter
+	interactive := progress == os.Stderr && term.IsTerminal(int(os.Stderr.Fd()))
 	opts := workloads.Options{
 		Client:      client,
 		Spec:        spec,
@@ -404,7 +407,7 @@ func runAction(c *cli.Context) error {
 		},
 	}
 	if !c.Bool("quiet") {
-		opts.Progress = out
+		opts.Progress = progress
 	}
 	target := time.Duration(spec.WithDefaults().TargetP99)
 	first := spec.WithDefaults()

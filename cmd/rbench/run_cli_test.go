@@ -30,10 +30,20 @@ func TestRunCLI(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"response p50", "set", "get", "p99<1.00ms", "results: " + out} {
+	// Closed loop: response and service time are one set of columns.
+	for _, want := range []string{"p50", "response time = service time", "set", "get", "p99<1.00ms", "results: " + out} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
+	}
+	// The table fits 120 columns; progress went to stderr, not the table.
+	for _, l := range strings.Split(stdout, "\n") {
+		if n := len([]rune(l)); n > 120 {
+			t.Errorf("a line of %d columns: %q", n, l)
+		}
+	}
+	if strings.Contains(stdout, "ops/s avg") {
+		t.Errorf("the progress line is on stdout:\n%s", stdout)
 	}
 	run, err := results.ReadFile(out)
 	if err != nil {

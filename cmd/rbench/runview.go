@@ -51,8 +51,10 @@ func (v *runView) onMeasure(encoding string, start bool) {
 			v.measured = true
 			v.sampler.Measure()
 		}
+		v.sampler.Pass(encoding, true)
 		return
 	}
+	v.sampler.Pass(encoding, false)
 	v.ended++
 	if v.ended >= v.encodings && v.view == nil {
 		view := v.sampler.Stop()

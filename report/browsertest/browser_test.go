@@ -167,6 +167,12 @@ func open(ctx context.Context, t *testing.T, b *browser, path string) visit {
 	if err != nil {
 		t.Fatalf("open a tab: %v\nchromium stderr:\n%s", err, b.stderr.String())
 	}
+	return load(ctx, t, b, p, path)
+}
+
+// load navigates a tab to the file at path and waits for its charts.
+func load(ctx context.Context, t *testing.T, b *browser, p *page, path string) visit {
+	t.Helper()
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		t.Fatal(err)
@@ -271,8 +277,8 @@ func chartFailures(s pageState) []string {
 
 func fixtureRuns() []*results.Run {
 	return []*results.Run{
-		fixture.Run(fixture.Options{Name: "baseline", Seconds: 10, PerSecond: 100, NoSecondHistograms: true}),
-		fixture.Run(fixture.Options{Name: "current", Seed: 2, Slowdown: 1.15, Seconds: 10, PerSecond: 100, Stall: 4, NoSecondHistograms: true}),
+		fixture.Run(fixture.Options{Name: "baseline", Seconds: 10, PerSecond: 100}),
+		fixture.Run(fixture.Options{Name: "current", Seed: 2, Slowdown: 1.15, Seconds: 10, PerSecond: 100, Stall: 4}),
 	}
 }
 
@@ -326,26 +332,55 @@ func TestReportInChromium(t *testing.T) {
 	}
 	saveArtifact(t, "report-full.png", full)
 	t.Logf("full-page screenshot in %v", time.Since(shotStart).Round(time.Millisecond))
-	// The README picture: the first latency charts beside their numbers.
-	y := int(v.state.Top["latency"])
-	shot, err := v.page.screenshot(ctx, viewWidth, max(0, y-40), 1000, 1)
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
+}
+
+// readmeBox finds the README's second picture: the first latency-over-time
+// chart and its heat map.
+const readmeBox = `(() => {
+  const blocks = [...document.querySelectorAll("#timeline .block")];
+  const i = blocks.findIndex(b => b.querySelector("h3").textContent.startsWith("Latency over time"));
+  if (i < 0) return {top: 0, height: 0};
+  const a = blocks[i].getBoundingClientRect(), z = blocks[Math.min(blocks.length - 1, i + 1)].getBoundingClientRect();
+  return {top: Math.round(a.top + window.scrollY), height: Math.round(z.bottom - a.top)};
+})()`
+
+// TestREADMEScreenshots renders the README's pictures from one run with a
+// stall: the top of the page (the verdict without scrolling, at 1400x900)
+// and the latency over time that shows the stall. With RBENCH_README_DIR
+// set (make screenshots) it writes them as report-screenshot.png and
+// report-timeline.png there; else only as artifacts.
+func TestREADMEScreenshots(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	run := fixture.Run(fixture.Options{Name: "trading", Seconds: 20, PerSecond: 200, Stall: 12})
+	run.Plan, run.Recovery = nil, nil
+	path := filepath.Join(t.TempDir(), "readme.html")
+	if err := report.WriteFile(path, []*results.Run{run}, report.Options{Title: "rbench report: trading cache, msgpack and JSON"}); err != nil {
+		t.Fatal(err)
 	}
-	saveArtifact(t, "report-latency.png", shot)
-	// For looking at each section closely while working on the report.
-	if os.Getenv("RBENCH_SECTION_SCREENSHOTS") != "" {
-		for id, top := range v.state.Top {
-			shot, err := v.page.screenshot(ctx, viewWidth, int(top), 1200, 1)
-			if err != nil {
+	v := openAt(ctx, t, sharedBrowser(t), path, viewWidth, viewportHeight)
+	for _, f := range append(chartFailures(v.state), v.problems...) {
+		t.Error(f)
+	}
+	top, err := v.page.screenshot(ctx, viewWidth, 0, viewportHeight, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var box sectionBox
+	if err := v.page.eval(ctx, readmeBox, &box); err != nil || box.Height == 0 {
+		t.Fatalf("no latency-over-time block (%v)", err)
+	}
+	timeline, err := v.page.screenshot(ctx, viewWidth, box.Top, box.Height, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveArtifact(t, "report-screenshot.png", top)
+	saveArtifact(t, "report-timeline.png", timeline)
+	if dir := os.Getenv("RBENCH_README_DIR"); dir != "" {
+		for name, data := range map[string][]byte{"report-screenshot.png": top, "report-timeline.png": timeline} {
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			saveArtifact(t, "report-"+id+".png", shot)
-		}
-	}
-	if p := os.Getenv("RBENCH_README_SCREENSHOT"); p != "" {
-		if err := os.WriteFile(p, shot, 0o644); err != nil {
-			t.Fatal(err)
 		}
 	}
 }

@@ -2,8 +2,10 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,10 +17,11 @@ import (
 )
 
 // TestRealRunReportInChromium is `make run` in small: a real populate under
-// msgpack and JSON against a throwaway server,
-// its report opened offline in Chromium, every chart drawn. The fixtures of
-// TestReportInChromium cover every section; this proves the engine's own
-// output renders.
+// msgpack and JSON against a throwaway server, its report opened offline in
+// Chromium at 1400 and 800 px: every chart drawn, no label overlapping, and
+// the verdict of each encoding on the first screen, without scrolling. The
+// fixtures of TestReportLayoutInChromium cover every section; this proves
+// the engine's own output renders.
 func TestRealRunReportInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -44,19 +47,53 @@ func TestRealRunReportInChromium(t *testing.T) {
 	}
 	saveArtifact(t, "real-run-report.html", html)
 
-	v := open(ctx, t, sharedBrowser(t), path)
-	if len(v.state.Charts) < 3 {
-		t.Errorf("only %d charts in the report of a real populate run", len(v.state.Charts))
+	for _, w := range widths {
+		v := openAt(ctx, t, sharedBrowser(t), path, w, viewportHeight)
+		if len(v.state.Charts) < 3 {
+			t.Errorf("%d px: only %d charts in the report of a real populate run", w, len(v.state.Charts))
+		}
+		for _, f := range chartFailures(v.state) {
+			t.Errorf("%d px: %s", w, f)
+		}
+		for _, p := range v.problems {
+			t.Errorf("%d px: %s", w, p)
+		}
+		var ls labelState
+		if err := v.page.eval(ctx, checkLabels, &ls); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range append(ls.Overlaps, ls.Clipped...) {
+			t.Errorf("%d px: labels: %s", w, o)
+		}
+		// The answer without scrolling: every verdict card of both
+		// encodings is inside the first screen.
+		var banner struct {
+			Cards  int      `json:"cards"`
+			Bottom float64  `json:"bottom"`
+			Titles []string `json:"titles"`
+		}
+		if err := v.page.eval(ctx, bannerBox, &banner); err != nil {
+			t.Fatal(err)
+		}
+		if banner.Cards < 2 || banner.Bottom > viewportHeight {
+			t.Errorf("%d px: %d verdict cards ending at %.0f px; want one per encoding inside the first %d px", w, banner.Cards, banner.Bottom, viewportHeight)
+		}
+		for _, enc := range []string{"msgpack", "json"} {
+			if !strings.Contains(strings.Join(banner.Titles, "\n"), "writes · "+enc) {
+				t.Errorf("%d px: no verdict for writes · %s among %q", w, enc, banner.Titles)
+			}
+		}
+		shot, err := v.page.screenshot(ctx, w, 0, viewportHeight, 1)
+		if err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+		saveArtifact(t, fmt.Sprintf("real-run-report-%d.png", w), shot)
 	}
-	for _, f := range chartFailures(v.state) {
-		t.Error(f)
-	}
-	for _, p := range v.problems {
-		t.Error(p)
-	}
-	shot, err := v.page.screenshot(ctx, viewWidth, 0, 0, 0.5)
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	saveArtifact(t, "real-run-report.png", shot)
 }
+
+// bannerBox is where the verdict cards end on the page.
+const bannerBox = `(() => {
+  const cards = [...document.querySelectorAll("#summary .card")];
+  return {cards: cards.length, bottom: Math.max(0, ...cards.map(c => c.getBoundingClientRect().bottom)),
+    titles: cards.map(c => c.querySelector(".what").textContent)};
+})()`
