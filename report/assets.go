@@ -28,6 +28,16 @@ func readChartLibrary(fsys fs.FS) ([]byte, error) {
 	return b, nil
 }
 
+// CheckChartLibrary returns nil when this build embedded the chart library,
+// else an error wrapping ErrNoChartLibrary that names the file and the fix.
+// Binaries built with `go install .../cmd/rbench@version` lack it (it is
+// fetched by make, not committed), so commands call this before they run
+// anything that ends in a report.
+func CheckChartLibrary() error {
+	_, err := chartLibrary()
+	return err
+}
+
 // checkInlineScript refuses a script that would end its <script> element
 // early when inlined; html/template inserts template.JS verbatim.
 func checkInlineScript(name string, b []byte) error {

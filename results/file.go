@@ -397,7 +397,8 @@ const IncompleteMarker = "INCOMPLETE"
 
 // WriteRunDir writes run.json into dir plus, per op kind and encoding, its
 // percentile distributions <op>-<encoding>-response.hgrm and
-// <op>-<encoding>-service.hgrm. It returns the path of run.json. The folder
+// <op>-<encoding>-service.hgrm, and the per-second histograms of every op
+// as one HdrHistogram interval log (IntervalLogName, see WriteIntervalLog). It returns the path of run.json. The folder
 // holds IncompleteMarker until every file is written, and keeps it when the
 // run is incomplete, so a crash or a full disk part-way never leaves a
 // folder that looks whole.
@@ -435,6 +436,9 @@ func WriteRunDir(dir string, run *Run) (string, error) {
 				return jsonPath, err
 			}
 		}
+	}
+	if err := writeIntervalLogFile(dir, run); err != nil {
+		return jsonPath, err
 	}
 	if len(run.Incomplete) == 0 {
 		if err := os.Remove(marker); err != nil {

@@ -86,8 +86,13 @@ func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 			labels[i] = fmt.Sprintf("%s#%d", r.Meta.Name, i+1)
 		}
 	}
+	if err := checkShards(runs, labels); err != nil {
+		return nil, err
+	}
 	var notes []string
-	if diffs := specDiffs(runs, labels); len(diffs) > 0 {
+	// The parts of a split spec differ in their shares (connections, ops,
+	// rate): compare the whole spec each describes.
+	if diffs := specDiffs(shardNormalized(runs), labels); len(diffs) > 0 {
 		if !o.Force {
 			return nil, fmt.Errorf("%w: they are not runs of one workload and specification: %s (merge them anyway with --force)", ErrMerge, strings.Join(diffs, "; "))
 		}
@@ -110,6 +115,13 @@ func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 		return nil, fmt.Errorf("%w: merge as %q: want %s or %s", ErrMerge, how, MergeConcurrent, MergeRepeats)
 	}
 	repeats := how == MergeRepeats
+	if repeats && isShards(runs) {
+		why := "their measured windows do not overlap (they ran one after another): start them together (--start-at), or say --as concurrent"
+		if o.As == MergeRepeats {
+			why = "they are not repeats: merge them as concurrent generators"
+		}
+		return nil, fmt.Errorf("%w: %s are parts of one spec split over generators (--shard), which run at the same time, but %s", ErrMerge, strings.Join(labels, ", "), why)
+	}
 
 	out := NewRun(runs[0].Meta)
 	out.Meta.Config = cloneMap(runs[0].Meta.Config)
@@ -171,6 +183,9 @@ func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 		return nil, err
 	}
 	out.Ops = ops
+	if err := applyShards(out, runs); err != nil {
+		return nil, err
+	}
 	if out.Pacing, err = mergePacing(runs, repeats); err != nil {
 		return nil, err
 	}

@@ -160,6 +160,36 @@ type Workload struct {
 	// Node holds the node options the trading workloads wrote as (nil for
 	// raw and in files written before they were recorded).
 	Node *Node `json:"node,omitempty"`
+	// Nodes is the number of trading nodes run at once against the target
+	// (rbench run --nodes), each with its own trader id (TraderIDs, in
+	// order) and writer connections. The workload's fields describe one node
+	// (Connections, Rate, Ops and Keys are each node's, as the flags say);
+	// the ops, pacing and writer figures are the fleet's, every node's
+	// merged (rates add). 0 for one node.
+	Nodes     int      `json:"nodes,omitempty"`
+	TraderIDs []string `json:"trader_ids,omitempty"`
+	// Shard is set when the run was one generator's part of a spec split
+	// over several rbench processes (rbench run --shard), so that merge can
+	// check every part is there exactly once.
+	Shard *Shard `json:"shard,omitempty"`
+}
+
+// Shard is one generator's part of a spec split over several (rbench run
+// --shard I/N) and what the whole spec was. The run's own Workload fields
+// are what this generator ran (raw: its share of the connections and ops,
+// every Count-th operation of the schedule; trading: its share of the
+// nodes).
+type Shard struct {
+	// Index is the generator, 1 to Count; 0 in the merge of all Count.
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// The whole spec: its fleet (trading), or its connections, ops and
+	// rate (raw), which the generators' shares add up to.
+	Nodes        int     `json:"nodes,omitempty"`
+	Connections  int     `json:"connections,omitempty"`
+	Ops          int64   `json:"ops,omitempty"`
+	Rate         float64 `json:"rate,omitempty"`
+	RateSchedule string  `json:"rate_schedule,omitempty"`
 }
 
 // Op is the measurement of one operation kind under one encoding.

@@ -90,6 +90,14 @@ type Writer struct {
 	// Series is per second of the measured phase, by the second a
 	// transaction's reply arrived.
 	Series []WriterSecond `json:"series,omitempty"`
+	// A fleet of nodes (rbench run --nodes N): the run's Writer entry of an
+	// encoding is the fleet's, every node's writers together (Nodes counts
+	// them; Lag merges their histograms, Busy is their mean, QueueMax the
+	// deepest), and PerNode holds each node's own entry, Node naming its
+	// trader id. All three are empty for a single node.
+	Nodes   int      `json:"nodes,omitempty"`
+	Node    string   `json:"node,omitempty"`
+	PerNode []Writer `json:"per_node,omitempty"`
 }
 
 // WriterKind is one call kind's share of a Writer. Transactions are the

@@ -56,14 +56,16 @@ const maxPreformattedKeys = 1 << 17
 
 type rawWorkload struct {
 	spec      *Spec
+	ks        rawKeys // key numbers, patterns, value sizes, shard
 	readRatio float64
 	client    string // ClientDirect or ClientGoRedis
 	env       *Env
 	keys      []any // preformatted keys, nil for large keyspaces
 	width     int
 	value     any
+	valueStr  string // value's bytes, sizeMax long; a key's value is its first size(n)
 	// Request sizes in bytes: every key has the same width, so a SET and
-	// a GET always have the same size.
+	// a GET always have the same size (a SET's varies with a size range).
 	setBytes, getBytes int64
 
 	// The direct client: one connection per worker, opened by Setup, and
@@ -74,6 +76,7 @@ type rawWorkload struct {
 	conns                []*resp.Conn
 	setCmd, getCmd       string // *3\r\n$3\r\nSET\r\n$32\r\n{prefix}:key:000000\r\n$256\r\n{value}\r\n
 	setDigits, getDigits int
+	setKeyEnd            int // setCmd up to the value's header
 }
 
 func newRaw(spec *Spec) (Workload, error) {
@@ -82,8 +85,13 @@ func newRaw(spec *Spec) (Workload, error) {
 		w.readRatio = *spec.ReadRatio
 	}
 	for name, v := range spec.Params {
-		if strings.ReplaceAll(name, "-", "_") != ParamClient {
-			return nil, fmt.Errorf("%w: param %q: workload raw takes %s", ErrBadSpec, name, ParamClient)
+		switch strings.ReplaceAll(name, "-", "_") {
+		case ParamClient:
+		case ParamKeyPattern, ParamKeyMinimum, ParamKeyStddev, ParamKeyMedian, ParamValueSizeMax:
+			continue // parseRawKeys
+		default:
+			return nil, fmt.Errorf("%w: param %q: workload raw takes %s", ErrBadSpec, name,
+				strings.Join([]string{ParamClient, ParamKeyPattern, ParamKeyMinimum, ParamKeyMedian, ParamKeyStddev, ParamValueSizeMax}, ", "))
 		}
 		switch c := strings.ToLower(fmt.Sprint(v)); c {
 		case ClientDirect, ClientGoRedis:
@@ -113,6 +121,11 @@ func newRaw(spec *Spec) (Workload, error) {
 	if spec.ValueSize < 1 {
 		return nil, fmt.Errorf("%w: value_size %d: raw needs at least 1 byte", ErrBadSpec, spec.ValueSize)
 	}
+	keys, errs := parseRawKeys(spec)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	w.ks = keys
 	return w, nil
 }
 
@@ -122,21 +135,18 @@ func (w *rawWorkload) OpKinds() []OpKind {
 	return []OpKind{rawSet: {"set", results.ClassWrite}, rawGet: {"get", results.ClassRead}}
 }
 
-func (w *rawWorkload) key(i int64) any {
+// key is local key r's name (see rawkeys.go).
+func (w *rawWorkload) key(r int64) any {
 	if w.keys != nil {
-		return w.keys[i]
+		return w.keys[r]
 	}
-	return w.formatKey(i)
+	return w.formatKey(w.ks.number(r))
 }
 
-// keyString is key for the direct client, which needs no interface value.
-func (w *rawWorkload) keyString(i int64) string {
-	if w.keys != nil {
-		return w.keys[i].(string)
-	}
-	return w.formatKey(i)
-}
+// keyString is the name of key number n, for the direct client's messages.
+func (w *rawWorkload) keyString(n int64) string { return w.formatKey(n) }
 
+// formatKey names key number i.
 func (w *rawWorkload) formatKey(i int64) string {
 	b := make([]byte, 0, len(w.env.Prefix)+5+w.width)
 	b = append(b, w.env.Prefix...)
@@ -151,29 +161,31 @@ func (w *rawWorkload) formatKey(i int64) string {
 // Setup writes every key once, in pipelines of 1000 SETs.
 func (w *rawWorkload) Setup(ctx context.Context, env *Env) error {
 	w.env = env
-	w.width = max(6, len(strconv.FormatInt(w.spec.Keys-1, 10)))
-	if w.spec.Keys <= maxPreformattedKeys {
-		w.keys = make([]any, w.spec.Keys)
-		for i := range w.keys {
-			w.keys[i] = w.formatKey(int64(i))
+	w.width = w.ks.width
+	if w.ks.owned <= maxPreformattedKeys {
+		w.keys = make([]any, w.ks.owned)
+		for r := range w.keys {
+			w.keys[r] = w.formatKey(w.ks.number(int64(r)))
 		}
 	}
 	// The value is random bytes from the seed: reproducible, and not a run
 	// of one byte that compression anywhere on the path would flatter.
 	rng := env.Rand(1 << 40)
-	v := make([]byte, w.spec.ValueSize)
+	v := make([]byte, w.ks.sizeMax)
 	for i := range v {
 		v[i] = byte('a' + rng.IntN(26))
 	}
-	w.value = string(v)
+	w.valueStr = string(v)
+	w.value = w.valueStr[:w.ks.sizeMin]
 	w.setBytes = requestBytes(&Op{Cmds: []redis.Cmder{redis.NewStatusCmd(ctx, "set", w.key(0), w.value)}})
 	w.getBytes = requestBytes(&Op{Cmds: []redis.Cmder{redis.NewStringCmd(ctx, "get", w.key(0))}})
 	pipe := env.Client.Pipeline()
-	for i := int64(0); i < w.spec.Keys; i++ {
-		pipe.Process(ctx, redis.NewStatusCmd(ctx, "set", w.key(i), w.value))
-		if pipe.Len() == 1000 || i == w.spec.Keys-1 {
+	owned := w.ks.owned
+	for r := int64(0); r < owned; r++ {
+		pipe.Process(ctx, redis.NewStatusCmd(ctx, "set", w.key(r), w.valueOf(w.ks.number(r))))
+		if pipe.Len() == 1000 || r == owned-1 {
 			if _, err := pipe.Exec(ctx); err != nil {
-				return fmt.Errorf("loading %d raw keys: %w", w.spec.Keys, err)
+				return fmt.Errorf("loading %d raw keys: %w", owned, err)
 			}
 		}
 	}
@@ -216,6 +228,18 @@ func (w *rawWorkload) openDirect(ctx context.Context, o *redis.Options, n int) e
 	return nil
 }
 
+// valueOf is key number n's value.
+func (w *rawWorkload) valueOf(n int64) string { return w.valueStr[:w.ks.size(n)] }
+
+// setBytesOf is the size of a SET of key number n.
+func (w *rawWorkload) setBytesOf(n int64) int64 {
+	if !w.ks.sized() {
+		return w.setBytes
+	}
+	return w.setBytes - int64(w.ks.sizeMin) + int64(w.ks.size(n)) -
+		int64(len(strconv.Itoa(w.ks.sizeMin))) + int64(len(strconv.Itoa(w.ks.size(n))))
+}
+
 // encodeCommands encodes the direct client's SET and GET once.
 func (w *rawWorkload) encodeCommands() {
 	key := w.formatKey(0)
@@ -226,6 +250,7 @@ func (w *rawWorkload) encodeCommands() {
 	w.getCmd = getHead + key + "\r\n"
 	w.setDigits = len(setHead) + len(key) - w.width
 	w.getDigits = len(getHead) + len(key) - w.width
+	w.setKeyEnd = len(setHead) + len(key) + 2
 }
 
 // Close closes the direct client's connections.
@@ -241,10 +266,9 @@ func (w *rawWorkload) Close() error {
 }
 
 func (w *rawWorkload) NewWorker(id int) Worker {
-	p := rawPicker{w: w, rng: w.env.Rand(uint64(id))}
-	if w.spec.Distribution == "zipfian" && w.spec.Keys > 1 {
-		p.zipf = rand.NewZipf(p.rng, 1.1, 1, uint64(w.spec.Keys-1))
-	}
+	// A shard's workers draw the whole spec's streams (Spec.Shard).
+	rng := w.env.Rand(uint64(w.ks.firstWorker + id))
+	p := rawPicker{w: w, rng: rng, keys: newKeyPicker(&w.ks, rng, id, w.env.Connections)}
 	if w.client == ClientDirect {
 		return &rawDirectWorker{rawPicker: p, id: id, set: []byte(w.setCmd), get: []byte(w.getCmd)}
 	}
@@ -255,16 +279,17 @@ func (w *rawWorkload) NewWorker(id int) Worker {
 type rawPicker struct {
 	w    *rawWorkload
 	rng  *rand.Rand
-	zipf *rand.Zipf
+	keys keyPicker
 }
 
-func (p *rawPicker) pick() (i int64, get bool) {
-	if p.zipf != nil {
-		i = int64(p.zipf.Uint64())
-	} else {
-		i = p.rng.Int64N(p.w.spec.Keys)
+// pick returns a local key (see rawkeys.go) and whether the op is a GET.
+func (p *rawPicker) pick() (r int64, get bool) {
+	get = p.rng.Float64() < p.w.readRatio
+	kind := 0
+	if get {
+		kind = 1
 	}
-	return i, p.rng.Float64() < p.w.readRatio
+	return p.keys.pick(kind), get
 }
 
 // rawWorker reuses its go-redis commands instead of allocating two objects
@@ -298,13 +323,14 @@ func (rw *rawWorker) build(ctx context.Context) {
 	rw.gets, rw.getArgs = make([]*redis.ZeroCopyStringCmd, depth), make([][]any, depth)
 	for i := 0; i < depth; i++ {
 		rw.setArgs[i] = []any{"set", nil, rw.w.value}
+		size := rw.w.ks.sizeMax
 		rw.sets[i] = redis.NewStatusCmd(ctx, rw.setArgs[i]...)
 		rw.getArgs[i] = []any{"get", nil}
 		// GET reads into the command's own buffer instead of allocating a
 		// string per reply. Room for twice the expected size (plus CRLF,
 		// go-redis's fast path) so a wrong-sized value still arrives and
 		// Check reports it; a value larger than that fails the command.
-		rw.gets[i] = redis.NewZeroCopyStringCmd(ctx, make([]byte, 2*rw.w.spec.ValueSize+2), rw.getArgs[i]...)
+		rw.gets[i] = redis.NewZeroCopyStringCmd(ctx, make([]byte, 2*size+2), rw.getArgs[i]...)
 	}
 }
 
@@ -312,8 +338,9 @@ func (rw *rawWorker) Next(ctx context.Context, op *Op) error {
 	if ctx != rw.ctx {
 		rw.build(ctx)
 	}
-	i, get := rw.pick()
-	key := rw.w.key(i)
+	r, get := rw.pick()
+	key := rw.w.key(r)
+	op.Index = rw.w.ks.number(r)
 	if get {
 		slot := rw.nget
 		rw.nget = (rw.nget + 1) % len(rw.gets)
@@ -328,12 +355,15 @@ func (rw *rawWorker) Next(ctx context.Context, op *Op) error {
 		slot := rw.nset
 		rw.nset = (rw.nset + 1) % len(rw.sets)
 		rw.setArgs[slot][1] = key
+		if rw.w.ks.sized() {
+			rw.setArgs[slot][2] = rw.w.valueOf(op.Index) // boxing it allocates: size ranges only
+		}
 		c := rw.sets[slot]
 		c.SetErr(nil)
 		c.SetVal("")
 		op.Kind = rawSet
 		op.Cmds = append(op.Cmds, c)
-		op.BytesSent = rw.w.setBytes
+		op.BytesSent = rw.w.setBytesOf(op.Index)
 	}
 	return nil
 }
@@ -352,8 +382,8 @@ func (rw *rawWorker) Check(op *Op) error {
 	}
 	n := c.Val()
 	op.BytesReceived = bulkLen(int64(n))
-	if n != rw.w.spec.ValueSize {
-		return fmt.Errorf("%w: GET %v returned %d bytes, want %d", ErrDecode, c.Args()[1], n, rw.w.spec.ValueSize)
+	if want := rw.w.ks.size(op.Index); n != want {
+		return fmt.Errorf("%w: GET %v returned %d bytes, want %d", ErrDecode, c.Args()[1], n, want)
 	}
 	return nil
 }
@@ -374,12 +404,12 @@ func putIndex(digits []byte, i int64) {
 }
 
 func (rw *rawDirectWorker) Next(_ context.Context, op *Op) error {
-	i, get := rw.pick()
-	op.Index = i
+	r, get := rw.pick()
+	op.Index = rw.w.ks.number(r)
 	if get {
 		op.Kind, op.BytesSent = rawGet, rw.w.getBytes
 	} else {
-		op.Kind, op.BytesSent = rawSet, rw.w.setBytes
+		op.Kind, op.BytesSent = rawSet, rw.w.setBytesOf(op.Index)
 	}
 	return nil
 }
@@ -405,7 +435,12 @@ func (rw *rawDirectWorker) Send(ctx context.Context, batch []Op) {
 			c.WriteRaw(rw.get)
 		} else {
 			putIndex(rw.set[w.setDigits:w.setDigits+w.width], op.Index)
-			c.WriteRaw(rw.set)
+			if w.ks.sized() {
+				c.WriteRaw(rw.set[:w.setKeyEnd])
+				c.WriteBulk(w.valueOf(op.Index))
+			} else {
+				c.WriteRaw(rw.set)
+			}
 		}
 	}
 	if err := c.Flush(); err != nil {
@@ -435,8 +470,8 @@ func (rw *rawDirectWorker) reply(op *Op, r resp.Reply) {
 			return
 		}
 		op.BytesReceived = bulkLen(r.N)
-		if r.N != int64(rw.w.spec.ValueSize) {
-			op.Err = fmt.Errorf("%w: GET %v returned %d bytes, want %d", ErrDecode, rw.w.keyString(op.Index), r.N, rw.w.spec.ValueSize)
+		if want := rw.w.ks.size(op.Index); r.N != int64(want) {
+			op.Err = fmt.Errorf("%w: GET %v returned %d bytes, want %d", ErrDecode, rw.w.keyString(op.Index), r.N, want)
 		}
 	case op.Kind == rawSet && r.Kind == resp.SimpleString && string(r.Data) == "OK":
 		op.BytesReceived = 5

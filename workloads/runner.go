@@ -66,6 +66,26 @@ type Options struct {
 	// (rbench run's server-side view).
 	// default: nil
 	OnMeasure func(encoding string, start bool)
+	// Fleet, with more than one node, runs Spec as that many trading nodes
+	// against one Redis at once (rbench run --nodes): each node under its
+	// own trader id, with its own client (so its own writer connections),
+	// at Spec's rate, ops and keys each; Client is unused. Their measured
+	// phases start together, and the results are the fleet's, merged as
+	// concurrent load, with each node's writer figures kept apart
+	// (results.Writer.PerNode). See fleet.go.
+	// default: nil (one node on Client)
+	Fleet []FleetNode
+	// StartAt, when not zero, is the wall-clock time the first encoding
+	// pass's measured phase starts: set-up runs first, the warm-up is timed
+	// to end then, and the workers wait for it (several generators started
+	// together with --start-at). A pass ready only after StartAt starts at
+	// once and the results say how late it was.
+	// default: zero (start when ready)
+	StartAt time.Time
+
+	// startGate, when set, is called before each pass's measured phase
+	// (the fleet's barrier).
+	startGate func(ctx context.Context, encoding string) error
 }
 
 func (o *Options) onMeasure(encoding string, start bool) {
@@ -80,6 +100,14 @@ func (o *Options) onMeasure(encoding string, start bool) {
 // save them. A run that completes with failed operations returns its results
 // and an error wrapping ErrRunErrors.
 func Run(ctx context.Context, opts Options) (*results.Run, error) {
+	if len(opts.Fleet) > 1 {
+		return runFleet(ctx, opts)
+	}
+	if len(opts.Fleet) == 1 {
+		n := opts.Fleet[0]
+		opts.Client, opts.Spec.TraderID, opts.Fleet = n.Client, n.TraderID, nil
+		opts.Spec.Seed = opts.Spec.WithDefaults().Seed + int64(n.Index)
+	}
 	if opts.Client == nil {
 		return nil, fmt.Errorf("%w: no redis client", ErrBadSpec)
 	}
@@ -191,9 +219,10 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 		}
 	}
 	var runErr error
-	for _, enc := range encodings {
-		p := &pass{opts: &opts, spec: &spec, def: def, encoding: enc, pacer: pacer, margin: margin}
+	for i, enc := range encodings {
+		p := &pass{opts: &opts, spec: &spec, def: def, encoding: enc, pacer: pacer, margin: margin, first: i == 0}
 		res, err := p.run(ctx)
+		run.Warnings = append(run.Warnings, p.notes...)
 		if err != nil && res != nil && res.pacing != nil {
 			res.pacing.Stopped = err.Error()
 		}
@@ -402,6 +431,10 @@ type pass struct {
 	pacer    Pacer
 	prefix   string
 	margin   time.Duration // the senders' active wait
+	// first is the run's first pass, the one Options.StartAt times.
+	first bool
+	// notes are warnings for the results (a late start).
+	notes []string
 }
 
 func (p *pass) run(ctx context.Context) (*passResult, error) {
@@ -463,6 +496,9 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 		workers[i] = wl.NewWorker(i)
 	}
 	if w := time.Duration(p.spec.Warmup); w > 0 {
+		if err := p.waitStart(ctx, w); err != nil {
+			return nil, err
+		}
 		wp := p.pacer
 		if wp != nil && wp.Rate(0) > 0 {
 			wp = ConstantPacer{Freq: wp.Rate(0)}
@@ -478,6 +514,9 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 		dur = untilDone
 	}
 	ph := newPhase(p, kinds, p.pacer, dur, p.spec.Ops, true)
+	if err := p.beforeMeasure(ctx); err != nil {
+		return nil, err
+	}
 	p.opts.onMeasure(p.encoding, true)
 	measured, err := ph.run(ctx, workers)
 	p.opts.onMeasure(p.encoding, false)
@@ -487,6 +526,9 @@ func (p *pass) run(ctx context.Context) (*passResult, error) {
 
 func (p *pass) runOneShot(ctx context.Context, env *Env, one OneShot, kinds []OpKind) (*passResult, error) {
 	ph := newPhase(p, kinds, nil, 0, 0, true)
+	if err := p.beforeMeasure(ctx); err != nil {
+		return nil, err
+	}
 	p.opts.onMeasure(p.encoding, true)
 	defer p.opts.onMeasure(p.encoding, false)
 	cpu0 := processCPU()

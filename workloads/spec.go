@@ -126,7 +126,27 @@ type Spec struct {
 	// recorded in the results' workload params; the engine does not set it.
 	// default: 0, every core
 	Threads int `yaml:"-"`
+	// Shard, with Count above 1, makes this run one generator's part of a
+	// payload-free spec split over Count rbench processes (rbench run
+	// --shard): the schedule's every Count-th operation (ShardPacer), the
+	// keys i, i+Count, ... (raw), worker streams numbered from FirstWorker.
+	// The caller gives it its share of Connections and Ops. Trading
+	// workloads split by node instead (Options.Fleet).
+	// default: zero (the whole spec)
+	Shard Shard `yaml:"-"`
 }
+
+// Shard is one generator's part of a spec split over several.
+type Shard struct {
+	// Index is this generator's, from 0; Count the generators.
+	Index, Count int
+	// FirstWorker numbers this generator's first worker among the whole
+	// spec's, so its workers draw the whole spec's random streams.
+	FirstWorker int
+}
+
+// MaxShards bounds --shard's count.
+const MaxShards = 1000
 
 // WithDefaults returns a copy of s with defaults filled in.
 func (s Spec) WithDefaults() Spec {
@@ -229,6 +249,9 @@ func (s Spec) Validate() error {
 			errs = append(errs, err)
 		}
 	}
+	if sh := s.Shard; sh != (Shard{}) && (sh.Count < 1 || sh.Count > MaxShards || sh.Index < 0 || sh.Index >= sh.Count || sh.FirstWorker < 0) {
+		errs = append(errs, bad("shard %d of %d: want a shard from 1 to the count, at most %d", sh.Index+1, sh.Count, MaxShards))
+	}
 	if s.TargetP99 <= 0 {
 		errs = append(errs, bad("target_p99 %s: want a positive duration such as 1ms", time.Duration(s.TargetP99)))
 	}
@@ -254,7 +277,13 @@ func unjoin(err error) []error {
 }
 
 // Pacer returns the spec's pacer; nil means closed loop.
-func (s Spec) Pacer() (Pacer, error) { return ParsePacer(s.Rate, s.RateSchedule) }
+func (s Spec) Pacer() (Pacer, error) {
+	p, err := ParsePacer(s.Rate, s.RateSchedule)
+	if p != nil && s.Shard.Count > 1 {
+		p = ShardPacer{P: p, Index: s.Shard.Index, Count: s.Shard.Count}
+	}
+	return p, err
+}
 
 // MixEntry is one weighted op kind of an ops mix.
 type MixEntry struct {

@@ -125,8 +125,12 @@ func WriteTable(w io.Writer, run *results.Run, targetP99 time.Duration) (bool, e
 			b.WriteString("\n")
 		}
 	}
+	b.WriteString(fleetLine(run))
 	for _, wr := range run.Writer {
 		b.WriteString(writerLine(wr))
+		for _, n := range wr.PerNode {
+			b.WriteString("  " + writerLine(n))
+		}
 	}
 	for _, s := range run.Startup {
 		fmt.Fprintf(&b, "startup load %s (%s): %.3fs, %d commands, %d bytes\n", s.Encoding, s.Style, s.TotalSec, s.Commands, s.Bytes)
@@ -226,7 +230,14 @@ func writerLine(w results.Writer) string {
 	if w.Mode == results.WriterBuffered {
 		mode = "buffered " + fmtUs(w.BufferIntervalMS*1000)
 	}
-	fmt.Fprintf(&b, "writer %s: %s, %s loop", w.Encoding, mode, w.Loop)
+	who := ""
+	switch {
+	case w.Nodes > 0:
+		who = fmt.Sprintf(" fleet of %d nodes", w.Nodes)
+	case w.Node != "":
+		who = " node " + w.Node
+	}
+	fmt.Fprintf(&b, "writer %s%s: %s, %s loop", w.Encoding, who, mode, w.Loop)
 	if w.Writers != 1 {
 		fmt.Fprintf(&b, ", %d writers", w.Writers)
 	}
@@ -249,5 +260,26 @@ func writerLine(w results.Writer) string {
 		fmt.Fprintf(&b, ", queue max %d", *w.QueueMax)
 	}
 	b.WriteByte('\n')
+	return b.String()
+}
+
+// fleetLine says what a fleet run was (rbench run --nodes): how many nodes,
+// that the rate is each node's, and what they offered together.
+func fleetLine(run *results.Run) string {
+	wl := run.Meta.Workload
+	if wl.Nodes < 2 {
+		return ""
+	}
+	ids := wl.TraderIDs
+	var b strings.Builder
+	fmt.Fprintf(&b, "fleet: %d nodes", wl.Nodes)
+	if len(ids) > 0 {
+		fmt.Fprintf(&b, " (%s)", idRange(ids))
+	}
+	fmt.Fprintf(&b, ", each with its own connections (%d)", wl.Connections)
+	if wl.Rate > 0 {
+		fmt.Fprintf(&b, " at %.0f ops/s (--rate is per node): %.0f ops/s together", wl.Rate, wl.Rate*float64(wl.Nodes))
+	}
+	b.WriteString("; the op rows are the fleet's, the writer lines the fleet's then each node's\n")
 	return b.String()
 }

@@ -26,6 +26,9 @@ func main() {
 	code := exitCode(err)
 	if err != nil && code != 0 {
 		fmt.Fprintln(os.Stderr, "rbench:", err)
+		for _, h := range memtierHints(os.Args[1:]) {
+			fmt.Fprintln(os.Stderr, "rbench: hint:", h)
+		}
 	}
 	os.Exit(code)
 }

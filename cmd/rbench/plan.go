@@ -234,6 +234,7 @@ func checkPlan(c *cli.Context) (*planInput, error) {
 			in.add(fmt.Errorf("--encoding %q: %w", c.String("encoding"), err))
 		}
 	}
+	in.reportBuildable("report")
 	in.connection()
 	if out := c.String("out"); out != "" {
 		in.outputFile("out", out)

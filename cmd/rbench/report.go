@@ -41,6 +41,10 @@ exact numbers. Several files are overlaid, each series named after its file (or
 				return err
 			}
 			in := newInputs(c)
+			if err := report.CheckChartLibrary(); err != nil {
+				// Before the files are read: nothing this build does can help.
+				return usageError(fmt.Errorf("report: %s", noChartLibraryFix))
+			}
 			if len(paths) == 0 {
 				in.bad("no result files given: rbench report RESULTS.json... -o report.html")
 			}

@@ -34,7 +34,7 @@ Examples:
   rbench run --workload-file mix.yaml --rate 5000   # flags override the file
   rbench run --workload raw --ops 1000000 --report`,
 		Description: descriptionOfRun(),
-		Flags:       append(append(runFlags(), nodeFlags()...), withoutFlag(connectionFlags(), "encoding")...),
+		Flags:       append(append(append(append(runFlags(), nodeFlags()...), scaleFlags()...), memtierFlags()...), withoutFlag(connectionFlags(), "encoding")...),
 		Action:      runAction,
 	}
 }
@@ -95,7 +95,7 @@ func runFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "duration", Aliases: []string{"d"}, Value: workloads.DefaultDuration, Usage: "measured time (ignored with --ops)", Category: cat},
 		&cli.Int64Flag{Name: "ops", Usage: "run exactly this many measured operations instead of --duration", Category: cat},
 		&cli.DurationFlag{Name: "warmup", Usage: "run this long first, unrecorded (the connection pool is always warmed)", Category: cat},
-		&cli.Float64Flag{Name: "rate", Usage: "open loop at this many operations per second over all workers (0: closed loop)", Category: cat},
+		&cli.Float64Flag{Name: "rate", Usage: "open loop at this many operations per second over all workers (per node with --nodes; 0: closed loop)", Category: cat},
 		&cli.StringFlag{Name: "rate-schedule", Usage: "open loop `SCHEDULE`: step:1000,5000,10000@10s or ramp:1000->20000@30s", Category: cat},
 		&cli.BoolFlag{Name: "drain", Usage: "open loop: when behind at the end of --duration, keep sending until every due operation is sent (default: stop, count the rest as dropped)", Category: cat},
 		&cli.Int64Flag{Name: "seed", Value: workloads.DefaultSeed, Usage: "seed of generated keys and values", Category: cat},
@@ -227,6 +227,7 @@ func specFromFlags(in *inputs) workloads.Spec {
 			params = append(params, strings.ReplaceAll(name, "-", "_")+"="+fmt.Sprint(c.Value(name)))
 		}
 	}
+	applyMemtierFlags(in, &s, s.WithDefaults().Workload)
 	kv, errs := parseParams(params)
 	for _, err := range errs {
 		in.add(err)
@@ -266,6 +267,8 @@ type runInput struct {
 	spec    workloads.Spec
 	def     workloads.Definition
 	threads int
+	scale   scaleInput
+	repeat  int // runs one after another, merged as repeats
 }
 
 // checkRun checks every input of rbench run and reports all problems at
@@ -295,9 +298,21 @@ func checkRun(c *cli.Context) (*runInput, error) {
 	if cfg != nil && len(spec.Encodings) == 0 && len(def.Encodings) > 0 {
 		spec.Encodings = cfg.Encodings // RBENCH_ENCODING, default msgpack
 	}
+	ri.scale = checkScale(in, spec, def)
+	ri.repeat = checkRepeat(in)
 	probe := spec.WithDefaults()
 	validErr := probe.Validate()
 	in.add(validErr)
+	for _, id := range ri.scale.ids {
+		if id == spec.TraderID {
+			continue
+		}
+		// The derived ids, by the one trader-id rule.
+		if err := keyspace.CheckTraderID(id); err != nil {
+			in.bad("--nodes/--shard count on from --trader-id %s: %v", spec.TraderID, err)
+			break
+		}
+	}
 	if err == nil {
 		if len(def.Encodings) > 0 {
 			for _, e := range spec.Encodings {
@@ -314,6 +329,7 @@ func checkRun(c *cli.Context) (*runInput, error) {
 			}
 		}
 	}
+	in.reportBuildable("report")
 	in.connection()
 	if out := c.String("out"); out != "" {
 		in.outputFile("out", out)
@@ -331,8 +347,12 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	spec, threads := ri.spec, ri.threads
-	t, err := openTargetForWrite(c, keyspace.Layout{TraderID: spec.TraderID}.Prefix()+keyspace.Delimiter)
+	spec, threads, sc := ri.spec, ri.threads, ri.scale
+	prefixes := make([]string, len(sc.ids))
+	for i, id := range sc.ids {
+		prefixes[i] = keyspace.Layout{TraderID: id}.Prefix() + keyspace.Delimiter
+	}
+	t, err := openTargetForWrite(c, prefixes...)
 	if err != nil {
 		return err
 	}
@@ -356,8 +376,14 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return failure(fmt.Errorf("reading the target's INFO: %w", err))
 	}
-	client := t.WorkerClient(spec.WithDefaults().Connections)
-	defer client.Close()
+	// Every node (--nodes) gets its own client: its own writer connections.
+	fleet := make([]workloads.FleetNode, len(sc.ids))
+	for i, id := range sc.ids {
+		cl := t.WorkerClient(spec.WithDefaults().Connections)
+		defer cl.Close()
+		fleet[i] = workloads.FleetNode{TraderID: id, Client: cl, Index: sc.first + i}
+	}
+	client := fleet[0].Client
 
 	out := c.App.Writer
 	// Progress goes to stderr, the table and paths to stdout: `rbench run
@@ -370,6 +396,8 @@ func runAction(c *cli.Context) error {
 		Log:         c.App.ErrWriter,
 		Interactive: interactive,
 		CleanAfter:  !c.Bool("keep-keys"),
+		Fleet:       fleet,
+		StartAt:     sc.startAt,
 		Meta: results.Meta{
 			Name:   spec.Workload,
 			Tool:   results.Tool{Version: version, Commit: commit, GoVersion: runtime.Version()},
@@ -381,28 +409,70 @@ func runAction(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		opts.Progress = progress
 	}
-	view := startRunView(c.Context, t.Client, spec.WithDefaults().Layout().Prefix()+":", len(spec.Encodings))
-	opts.OnMeasure = view.onMeasure
+	target := time.Duration(spec.WithDefaults().TargetP99)
+	first := spec.WithDefaults()
+	first.TraderID = sc.ids[0] // the server view samples the first node's keys
 	start := time.Now()
-	run, runErr := workloads.Run(c.Context, opts)
-	sv := view.stop()
-	if run == nil {
-		if errors.Is(runErr, workloads.ErrBadSpec) || errors.Is(runErr, workloads.ErrBadRate) {
-			return usageError(runErr)
+	// --repeat N (memtier's --run-count): N runs one after another, each on
+	// a keyspace cleaned before each pass, merged as repeats (histograms
+	// merged, the rate the mean, each run's own figures kept).
+	var runs []*results.Run
+	var runErr error
+	for k := 1; k <= ri.repeat; k++ {
+		if ri.repeat > 1 {
+			fmt.Fprintf(c.App.ErrWriter, "rbench: repeat %d of %d\n", k, ri.repeat)
 		}
-		return failure(runErr)
+		view := startRunView(c.Context, t.Client, first.Layout().Prefix()+":", len(spec.Encodings))
+		opts.OnMeasure = view.onMeasure
+		r, err := workloads.Run(c.Context, opts)
+		sv := view.stop()
+		if r == nil {
+			if len(runs) == 0 {
+				if errors.Is(err, workloads.ErrBadSpec) || errors.Is(err, workloads.ErrBadRate) {
+					return usageError(err)
+				}
+				return failure(err)
+			}
+			runErr = err
+			break
+		}
+		r.Server = sv
+		r.Meta.Workload.File = c.String("workload-file")
+		if sc.of > 0 {
+			whole := sc.whole
+			r.Meta.Workload.Shard = &whole
+		}
+		if c.Context.Err() != nil {
+			r.Incomplete = append(r.Incomplete, fmt.Sprintf("interrupted (SIGINT or SIGTERM) after %s: the figures cover the part measured before it", secondsSince(start)))
+		}
+		// Again, now with the server's own latencies to hold the client's
+		// against (the generator_slow check) and the interruption.
+		results.Assess(r, target)
+		runs = append(runs, r)
+		opts.StartAt = time.Time{} // only the first run waits for --start-at
+		if runErr = err; err != nil || c.Context.Err() != nil {
+			break
+		}
 	}
-	run.Server = sv
-	run.Meta.Workload.File = c.String("workload-file")
-	if c.Context.Err() != nil {
-		run.Incomplete = append(run.Incomplete, fmt.Sprintf("interrupted (SIGINT or SIGTERM) after %s: the figures cover the part measured before it", secondsSince(start)))
+	run := runs[0]
+	if len(runs) > 1 {
+		labels := make([]string, len(runs))
+		for i := range runs {
+			labels[i] = fmt.Sprintf("repeat %d", i+1)
+		}
+		m, err := results.MergeWith(results.MergeOptions{As: results.MergeRepeats, Sources: labels}, runs...)
+		if err != nil {
+			return failure(errors.Join(runErr, fmt.Errorf("merging the repeats: %w", err)))
+		}
+		run = m
 	}
-	// Again, now with the server's own latencies to hold the client's
-	// against (the generator_slow check) and the interruption.
-	results.Assess(run, time.Duration(spec.WithDefaults().TargetP99))
-	if _, err := workloads.WriteTable(out, run, time.Duration(spec.WithDefaults().TargetP99)); err != nil {
+	if len(runs) < ri.repeat {
+		run.Incomplete = append(run.Incomplete, fmt.Sprintf("%d of %d repeats ran", len(runs), ri.repeat))
+	}
+	if _, err := workloads.WriteTable(out, run, target); err != nil {
 		return failure(err)
 	}
+	writeRepeatLines(out, run)
 	path, werr := writeRunResults(c, run, start)
 	if werr != nil {
 		return failure(errors.Join(runErr, fmt.Errorf("writing results: %w", werr)))
@@ -410,7 +480,7 @@ func runAction(c *cli.Context) error {
 	fmt.Fprintf(out, "results: %s\n", path)
 	if c.Bool("report") {
 		rp := filepath.Join(filepath.Dir(path), "report.html")
-		if err := report.WriteFile(rp, []*results.Run{run}, report.Options{Target: time.Duration(spec.WithDefaults().TargetP99)}); err != nil {
+		if err := report.WriteFile(rp, []*results.Run{run}, report.Options{Target: target}); err != nil {
 			return failure(errors.Join(runErr, fmt.Errorf("writing the report: %w", err)))
 		}
 		fmt.Fprintf(out, "report: %s\n", rp)

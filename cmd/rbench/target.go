@@ -183,20 +183,27 @@ func openTarget(c *cli.Context) (*connect.Target, error) {
 }
 
 // openTargetForWrite is openTarget for commands that write keys under
-// prefix: it also refuses an external server that already holds keys under
-// it, unless --clean deletes them (exit 2 when refused). Call it once every
-// input is validated.
-func openTargetForWrite(c *cli.Context, prefix string) (*connect.Target, error) {
+// prefixes (a fleet's nodes, a shard's own trader id; at least one): it
+// also refuses an external server that already holds keys under any of
+// them, unless --clean deletes them (exit 2 when refused). Call it once
+// every input is validated.
+func openTargetForWrite(c *cli.Context, prefixes ...string) (*connect.Target, error) {
 	t, err := openTarget(c)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.CheckPrefix(c.Context, prefix, c.Bool(flagClean)); err != nil {
+	if len(prefixes) == 0 {
 		_ = t.Close()
-		if errors.Is(err, connect.ErrPrefixInUse) {
-			return nil, usageError(err)
+		return nil, errors.New("openTargetForWrite: no prefix given")
+	}
+	for _, p := range prefixes {
+		if err := t.CheckPrefix(c.Context, p, c.Bool(flagClean)); err != nil {
+			_ = t.Close()
+			if errors.Is(err, connect.ErrPrefixInUse) {
+				return nil, usageError(err)
+			}
+			return nil, failure(err)
 		}
-		return nil, failure(err)
 	}
 	return t, nil
 }
