@@ -270,7 +270,11 @@ func TestHotLoopDoesNotAllocate(t *testing.T) {
 			perSecond := 500 * math.Max(0, math.Ceil(sec2)-math.Ceil(sec1))
 			perOp := (float64(two) - float64(one) - perSecond) / n
 			t.Logf("%s: %d allocations for %d ops (%.1fs), %d for %d (%.1fs): %.3f per op", tc.name, one, n, sec1, two, 2*n, sec2, perOp)
-			if perOp > 0.05 {
+			// One allocation per operation (or per batch of four) shows as
+			// >= 0.25; below that is the collector's per-second work, which
+			// the estimate above cannot subtract exactly on a loaded machine
+			// (0.06 seen at load 10 with no allocation in the loop).
+			if perOp > 0.2 {
 				t.Errorf("%.3f allocations per operation, want none", perOp)
 			}
 		})
