@@ -157,6 +157,10 @@ type Threshold struct {
 	Op     Op
 	// Value is the limit in the metric's unit: microseconds for durations.
 	Value float64
+	// Warning is set when the expression parses but likely means something
+	// else to its writer (k6's rate<0.01, an error rate, on rbench's
+	// throughput); the gate prints it.
+	Warning string
 }
 
 // Parse parses one threshold expression. Errors are *SyntaxError with the

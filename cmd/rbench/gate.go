@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -33,11 +36,21 @@ p99.9 10,000, p99.99 100,000): below that its threshold reads "too few
 samples" and fails, or is skipped with --allow-few-samples. late.p99 is the
 load generator's own send lateness.
 
+k6 spellings read too: p(99), avg, med, min, max, count (a bare one is over
+every op: 'p(99)<1'), and a duration without a unit is milliseconds
+('write.avg<200' is 200ms). errors.rate is the share of failed operations
+('errors.rate<0.01'); rate is throughput in ops/s.
+
 --baseline compares each class percentile (p50..p99.99) and rate with the
-baseline and fails only when latency rises, or the rate falls, by more than
---max-regression; percentiles with too few samples in either run are
-skipped. Several RESULTS files are merged first (concurrent generators or
-repeats, as rbench merge tells them apart).
+baseline as a statistical test: the change gets a confidence interval
+(--confidence) from both runs' noise (the spread of their repeats, or a
+block bootstrap over their per-second histograms, stored in the results),
+and a check fails only when the regression is significant and its whole
+interval lies beyond --max-regression; otherwise it reads "no significant
+change (+x% ± y%)". Percentiles with too few samples in either run are
+skipped. A partial or invalid run or baseline fails every threshold unless
+--allow-partial. Several RESULTS files are merged first (concurrent
+generators or repeats, as rbench merge tells them apart).
 
 Exit codes: 0 every threshold passed, 99 a threshold failed, 2 bad input
 (unreadable results, a malformed expression, shown with its column).`,
@@ -49,6 +62,9 @@ Exit codes: 0 every threshold passed, 99 a threshold failed, 2 bad input
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or markdown"},
 			&cli.StringFlag{Name: "junit", Usage: "also write JUnit XML to `FILE` (one test case per threshold)"},
 			&cli.BoolFlag{Name: "allow-few-samples", Usage: "skip, instead of failing, a threshold on a percentile with too few samples to judge"},
+			&cli.StringFlag{Name: "confidence", Value: "95%", Usage: "with --baseline: the `CONFIDENCE` a regression must be significant at (50% to 99.99%)"},
+			&cli.BoolFlag{Name: "allow-partial", Usage: "judge a partial or invalid run (cut short, a recover without a verdict, an INVALID run) instead of failing every threshold"},
+			&cli.StringFlag{Name: "report", Usage: "name the HTML report `FILE` in the Markdown summary (default: report.html beside the results, when there)"},
 		},
 		Action: runGate,
 	}
@@ -88,6 +104,13 @@ func runGate(c *cli.Context) error {
 	if err != nil {
 		in.add(fmt.Errorf("--max-regression: %w", err))
 	}
+	confidence, err := gate.ParsePercent(c.String("confidence"))
+	if err == nil && (confidence < 0.5 || confidence > 0.9999) {
+		err = fmt.Errorf("%q is outside 50%% to 99.99%%: write e.g. 95%%", c.String("confidence"))
+	}
+	if err != nil {
+		in.add(fmt.Errorf("--confidence: %w", err))
+	}
 	in.outputFile("junit", c.String("junit"))
 	runs, err := in.loadResults(paths)
 	if err != nil {
@@ -110,10 +133,25 @@ func runGate(c *cli.Context) error {
 			return usageError(fmt.Errorf("gate: %w", err))
 		}
 	}
-	rep := gate.EvaluateWith(run, ths, gate.Options{AllowFewSamples: c.Bool("allow-few-samples")})
-	if base != nil {
-		rep.Results = append(rep.Results, gate.CompareBaseline(base, run, band).Results...)
+	for _, t := range ths {
+		if t.Warning != "" {
+			fmt.Fprintf(c.App.ErrWriter, "rbench: warning: %s\n", t.Warning)
+		}
 	}
+	allowPartial := c.Bool("allow-partial")
+	rep := gate.EvaluateWith(run, ths, gate.Options{AllowFewSamples: c.Bool("allow-few-samples"), AllowPartial: allowPartial})
+	if base != nil {
+		br := gate.CompareBaselineWith(base, run, gate.BaselineOptions{MaxRegression: band, Confidence: confidence, AllowPartial: allowPartial})
+		rep.Results = append(rep.Results, br.Results...)
+		for _, w := range br.Incomplete {
+			if !slices.Contains(rep.Incomplete, w) {
+				rep.Incomplete = append(rep.Incomplete, w)
+			}
+		}
+	}
+	rep.Run, rep.Baseline, rep.ReportFile = strings.Join(paths, ", "), basePath, reportBeside(c.String("report"), paths[0])
+	rep.Start = run.Meta.Start
+	rep.AllowPartial = allowPartial
 	if format == "text" {
 		err = rep.WriteText(c.App.Writer)
 	} else {
@@ -135,4 +173,17 @@ func runGate(c *cli.Context) error {
 		return &exitError{code: exitThreshold, err: fmt.Errorf("gate: %d of %d thresholds failed", rep.Failed(), len(rep.Results))}
 	}
 	return nil
+}
+
+// reportBeside is the report file the Markdown summary names: the one
+// given, else report.html beside the results when it exists.
+func reportBeside(given, results string) string {
+	if given != "" {
+		return given
+	}
+	p := filepath.Join(filepath.Dir(results), "report.html")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return ""
 }
