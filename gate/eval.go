@@ -169,7 +169,14 @@ func failPartial(run *results.Run, who string, rep *Report, allow bool) {
 	if allow {
 		return
 	}
-	msg := who + " is partial or invalid (the summary says why), so no threshold can pass"
+	first := why[0]
+	if len(first) > 120 {
+		first = first[:117] + "..."
+	}
+	if len(why) > 1 {
+		first += fmt.Sprintf(" (and %d more reasons in the summary)", len(why)-1)
+	}
+	msg := who + " is partial or invalid, so no threshold can pass: " + first
 	for i := range rep.Results {
 		r := &rep.Results[i]
 		r.Pass, r.Skipped = false, false
@@ -237,8 +244,11 @@ func describeScope(m Metric) string {
 }
 
 func (v *view) value(m Metric) (float64, error) {
-	if m.Scope == "global" {
+	switch m.Scope {
+	case "global":
 		return v.global(m)
+	case "server":
+		return serverLatency(v.run, m)
 	}
 	ops := v.ops(m)
 	if len(ops) == 0 {
@@ -259,6 +269,16 @@ func (v *view) value(m Metric) (float64, error) {
 		return float64(n), nil
 	case "rate":
 		return slowestEncodingRate(ops), nil
+	case "errors.rate":
+		var ok, failed int64
+		for _, op := range ops {
+			ok += op.Count
+			failed += op.Errors
+		}
+		if ok+failed == 0 {
+			return 0, fmt.Errorf("%w: %s: no operations, so no error share", ErrNoData, m.Name)
+		}
+		return float64(failed) / float64(ok+failed), nil
 	}
 	h, err := v.histogram(m, ops)
 	if err != nil {
@@ -297,6 +317,22 @@ func (v *view) samples(m Metric) int64 {
 		return 0
 	}
 	var n int64
+	switch {
+	case m.Scope == "server":
+		if v.run.Server != nil {
+			for _, l := range v.run.Server.Latency {
+				if l.Command == m.Op {
+					n = l.Count
+				}
+			}
+		}
+		return n
+	case strings.HasPrefix(m.Stat, "writer.lag."):
+		for _, w := range v.run.Writer {
+			n += w.Lag.Count
+		}
+		return n
+	}
 	if m.Scope == "global" {
 		for _, p := range v.run.Pacing {
 			if p.SendLate != nil {
@@ -388,14 +424,17 @@ func (v *view) global(m Metric) (float64, error) {
 		return float64(r.Errors.Decode), nil
 	case "errors.other":
 		return float64(r.Errors.Other), nil
-	case "errors.pct":
+	case "errors.pct", "errors.rate":
 		var ok int64
 		for _, op := range r.Ops {
 			ok += op.Count
 		}
 		e := totalErrors(r)
 		if ok+e == 0 {
-			return 0, fmt.Errorf("%w: no operations, so no error percentage", ErrNoData)
+			return 0, fmt.Errorf("%w: no operations, so no error share", ErrNoData)
+		}
+		if m.Stat == "errors.rate" {
+			return float64(e) / float64(ok+e), nil
 		}
 		return 100 * float64(e) / float64(ok+e), nil
 	case "rate":
@@ -426,9 +465,9 @@ func (v *view) global(m Metric) (float64, error) {
 			worst = math.Max(worst, s.TotalSec)
 		}
 		return worst * 1e6, nil
-	case "writer.lag.p99", "writer.queue.max", "writer.busy":
-		return writerMetric(r, m.Stat)
-	case "recovery.lost", "recovery.ready", "recovery.corrupt":
+	case "writer.queue.max", "writer.busy":
+		return writerMetric(r, m)
+	case "recovery.lost", "recovery.ready", "recovery.corrupt", "recovery.load":
 		if r.Recovery == nil {
 			return 0, fmt.Errorf("%w: no recovery section (made by rbench recover)", ErrNoData)
 		}
@@ -448,10 +487,23 @@ func (v *view) global(m Metric) (float64, error) {
 			return 0, fmt.Errorf("%w: the recovery section has no cycles", ErrNoData)
 		}
 		var worst float64
+		known := false
 		for _, c := range r.Recovery.Cycles {
-			worst = math.Max(worst, c.TradingReadySec)
+			if m.Stat == "recovery.load" {
+				if c.LoadSec >= 0 {
+					worst, known = math.Max(worst, c.LoadSec), true
+				}
+				continue
+			}
+			worst, known = math.Max(worst, c.TradingReadySec), true
+		}
+		if !known {
+			return 0, fmt.Errorf("%w: no cycle knows the server's own load time (its log was not readable)", ErrNoData)
 		}
 		return worst * 1e6, nil
+	}
+	if strings.HasPrefix(m.Stat, "writer.lag.") {
+		return writerMetric(r, m)
 	}
 	return 0, fmt.Errorf("%w: unknown metric %s", ErrNoData, m.Name)
 }
@@ -506,12 +558,12 @@ func totalErrors(r *results.Run) int64 {
 // writerMetric is a figure of the node's writer over every encoding pass:
 // the lag p99 of all write calls merged, the deepest queue, the busiest
 // pass.
-func writerMetric(r *results.Run, stat string) (float64, error) {
+func writerMetric(r *results.Run, m Metric) (float64, error) {
 	if len(r.Writer) == 0 {
 		return 0, fmt.Errorf("%w: no writer section (made by the write workloads populate, order-flow and mixed)", ErrNoData)
 	}
-	switch stat {
-	case "writer.lag.p99":
+	stat := m.Stat
+	if strings.HasPrefix(stat, "writer.lag.") {
 		var enc []string
 		for _, w := range r.Writer {
 			if w.LagHDR != "" {
@@ -528,8 +580,18 @@ func writerMetric(r *results.Run, stat string) (float64, error) {
 		if h.TotalCount() == 0 {
 			return 0, fmt.Errorf("%w: the writer recorded no lag", ErrNoData)
 		}
-		// A p99 like any other: not judged below its sample floor.
-		return quantile(h, Metric{Name: "writer.lag.p99", Percentile: 99}, 1)
+		switch stat {
+		case "writer.lag.min":
+			return float64(h.Min()), nil
+		case "writer.lag.mean":
+			return h.Mean(), nil
+		case "writer.lag.max":
+			return float64(h.Max()), nil
+		}
+		// A percentile like any other: not judged below its sample floor.
+		return quantile(h, m, 1)
+	}
+	switch stat {
 	case "writer.queue.max":
 		worst, seen := int64(0), false
 		for _, w := range r.Writer {
@@ -547,4 +609,52 @@ func writerMetric(r *results.Run, stat string) (float64, error) {
 		busy = math.Max(busy, w.Busy)
 	}
 	return 100 * busy, nil
+}
+
+// serverLatency is a percentile, the maximum or the count of Redis's own
+// latency of one command over the run (LATENCY HISTOGRAM, differenced):
+// bucket upper bounds, so a figure may overstate by up to 2x. A percentile
+// has the sample floor of any other.
+func serverLatency(r *results.Run, m Metric) (float64, error) {
+	if r.Server == nil || len(r.Server.Latency) == 0 {
+		return 0, fmt.Errorf("%w: no server latency (LATENCY HISTOGRAM needs Redis 7, and the server view must have run)", ErrNoData)
+	}
+	var cmd *results.ServerLatency
+	var have []string
+	for i := range r.Server.Latency {
+		l := &r.Server.Latency[i]
+		have = append(have, l.Command)
+		if l.Command == m.Op {
+			cmd = l
+		}
+	}
+	if cmd == nil {
+		sort.Strings(have)
+		if len(have) > 12 {
+			have = append(have[:12], "...")
+		}
+		return 0, fmt.Errorf("%w: the server ran no %s (have %s)", ErrNoData, m.Op, strings.Join(have, ", "))
+	}
+	switch m.Stat {
+	case "count":
+		return float64(cmd.Count), nil
+	case "max":
+		return cmd.MaxUs, nil
+	}
+	if cmd.Count == 0 || len(cmd.Buckets) == 0 {
+		return 0, fmt.Errorf("%w: %s recorded no latencies", ErrNoData, m.Name)
+	}
+	if m.Percentile < 100 && !results.EnoughPct(m.Percentile, cmd.Count) {
+		return 0, fmt.Errorf("%w: %s rests on %d samples, it needs %d (results.MinSamples: 10/(1-q))",
+			ErrTooFewSamples, m.Name, cmd.Count, results.MinSamplesPct(m.Percentile))
+	}
+	want := int64(math.Ceil(m.Percentile / 100 * float64(cmd.Count)))
+	var cum int64
+	for _, b := range cmd.Buckets {
+		cum += b.Count
+		if cum >= want {
+			return float64(b.LeUs), nil
+		}
+	}
+	return cmd.MaxUs, nil
 }

@@ -147,6 +147,9 @@ const (
 	Rate
 	// Percent values are 0-100.
 	Percent
+	// Fraction values are 0-1, a share (k6's Rate metrics: errors.rate);
+	// a threshold may give them as a plain number or with %.
+	Fraction
 )
 
 // Threshold is one parsed expression.
@@ -186,7 +189,8 @@ func (p *parser) skipSpace() {
 }
 
 func isMetricChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == '@'
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == '@' ||
+		c == '(' || c == ')' || c == '|'
 }
 
 func (p *parser) threshold() (Threshold, error) {
@@ -275,7 +279,20 @@ func (p *parser) threshold() (Threshold, error) {
 	}
 	t.Value = scaled
 	t.Expr = strings.TrimSpace(p.src)
+	t.Warning = k6Warning(t)
 	return t, nil
+}
+
+// k6Warning flags a throughput threshold below 1 op/s: in k6, rate<0.01 on
+// a Rate metric (http_req_failed) is an error share, which rbench spells
+// errors.rate; rbench's rate is ops/s, and no benchmark gates a throughput
+// below one op a second.
+func k6Warning(t Threshold) string {
+	if t.Metric.Kind != Rate || (t.Op != LT && t.Op != LE) || t.Value >= 1 {
+		return ""
+	}
+	return fmt.Sprintf("%q reads as throughput %s %s ops/s; in k6, rate<%s is a share of failed requests: for that write errors.rate%s%s",
+		t.Expr, t.Op, trim(t.Value, 6), trim(t.Value, 6), t.Op, trim(t.Value, 6))
 }
 
 func (p *parser) rest(n int) string {
@@ -294,7 +311,8 @@ func applyUnit(m Metric, v float64, unit string) (float64, error) {
 	switch m.Kind {
 	case Duration:
 		if unit == "" {
-			return 0, fmt.Errorf("%s is a duration: give the value a unit (ns, us, ms or s), e.g. %s<1ms", m.Name, m.Name)
+			// As in k6: a duration without a unit is milliseconds.
+			return v * 1000, nil
 		}
 		f, ok := durationUnits[unit]
 		if !ok {
@@ -306,6 +324,17 @@ func applyUnit(m Metric, v float64, unit string) (float64, error) {
 			return 0, fmt.Errorf("%s is a percentage: write the value as a number or with %%, not %q", m.Name, unit)
 		}
 		return v, nil
+	case Fraction:
+		switch unit {
+		case "":
+			if v > 1 {
+				return 0, fmt.Errorf("%s is a share from 0 to 1 (0.01 is 1%%): %s is more than all operations; write %s%%", m.Name, trim(v, 6), trim(v, 6))
+			}
+			return v, nil
+		case "%":
+			return v / 100, nil
+		}
+		return 0, fmt.Errorf("%s is a share from 0 to 1: write a plain number (0.01) or a percentage (1%%), not %q", m.Name, unit)
 	default:
 		if unit != "" {
 			what := "a count"

@@ -74,7 +74,10 @@ func TestParseErrors(t *testing.T) {
 		{"", 1, "empty threshold"},
 		{"write.p99", 10, "missing operator"},
 		{"write.p99<", 11, "missing value"},
-		{"write.p99<1", 11, "give the value a unit"},
+		{"errors.rate<2", 13, "share from 0 to 1"},
+		{"errors.rate<1ms", 14, "share from 0 to 1"},
+		{"write.p(99<1", 11, "unclosed"},
+		{"server.exec.min<1ms", 13, "takes pN"},
 		{"write.p99<1xs", 12, `unknown unit "xs"`},
 		{"write.p99=1ms", 10, "use =="},
 		{"write.p99~1ms", 10, "want an operator"},
@@ -151,7 +154,7 @@ func TestParseList(t *testing.T) {
 	if len(ths) != 3 || ths[1].Metric.Name != "read.p99.9" || ths[2].Metric.Name != "errors" {
 		t.Fatalf("parsed %+v", ths)
 	}
-	_, err = ParseList(strings.NewReader("write.p99<1ms\nwrite.p99<1\n"), "gates.txt")
+	_, err = ParseList(strings.NewReader("write.p99<1ms\nwrite.p99<1xs\n"), "gates.txt")
 	if !errors.Is(err, ErrSyntax) || !strings.HasPrefix(err.Error(), "gates.txt:2: ") {
 		t.Fatalf("err = %v, want gates.txt:2 syntax error", err)
 	}
@@ -431,7 +434,7 @@ func TestOutputs(t *testing.T) {
 		t.Fatalf("junit %+v", doc)
 	}
 	c := doc.Suites[0].Cases
-	if c[0].Name != "write.p99 < 1ms" || c[0].Failure != nil || c[1].Failure == nil || !strings.Contains(c[2].Failure.Message, "no recovery section") {
+	if c[0].Name != ths[0].Expr || c[0].Failure != nil || c[1].Failure == nil || !strings.Contains(c[2].Failure.Message, "no recovery section") {
 		t.Fatalf("junit cases %+v", c)
 	}
 }

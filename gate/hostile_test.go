@@ -28,7 +28,7 @@ func TestIncompleteRunFailsEveryThreshold(t *testing.T) {
 	}
 	var b bytes.Buffer
 	rep.WriteText(&b)
-	if !strings.Contains(b.String(), "the run is incomplete (interrupted after 3s)") {
+	if !strings.Contains(b.String(), "the run is incomplete: interrupted after 3s, so none can pass") {
 		t.Errorf("text report does not say the run is incomplete:\n%s", b.String())
 	}
 	if rep := CompareBaseline(run, run, 0.1); rep.Passed() && len(rep.Results) > 0 {
