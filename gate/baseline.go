@@ -60,6 +60,13 @@ func CompareBaselineWith(base, cur *results.Run, o BaselineOptions) Report {
 	bn, bErr := noiseOf(base)
 	cn, cErr := noiseOf(cur)
 	var rep Report
+	type pending struct {
+		at     int
+		m      Metric
+		b, c   float64
+		nb, nc *results.NoiseFigure
+	}
+	var todo []pending
 	band := fmtPct(o.MaxRegression * 100)
 	conf := fmtPct(o.Confidence * 100)
 	for _, class := range []string{results.ClassWrite, results.ClassRead, results.ClassStartup} {
@@ -105,9 +112,19 @@ func CompareBaselineWith(base, cur *results.Run, o BaselineOptions) Report {
 			res.Value = c
 			res.Samples = cv.samples(m)
 			res.Seconds = time.Since(began).Seconds()
-			judgeBaseline(&res, m, b, c, o, noiseFigure(bn, bErr, m.Name), noiseFigure(cn, cErr, m.Name))
+			todo = append(todo, pending{len(rep.Results), m, b, c, noiseFigure(bn, bErr, m.Name), noiseFigure(cn, cErr, m.Name)})
 			rep.Results = append(rep.Results, res)
 		}
+	}
+	// The confidence is the whole gate's: with k figures tested, each is
+	// tested at 1 - (1-confidence)/k (Bonferroni), so that the chance of
+	// any false alarm among them stays within 1 - confidence.
+	each := o
+	if k := len(todo); k > 1 {
+		each.Confidence = 1 - (1-o.Confidence)/float64(k)
+	}
+	for _, p := range todo {
+		judgeBaseline(&rep.Results[p.at], p.m, p.b, p.c, each, p.nb, p.nc)
 	}
 	failPartial(base, "the baseline", &rep, o.AllowPartial)
 	failPartial(cur, "the run", &rep, o.AllowPartial)
@@ -160,6 +177,9 @@ func judgeBaseline(res *Result, m Metric, b, c float64, o BaselineOptions, nb, n
 	}
 	better := !worse && iv.Significant()
 	ci := fmt.Sprintf("%s to %s at %s", signedPct(100*iv.Low), signedPct(100*iv.High), fmtPct(o.Confidence*100))
+	if o.Confidence >= 0.9995 {
+		ci = fmt.Sprintf("%s to %s at %.3g%%", signedPct(100*iv.Low), signedPct(100*iv.High), o.Confidence*100)
+	}
 	res.Pass = !beyond
 	switch {
 	case beyond:

@@ -36,9 +36,11 @@ const (
 	// spread: 200 puts the standard error's own error near 5%.
 	NoiseResamples = 200
 	// NoiseMinRepeats: fewer repeats than this give a spread too rough to
-	// use (with 2, a t interval is 12.7 standard errors wide either way);
-	// the bootstrap over the merged seconds is used instead.
-	NoiseMinRepeats = 3
+	// use (a 95% t interval is 12.7 standard errors wide either way with 2
+	// repeats, 3.2 with 4); the bootstrap over the merged seconds, which
+	// span every repeat's period (so the repeats' differences enter it), is
+	// used instead.
+	NoiseMinRepeats = 5
 	// NoiseMinSeconds: a bootstrap over fewer whole seconds has no spread
 	// worth the name; such a figure gets no noise (the gate says so).
 	NoiseMinSeconds = 5
