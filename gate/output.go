@@ -72,6 +72,17 @@ func (r Report) WriteText(w io.Writer) error {
 	return err
 }
 
+// Summary is the report's summary line ("FAIL: 1 of 3 thresholds failed").
+func (r Report) Summary() string { return r.summary() }
+
+// Verdict is PASS, FAIL or SKIP.
+func (r Result) Verdict() string { return r.verdict() }
+
+// ActualText is the actual value as the text output shows it: with the
+// samples behind a percentile, a baseline check's note, or why it is
+// missing.
+func (r Result) ActualText() string { return r.actualOrDetail() }
+
 func (r Report) summary() string {
 	n, f, sk := len(r.Results), r.Failed(), r.Skipped()
 	if len(r.Incomplete) > 0 && !r.AllowPartial {

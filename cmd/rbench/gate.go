@@ -55,8 +55,7 @@ generators or repeats, as rbench merge tells them apart).
 Exit codes: 0 every threshold passed, 99 a threshold failed, 2 bad input
 (unreadable results, a malformed expression, shown with its column).`,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "threshold", Aliases: []string{"t"}, Usage: "a threshold `EXPR` such as 'write.p99<1ms' (repeatable)"},
-			&cli.StringFlag{Name: "thresholds", Usage: "read thresholds from `FILE`: one per line, # comments, or a YAML list"},
+			thresholdFlag(), thresholdsFlag(),
 			&cli.StringFlag{Name: "baseline", Usage: "compare with the baseline results `FILE`"},
 			&cli.StringFlag{Name: "max-regression", Value: "10%", Usage: "with --baseline: the allowed regression `BAND`"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or markdown"},
@@ -80,22 +79,7 @@ func runGate(c *cli.Context) error {
 		in.bad("no results file given: rbench gate --threshold 'write.p99<1ms' run.json")
 	}
 	format := in.oneOf("format", "text", "markdown", "md")
-	var ths []gate.Threshold
-	for _, expr := range c.StringSlice("threshold") {
-		t, err := gate.Parse(expr)
-		if err != nil {
-			in.add(fmt.Errorf("--threshold: %w", err))
-			continue
-		}
-		ths = append(ths, t)
-	}
-	if f := c.String("thresholds"); f != "" {
-		if data, ok := in.readFile("thresholds", f, maxThresholdsFile); ok {
-			list, err := gate.ParseList(bytes.NewReader(data), f)
-			in.add(err)
-			ths = append(ths, list...)
-		}
-	}
+	ths := readThresholds(c, in)
 	basePath := c.String("baseline")
 	if len(ths) == 0 && basePath == "" && c.String("thresholds") == "" && len(c.StringSlice("threshold")) == 0 {
 		in.bad("nothing to check: give --threshold EXPR, --thresholds FILE or --baseline FILE")
@@ -131,11 +115,6 @@ func runGate(c *cli.Context) error {
 	if len(runs) > 1 {
 		if run, err = results.Merge(runs...); err != nil {
 			return usageError(fmt.Errorf("gate: %w", err))
-		}
-	}
-	for _, t := range ths {
-		if t.Warning != "" {
-			fmt.Fprintf(c.App.ErrWriter, "rbench: warning: %s\n", t.Warning)
 		}
 	}
 	allowPartial := c.Bool("allow-partial")
@@ -186,4 +165,40 @@ func reportBeside(given, results string) string {
 		return p
 	}
 	return ""
+}
+
+func thresholdFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "threshold", Aliases: []string{"t"}, Usage: "a threshold `EXPR` such as 'write.p99<1ms' or k6's 'p(99)<1' (repeatable)"}
+}
+
+func thresholdsFlag() cli.Flag {
+	return &cli.StringFlag{Name: "thresholds", Usage: "read thresholds from `FILE`: one per line, # comments, or a YAML list"}
+}
+
+// readThresholds parses --threshold and --thresholds, recording every bad
+// expression in in, and prints each threshold's warning (a k6 spelling
+// rbench reads otherwise) on stderr.
+func readThresholds(c *cli.Context, in *inputs) []gate.Threshold {
+	var ths []gate.Threshold
+	for _, expr := range c.StringSlice("threshold") {
+		t, err := gate.Parse(expr)
+		if err != nil {
+			in.add(fmt.Errorf("--threshold: %w", err))
+			continue
+		}
+		ths = append(ths, t)
+	}
+	if f := c.String("thresholds"); f != "" {
+		if data, ok := in.readFile("thresholds", f, maxThresholdsFile); ok {
+			list, err := gate.ParseList(bytes.NewReader(data), f)
+			in.add(err)
+			ths = append(ths, list...)
+		}
+	}
+	for _, t := range ths {
+		if t.Warning != "" {
+			fmt.Fprintf(c.App.ErrWriter, "rbench: warning: %s\n", t.Warning)
+		}
+	}
+	return ths
 }
