@@ -12,6 +12,29 @@ import (
 // baselineStats are the class statistics a baseline comparison checks.
 var baselineStats = []string{"p50", "p90", "p99", "p99.9", "p99.99"}
 
+// TestFloorFactor: a baseline check tests a percentile (against the noise
+// of both runs) only when it rests
+// on TestFloorFactor times its sample floor (results.MinSamples): 100
+// samples above it rather than 10. The noise of a percentile with fewer
+// comes from a handful of samples, and a bootstrap of so few extreme ones
+// understates it (the bootstrap is not consistent for extreme order
+// statistics); such a check reads SKIP, as one below the floor does.
+const TestFloorFactor = 10
+
+// testFloor is ErrTooFewSamples when a percentile has fewer than
+// TestFloorFactor times its floor of samples.
+func testFloor(m Metric, n int64) error {
+	if m.Percentile == 0 {
+		return nil
+	}
+	need := TestFloorFactor * results.MinSamplesPct(m.Percentile)
+	if n >= need {
+		return nil
+	}
+	return fmt.Errorf("%w to test against a baseline: %s rests on %d samples, a baseline check needs %d (%dx results.MinSamples: 100 above it, so its noise is known)",
+		ErrTooFewSamples, m.Name, n, need, TestFloorFactor)
+}
+
 // BaselineOptions configure CompareBaselineWith.
 type BaselineOptions struct {
 	// MaxRegression is the band (a fraction: 0.1 is 10%) a regression's
@@ -88,6 +111,10 @@ func CompareBaselineWith(base, cur *results.Run, o BaselineOptions) Report {
 				res.Threshold = fmt.Sprintf("not beyond +%s at %s", band, conf)
 			}
 			b, err := bv.value(m)
+			tested := bn != nil && cn != nil && bErr == nil && cErr == nil
+			if err == nil && tested {
+				err = testFloor(m, bv.samples(m))
+			}
 			if errors.Is(err, ErrTooFewSamples) {
 				res.Actual, res.Pass, res.Skipped = "n/a", true, true
 				res.Detail = "baseline: " + err.Error()
@@ -99,6 +126,9 @@ func CompareBaselineWith(base, cur *results.Run, o BaselineOptions) Report {
 				continue
 			}
 			c, err := cv.value(m)
+			if err == nil && tested {
+				err = testFloor(m, cv.samples(m))
+			}
 			if errors.Is(err, ErrTooFewSamples) {
 				res.Actual, res.Pass, res.Skipped, res.Detail = "n/a", true, true, err.Error()
 				rep.Results = append(rep.Results, res)

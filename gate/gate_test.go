@@ -123,7 +123,8 @@ func TestParseErrors(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"write.p99<1ms", "op.add_order@json.p99.9.service<=2ms", "errors==0", "rate>=5e4", "errors.pct<1%", "recovery.ready<30s", "write.p99<1µs", "x", "<", "write.p1e5<1ms"} {
+	for _, s := range []string{"write.p99<1ms", "op.add_order@json.p99.9.service<=2ms", "errors==0", "rate>=5e4", "errors.pct<1%", "recovery.ready<30s", "write.p99<1µs", "x", "<", "write.p1e5<1ms",
+		"p(99)<1", "write.avg<200", "med<1", "count>0", "errors.rate<0.01", "rate<0.01", "server.exec.p(99.9)<1", "writer.lag.p99<2ms", "p(", "write.p(99", "server..p99<1", "server.a|b.max<1ms"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -138,9 +139,17 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		// A parsed threshold re-parses from its canonical metric name.
-		if _, err := ParseMetric(th.Metric.Name); err != nil {
-			t.Fatalf("%q: canonical %q does not parse: %v", s, th.Metric.Name, err)
+		// A parsed threshold re-parses from its canonical metric name, to
+		// the same metric.
+		again, err := ParseMetric(th.Metric.Name)
+		if err != nil || again.Name != th.Metric.Name || again.Kind != th.Metric.Kind {
+			t.Fatalf("%q: canonical %q parses to %+v, %v", s, th.Metric.Name, again, err)
+		}
+		if th.Warning != "" && th.Metric.Kind != Rate {
+			t.Fatalf("%q: warning %q on a %v metric", s, th.Warning, th.Metric.Kind)
+		}
+		if math.IsNaN(th.Value) || th.Value < 0 {
+			t.Fatalf("%q: value %g", s, th.Value)
 		}
 	})
 }

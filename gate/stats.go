@@ -40,21 +40,39 @@ func normalQuantile(p float64) float64 {
 }
 
 // tQuantile is Student's t distribution's quantile function with df
-// degrees of freedom: exact for df 1 and 2, the Cornish-Fisher expansion
-// (Abramowitz and Stegun 26.7.5) beyond, within 0.1% of the tables from
-// df 3 at the 90% to 99.9% quantiles; the normal's for df beyond 1e6.
+// degrees of freedom. Below 30 degrees of freedom df is rounded down (a
+// wider, conservative interval for Welch's fractional ones) and the exact
+// integer-df distribution (Abramowitz and Stegun 26.7.3, 26.7.4) inverted by
+// bisection; from 30 the Cornish-Fisher expansion (26.7.5), within 0.01%
+// there; the normal's beyond 1e6.
 func tQuantile(p, df float64) float64 {
 	switch {
-	case df < 1:
+	case math.IsNaN(df) || df < 1:
 		df = 1
 	case df > 1e6:
 		return normalQuantile(p)
 	}
-	if df == 1 {
-		return math.Tan(math.Pi * (p - 0.5))
-	}
-	if df == 2 {
-		return (2*p - 1) / math.Sqrt(2*p*(1-p))
+	if df < 30 {
+		nu := math.Floor(df)
+		if p == 0.5 {
+			return 0
+		}
+		if p < 0.5 {
+			return -tQuantile(1-p, nu)
+		}
+		lo, hi := 0.0, 1.0
+		for tCDF(hi, nu) < p && hi < 1e12 {
+			hi *= 2
+		}
+		for i := 0; i < 200 && hi-lo > 1e-12*hi; i++ {
+			mid := (lo + hi) / 2
+			if tCDF(mid, nu) < p {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		return (lo + hi) / 2
 	}
 	x := normalQuantile(p)
 	x2 := x * x
@@ -63,6 +81,35 @@ func tQuantile(p, df float64) float64 {
 	g3 := (((3*x2+19)*x2+17)*x2 - 15) * x / 384
 	g4 := ((((79*x2+776)*x2+1482)*x2-1920)*x2 - 945) * x / 92160
 	return x + g1/df + g2/(df*df) + g3/(df*df*df) + g4/(df*df*df*df)
+}
+
+// tCDF is P(T <= t) for t >= 0 and a whole number of degrees of freedom nu.
+func tCDF(t, nu float64) float64 {
+	th := math.Atan(t / math.Sqrt(nu))
+	c2 := math.Cos(th) * math.Cos(th)
+	var a float64 // P(|T| < t)
+	n := int(nu)
+	if n%2 == 1 {
+		sum, term := 0.0, 1.0
+		if n > 1 {
+			sum = 1
+			for k := 3; k <= n-2; k += 2 {
+				term *= c2 * float64(k-1) / float64(k)
+				sum += term
+			}
+			a = 2 / math.Pi * (th + math.Sin(th)*math.Cos(th)*sum)
+		} else {
+			a = 2 * th / math.Pi
+		}
+	} else {
+		sum, term := 1.0, 1.0
+		for k := 2; k <= n-2; k += 2 {
+			term *= c2 * float64(k-1) / float64(k)
+			sum += term
+		}
+		a = math.Sin(th) * sum
+	}
+	return (1 + a) / 2
 }
 
 // welchDF combines two spreads' degrees of freedom (Welch-Satterthwaite):
