@@ -473,6 +473,7 @@ func runAction(c *cli.Context) error {
 		return failure(err)
 	}
 	writeRepeatLines(out, run)
+	writeRepeatSummary(out, run)
 	attachNoise(c, run, runs)
 	path, werr := writeRunResults(c, run, start)
 	if werr != nil {
