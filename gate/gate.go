@@ -7,12 +7,19 @@
 //	threshold = metric op value
 //	op        = "<" | "<=" | ">" | ">=" | "==" | "!="
 //	value     = number [unit]          number: 12, 0.5, 1e3
-//	unit      = "ns" | "us" | "µs" | "ms" | "s"   (latency and duration metrics: required)
-//	          | "%"                               (percent metrics: optional)
+//	unit      = "ns" | "us" | "µs" | "ms" | "s"   (durations: optional, default ms as in k6)
+//	          | "%"                               (percent and share metrics: optional)
 //
 // Spaces around op and before the unit are allowed: `write.p99 < 1 ms`
-// equals `write.p99<1ms`.
+// equals `write.p99<1ms`, and so does `write.p99<1`.
 // Count and rate metrics take a plain number.
+//
+// k6's spellings read as in k6: p(99) for p99, avg for mean, med for p50;
+// a statistic alone (p(99)<1, avg<200, med, min, max, count) is over every
+// op, like k6's over every request of its metric. errors.rate is the share
+// of failed operations (k6's rate<0.01 on http_req_failed); rate is
+// rbench's throughput, and a throughput limit below 1 op/s gets a Warning
+// naming errors.rate.
 //
 // # Metrics
 //
@@ -57,6 +64,11 @@
 //	                      a write call's last transaction, all calls merged (a duration)
 //	writer.queue.max      the most calls due but not yet taken by the writer (open loop)
 //	writer.busy           the writer's share of time in round trips, busiest pass (in %)
+//	writer.lag.pN         any percentile of the writer's lag; .min, .mean, .max
+//	errors.rate           failed ops as a share (0-1) of all attempted; CLASS.errors.rate
+//	server.CMD.pN         Redis's own latency of one command (LATENCY HISTOGRAM);
+//	                      server.CMD.max, server.CMD.count
+//	recovery.load         the slowest AOF/RDB load the server reported
 //
 // A metric the results do not contain (read.p99 on a write-only run,
 // recovery.lost without a recovery section) fails its threshold with a
@@ -71,6 +83,14 @@
 // a threshold on it is not decided: it reads "too few samples" and fails,
 // unless Options.AllowFewSamples (rbench gate --allow-few-samples) makes it
 // a SKIP. Baseline comparisons skip such percentiles always.
+//
+// # Partial runs and baselines
+//
+// A run that is partial or invalid (Partial: cut short, a recovery without
+// a verdict, found INVALID by the validity checks) fails every threshold
+// unless Options.AllowPartial. CompareBaselineWith is a statistical test
+// on the runs' noise models (results.Noise); docs/gates.md gives the
+// method.
 package gate
 
 import (
