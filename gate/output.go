@@ -120,6 +120,11 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	if len(names) > 0 {
 		b.WriteString(strings.Join(names, " · ") + "\n\n")
 	}
+	for _, x := range r.Results {
+		if x.Warning != "" {
+			fmt.Fprintf(&b, "> ⚠️ %s\n\n", mdCell(x.Warning))
+		}
+	}
 	b.WriteString("| Metric | Threshold | Actual | Result |\n|---|---|---|---|\n")
 	for _, x := range r.Results {
 		res := "✅ PASS"
