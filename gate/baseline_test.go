@@ -95,8 +95,8 @@ func TestBaselineStatisticalTest(t *testing.T) {
 // A change that is significant but whose interval does not lie wholly
 // beyond the band passes, and says so.
 func TestBaselineSignificantWithinBand(t *testing.T) {
-	base := seriesRun(t, 1, 30, 5000, 200, 0.01)
-	cur := seriesRun(t, 2, 30, 5000, 212, 0.01) // +6%
+	base := seriesRun(t, 1, 30, 2000, 200, 0.01)
+	cur := seriesRun(t, 2, 30, 2000, 212, 0.01) // +6%
 	rep := CompareBaselineWith(base, cur, BaselineOptions{MaxRegression: 0.1})
 	r := rep.Results[0]
 	if !r.Pass || !strings.Contains(r.Note, "significant change") || !strings.Contains(r.Note, "not beyond the 10% band") {

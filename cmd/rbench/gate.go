@@ -116,6 +116,12 @@ func runGate(c *cli.Context) error {
 		if run, err = results.Merge(runs...); err != nil {
 			return usageError(fmt.Errorf("gate: %w", err))
 		}
+		if run.Meta.Merge == results.MergeRepeats {
+			// Repeats given together carry their spread, as rbench merge's.
+			if n, err := results.EstimateNoise(run, runs, results.NoiseSeed); err == nil {
+				run.Noise = n
+			}
+		}
 	}
 	allowPartial := c.Bool("allow-partial")
 	rep := gate.EvaluateWith(run, ths, gate.Options{AllowFewSamples: c.Bool("allow-few-samples"), AllowPartial: allowPartial})
