@@ -173,9 +173,15 @@ var noiseClasses = []string{ClassWrite, ClassRead, ClassStartup}
 // block bootstrap over run's per-second histograms with seed. It returns nil
 // when neither has anything to go on (no series, too few seconds).
 func EstimateNoise(run *Run, repeats []*Run, seed int64) (*Noise, error) {
-	if len(repeats) >= NoiseMinRepeats {
-		return noiseFromRepeats(run, repeats)
+	if len(repeats) < NoiseMinRepeats {
+		return bootstrapNoise(run, seed)
 	}
+	n, err := noiseFromRepeats(run, repeats)
+	if err != nil || n != nil {
+		return n, err
+	}
+	// No figure had a spread over every repeat (each below its floor):
+	// the merged seconds may still hold one.
 	return bootstrapNoise(run, seed)
 }
 
