@@ -56,8 +56,16 @@ func failedChecks(rep Report) []string {
 }
 
 func TestBaselineStatisticalTest(t *testing.T) {
-	base := seriesRun(t, 1, 20, 2000, 200, 0.1)
-	noisy := seriesRun(t, 10, 20, 2000, 200, 1.0)
+	base := seriesRun(t, 1, 12, 1000, 200, 0.1)
+	noisy := seriesRun(t, 10, 12, 1000, 200, 1.0)
+	// Each baseline's noise once, as a file carries it.
+	for _, r := range []*results.Run{base, noisy} {
+		n, err := results.EstimateNoise(r, nil, results.NoiseSeed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Noise = n
+	}
 	tests := []struct {
 		name     string
 		base     *results.Run
@@ -65,10 +73,10 @@ func TestBaselineStatisticalTest(t *testing.T) {
 		wantFail []string
 		wantNote string
 	}{
-		{"identical spec, other seed", base, seriesRun(t, 2, 20, 2000, 200, 0.1), nil, "no significant change"},
-		{"2x slower", base, seriesRun(t, 3, 20, 2000, 400, 0.1), []string{"write.p50 vs baseline", "write.p99 vs baseline"}, "regression"},
-		{"identical spec on a very noisy machine", noisy, seriesRun(t, 11, 20, 2000, 200, 1.0), nil, ""},
-		{"faster", base, seriesRun(t, 5, 20, 2000, 100, 0.1), nil, "significant improvement"},
+		{"identical spec, other seed", base, seriesRun(t, 2, 12, 1000, 200, 0.1), nil, "no significant change"},
+		{"2x slower", base, seriesRun(t, 3, 12, 1000, 400, 0.1), []string{"write.p50 vs baseline", "write.p99 vs baseline"}, "regression"},
+		{"identical spec on a very noisy machine", noisy, seriesRun(t, 11, 12, 1000, 200, 1.0), nil, ""},
+		{"faster", base, seriesRun(t, 5, 12, 1000, 100, 0.1), nil, "significant improvement"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,8 +115,8 @@ func TestBaselineSignificantWithinBand(t *testing.T) {
 // The noise a file carries is used as it is; one without gets the same
 // noise computed when gated (the seed is fixed).
 func TestBaselineUsesStoredNoise(t *testing.T) {
-	base := seriesRun(t, 1, 20, 2000, 200, 0.1)
-	cur := seriesRun(t, 3, 20, 2000, 400, 0.1)
+	base := seriesRun(t, 1, 12, 1000, 200, 0.1)
+	cur := seriesRun(t, 3, 12, 1000, 400, 0.1)
 	before := CompareBaselineWith(base, cur, BaselineOptions{MaxRegression: 0.1})
 	n, err := results.EstimateNoise(cur, nil, results.NoiseSeed)
 	if err != nil || n == nil {
@@ -208,9 +216,9 @@ func TestJUnitNamesStable(t *testing.T) {
 		}
 		return n, times
 	}
-	base := seriesRun(t, 1, 10, 2000, 200, 0.1)
-	a, ta := names(seriesRun(t, 2, 10, 2000, 210, 0.1), base)
-	b, _ := names(seriesRun(t, 3, 10, 2000, 900, 0.3), base)
+	base := seriesRun(t, 1, 10, 1000, 200, 0.1)
+	a, ta := names(seriesRun(t, 2, 10, 1000, 210, 0.1), base)
+	b, _ := names(seriesRun(t, 3, 10, 1000, 900, 0.3), base)
 	if strings.Join(a, "|") != strings.Join(b, "|") {
 		t.Fatalf("names differ between builds:\n%v\n%v", a, b)
 	}
