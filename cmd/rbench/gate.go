@@ -24,7 +24,8 @@ func gateCommand() *cli.Command {
 Examples:
   rbench gate --threshold 'write.p99<1ms' --threshold 'read.p99.9<2ms' --threshold 'errors==0' run.json
   rbench gate --thresholds gates.txt --baseline main.json --max-regression 10% run.json
-  rbench gate --thresholds gates.txt --format markdown --junit gate.xml run.json >> "$GITHUB_STEP_SUMMARY"`,
+  rbench gate --thresholds gates.txt --format markdown --junit gate.xml run.json >> "$GITHUB_STEP_SUMMARY"
+  rbench gate -t 'p(99)<1' -t 'write.avg<200' -t 'errors.rate<0.01' run.json   # k6's spellings`,
 		Description: `A threshold is METRIC OP VALUE: write.p99<1ms, op.add_order@json.p99.9.service<=2ms,
 errors==0, rate>=50000, recovery.lost==0, recovery.ready<30s. Latency metrics are
 response time (from the intended send, corrected for coordinated omission) unless
