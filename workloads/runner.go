@@ -193,7 +193,7 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 	meta.WarmupSec = time.Duration(spec.Warmup).Seconds()
 	meta.Workload = workloadMeta(spec, pacer)
 	if len(def.Encodings) > 0 {
-		meta.Workload.Node = nodeMeta(spec.Node, spec.Layout().Prefix())
+		meta.Workload.Node = NodeMeta(spec.Node, spec.Layout().Prefix())
 	}
 	if client != "" {
 		meta.Workload.Params[ParamClient] = client

@@ -202,26 +202,6 @@ type tradingEnv struct {
 	rust   bool // the Rust LiveNode's payloads and call sequences
 }
 
-// encodePayload encodes a call's payload as the node's flavour writes it:
-// the Python payload itself, or its Rust form (payloads.ToRust; a
-// position list holds bare fills, payloads.ToRustFill).
-func (te *tradingEnv) encodePayload(c *scenario.Call) ([]byte, error) {
-	if !te.rust {
-		return te.codec.Encode(c.Payload)
-	}
-	var v any
-	var err error
-	if f, ok := c.Payload.(*payloads.OrderFilled); ok && (c.Kind == scenario.AddPosition || c.Kind == scenario.UpdatePosition) {
-		v, err = payloads.ToRustFill(f)
-	} else {
-		v, err = payloads.ToRust(c.Payload, c.ID)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return te.codec.Encode(v)
-}
-
 // decode decodes a value read back from Redis as the node's flavour wrote
 // it; every error wraps payloads.ErrUndecodable.
 func (te *tradingEnv) decode(data []byte) (any, error) {
@@ -366,22 +346,14 @@ func (s *callStream) newKeys(c *scenario.Call) int64 {
 func (s *callStream) encode(c *scenario.Call) (time.Duration, error) {
 	var payload []byte
 	var took time.Duration
-	if c.Kind == scenario.AddInstrument {
-		// The instrument's info as --instrument-info says: the venue's
-		// record (the default, as exchange adapters store it) or null.
-		// TODO(node-scenario): the scenario builds the instruments and
-		// should apply node.Config.InstrumentInfo itself.
-		mode := payloads.InstrumentInfoVenue
-		if s.te.env.Node.InstrumentInfo == node.InfoNone {
-			mode = payloads.InstrumentInfoNone
-		}
-		if err := payloads.ApplyInstrumentInfo(c.Payload, mode, s.te.env.Seed); err != nil {
-			return 0, fmt.Errorf("instrument %s: %w", c.ID, err)
-		}
+	// The instrument's info as --instrument-info says: the venue's record
+	// (the default, as exchange adapters store it) or null.
+	if err := c.ApplyInstrumentInfo(s.te.env.Node, s.te.env.Seed); err != nil {
+		return 0, err
 	}
 	if c.Payload != nil {
 		t0 := time.Now()
-		b, err := s.te.encodePayload(c)
+		b, err := c.EncodePayload(s.te.codec, s.te.env.Node.Flavour)
 		took = time.Since(t0)
 		if err != nil {
 			return took, fmt.Errorf("encoding %s %s: %w", c.Kind, c.ID, err)

@@ -212,3 +212,42 @@ func TestRecoverInterrupted(t *testing.T) {
 	}
 	gateFails(t, out, "interrupted during cycle 1 of 2")
 }
+
+// TestRecoverRustNode runs recover with run's node flags: --node rust
+// with a buffer interval is the LiveNode's writer, and the output and the
+// results say which node was modelled.
+func TestRecoverRustNode(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "recover.json")
+	stdout, stderr, code := recoverRbench(t, nil, "recover", "--cycles", "1", "--keys", "500",
+		"--persistence", "aof-always", "--node", "rust", "--buffer-interval", "20ms", "--write-rate", "300", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "node rust") || !strings.Contains(stdout, "verdict: pass") {
+		t.Errorf("stdout does not name the node or pass:\n%s", stdout)
+	}
+	run, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Recovery.Node != "rust" || run.Meta.Workload.Node == nil || run.Meta.Workload.Node.Flavour != "rust" || run.Meta.Workload.Node.BufferIntervalMS != 20 {
+		t.Errorf("results: recovery node %q, workload node %+v", run.Recovery.Node, run.Meta.Workload.Node)
+	}
+	if got := run.Meta.Workload.Params["node"]; got != "rust" {
+		t.Errorf("params node %v", got)
+	}
+}
+
+// TestRecoverBadNodeFlags reports every bad node flag at once, before
+// anything starts.
+func TestRecoverBadNodeFlags(t *testing.T) {
+	_, stderr, code := recoverRbench(t, nil, "recover", "--node", "java", "--buffer-interval", "2m", "--instrument-info", "all")
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+	}
+	for _, want := range []string{`node "java"`, "buffer_interval 2m0s", `instrument_info "all"`} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
