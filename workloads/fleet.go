@@ -239,9 +239,12 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 		o.OnMeasure = hooks.on
 		o.startGate = barrier.wait
 		o.Log = &linePrefixer{w: log, mu: &logMu, prefix: "node " + n.TraderID + ": "}
+		// One progress line, the first node's figures, labelled so (the
+		// fleet's rate would be the sum; its lag the worst node's).
 		if i > 0 {
 			o.Progress = nil
 		}
+		o.progressLabel = fmt.Sprintf("node %s, 1 of %d nodes", ids[0], len(nodes))
 		wg.Add(1)
 		go func(i int, o Options) {
 			defer wg.Done()

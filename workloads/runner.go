@@ -86,6 +86,9 @@ type Options struct {
 	// startGate, when set, is called before each pass's measured phase
 	// (the fleet's barrier).
 	startGate func(ctx context.Context, encoding string) error
+	// progressLabel names, in the progress line, whose figures it shows:
+	// a fleet's is its first node's (runFleet).
+	progressLabel string
 }
 
 func (o *Options) onMeasure(encoding string, start bool) {
