@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,21 +86,28 @@ func newRaw(spec *Spec) (Workload, error) {
 	if spec.ReadRatio != nil {
 		w.readRatio = *spec.ReadRatio
 	}
-	for name, v := range spec.Params {
+	// Every bad parameter at once, in name order.
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(spec.Params)) {
+		v := spec.Params[name]
 		switch strings.ReplaceAll(name, "-", "_") {
 		case ParamClient:
 		case ParamKeyPattern, ParamKeyMinimum, ParamKeyStddev, ParamKeyMedian, ParamValueSizeMax:
 			continue // parseRawKeys
 		default:
-			return nil, fmt.Errorf("%w: param %q: workload raw takes %s", ErrBadSpec, name,
-				strings.Join([]string{ParamClient, ParamKeyPattern, ParamKeyMinimum, ParamKeyMedian, ParamKeyStddev, ParamValueSizeMax}, ", "))
+			errs = append(errs, fmt.Errorf("%w: param %s=%v: workload raw takes %s: drop it or spell one of them", ErrBadSpec, name, v,
+				strings.Join([]string{ParamClient, ParamKeyPattern, ParamKeyMinimum, ParamKeyMedian, ParamKeyStddev, ParamValueSizeMax}, ", ")))
+			continue
 		}
 		switch c := strings.ToLower(fmt.Sprint(v)); c {
 		case ClientDirect, ClientGoRedis:
 			w.client = c
 		default:
-			return nil, fmt.Errorf("%w: param %s %q: want %s or %s", ErrBadSpec, name, v, ClientDirect, ClientGoRedis)
+			errs = append(errs, fmt.Errorf("%w: param %s %q: want %s or %s", ErrBadSpec, name, v, ClientDirect, ClientGoRedis))
 		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	if spec.OpsMix != "" {
 		mix, err := ParseMix(spec.OpsMix)

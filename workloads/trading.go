@@ -6,6 +6,7 @@ package workloads
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -97,9 +98,12 @@ const (
 )
 
 // parseTradingParams reads spec.Params for workload, accepting only the
-// names in allowed ('-' and '_' alike).
+// names in allowed ('-' and '_' alike). Every bad parameter is reported at
+// once (errors.Join, in name order), each naming the parameter, its value
+// and the fix; each wraps ErrBadSpec.
 func parseTradingParams(workload string, params map[string]any, allowed ...string) (tradingParams, error) {
 	p := tradingParams{purgeInterval: scenario.DefaultPurgeInterval, style: DefaultStartupStyle}
+	var errs []error
 	names := make([]string, 0, len(params))
 	for k := range params {
 		names = append(names, k)
@@ -113,11 +117,12 @@ func parseTradingParams(workload string, params map[string]any, allowed ...strin
 			ok = ok || a == name
 		}
 		if !ok {
-			want := "none"
+			want := "no params: drop it"
 			if len(allowed) > 0 {
-				want = strings.Join(allowed, ", ")
+				want = strings.Join(allowed, ", ") + ": drop it or spell one of them"
 			}
-			return p, fmt.Errorf("%w: param %q: workload %s takes %s", ErrBadSpec, raw, workload, want)
+			errs = append(errs, fmt.Errorf("%w: param %s=%v: workload %s takes %s", ErrBadSpec, raw, v, workload, want))
+			continue
 		}
 		var err error
 		switch name {
@@ -143,10 +148,10 @@ func parseTradingParams(workload string, params map[string]any, allowed ...strin
 			p.style = s
 		}
 		if err != nil {
-			return p, err
+			errs = append(errs, err)
 		}
 	}
-	return p, nil
+	return p, errors.Join(errs...)
 }
 
 func paramBool(name string, v any) (bool, error) {

@@ -85,7 +85,7 @@ func TestRunCLIUsageErrors(t *testing.T) {
 		{[]string{"--connections", "0"}, "connections 0"},
 		{[]string{"--param", "novalue"}, "KEY=VALUE"},
 		{[]string{"--param", "client=hiredis"}, `param client "hiredis": want direct or go-redis`},
-		{[]string{"--workload", "populate", "--param", "client=direct"}, `param "client"`},
+		{[]string{"--workload", "populate", "--param", "client=direct"}, `param client=direct: workload populate takes`},
 	}
 	for _, tt := range tests {
 		_, stderr, code := runRbench(t, append([]string{"run"}, tt.args...)...)
