@@ -15,13 +15,13 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
@@ -401,7 +401,7 @@ func measureScale(ctx context.Context, opts Options, enc string, scale int64) (p
 	}
 	c = newClient(opts.Concurrency + 2)
 	if txt, err := c.Info(ctx, "persistence").Result(); err == nil {
-		mix.KeysLoaded, _ = strconv.ParseInt(infoField(txt, "rdb_last_load_keys_loaded"), 10, 64)
+		mix.KeysLoaded, _ = info.Int64(info.Parse(txt), "rdb_last_load_keys_loaded")
 	}
 	point(Total, results.FigureAOFLoad, "", capacity.UnitBytes, aofBytes, load)
 	point(Total, FigureReady, "", capacity.UnitBytes, aofBytes, ready)
@@ -615,14 +615,4 @@ func countKeys(ctx context.Context, c redis.UniversalClient, prefix string, samp
 		}
 	}
 	return k, nil
-}
-
-// infoField returns the value of key in an INFO reply, "" when absent.
-func infoField(txt, key string) string {
-	for line := range strings.Lines(txt) {
-		if v, ok := strings.CutPrefix(strings.TrimRight(line, "\r\n"), key+":"); ok {
-			return v
-		}
-	}
-	return ""
 }
