@@ -4,14 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/rbench/rbench/internal/info"
+	"github.com/rbench/rbench/connect"
+	redisinfo "github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
@@ -40,7 +40,7 @@ func testRunErr(t *testing.T, ctx context.Context, p localredis.Persistence, res
 	opts := Options{
 		Client: rdb,
 		NewClient: func() redis.UniversalClient {
-			return redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1})
+			return connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1})
 		},
 		Restarter:   restarter(srv),
 		Keys:        1500,
@@ -265,7 +265,9 @@ func TestCmdRestarter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &CmdRestarter{Command: tt.command, Addr: srv.Addr(), Timeout: 5 * time.Second,
-				NewClient: func() redis.UniversalClient { return redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1}) }}
+				NewClient: func() redis.UniversalClient {
+					return connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), MaxRetries: -1})
+				}}
 			tm, err := r.Restart(ctx)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "s3cr3t") {
@@ -345,7 +347,7 @@ func TestKillRustNodeLosesNothing(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					lranges = commandCalls(txt, "lrange")
+					lranges, _ = redisinfo.CommandCalls(redisinfo.Parse(txt), "lrange")
 					return nil
 				}
 			})
@@ -366,19 +368,4 @@ func TestKillRustNodeLosesNothing(t *testing.T) {
 			}
 		})
 	}
-}
-
-// commandCalls is calls= of cmdstat_name in INFO commandstats' text.
-func commandCalls(txt, name string) int64 {
-	v, ok := info.Parse(txt)["cmdstat_"+name]
-	if !ok {
-		return 0
-	}
-	for _, f := range strings.Split(v, ",") {
-		if n, ok := strings.CutPrefix(f, "calls="); ok {
-			calls, _ := strconv.ParseInt(n, 10, 64)
-			return calls
-		}
-	}
-	return 0
 }

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/internal/lockedbuf"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 )
@@ -135,7 +135,7 @@ func TestRecoverExternalWithRestartCmd(t *testing.T) {
 			t.Errorf("the restart command's secret is in the %s:\n%s", name, text)
 		}
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	rdb := connect.NewClient(connect.ClientOptions{Addr: srv.Addr()})
 	defer rdb.Close()
 	if keys, err := rdb.Keys(context.Background(), "trader-RBENCH-001:*").Result(); err != nil || len(keys) != 0 {
 		t.Errorf("keys left after a passing run: %d (%v)", len(keys), err)
@@ -189,7 +189,7 @@ func TestRecoverInterrupted(t *testing.T) {
 	cmd.Dir = t.TempDir()
 	cmd.Env = cliEnv(cmd.Dir)
 	var stdout bytes.Buffer
-	stderr := &lockedBuffer{}
+	stderr := &lockedbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = &stdout, stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -15,8 +15,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 )
@@ -368,7 +367,7 @@ func TestRepeat(t *testing.T) {
 	// Each repeat starts from a clean keyspace: a populate repeated twice
 	// leaves one dataset's keys, not two.
 	one, _ := externalRun(t, srv, "--workload", "populate", "--keys", "300", "--keep-keys", "--threads", "1")
-	ctl := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	ctl := connect.NewClient(connect.ClientOptions{Addr: srv.Addr()})
 	defer ctl.Close()
 	n1 := ctl.DBSize(context.Background()).Val()
 	two, _ := externalRun(t, srv, "--workload", "populate", "--keys", "300", "--keep-keys", "--clean", "--threads", "1", "--repeat", "2")
