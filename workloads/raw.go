@@ -424,8 +424,8 @@ func (rw *rawDirectWorker) Next(_ context.Context, op *Op) error {
 }
 
 // Send writes the batch in one flush and reads its replies. A blocked read
-// ends at the response timeout, not when ctx is cancelled: the same as
-// go-redis, and a run's workers only stop between batches anyway.
+// ends at the response timeout or when ctx ends (the phase's grace
+// deadline, a cancellation), as go-redis's does.
 func (rw *rawDirectWorker) Send(ctx context.Context, batch []Op) {
 	w := rw.w
 	c := w.conns[rw.id]
@@ -452,12 +452,12 @@ func (rw *rawDirectWorker) Send(ctx context.Context, batch []Op) {
 			}
 		}
 	}
-	if err := c.Flush(); err != nil {
+	if err := c.Flush(ctx); err != nil {
 		rw.broken(c, batch, 0, err)
 		return
 	}
 	for j := range batch {
-		r, err := c.Read()
+		r, err := c.Read(ctx)
 		if err != nil {
 			rw.broken(c, batch, j, err)
 			return
