@@ -290,7 +290,13 @@ func mergeFleet(runs []*results.Run, ids []string) (*results.Run, error) {
 		labels[i] = "node " + ids[i]
 	}
 	// The nodes ran at the same time by construction (the barrier), so no
-	// window test: their load adds up.
+	// window test: their load adds up, and their writer figures merge node
+	// by node, each entry named by its node's trader id.
+	for i, r := range runs {
+		for j := range r.Writer {
+			r.Writer[j].Node = ids[i]
+		}
+	}
 	out, err := results.MergeWith(results.MergeOptions{As: results.MergeConcurrent, Sources: labels}, runs...)
 	if err != nil {
 		return nil, err
@@ -302,25 +308,6 @@ func mergeFleet(runs []*results.Run, ids []string) (*results.Run, error) {
 	out.Meta.Workload.Rate = first.Workload.Rate
 	out.Meta.Workload.Nodes = len(ids)
 	out.Meta.Workload.TraderIDs = ids
-	out.Writer = nil
-	var order []string
-	byEnc := map[string][]results.Writer{}
-	for i, r := range runs {
-		for _, w := range r.Writer {
-			w.Node = ids[i]
-			if _, ok := byEnc[w.Encoding]; !ok {
-				order = append(order, w.Encoding)
-			}
-			byEnc[w.Encoding] = append(byEnc[w.Encoding], w)
-		}
-	}
-	for _, enc := range order {
-		w, err := results.MergeWriters(byEnc[enc])
-		if err != nil {
-			return nil, err
-		}
-		out.Writer = append(out.Writer, w)
-	}
 	return out, nil
 }
 

@@ -253,11 +253,7 @@ func checkPlan(c *cli.Context) (*planInput, error) {
 	}
 	in.reportBuildable("report")
 	in.connection()
-	if out := c.String("out"); out != "" {
-		in.outputFile("out", out)
-	} else {
-		in.outputDir("results-dir", c.String("results-dir"))
-	}
+	in.resultsOutput()
 	if err := in.err(); err != nil {
 		return nil, err
 	}
@@ -333,7 +329,7 @@ func planAction(c *cli.Context) error {
 		}
 		run.Incomplete = append(run.Incomplete, why)
 	}
-	path, err := writePlanResults(c, run, start)
+	path, err := writeRunResults(c, run, start)
 	if err != nil {
 		return failure(errors.Join(runErr, fmt.Errorf("writing results: %w", err)))
 	}
@@ -386,15 +382,4 @@ func planPolicy(c *cli.Context, popts *capacity.ProjectOptions) (string, error) 
 		}
 	}
 	return fmt.Sprintf("the target %s (maxmemory-policy %s, maxmemory %s)", cfg.Addr(), m["maxmemory-policy"], m["maxmemory"]), nil
-}
-
-func writePlanResults(c *cli.Context, run *results.Run, start time.Time) (string, error) {
-	if out := c.String("out"); out != "" {
-		return out, run.WriteFile(out)
-	}
-	dir, err := results.NewRunDir(c.String("results-dir"), "plan", start)
-	if err != nil {
-		return "", err
-	}
-	return results.WriteRunDir(dir, run)
 }

@@ -243,7 +243,7 @@ func recoverAction(c *cli.Context) error {
 		// run-level Startup list is for `rbench run`'s single load.
 		printRecovery(c.App.Writer, rec)
 	}
-	path, werr := writeRecoverRun(c, run, start)
+	path, werr := writeRunResults(c, run, start)
 	if werr == nil {
 		fmt.Fprintf(c.App.Writer, "results: %s\n", path)
 	}
@@ -289,11 +289,7 @@ func checkRecover(c *cli.Context) (localredis.Persistence, node.Config, error) {
 		in.bad("--encoding/RBENCH_ENCODING %s: recover writes one encoding; give msgpack or json", strings.Join(cfg.Encodings, ","))
 	}
 	in.connection()
-	if out := c.String("out"); out != "" {
-		in.outputFile("out", out)
-	} else {
-		in.outputDir("results-dir", c.String("results-dir"))
-	}
+	in.resultsOutput()
 	return persistence, ncfg, in.err()
 }
 
@@ -313,17 +309,6 @@ func refuseExternal(c *cli.Context, cfg *config.Config) error {
 	s := recovery.ServerSettings(c.Context, t.Client)
 	return fmt.Errorf("%w. Its persistence (from %s): appendonly %s, appendfsync %s, save %q, which amounts to %s",
 		recovery.ErrExternalNoCmd, s.Source, s.AppendOnly, s.AppendFsync, s.Save, recovery.PersistenceOf(s))
-}
-
-func writeRecoverRun(c *cli.Context, run *results.Run, start time.Time) (string, error) {
-	if out := c.String("out"); out != "" {
-		return out, run.WriteFile(out)
-	}
-	dir, err := results.NewRunDir(c.String("results-dir"), "recover", start)
-	if err != nil {
-		return "", err
-	}
-	return results.WriteRunDir(dir, run)
 }
 
 func printRecovery(w io.Writer, rec *results.Recovery) {

@@ -331,11 +331,7 @@ func checkRun(c *cli.Context) (*runInput, error) {
 	}
 	in.reportBuildable("report")
 	in.connection()
-	if out := c.String("out"); out != "" {
-		in.outputFile("out", out)
-	} else {
-		in.outputDir("results-dir", c.String("results-dir"))
-	}
+	in.resultsOutput()
 	if err := in.err(); err != nil {
 		return nil, err
 	}
@@ -500,6 +496,8 @@ func runAction(c *cli.Context) error {
 // already masked by package config.
 func configMap(cfg *config.Config) map[string]string { return cfg.Map() }
 
+// writeRunResults writes run to --out, or to a new run folder under
+// --results-dir named after its workload (run, plan and recover).
 func writeRunResults(c *cli.Context, run *results.Run, start time.Time) (string, error) {
 	if out := c.String("out"); out != "" {
 		return out, run.WriteFile(out)
