@@ -258,10 +258,14 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 	}
 	wg.Wait()
 
+	// A node that returned nothing drops out with its id, so that every
+	// run that did return keeps its own node's name.
 	var got []*results.Run
-	for _, r := range runs {
+	var gotIDs []string
+	for i, r := range runs {
 		if r != nil {
 			got = append(got, r)
+			gotIDs = append(gotIDs, ids[i])
 		}
 	}
 	var runErr error
@@ -273,7 +277,7 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 	if len(got) == 0 {
 		return nil, runErr
 	}
-	out, err := mergeFleet(got, ids)
+	out, err := mergeFleet(got, gotIDs, ids)
 	if err != nil {
 		return got[0], errors.Join(runErr, err)
 	}
@@ -283,8 +287,10 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 	return out, runErr
 }
 
-// mergeFleet merges the nodes' runs into the fleet's.
-func mergeFleet(runs []*results.Run, ids []string) (*results.Run, error) {
+// mergeFleet merges the nodes' runs into the fleet's: runs[i] is node
+// ids[i]'s; fleet names every node of the fleet, including any that
+// returned nothing.
+func mergeFleet(runs []*results.Run, ids, fleet []string) (*results.Run, error) {
 	labels := make([]string, len(runs))
 	for i := range runs {
 		labels[i] = "node " + ids[i]
@@ -306,8 +312,8 @@ func mergeFleet(runs []*results.Run, ids []string) (*results.Run, error) {
 	out.Meta.RunID, out.Meta.Sources, out.Meta.Merge = first.RunID, nil, ""
 	out.Meta.Workload.Connections = first.Workload.Connections
 	out.Meta.Workload.Rate = first.Workload.Rate
-	out.Meta.Workload.Nodes = len(ids)
-	out.Meta.Workload.TraderIDs = ids
+	out.Meta.Workload.Nodes = len(fleet)
+	out.Meta.Workload.TraderIDs = fleet
 	return out, nil
 }
 
