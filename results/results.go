@@ -75,6 +75,10 @@ type Run struct {
 	// a cycle missing); empty when it did. Its figures are what was
 	// measured before it stopped, and every gate threshold on it fails.
 	Incomplete []string `json:"incomplete,omitempty"`
+	// Noise is the spread of the figures a baseline check compares
+	// (EstimateNoise), so a baseline carries its own noise; nil in files
+	// older than it.
+	Noise *Noise `json:"noise,omitempty"`
 }
 
 // Meta describes where, when and how a run was made.

@@ -474,6 +474,8 @@ func runAction(c *cli.Context) error {
 		return failure(err)
 	}
 	writeRepeatLines(out, run)
+	writeRepeatSummary(out, run)
+	attachNoise(c, run, runs)
 	path, werr := writeRunResults(c, run, start)
 	if werr != nil {
 		return failure(errors.Join(runErr, fmt.Errorf("writing results: %w", werr)))
