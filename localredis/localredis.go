@@ -99,6 +99,33 @@ type Options struct {
 	// StartTimeout bounds the wait for the first PONG after each start.
 	// default: 15s
 	StartTimeout time.Duration
+	// TLS, when set, also serves TLS on a second free port (TLSPort); the
+	// plain port stays open on 127.0.0.1 for readiness checks and set-up.
+	// default: none
+	TLS *TLS
+}
+
+// TLS configures a throwaway server's TLS port: redis-server's tls-port,
+// tls-cert-file, tls-key-file, tls-ca-cert-file and tls-auth-clients.
+type TLS struct {
+	CertFile, KeyFile string
+	// CACertFile verifies client certificates; needed with AuthClients.
+	CACertFile string
+	// AuthClients requires a client certificate signed by CACertFile
+	// (tls-auth-clients yes); false does not ask for one (no).
+	AuthClients bool
+}
+
+func (t *TLS) args(port int) []string {
+	auth := "no"
+	if t.AuthClients {
+		auth = "yes"
+	}
+	args := []string{"--tls-port", strconv.Itoa(port), "--tls-cert-file", t.CertFile, "--tls-key-file", t.KeyFile, "--tls-auth-clients", auth}
+	if t.CACertFile != "" {
+		args = append(args, "--tls-ca-cert-file", t.CACertFile)
+	}
+	return args
 }
 
 // Server is a running (or stopped) throwaway redis-server.
@@ -108,6 +135,7 @@ type Server struct {
 	dir     string
 	ownsDir bool
 	port    int
+	tlsPort int
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -168,6 +196,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 				return nil, err
 			}
 		}
+		if opts.TLS != nil && (i > 0 || s.tlsPort == 0) {
+			if s.tlsPort, err = FreePort(); err != nil {
+				s.removeDir()
+				return nil, err
+			}
+		}
 		err = s.start(ctx, true)
 		if err == nil {
 			return s, nil
@@ -218,6 +252,9 @@ func (s *Server) start(ctx context.Context, wait bool) error {
 		"--pidfile", "",
 	}
 	args = append(args, s.opts.Persistence.args()...)
+	if s.opts.TLS != nil {
+		args = append(args, s.opts.TLS.args(s.tlsPort)...)
+	}
 	// The password is in redis.conf (mode 0600), never in argv, which
 	// every user of the machine can read in ps and /proc.
 	args = append(args, s.opts.Args...)
@@ -311,6 +348,17 @@ func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.It
 
 // Port the server listens on; it stays the same across restarts.
 func (s *Server) Port() int { return s.port }
+
+// TLSPort is the port serving TLS, 0 without Options.TLS.
+func (s *Server) TLSPort() int { return s.tlsPort }
+
+// TLSAddr is host:port of the TLS port, "" without Options.TLS.
+func (s *Server) TLSAddr() string {
+	if s.tlsPort == 0 {
+		return ""
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.tlsPort))
+}
 
 // Dir is the server's working directory, holding redis.conf, redis.log and
 // the AOF or RDB files.
