@@ -611,6 +611,25 @@ func (c *Config) WithTarget(host string, port int, password string) *Config {
 	return &cp
 }
 
+// WithCluster returns a copy of c with the cluster mode decided (a
+// cluster client or not), from origin: "detected: INFO cluster_enabled:1"
+// when rbench asked the server, as `rbench config` and results files show.
+func (c *Config) WithCluster(on bool, origin string) *Config {
+	cp := *c
+	cp.settings = make(map[string]Setting, len(c.settings))
+	for k, v := range c.settings {
+		cp.settings[k] = v
+	}
+	cp.Cluster = ClusterOff
+	if on {
+		cp.Cluster = ClusterOn
+	}
+	s := cp.settings[VarCluster]
+	s.Value, s.Origin = cp.Cluster.String(), origin
+	cp.settings[VarCluster] = s
+	return &cp
+}
+
 // Logger returns rbench's logger writing text to w: info level, debug level
 // with Debug.
 func (c *Config) Logger(w io.Writer) *slog.Logger {

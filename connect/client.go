@@ -115,6 +115,12 @@ func FromServer(srv *localredis.Server) ClientOptions {
 	return ClientOptions{Network: "tcp", Addr: srv.Addr(), Password: srv.Password()}
 }
 
+// FromCluster returns the connection settings of a throwaway cluster: a
+// cluster client seeded with its first primary.
+func FromCluster(c *localredis.Cluster) ClientOptions {
+	return ClientOptions{Network: "tcp", Addr: c.Addr(), Password: c.Password(), Cluster: true}
+}
+
 // NewClient returns a client built from o: a single-server client, or a
 // cluster client when o.Cluster is set. It speaks RESP2, as the trading
 // node's client does (so replies stay plain), unless o.Protocol is 3, and

@@ -223,11 +223,14 @@ func serverConf(password string) []byte {
 		return conf
 	}
 	var b strings.Builder
-	b.WriteString("\n# set by rbench (localredis.Options.Password)\nrequirepass \"")
-	for i := 0; i < len(password); i++ {
-		fmt.Fprintf(&b, "\\x%02x", password[i])
+	b.WriteString("\n# set by rbench (localredis.Options.Password); masterauth lets a\n# cluster replica sync from its primary\n")
+	for _, directive := range []string{"requirepass", "masterauth"} {
+		b.WriteString(directive + " \"")
+		for i := 0; i < len(password); i++ {
+			fmt.Fprintf(&b, "\\x%02x", password[i])
+		}
+		b.WriteString("\"\n")
 	}
-	b.WriteString("\"\n")
 	return append(conf, b.String()...)
 }
 
