@@ -141,6 +141,9 @@ func recoverAction(c *cli.Context) error {
 		return failure(err)
 	}
 	defer t.Close()
+	if t.IsCluster() {
+		return usageError(fmt.Errorf("recover restarts one Redis server, and %s is a Redis Cluster (NautilusTrader 1.231 has no cluster mode): point recover at a single server", t.Addr()))
+	}
 	prefix := t.Config.Prefix()
 	if !t.Throwaway() {
 		if err := t.CheckPrefix(c.Context, prefix, c.Bool(flagClean)); err != nil {
