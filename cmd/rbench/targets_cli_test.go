@@ -254,3 +254,36 @@ func execCommand(t *testing.T, dir string, args ...string) *exec.Cmd {
 	cmd.Env = cliEnv(dir)
 	return cmd
 }
+
+// TestRESP3AndACLCommands: --resp 3 and an ACL user reach every command
+// that connects; raw says it leaves its RESP2 client for go-redis.
+func TestRESP3AndACLCommands(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None,
+		Args: []string{"--user", "bench", "on", ">s3cret", "~*", "&*", "+@all"}})
+	env := []string{"REDIS_PASSWORD=s3cret"}
+	flags := []string{"--host", "127.0.0.1", "--port", strconv.Itoa(srv.Port()), "--user", "bench", "--resp", "3", "--retries", "0"}
+	out, errOut, code := targetRbench(t, env, append([]string{"ping"}, flags...)...)
+	if code != 0 || !strings.Contains(out, "PONG") {
+		t.Fatalf("ping: exit %d\n%s%s", code, out, errOut)
+	}
+	path := filepath.Join(t.TempDir(), "run.json")
+	out, errOut, code = targetRbench(t, env, append([]string{"run", "-w", "raw", "--ops", "1000", "--keys", "100", "--warmup", "0s", "--out", path}, flags...)...)
+	if code != 0 || !strings.Contains(errOut, "speaks RESP2 only, and --resp 3 asks for RESP3") {
+		t.Fatalf("run: exit %d\n%s%s", code, out, errOut)
+	}
+	if r := loadRun(t, path); r.Meta.Config["REDIS_PROTOCOL"] != "3" || r.Meta.Config["REDIS_USERNAME"] != "bench" {
+		t.Errorf("results config %v", r.Meta.Config)
+	}
+	out, errOut, code = targetRbench(t, env, append([]string{"run", "-w", "order-flow", "--ops", "200", "--warmup", "0s", "--out", filepath.Join(t.TempDir(), "o.json")}, flags...)...)
+	if code != 0 {
+		t.Fatalf("run order-flow: exit %d\n%s%s", code, out, errOut)
+	}
+	_, errOut, code = targetRbench(t, env, append([]string{"recover", "--cycles", "1"}, flags...)...)
+	if code != exitUsage || !strings.Contains(errOut, "Its persistence (from") {
+		t.Fatalf("recover: exit %d\n%s", code, errOut)
+	}
+	_, errOut, code = targetRbench(t, []string{"REDIS_PASSWORD=wrong"}, append([]string{"ping"}, flags...)...)
+	if code != exitFailure || !strings.Contains(errOut, "WRONGPASS") {
+		t.Fatalf("a wrong password: exit %d\n%s", code, errOut)
+	}
+}
