@@ -72,8 +72,8 @@ func TestTLSCommands(t *testing.T) {
 	t.Run("ping --insecure", func(t *testing.T) {
 		out, errOut, code := targetRbench(t, nil, "ping", "--host", "127.0.0.1", "--port", port, "--tls", "--insecure",
 			"--cert", certs.ClientCert, "--key", certs.ClientKey, "--retries", "0")
-		if code != 0 {
-			t.Fatalf("exit %d\n%s%s", code, out, errOut)
+		if code != 0 || !strings.Contains(out, "warning: TLS without verifying the server's certificate (--insecure)") {
+			t.Fatalf("exit %d, want 0 and a warning\n%s%s", code, out, errOut)
 		}
 	})
 	t.Run("config", func(t *testing.T) {
