@@ -95,3 +95,35 @@ func TestCluster(t *testing.T) {
 		t.Errorf("the throwaway cluster's directory %s is still there (%v)", dir, err)
 	}
 }
+
+// TestClusterOverTLS: a cluster whose nodes serve TLS (tls-cluster yes)
+// is detected and used over TLS: the cluster client learns each node's TLS
+// port and verifies each against the CA.
+func TestClusterOverTLS(t *testing.T) {
+	ctx := context.Background()
+	certs, err := localredis.GenerateCerts(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := localredis.ClusterForTest(t, localredis.ClusterOptions{Server: localredis.Options{Persistence: localredis.None,
+		TLS: &localredis.TLS{CertFile: certs.ServerCert, KeyFile: certs.ServerKey, CACertFile: certs.CACert}}})
+	tg, err := Open(ctx, cfgFor(t, map[string]string{config.VarHost: "127.0.0.1", config.VarPort: strconv.Itoa(cl.Primaries[0].TLSPort()),
+		config.VarTLS: "true", config.VarTLSCACert: certs.CACert}), Options{Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	if !tg.IsCluster() {
+		t.Fatal("not detected as a cluster")
+	}
+	for i := range 100 {
+		if err := tg.Client.Set(ctx, "trader-TLSCL:k"+strconv.Itoa(i), "v", 0).Err(); err != nil {
+			t.Fatalf("SET over TLS on the cluster: %v", err)
+		}
+	}
+	for _, p := range cl.Primaries {
+		if n, _ := p.Do(ctx, "DBSIZE"); n == "0" {
+			t.Errorf("primary %s holds no keys", p.Addr())
+		}
+	}
+}

@@ -74,7 +74,7 @@ func GenerateCerts(dir string, hosts ...string) (*Certs, error) {
 	if err := writePEM(c.CACert, "CERTIFICATE", caDER); err != nil {
 		return nil, err
 	}
-	leaf := func(certPath, keyPath, cn string, usage x509.ExtKeyUsage, dns []string, ips []net.IP) error {
+	leaf := func(certPath, keyPath, cn string, usage []x509.ExtKeyUsage, dns []string, ips []net.IP) error {
 		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
 			return err
@@ -85,7 +85,7 @@ func GenerateCerts(dir string, hosts ...string) (*Certs, error) {
 			NotBefore:    now.Add(-time.Hour),
 			NotAfter:     now.Add(24 * time.Hour),
 			KeyUsage:     x509.KeyUsageDigitalSignature,
-			ExtKeyUsage:  []x509.ExtKeyUsage{usage},
+			ExtKeyUsage:  usage,
 			DNSNames:     dns,
 			IPAddresses:  ips,
 		}
@@ -102,10 +102,12 @@ func GenerateCerts(dir string, hosts ...string) (*Certs, error) {
 		}
 		return writePEM(keyPath, "PRIVATE KEY", kb)
 	}
-	if err := leaf(c.ServerCert, c.ServerKey, "rbench throwaway server", x509.ExtKeyUsageServerAuth, dns, ips); err != nil {
+	// The server certificate is a client one too: cluster nodes present
+	// it to each other on the TLS cluster bus (tls-cluster yes).
+	if err := leaf(c.ServerCert, c.ServerKey, "rbench throwaway server", []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, dns, ips); err != nil {
 		return nil, fmt.Errorf("server certificate: %w", err)
 	}
-	if err := leaf(c.ClientCert, c.ClientKey, "rbench throwaway client", x509.ExtKeyUsageClientAuth, nil, nil); err != nil {
+	if err := leaf(c.ClientCert, c.ClientKey, "rbench throwaway client", []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, nil, nil); err != nil {
 		return nil, fmt.Errorf("client certificate: %w", err)
 	}
 	return c, nil

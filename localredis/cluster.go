@@ -71,6 +71,9 @@ func StartCluster(ctx context.Context, opts ClusterOptions) (*Cluster, error) {
 		// 65535 for a free port above 55535.
 		o.Args = append([]string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
 			"--cluster-node-timeout", "5000", "--cluster-port", strconv.Itoa(bus)}, o.Args...)
+		if o.TLS != nil {
+			o.Args = append(o.TLS.clusterArgs(), o.Args...)
+		}
 		return Start(ctx, o)
 	}
 	for range opts.Primaries {

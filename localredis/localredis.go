@@ -128,6 +128,13 @@ func (t *TLS) args(port int) []string {
 	return args
 }
 
+// clusterArgs make a cluster node's bus and replication TLS too, so that
+// CLUSTER SLOTS tells a TLS client the nodes' TLS ports (and a plain one
+// their plain ports).
+func (t *TLS) clusterArgs() []string {
+	return []string{"--tls-cluster", "yes", "--tls-replication", "yes"}
+}
+
 // Server is a running (or stopped) throwaway redis-server.
 type Server struct {
 	opts    Options
