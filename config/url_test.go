@@ -94,7 +94,7 @@ func TestRedactURL(t *testing.T) {
 // FuzzParseURL: no panic, errors never repeat the password, and the
 // redacted form never holds it.
 func FuzzParseURL(f *testing.F) {
-	for _, s := range []string{"redis://h", "redis://u:pw@h:6379/1", "rediss://[::1]:1/2?db=3", "unix:///s?db=1", "redis://:%zz@h", "http://x", "::", "redis://u:p@@h:99999/x"} {
+	for _, s := range []string{"redis://h", "redis://u:pw@h:6379/1", "rediss://[::1]:1/2?db=3", "unix:///s?db=1", "redis://:%zz@h", "http://x", "::", "redis://u:p@@h:99999/x", "rediss://:pw@h?tls_insecure=1&tls_cacert=/ca.pem&tls_sni=x", "redis://h?cluster=true&protocol=3&protocol=2"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
