@@ -149,7 +149,12 @@ func TestPoolWarmed(t *testing.T) {
 		want int64
 	}{{ClientGoRedis, 6}, {ClientDirect, 7}} {
 		for _, pipeline := range []int{1, 8} {
-			c := redis.NewClient(&redis.Options{Addr: srv.Addr(), PoolSize: 6, PipelinePoolSize: -1})
+			// connect's client, RESP2 as every rbench client by default (a
+			// bare go-redis client would speak RESP3, which raw's direct
+			// client hands to go-redis).
+			o := connect.FromServer(srv)
+			o.PoolSize, o.PipelinePoolSize = 6, -1
+			c := connect.NewClient(o).(*redis.Client)
 			before := serverConnections(t, admin)
 			spec := Spec{Connections: 6, Pipeline: pipeline, Ops: 3000, Keys: 10, Params: map[string]any{ParamClient: client.name}}
 			run, err := Run(context.Background(), Options{Client: c, Spec: spec})
