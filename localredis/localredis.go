@@ -388,6 +388,18 @@ func (s *Server) URL() string {
 	return "redis://" + s.Addr() + "/0"
 }
 
+// TLSURL is a rediss:// URL for the TLS port, with the password when
+// there is one; "" without Options.TLS.
+func (s *Server) TLSURL() string {
+	if s.tlsPort == 0 {
+		return ""
+	}
+	if s.opts.Password != "" {
+		return "rediss://:" + s.opts.Password + "@" + s.TLSAddr() + "/0"
+	}
+	return "rediss://" + s.TLSAddr() + "/0"
+}
+
 // Pid of the running process, or 0 when it is not running.
 func (s *Server) Pid() int {
 	s.mu.Lock()

@@ -287,3 +287,58 @@ func TestRESP3AndACLCommands(t *testing.T) {
 		t.Fatalf("a wrong password: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestServerTLS: `rbench server --tls --tls-auth-clients` prints a
+// rediss:// URL naming its throwaway CA and client certificate, which ping
+// uses as it is; Ctrl-C removes the certificates with the server.
+func TestServerTLS(t *testing.T) {
+	cmd := execCommand(t, t.TempDir(), "server", "--tls", "--tls-auth-clients", "--persistence", "none")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	url, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the URL: %v", err)
+	}
+	url = strings.TrimSpace(url)
+	for _, want := range []string{"rediss://127.0.0.1:", "tls_cacert=", "tls_cert=", "tls_key="} {
+		if !strings.Contains(url, want) {
+			t.Errorf("URL %q lacks %s", url, want)
+		}
+	}
+	br := bufio.NewReader(stderr)
+	var caDir string
+	caRE := regexp.MustCompile(`throwaway CA (\S+)/ca\.crt`)
+	for caDir == "" {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading stderr: %v", err)
+		}
+		if m := caRE.FindStringSubmatch(line); m != nil {
+			caDir = m[1]
+		}
+	}
+	out, errOut, code := targetRbench(t, []string{"REDIS_URL=" + url}, "ping", "--retries", "0")
+	if code != 0 || !strings.Contains(out, "PONG") {
+		t.Fatalf("ping of the printed URL: exit %d\n%s%s", code, out, errOut)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(br)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("rbench server --tls after SIGINT: %v\n%s", err, rest)
+	}
+	if _, err := os.Stat(caDir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the certificates' directory %s is left behind: %v", caDir, err)
+	}
+}
