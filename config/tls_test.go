@@ -52,6 +52,8 @@ func TestTLSSettings(t *testing.T) {
 			[]string{"REDIS_TLS_CACERT=" + certs.CACert + " (from flag --cacert): a TLS option, but TLS is off: add --tls", "REDIS_TLS_INSECURE=true (from flag --insecure)"}},
 		{"a missing CA", on(config.VarTLSCACert, filepath.Join(dir, "nope.pem")), []string{"REDIS_TLS_CACERT=" + filepath.Join(dir, "nope.pem"), "no such file"}},
 		{"a CA file without a certificate", on(config.VarTLSCACert, notPEM), []string{"holds no PEM certificate"}},
+		{"a device as the CA: read bounded", on(config.VarTLSCACert, "/dev/zero"), []string{"REDIS_TLS_CACERT=/dev/zero", "larger than the 1 MiB"}},
+		{"a directory as the key", on(config.VarTLSCert, certs.ClientCert, config.VarTLSKey, dir), []string{"REDIS_TLS_KEY=" + dir, "cannot"}},
 		{"a certificate without its key", on(config.VarTLSCert, certs.ClientCert), []string{"REDIS_TLS_CERT=", "needs its private key: set --key FILE"}},
 		{"a key without its certificate", on(config.VarTLSKey, certs.ClientKey), []string{"REDIS_TLS_KEY=", "needs its client certificate: set --cert FILE"}},
 		{"a key of another certificate", on(config.VarTLSCert, certs.ClientCert, config.VarTLSKey, other.ClientKey),
