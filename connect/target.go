@@ -104,9 +104,12 @@ type Target struct {
 
 // Open connects to the configured server, retrying transient failures, or,
 // when cfg names none (cfg.Configured() is false), starts a throwaway
-// redis-server, announces it and connects to that. Close stops the throwaway
-// server and removes its directory; Open does so itself when it fails,
-// including when ctx is cancelled.
+// redis-server (a throwaway cluster of three primaries with --cluster),
+// announces it and connects to that. With REDIS_CLUSTER auto it asks the
+// server whether it is a cluster node, and the target's Config records the
+// answer, so every client it makes is a cluster client or none is. Close
+// stops the throwaway server and removes its directory; Open does so itself
+// when it fails, including when ctx is cancelled.
 func Open(ctx context.Context, cfg *config.Config, opts Options) (*Target, error) {
 	opts = opts.withDefaults()
 	t := &Target{Config: cfg, opts: opts}
@@ -146,7 +149,11 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Target, error
 			_ = t.Close()
 			return nil, err
 		}
-		t.Config = t.Config.WithCluster(on, "detected: INFO cluster_enabled:"+map[bool]string{true: "1", false: "0"}[on])
+		origin := "detected: INFO cluster_enabled:0"
+		if on {
+			origin = "detected: INFO cluster_enabled:1"
+		}
+		t.Config = t.Config.WithCluster(on, origin)
 		if on && t.Config.DB != 0 {
 			_ = t.Close()
 			return nil, fmt.Errorf("%w: %s is a Redis Cluster node, which has database 0 only: drop REDIS_DB (or --db %d)", config.ErrInvalid, t.Config.Addr(), t.Config.DB)
