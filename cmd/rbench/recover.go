@@ -126,6 +126,11 @@ func recoverAction(c *cli.Context) error {
 	} else if restartCmd != "" {
 		return usageError(errors.New("--restart-cmd restarts an external server, but no target is configured (REDIS_URL, REDIS_HOST or --host): rbench would start and restart its own throwaway server; drop --restart-cmd or point rbench at the server"))
 	}
+	if cfg.Cluster == config.ClusterOn {
+		// Refused before anything starts: without a target, --cluster
+		// would otherwise start a throwaway cluster only to refuse it.
+		return usageError(errors.New("cluster: recover restarts one Redis server, and --cluster (REDIS_CLUSTER=true) asks for a Redis Cluster (NautilusTrader 1.231 has no cluster mode): drop --cluster or set it to auto or false"))
+	}
 
 	log := cfg.Logger(os.Stderr)
 	// go-redis logs every failed dial, and dials fail while the server

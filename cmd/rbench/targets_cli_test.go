@@ -209,8 +209,20 @@ func TestClusterCommands(t *testing.T) {
 		}
 	})
 	t.Run("recover refused", func(t *testing.T) {
-		_, errOut, code := targetRbench(t, env, "recover", "--cycles", "1", "--restart-cmd", "true", "--retries", "0")
+		// Detected (REDIS_CLUSTER auto), refused once connected; asked
+		// for (cluster=true), refused before connecting.
+		_, errOut, code := targetRbench(t, hostOnly, "recover", "--cycles", "1", "--restart-cmd", "true", "--retries", "0")
 		if code != exitUsage || !strings.Contains(errOut, "is a Redis Cluster") {
+			t.Fatalf("exit %d, want %d\n%s", code, exitUsage, errOut)
+		}
+		_, errOut, code = targetRbench(t, env, "recover", "--cycles", "1", "--restart-cmd", "true", "--retries", "0")
+		if code != exitUsage || !strings.Contains(errOut, "asks for a Redis Cluster") {
+			t.Fatalf("exit %d, want %d\n%s", code, exitUsage, errOut)
+		}
+	})
+	t.Run("recover --cluster refused before a throwaway cluster starts", func(t *testing.T) {
+		_, errOut, code := targetRbench(t, nil, "recover", "--cycles", "1", "--cluster")
+		if code != exitUsage || !strings.Contains(errOut, "asks for a Redis Cluster") || strings.Contains(errOut, "started") {
 			t.Fatalf("exit %d, want %d\n%s", code, exitUsage, errOut)
 		}
 	})
