@@ -152,3 +152,39 @@ func TestAssessServerStall(t *testing.T) {
 		})
 	}
 }
+
+// TestAssessRoundTrips: a write call is as many round trips as its
+// transactions (and reads) on one connection, each with its own client and
+// kernel time, so the generator check compares Redis's own EXEC latency
+// with one round trip's share of the call: update_order's six
+// transactions at 4 ms per call are 0.67 ms each, ordinary on a busy
+// machine; one transaction taking 4 ms is not.
+func TestAssessRoundTrips(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tx   int64 // transactions per call
+		want int   // generator_slow problems
+	}{
+		{"six transactions per call", 6, 0},
+		{"one transaction per call", 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run := NewRun(Meta{Host: Host{Cores: 2}})
+			run.Ops = []Op{judgedOp(t, "update_order", ClassWrite, "msgpack", 5000, 4000, 0)}
+			run.Pacing = []Pacing{{Encoding: "msgpack", Mode: "closed", Threads: 1, LoadAvg: 1}}
+			run.Writer = []Writer{{Encoding: "msgpack", Calls: 5000, Transactions: 5000 * tc.tx,
+				Kinds: []WriterKind{{Name: "update_order", Calls: 5000, Transactions: 5000 * tc.tx, Commands: 5000 * tc.tx}}}}
+			run.Server = &ServerView{Latency: []ServerLatency{{Command: "exec", Count: 5000 * tc.tx, Calls: 5000 * tc.tx, P99Us: 16, MaxUs: 64}}}
+			Assess(run, time.Millisecond)
+			got := 0
+			for _, p := range run.Validity.Problems {
+				if p.Kind == ProblemGeneratorSlow {
+					got++
+				}
+			}
+			if got != tc.want {
+				t.Errorf("generator_slow problems = %d, want %d: %+v", got, tc.want, run.Validity.Problems)
+			}
+		})
+	}
+}
