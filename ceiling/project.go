@@ -1,0 +1,84 @@
+package ceiling
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/rbench/rbench/results"
+)
+
+// Assumptions are the projection's, printed with it and kept in the
+// results (Ceiling.Assumptions).
+var Assumptions = []string{
+	"each round trip of the writer (a MULTI/EXEC, or a Rust node's LRANGE) costs the link's RTT plus the service time measured here: the writer's busy time per round trip at the ceiling, which holds this link's own round trip too, so the projection errs slow by it (tens of microseconds on loopback)",
+	"one MULTI/EXEC per command unbuffered: a call costs (round trips per call) x (RTT + service); the writer's capacity is 1 / that",
+	"the writer runs at the utilisation it ran at the measured ceiling (busy share), so the projected ceiling is that utilisation over the call's cost, lowered where the lag model says the bound is passed",
+	"unbuffered lag = the call's own round trips + queueing; queueing grows as rho/(1-rho) times the call's cost (Kingman, paced arrivals), fitted to the measured lag at the ceiling; the slowest call kind's round trips alone (its round trips x (RTT + service)) are the least lag p99 any rate can have",
+	"buffered lag = the wait for the timer, which the RTT does not change, + the flush's part, which grows with the flush's cost (round trips per flush x (RTT + service))",
+	"Redis's own time per command and rbench's CPU per call do not depend on the RTT; the network has no loss and no bandwidth limit",
+}
+
+// Project projects a search's ceiling to a round-trip time rtt, with the
+// lag bound of the search's interval and target.
+func Project(s results.CeilingSearch, rtt time.Duration) results.Projection {
+	rttUs := float64(rtt) / float64(time.Microsecond)
+	p := results.Projection{BufferIntervalMS: s.BufferIntervalMS, RTTUs: rttUs}
+	at := s.AtCeiling
+	if at == nil || at.RoundTripsPerCall <= 0 || at.ServicePerRoundTripUs <= 0 {
+		p.Note = "no ceiling was measured: nothing to project from"
+		return p
+	}
+	k, svc := at.RoundTripsPerCall, at.ServicePerRoundTripUs
+	c0 := k * svc
+	p.CallCostUs = k * (svc + rttUs)
+	p.Capacity = 1e6 / p.CallCostUs
+	rho0 := math.Min(0.99, at.Rate*c0/1e6)
+	scale := p.CallCostUs / c0
+	bound := s.LagBoundUs
+	intervalUs := s.BufferIntervalMS * 1e3
+	if intervalUs > 0 {
+		// Buffered: the flush's share of the lag scales with its cost.
+		p.LagP99Us = at.Lag.P99 + math.Max(0, at.Lag.P99-intervalUs)*(scale-1)
+		p.LagP50Us = at.Lag.P50 + math.Max(0, at.Lag.P50-intervalUs/2)*(scale-1)
+		p.LagFloorP99Us = intervalUs + 2*rttUs
+		p.Ceiling = rho0 * 1e6 / p.CallCostUs
+		if p.LagP99Us > bound {
+			p.Note = fmt.Sprintf("the projected lag p99 %s is over the bound %s at that rate", fmtUs(p.LagP99Us), fmtUs(bound))
+			p.Ceiling = 0
+		}
+		return p
+	}
+	kmax := math.Max(at.MaxRoundTripsPerCall, k)
+	s99 := func(r float64) float64 { return kmax * (svc + r) }
+	s50 := func(r float64) float64 { return k * (svc + r) }
+	q99 := math.Max(0, at.Lag.P99-s99(0)) / c0
+	q50 := math.Max(0, at.Lag.P50-s50(0)) / c0
+	k0 := rho0 / (1 - rho0)
+	lag := func(sr func(float64) float64, q, rho float64) float64 {
+		return sr(rttUs) + q*(rho/(1-rho))/k0*p.CallCostUs
+	}
+	p.LagFloorP99Us = s99(rttUs)
+	if p.LagFloorP99Us > bound {
+		p.Note = fmt.Sprintf("no rate meets the bound %s: the slowest call's %.1f round trips alone take %s", fmtUs(bound), kmax, fmtUs(p.LagFloorP99Us))
+		return p
+	}
+	rho := rho0
+	if lag(s99, q99, rho) > bound {
+		lo, hi := 0.0, rho0
+		for range 60 {
+			mid := (lo + hi) / 2
+			if lag(s99, q99, mid) <= bound {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		rho = lo
+		p.Note = "lowered below the measured utilisation by the lag model"
+	}
+	p.Ceiling = rho * 1e6 / p.CallCostUs
+	p.LagP99Us = lag(s99, q99, rho)
+	p.LagP50Us = lag(s50, q50, rho)
+	return p
+}
