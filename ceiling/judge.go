@@ -68,6 +68,9 @@ func Judge(r *results.Run, rate float64, bound time.Duration) results.CeilingSte
 		st.AchievedRate = p.AchievedRate
 		st.Dropped = p.Dropped
 		st.LoadAvg = p.LoadAvg
+		if p.SendLate != nil {
+			st.SendLateP99Us = p.SendLate.P99
+		}
 	}
 	st.Calls = w.Calls
 	st.Lag = w.Lag
@@ -97,7 +100,11 @@ func Judge(r *results.Run, rate float64, bound time.Duration) results.CeilingSte
 	case !results.Enough(0.99, n):
 		fail("too few calls for a p99: %d of the %d needed (lengthen --find-max-step)", n, results.MinSamples(0.99))
 	case w.Lag.P99 > boundUs:
-		fail("lag p99 %s over the bound %s", fmtUs(w.Lag.P99), fmtUs(boundUs))
+		why := ""
+		if st.SendLateP99Us > boundUs/2 {
+			why = fmt.Sprintf(" (rbench's own send lateness p99 was %s: the machine woke it late)", fmtUs(st.SendLateP99Us))
+		}
+		fail("lag p99 %s over the bound %s%s", fmtUs(w.Lag.P99), fmtUs(boundUs), why)
 	}
 	every := time.Duration(w.QueueDepthEveryMS * float64(time.Millisecond))
 	st.QueueSamples = len(w.QueueDepth)
@@ -115,10 +122,18 @@ func Judge(r *results.Run, rate float64, bound time.Duration) results.CeilingSte
 	}
 	if r.Validity != nil && !r.Validity.Valid {
 		for _, p := range r.Validity.Problems {
-			if p.Severity == results.SeverityInvalid {
-				st.Invalid = append(st.Invalid, p.Kind)
-				fail("invalid run: %s", firstSentence(p.Message))
+			if p.Severity != results.SeverityInvalid {
+				continue
 			}
+			st.Invalid = append(st.Invalid, p.Kind)
+			hint := ""
+			if p.Kind == results.ProblemRateNotReached && st.Busy < 0.5 {
+				// The writer had time to spare: the calls were not built
+				// fast enough (the scenario and its encoding run in the
+				// writer's goroutine, as the node's cache calls do).
+				hint = fmt.Sprintf(" (the writer was busy %.0f%%: rbench built the calls too slowly; the writer's own ceiling is higher)", 100*st.Busy)
+			}
+			fail("invalid run: %s%s", firstSentence(p.Message), hint)
 		}
 	}
 	if len(r.Incomplete) > 0 {

@@ -34,20 +34,10 @@ func Project(s results.CeilingSearch, rtt time.Duration) results.Projection {
 	p.CallCostUs = k * (svc + rttUs)
 	p.Capacity = 1e6 / p.CallCostUs
 	rho0 := math.Min(0.99, at.Rate*c0/1e6)
-	scale := p.CallCostUs / c0
 	bound := s.LagBoundUs
 	intervalUs := s.BufferIntervalMS * 1e3
 	if intervalUs > 0 {
-		// Buffered: the flush's share of the lag scales with its cost.
-		p.LagP99Us = at.Lag.P99 + math.Max(0, at.Lag.P99-intervalUs)*(scale-1)
-		p.LagP50Us = at.Lag.P50 + math.Max(0, at.Lag.P50-intervalUs/2)*(scale-1)
-		p.LagFloorP99Us = intervalUs + 2*rttUs
-		p.Ceiling = rho0 * 1e6 / p.CallCostUs
-		if p.LagP99Us > bound {
-			p.Note = fmt.Sprintf("the projected lag p99 %s is over the bound %s at that rate", fmtUs(p.LagP99Us), fmtUs(bound))
-			p.Ceiling = 0
-		}
-		return p
+		return projectBuffered(p, *at, intervalUs, rttUs, bound)
 	}
 	kmax := math.Max(at.MaxRoundTripsPerCall, k)
 	s99 := func(r float64) float64 { return kmax * (svc + r) }
@@ -80,5 +70,64 @@ func Project(s results.CeilingSearch, rtt time.Duration) results.Projection {
 	p.Ceiling = rho * 1e6 / p.CallCostUs
 	p.LagP99Us = lag(s99, q99, rho)
 	p.LagP50Us = lag(s50, q50, rho)
+	return p
+}
+
+// projectBuffered is the buffered writer's model: a flush carries the
+// calls of an interval plus the previous flush, N = R (I + F), and takes
+// F = r m + (b + r k') N: one round trip per flush (m = 1) plus the
+// calls' own extra round trips (k', a Rust node's update_order), and b of
+// the writer's time per call. So F = (r + (b + r k') R I) / (1 - (b + r k') R).
+// b comes from the measured busy share u = F / (I + F) at the ceiling
+// (loopback, r ~ 0: b = u / R); the lag is I + kappa F (p99) and I/2 +
+// kappa50 F (p50), kappa fitted to the measured lag (about 2: the wait for
+// the timer is up to I plus the previous flush, then the flush itself).
+func projectBuffered(p results.Projection, at results.CeilingPoint, intervalUs, rttUs, bound float64) results.Projection {
+	I, r := intervalUs/1e6, rttUs/1e6
+	u := math.Min(0.99, at.Busy)
+	f0 := I * u / (1 - u)
+	b := u / at.Rate
+	n0 := at.Rate * (I + f0)
+	if at.CallsPerFlush != nil && at.CallsPerFlush.P50 > 0 {
+		n0 = at.CallsPerFlush.P50
+	}
+	extra := math.Max(0, at.RoundTripsPerCall-1/math.Max(1, n0))
+	per := b + r*extra
+	flush := func(rate float64) float64 {
+		if per*rate >= 1 {
+			return math.Inf(1)
+		}
+		return (r + per*rate*I) / (1 - per*rate)
+	}
+	k99, k50 := 2.0, 1.5
+	if f0 > 0 {
+		k99 = math.Max(0, at.Lag.P99/1e6-I) / f0
+		k50 = math.Max(0, at.Lag.P50/1e6-I/2) / f0
+	}
+	lag99 := func(rate float64) float64 { return (I + k99*flush(rate)) * 1e6 }
+	p.CallCostUs = per * 1e6
+	p.Capacity = 1 / per
+	p.LagFloorP99Us = lag99(0)
+	if p.LagFloorP99Us > bound {
+		p.Note = fmt.Sprintf("no rate meets the bound %s: an interval and its flush's round trip alone take %s", fmtUs(bound), fmtUs(p.LagFloorP99Us))
+		return p
+	}
+	rate := at.Rate
+	if lag99(rate) > bound {
+		lo, hi := 0.0, rate
+		for range 60 {
+			mid := (lo + hi) / 2
+			if lag99(mid) <= bound {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		rate = lo
+		p.Note = "lowered below the measured ceiling by the lag model"
+	}
+	p.Ceiling = rate
+	p.LagP99Us = lag99(rate)
+	p.LagP50Us = (I/2 + k50*flush(rate)) * 1e6
 	return p
 }

@@ -261,9 +261,9 @@ func (o Options) progress(st results.CeilingStep, repeats int, found, failed flo
 		bracket += "-"
 	}
 	bracket += "]"
-	fmt.Fprintf(o.Progress, "find-max %s step %d %-6s %8s/s repeat %d/%d: %s lag p50 %s p99 %s, queue %+.0f (limit %.0f), busy %.0f%%, achieved %s/s, bracket %s\n",
+	fmt.Fprintf(o.Progress, "find-max %s step %d %-6s %8s/s repeat %d/%d: %s lag p50 %s p99 %s, queue %+.0f (limit %.0f), busy %.0f%%, achieved %s/s, send late p99 %s, load %.1f, bracket %s\n",
 		o.Label, st.N, st.Phase, fmtRate(st.Rate), st.Repeat, repeats, word, fmtUs(st.Lag.P50), fmtUs(st.Lag.P99),
-		st.QueueGrowth, st.QueueGrowthLimit, 100*st.Busy, fmtRate(st.AchievedRate), bracket)
+		st.QueueGrowth, st.QueueGrowthLimit, 100*st.Busy, fmtRate(st.AchievedRate), fmtUs(st.SendLateP99Us), st.LoadAvg, bracket)
 	for _, r := range st.Reasons {
 		fmt.Fprintf(o.Progress, "    %s\n", r)
 	}

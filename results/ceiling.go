@@ -84,6 +84,10 @@ type CeilingStep struct {
 	ServicePerRoundTripUs float64 `json:"service_per_round_trip_us"`
 	CallsPerFlush         *Counts `json:"calls_per_flush,omitempty"`
 	LoadAvg               float64 `json:"load_avg,omitempty"`
+	// SendLateP99Us is the generator's own send lateness p99 (pacing):
+	// a lag p99 close to it was the machine waking rbench late, not the
+	// writer.
+	SendLateP99Us float64 `json:"send_late_p99_us,omitempty"`
 	// Invalid lists the step run's own validity problems (the table's
 	// INVALID reasons), which fail the step too.
 	Invalid []string `json:"invalid,omitempty"`
