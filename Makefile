@@ -60,7 +60,7 @@ bench-sender:
 # no netem, a userspace relay adding RTT/2 each way, which it says. A few
 # minutes; RBENCH_BENCH_RTT_DELAY=200us for another RTT (default 1ms).
 bench-rtt:
-	RBENCH_BENCH_RTT=1 $(GO) test -count=1 -timeout 30m -run '^TestProjectionAgainstDelayedLink$$' -v ./ceiling/ 2>&1 | grep -E 'netem|link|closed loop|find-max|bench-rtt|^ok|FAIL|panic'
+	RBENCH_BENCH_RTT=1 $(GO) test -count=1 -timeout 30m -run '^TestProjectionAgainstDelayedLink$$' -v ./ceiling/ 2>&1 | grep -E 'netem|link|closed loop|capacity|paced|projected|bench-rtt|^ok|FAIL|panic'
 
 # rbench's raw workload against redis-benchmark on one throwaway server, in
 # alternating pairs; docs/performance.md quotes its medians.

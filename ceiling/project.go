@@ -14,7 +14,7 @@ var Assumptions = []string{
 	"each round trip of the writer (a MULTI/EXEC, or a Rust node's LRANGE) costs the link's RTT plus the service time measured here: the writer's busy time per round trip at the ceiling, which holds this link's own round trip too, so the projection errs slow by it (tens of microseconds on loopback)",
 	"one MULTI/EXEC per command unbuffered: a call costs (round trips per call) x (RTT + service); the writer's capacity is 1 / that",
 	"the writer runs at the utilisation it ran at the measured ceiling (busy share), so the projected ceiling is that utilisation over the call's cost, lowered where the lag model says the bound is passed",
-	"unbuffered lag = the call's own round trips + queueing; queueing grows as rho/(1-rho) times the call's cost (Kingman, paced arrivals), fitted to the measured lag at the ceiling; the slowest call kind's round trips alone (its round trips x (RTT + service)) are the least lag p99 any rate can have",
+	"unbuffered lag = the call's own round trips + queueing; queueing grows as rho/(1-rho) times the call's cost (Kingman, paced arrivals), fitted to the measured median lag at the ceiling, its p99 6.6 times its median (an exponential tail; the measured p99 on a shared machine is mostly stalls, which do not grow with the RTT); the slowest call kind's round trips alone (its round trips x (RTT + service)) are the least lag p99 any rate can have",
 	"buffered lag = the wait for the timer, which the RTT does not change, + the flush's part, which grows with the flush's cost (round trips per flush x (RTT + service))",
 	"Redis's own time per command and rbench's CPU per call do not depend on the RTT; the network has no loss and no bandwidth limit",
 }
@@ -42,8 +42,12 @@ func Project(s results.CeilingSearch, rtt time.Duration) results.Projection {
 	kmax := math.Max(at.MaxRoundTripsPerCall, k)
 	s99 := func(r float64) float64 { return kmax * (svc + r) }
 	s50 := func(r float64) float64 { return k * (svc + r) }
-	q99 := math.Max(0, at.Lag.P99-s99(0)) / c0
+	// The queueing is fitted to the median lag, which a stall of the
+	// machine does not move, and its p99 taken from an exponential tail
+	// (p99/p50 = ln 100 / ln 2): a loopback p99 is mostly the machine's
+	// stalls, which do not grow with the RTT as queueing does.
 	q50 := math.Max(0, at.Lag.P50-s50(0)) / c0
+	q99 := q50 * math.Log(100) / math.Log(2)
 	k0 := rho0 / (1 - rho0)
 	lag := func(sr func(float64) float64, q, rho float64) float64 {
 		return sr(rttUs) + q*(rho/(1-rho))/k0*p.CallCostUs

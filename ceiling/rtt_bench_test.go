@@ -10,13 +10,12 @@ package ceiling_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,7 +46,6 @@ func TestProjectionAgainstDelayedLink(t *testing.T) {
 		}
 		rtt = d
 	}
-	target := 20 * time.Millisecond // so that a 1 ms link has a ceiling at all (6 round trips)
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
 	direct := clientTo(t, srv.Addr(), srv.Password())
 
@@ -64,46 +62,54 @@ func TestProjectionAgainstDelayedLink(t *testing.T) {
 	t.Logf("link: %s, nominal RTT %v; PING p50 direct %v, through the link %v", how, rtt, base, viaLink)
 	measuredRTT := viaLink - base
 
-	// 1. Closed loop: the writer always busy, its capacity.
-	dc := closedLoop(ctx, t, direct)
-	lc := closedLoop(ctx, t, link)
-	k, svc := dc.roundTrips, dc.service
-	projCap := 1e6 / (k * (svc + float64(measuredRTT)/1e3))
-	t.Logf("closed loop direct: %.0f calls/s, %.2f round trips per call, %.1f us per round trip", dc.rate, k, svc)
-	t.Logf("closed loop through the link: measured %.0f calls/s; projected 1/(%.2f x (%.1f us + %.0f us)) = %.0f calls/s: %s",
-		lc.rate, k, svc, float64(measuredRTT)/1e3, projCap, within(projCap, lc.rate))
+	// 1. Closed loop, the writer always busy: its capacity. Direct and
+	// through the link alternate, so that both see the same machine.
+	var dRate, lRate, ks, svcs []float64
+	for range 3 {
+		dc := closedLoop(ctx, t, direct)
+		lc := closedLoop(ctx, t, link)
+		dRate, lRate = append(dRate, dc.rate), append(lRate, lc.rate)
+		ks, svcs = append(ks, dc.roundTrips), append(svcs, dc.service)
+		t.Logf("closed loop: direct %.0f calls/s (%.2f round trips per call, %.1f us each), through the link %.0f calls/s", dc.rate, dc.roundTrips, dc.service, lc.rate)
+	}
+	k, svc := median(ks), median(svcs)
+	rttUs := float64(measuredRTT) / 1e3
+	projCap := 1e6 / (k * (svc + rttUs))
+	t.Logf("capacity through the link: measured %.0f calls/s (median of 3); projected 1/(%.2f x (%.1f us + %.0f us)) = %.0f calls/s: %s",
+		median(lRate), k, svc, rttUs, projCap, within(projCap, median(lRate)))
 
-	// 2. The search on loopback, projected to the link, against the search
-	// through the link.
-	search := func(c *redis.Client, start float64) results.CeilingSearch {
-		res, err := ceiling.Search(ctx, ceiling.Options{Run: pacedStepper(c, target), Target: target,
-			Start: start, Min: 20, Max: 20000, Repeats: 1, Precision: 0.1, Progress: testWriter{t}, Label: "[bench-rtt]"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Search
-	}
-	ds := search(direct, 500)
-	proj := ceiling.Project(ds, measuredRTT)
-	ls := search(link, max(20, ceilRound(proj.Ceiling/2)))
-	t.Logf("find-max (target %v) direct: %.0f/s; projected to %v: %.0f/s (lag p50 %.0f us, p99 %.0f us; %s)", target, ds.Found, measuredRTT, proj.Ceiling, proj.LagP50Us, proj.LagP99Us, proj.Note)
-	if ls.AtCeiling != nil {
-		t.Logf("find-max through the link: measured %.0f/s (next failed %.0f/s; lag p50 %.0f us, p99 %.0f us): %s", ls.Found, ls.Failed, ls.AtCeiling.Lag.P50, ls.AtCeiling.Lag.P99, within(proj.Ceiling, ls.Found))
-	} else {
-		t.Logf("find-max through the link: no rate passed (%s)", ls.Confidence)
-	}
-	fmt.Fprintf(os.Stderr, "bench-rtt: %s at %v (PING %v): capacity projected %.0f/s measured %.0f/s (%s); ceiling projected %.0f/s measured %.0f/s (%s)\n",
-		how, rtt, viaLink, projCap, lc.rate, within(projCap, lc.rate), proj.Ceiling, ls.Found, within(proj.Ceiling, ls.Found))
+	// 2. The lag: a paced run at half the direct capacity, projected to
+	// the link (Project: the same utilisation, the lag model), then run
+	// through the link at the projected rate.
+	dr := round2(median(dRate) / 2)
+	st := ceiling.Judge(paced(ctx, t, direct, dr), dr, time.Hour)
+	at := &results.CeilingPoint{Rate: dr, Lag: st.Lag, Busy: st.Busy, RoundTripsPerCall: st.RoundTripsPerCall,
+		MaxRoundTripsPerCall: st.MaxRoundTripsPerCall, ServicePerRoundTripUs: st.ServicePerRoundTripUs}
+	proj := ceiling.Project(results.CeilingSearch{LagBoundUs: 3.6e9, Found: dr, AtCeiling: at}, measuredRTT)
+	lr := round2(proj.Ceiling)
+	ls := ceiling.Judge(paced(ctx, t, link, lr), lr, time.Hour)
+	t.Logf("paced direct at %.0f/s: busy %.0f%%, lag p50 %.0f us p99 %.0f us", dr, 100*st.Busy, st.Lag.P50, st.Lag.P99)
+	t.Logf("projected to the link at the same utilisation: %.0f/s, lag p50 %.0f us p99 %.0f us", proj.Ceiling, proj.LagP50Us, proj.LagP99Us)
+	t.Logf("paced through the link at %.0f/s: busy %.0f%%, lag p50 %.0f us p99 %.0f us: p50 %s", lr, 100*ls.Busy, ls.Lag.P50, ls.Lag.P99, within(proj.LagP50Us, ls.Lag.P50))
+	fmt.Fprintf(os.Stderr, "bench-rtt: %s at %v (PING %v): capacity projected %.0f/s measured %.0f/s (%s); lag p50 at %.0f/s projected %.0f us measured %.0f us (%s)\n",
+		how, rtt, viaLink, projCap, median(lRate), within(projCap, median(lRate)), lr, proj.LagP50Us, ls.Lag.P50, within(proj.LagP50Us, ls.Lag.P50))
 }
 
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
-func ceilRound(v float64) float64 { return float64(int(v/10) * 10) }
+func round2(v float64) float64 { return float64(int(v/10) * 10) }
+
+func paced(ctx context.Context, t *testing.T, c *redis.Client, rate float64) *results.Run {
+	r, err := pacedStepper(c, time.Hour)(ctx, rate, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
 
 func within(proj, meas float64) string {
 	if meas <= 0 {
@@ -139,7 +145,7 @@ func pingRTT(ctx context.Context, t *testing.T, c *redis.Client) (time.Duration,
 type loopFigures struct{ rate, roundTrips, service float64 }
 
 func closedLoop(ctx context.Context, t *testing.T, c *redis.Client) loopFigures {
-	spec := workloads.Spec{Workload: "order-flow", Connections: 1, Duration: workloads.Duration(5 * time.Second), Node: node.DefaultConfig()}
+	spec := workloads.Spec{Workload: "order-flow", Connections: 1, Duration: workloads.Duration(3 * time.Second), Node: node.DefaultConfig()}
 	r, err := workloads.Run(ctx, workloads.Options{Client: c, Spec: spec, CleanAfter: true})
 	if err != nil {
 		t.Fatal(err)
@@ -235,14 +241,20 @@ func netemLink(t *testing.T, rtt time.Duration) (addr, how string) {
 
 // relay listens on loopback and forwards every connection to target,
 // holding each chunk read for delay before writing it on (in order, each
-// direction on its own), so a round trip gains 2 x delay. Its waits are
-// timerfd sleeps: a Go timer would wake up to a millisecond late.
+// direction on its own), so a round trip gains 2 x delay. On a busy
+// machine a userspace hop waits for a CPU at every wake-up (milliseconds
+// under CFS at a load average above the cores), which a kernel qdisc
+// would not: so each direction runs on two OS threads of its own at
+// SCHED_FIFO priority (root), reading and writing blocking duplicates of
+// the sockets and sleeping on a blocking timerfd, so that the kernel
+// wakes them at once. Without the priority it says so and goes on.
 func relay(t *testing.T, target string, delay time.Duration) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
+	var once sync.Once
 	t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
 	wg.Add(1)
 	go func() {
@@ -257,12 +269,56 @@ func relay(t *testing.T, target string, delay time.Duration) string {
 				_ = in.Close()
 				continue
 			}
-			wg.Add(2)
-			go func() { defer wg.Done(); pipeDelayed(out, in, delay) }()
-			go func() { defer wg.Done(); pipeDelayed(in, out, delay) }()
+			a, b, err := blockingPair(in.(*net.TCPConn), out.(*net.TCPConn))
+			if err != nil {
+				t.Errorf("relay: %v", err)
+				continue
+			}
+			warn := func(err error) {
+				once.Do(func() {
+					t.Logf("relay: no realtime priority (%v): its delays will wait for a CPU on a busy machine", err)
+				})
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var both sync.WaitGroup
+				both.Add(2)
+				go func() { defer both.Done(); pipeDelayed(b, a, delay, warn) }()
+				go func() { defer both.Done(); pipeDelayed(a, b, delay, warn) }()
+				both.Wait()
+				// Closed only when both directions are done, so that
+				// neither writes to a descriptor number reused meanwhile.
+				_ = unix.Close(a)
+				_ = unix.Close(b)
+			}()
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// blockingPair returns blocking duplicates of both connections' sockets
+// (File dups them in blocking mode) and closes the originals.
+func blockingPair(in, out *net.TCPConn) (a, b int, err error) {
+	fa, err := in.File()
+	if err != nil {
+		return 0, 0, err
+	}
+	fb, err := out.File()
+	if err != nil {
+		return 0, 0, err
+	}
+	a, _ = unix.Dup(int(fa.Fd()))
+	b, _ = unix.Dup(int(fb.Fd()))
+	_, _, _, _ = fa.Close(), fb.Close(), in.Close(), out.Close()
+	return a, b, nil
+}
+
+// realtime puts the calling goroutine on an OS thread of its own at
+// SCHED_FIFO priority 50.
+func realtime() error {
+	runtime.LockOSThread()
+	return unix.SchedSetAttr(0, &unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_FIFO, Priority: 50}, 0)
 }
 
 type chunk struct {
@@ -270,67 +326,62 @@ type chunk struct {
 	due time.Time
 }
 
-func pipeDelayed(dst, src net.Conn, delay time.Duration) {
+// pipeDelayed copies src to dst, each chunk delay after it was read.
+func pipeDelayed(dst, src int, delay time.Duration, warn func(error)) {
 	q := make(chan chunk, 4096)
 	go func() {
 		defer close(q)
+		if err := realtime(); err != nil {
+			warn(err)
+		}
 		for {
 			b := make([]byte, 64<<10)
-			n, err := src.Read(b)
-			if n > 0 {
-				q <- chunk{b[:n], time.Now().Add(delay)}
-			}
-			if err != nil {
+			n, err := unix.Read(src, b)
+			if n <= 0 || err != nil {
 				return
 			}
+			q <- chunk{b[:n], time.Now().Add(delay)}
 		}
 	}()
-	sl := newSleeper()
-	defer sl.close()
+	if err := realtime(); err != nil {
+		warn(err)
+	}
+	tfd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_CLOEXEC)
+	if err != nil {
+		tfd = -1
+	}
+	var buf [8]byte
 	for c := range q {
-		sl.sleep(time.Until(c.due))
-		if _, err := dst.Write(c.b); err != nil {
+		if d := time.Until(c.due); d > 0 {
+			spec := unix.ItimerSpec{Value: unix.NsecToTimespec(int64(d))}
+			if tfd < 0 || unix.TimerfdSettime(tfd, 0, &spec, nil) != nil {
+				time.Sleep(d)
+			} else {
+				_, _ = unix.Read(tfd, buf[:])
+			}
+		}
+		if !writeAll(dst, c.b) {
 			break
 		}
 	}
-	_ = dst.Close()
-	_ = src.Close()
+	// Either side done: end both directions of both sockets (shutdown
+	// wakes the other direction's blocked read), then drain.
+	_ = unix.Shutdown(dst, unix.SHUT_RDWR)
+	_ = unix.Shutdown(src, unix.SHUT_RDWR)
 	for range q { //nolint:revive // drain the reader
 	}
-}
-
-// sleeper sleeps precisely on a timerfd (as workloads' sender does).
-type sleeper struct {
-	fd  int
-	f   *os.File
-	buf [8]byte
-}
-
-func newSleeper() *sleeper {
-	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
-	if err != nil {
-		return &sleeper{fd: -1}
+	if tfd >= 0 {
+		_ = unix.Close(tfd)
 	}
-	return &sleeper{fd: fd, f: os.NewFile(uintptr(fd), "timerfd")}
 }
 
-func (s *sleeper) sleep(d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	if s.f != nil {
-		spec := unix.ItimerSpec{Value: unix.NsecToTimespec(int64(d))}
-		if err := unix.TimerfdSettime(s.fd, 0, &spec, nil); err == nil {
-			if _, err := s.f.Read(s.buf[:]); err == nil || errors.Is(err, io.EOF) {
-				return
-			}
+func writeAll(fd int, b []byte) bool {
+	for len(b) > 0 {
+		n, err := unix.Write(fd, b)
+		if err != nil || n <= 0 {
+			return false
 		}
+		b = b[n:]
 	}
-	time.Sleep(d)
-}
-
-func (s *sleeper) close() {
-	if s.f != nil {
-		_ = s.f.Close()
-	}
+	return true
 }
