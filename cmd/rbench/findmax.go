@@ -39,6 +39,7 @@ func findMaxFlags() []cli.Flag {
 		&cli.IntFlag{Name: "find-max-repeats", Value: ceiling.DefaultRepeats, Usage: "runs of each candidate rate; a rate passes only when all pass", Category: cat},
 		&cli.Float64Flag{Name: "find-max-start", Value: ceiling.DefaultStart, Usage: "the ramp's first rate (calls/s); it doubles until a step fails, then bisects", Category: cat},
 		&cli.Float64Flag{Name: "find-max-max", Value: ceiling.DefaultMax, Usage: "the highest rate tried (calls/s)", Category: cat},
+		&cli.Float64Flag{Name: "find-max-min", Value: ceiling.DefaultMin, Usage: "the lowest rate tried when the first fails (the ramp halves down to it)", Category: cat},
 		&cli.Float64Flag{Name: "find-max-precision", Value: ceiling.DefaultPrecision, Usage: "stop bisecting when (failed - found) / found is at most this", Category: cat},
 		&cli.StringFlag{Name: "project-rtt", Usage: "with --find-max: project each ceiling and its lag to these round-trip times, e.g. 200us,1ms (assumptions printed)", Category: cat},
 	}
@@ -59,7 +60,7 @@ type findMaxInput struct {
 func checkFindMax(in *inputs, spec workloads.Spec, def workloads.Definition) *findMaxInput {
 	c := in.c
 	if !findMaxSet(c) {
-		for _, n := range []string{"project-rtt", "find-max-step", "find-max-warmup", "find-max-repeats", "find-max-start", "find-max-max", "find-max-precision"} {
+		for _, n := range []string{"project-rtt", "find-max-step", "find-max-warmup", "find-max-repeats", "find-max-start", "find-max-max", "find-max-min", "find-max-precision"} {
 			if c.IsSet(n) {
 				in.bad("--%s: only with --find-max", n)
 			}
@@ -95,7 +96,10 @@ func checkFindMax(in *inputs, spec workloads.Spec, def workloads.Definition) *fi
 	if !(o.Max >= o.Start) || math.IsInf(o.Max, 0) {
 		in.bad("--find-max-max %v: want a rate at least --find-max-start (%v)", o.Max, o.Start)
 	}
-	o.Min = math.Min(ceiling.DefaultMin, o.Start)
+	o.Min = c.Float64("find-max-min")
+	if !(o.Min > 0) || o.Min > o.Start {
+		in.bad("--find-max-min %v: want a positive rate at most --find-max-start (%v)", o.Min, o.Start)
+	}
 	if !(o.Precision > 0 && o.Precision < 1) {
 		in.bad("--find-max-precision %v: want a share between 0 and 1, e.g. 0.1 for 10%%", o.Precision)
 	}
