@@ -30,10 +30,10 @@ func writerRuns() []*results.Run {
 		Searches: []results.CeilingSearch{
 			{LagBoundUs: 1000, Found: 1500, Failed: 1600, FailedBecause: []string{"lag p99 1.2ms over the bound 1.00ms"}, Confidence: "1,500/s passed 1 of 1 repeats",
 				AtCeiling: &results.CeilingPoint{Rate: 1500, Lag: results.Latency{P50: 210, P99: 850, Max: 1900}, Busy: 0.42, RoundTripsPerCall: 3.8, ServicePerRoundTripUs: 74, CrashLossUs: 850, CrashLossMaxUs: 1900, CallsAtRisk: 1.3},
-				Steps: []results.CeilingStep{step(1, "ramp", 1000, true), step(2, "ramp", 2000, false, "queue grew by 900 calls"), step(3, "bisect", 1500, true), step(4, "bisect", 1600, false, "lag p99 1.2ms over the bound 1.00ms")}},
+				Steps:     []results.CeilingStep{step(1, "ramp", 1000, true), step(2, "ramp", 2000, false, "queue grew by 900 calls"), step(3, "bisect", 1500, true), step(4, "bisect", 1600, false, "lag p99 1.2ms over the bound 1.00ms")}},
 			{BufferIntervalMS: 100, LagBoundUs: 201000, Found: 16000, Failed: 32000, Confidence: "16,000/s passed 1 of 1 repeats",
 				AtCeiling: &results.CeilingPoint{Rate: 16000, Lag: results.Latency{P50: 87000, P99: 190000, Max: 215000}, CallsPerFlush: &results.Counts{P50: 1775}, Busy: 0.19, CrashLossUs: 190000, CrashLossMaxUs: 215000, CallsAtRisk: 3040},
-				Steps: []results.CeilingStep{step(1, "ramp", 8000, true), step(2, "ramp", 16000, true), step(3, "ramp", 32000, false, "invalid run: target rate not reached")}},
+				Steps:     []results.CeilingStep{step(1, "ramp", 8000, true), step(2, "ramp", 16000, true), step(3, "ramp", 32000, false, "invalid run: target rate not reached")}},
 		},
 		Projections: []results.Projection{{RTTUs: 1000, CallCostUs: 4081, Capacity: 245, Note: "no rate meets the bound 1.00ms"}},
 		Assumptions: []string{"each round trip costs the link's RTT plus the service time measured here"}}
