@@ -168,3 +168,31 @@ func TestProject(t *testing.T) {
 		t.Errorf("buffered at 1ms: %+v, want the measured ceiling and a little more lag", bb)
 	}
 }
+
+// TestRetryOnTheMachine: a repeat that failed only because rbench itself
+// was late runs again; a writer failure does not.
+func TestRetryOnTheMachine(t *testing.T) {
+	calls := map[float64]int{}
+	o := Options{Start: 1000, Max: 1000, Repeats: 1, Retries: 1,
+		Run: func(_ context.Context, rate float64, _ int) (*results.Run, error) {
+			calls[rate]++
+			r := stepRun(rate, 500, 0, 2000)
+			if calls[rate] == 1 {
+				r.Writer[0].Lag.P99 = 5000
+				r.Pacing[0].SendLate = &results.Latency{P99: 4000}
+			}
+			return r, nil
+		}}
+	res, err := Search(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Search
+	if s.Found != 1000 || len(s.Steps) != 2 || !s.Steps[0].Machine || !s.Steps[1].Retried || !s.Steps[1].Pass {
+		t.Fatalf("found %v, steps %+v: want 1000/s passed on its second attempt", s.Found, s.Steps)
+	}
+	st := Judge(stepRun(1000, 5000, 0, 2000), 1000, time.Millisecond)
+	if st.Pass || st.Machine {
+		t.Errorf("a slow writer with a punctual sender: pass %v machine %v, want a writer failure", st.Pass, st.Machine)
+	}
+}

@@ -51,13 +51,23 @@ func writerOf(r *results.Run) *results.Writer {
 	return &r.Writer[0]
 }
 
-// Judge measures one step: its run at rate, against the lag bound.
+// Judge measures one step: its run at rate, against the lag bound. A step
+// that failed only on rbench's own account (its send lateness over half
+// the bound, its CPU or its sender flagged by the validity checks) is
+// marked Machine: the search may run it again (Options.Retries).
 func Judge(r *results.Run, rate float64, bound time.Duration) results.CeilingStep {
 	st := results.CeilingStep{Rate: rate, Pass: true}
+	writerFault := false // a failure rbench or the machine does not explain
 	fail := func(format string, a ...any) {
+		st.Pass = false
+		writerFault = true
+		st.Reasons = append(st.Reasons, fmt.Sprintf(format, a...))
+	}
+	machine := func(format string, a ...any) {
 		st.Pass = false
 		st.Reasons = append(st.Reasons, fmt.Sprintf(format, a...))
 	}
+	defer func() { st.Machine = !st.Pass && !writerFault }()
 	w := writerOf(r)
 	if w == nil {
 		fail("no writer figures (not a write workload?)")
@@ -100,11 +110,11 @@ func Judge(r *results.Run, rate float64, bound time.Duration) results.CeilingSte
 	case !results.Enough(0.99, n):
 		fail("too few calls for a p99: %d of the %d needed (lengthen --find-max-step)", n, results.MinSamples(0.99))
 	case w.Lag.P99 > boundUs:
-		why := ""
 		if st.SendLateP99Us > boundUs/2 {
-			why = fmt.Sprintf(" (rbench's own send lateness p99 was %s: the machine woke it late)", fmtUs(st.SendLateP99Us))
+			machine("lag p99 %s over the bound %s (rbench's own send lateness p99 was %s: the machine woke it late)", fmtUs(w.Lag.P99), fmtUs(boundUs), fmtUs(st.SendLateP99Us))
+		} else {
+			fail("lag p99 %s over the bound %s", fmtUs(w.Lag.P99), fmtUs(boundUs))
 		}
-		fail("lag p99 %s over the bound %s%s", fmtUs(w.Lag.P99), fmtUs(boundUs), why)
 	}
 	every := time.Duration(w.QueueDepthEveryMS * float64(time.Millisecond))
 	st.QueueSamples = len(w.QueueDepth)
@@ -132,6 +142,10 @@ func Judge(r *results.Run, rate float64, bound time.Duration) results.CeilingSte
 				// fast enough (the scenario and its encoding run in the
 				// writer's goroutine, as the node's cache calls do).
 				hint = fmt.Sprintf(" (the writer was busy %.0f%%: rbench built the calls too slowly; the writer's own ceiling is higher)", 100*st.Busy)
+			}
+			if slices.Contains([]string{results.ProblemGeneratorCPU, results.ProblemSenderLate}, p.Kind) {
+				machine("invalid run: %s", firstSentence(p.Message))
+				continue
 			}
 			fail("invalid run: %s%s", firstSentence(p.Message), hint)
 		}

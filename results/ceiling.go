@@ -60,12 +60,17 @@ type CeilingStep struct {
 	Repeat int     `json:"repeat"`
 	Pass   bool    `json:"pass"`
 	// Reasons says why the step failed (every reason), empty when it passed.
-	Reasons      []string `json:"reasons,omitempty"`
-	AchievedRate float64  `json:"achieved_rate"`
-	Dropped      int64    `json:"dropped,omitempty"`
-	Calls        int64    `json:"calls"`
-	Lag          Latency  `json:"lag"`
-	LagHDR       string   `json:"lag_hdr,omitempty"`
+	Reasons []string `json:"reasons,omitempty"`
+	// Machine marks a failure that rbench's own lateness or CPU explains
+	// (a busy machine), not the writer; Retried marks a step run again
+	// after such a failure.
+	Machine      bool    `json:"machine,omitempty"`
+	Retried      bool    `json:"retried,omitempty"`
+	AchievedRate float64 `json:"achieved_rate"`
+	Dropped      int64   `json:"dropped,omitempty"`
+	Calls        int64   `json:"calls"`
+	Lag          Latency `json:"lag"`
+	LagHDR       string  `json:"lag_hdr,omitempty"`
 	// QueueSlope is the queue depth's growth, calls per second (the
 	// Theil-Sen slope of the 50 ms samples); QueueGrowth is that slope
 	// over the measured window, in calls, and QueueGrowthLimit the growth

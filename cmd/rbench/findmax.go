@@ -37,6 +37,7 @@ func findMaxFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "find-max-step", Value: defaultFindMaxStep, Usage: "measured length of each step (longer where the rate needs it for 1000 calls, the p99 floor)", Category: cat},
 		&cli.DurationFlag{Name: "find-max-warmup", Value: defaultFindMaxWarmup, Usage: "unrecorded warm-up before each step (--warmup overrides it)", Category: cat},
 		&cli.IntFlag{Name: "find-max-repeats", Value: ceiling.DefaultRepeats, Usage: "runs of each candidate rate; a rate passes only when all pass", Category: cat},
+		&cli.IntFlag{Name: "find-max-retries", Value: 1, Usage: "runs again a repeat that failed only on rbench's own account (its send lateness, its CPU: a busy machine), up to `N` times", Category: cat},
 		&cli.Float64Flag{Name: "find-max-start", Value: ceiling.DefaultStart, Usage: "the ramp's first rate (calls/s); it doubles until a step fails, then bisects", Category: cat},
 		&cli.Float64Flag{Name: "find-max-max", Value: ceiling.DefaultMax, Usage: "the highest rate tried (calls/s)", Category: cat},
 		&cli.Float64Flag{Name: "find-max-min", Value: ceiling.DefaultMin, Usage: "the lowest rate tried when the first fails (the ramp halves down to it)", Category: cat},
@@ -60,7 +61,7 @@ type findMaxInput struct {
 func checkFindMax(in *inputs, spec workloads.Spec, def workloads.Definition) *findMaxInput {
 	c := in.c
 	if !findMaxSet(c) {
-		for _, n := range []string{"project-rtt", "find-max-step", "find-max-warmup", "find-max-repeats", "find-max-start", "find-max-max", "find-max-min", "find-max-precision"} {
+		for _, n := range []string{"project-rtt", "find-max-step", "find-max-warmup", "find-max-repeats", "find-max-retries", "find-max-start", "find-max-max", "find-max-min", "find-max-precision"} {
 			if c.IsSet(n) {
 				in.bad("--%s: only with --find-max", n)
 			}
@@ -85,8 +86,11 @@ func checkFindMax(in *inputs, spec workloads.Spec, def workloads.Definition) *fi
 	if fm.warmup < 0 {
 		in.bad("--find-max-warmup %v: want 0 or a positive duration", fm.warmup)
 	}
-	o := ceiling.Options{Repeats: c.Int("find-max-repeats"), Start: c.Float64("find-max-start"), Max: c.Float64("find-max-max"),
+	o := ceiling.Options{Repeats: c.Int("find-max-repeats"), Retries: c.Int("find-max-retries"), Start: c.Float64("find-max-start"), Max: c.Float64("find-max-max"),
 		Precision: c.Float64("find-max-precision"), Target: time.Duration(spec.WithDefaults().TargetP99)}
+	if o.Retries < 0 || o.Retries > 10 {
+		in.bad("--find-max-retries %d: want 0 to 10", o.Retries)
+	}
 	if o.Repeats < 1 || o.Repeats > 100 {
 		in.bad("--find-max-repeats %d: want 1 to 100", o.Repeats)
 	}
