@@ -55,8 +55,8 @@ func writerOf(r *results.Run) *results.Writer {
 // that failed only on rbench's own account (its send lateness over half
 // the bound, its CPU or its sender flagged by the validity checks) is
 // marked Machine: the search may run it again (Options.Retries).
-func Judge(r *results.Run, rate float64, bound time.Duration) results.CeilingStep {
-	st := results.CeilingStep{Rate: rate, Pass: true}
+func Judge(r *results.Run, rate float64, bound time.Duration) (st results.CeilingStep) {
+	st = results.CeilingStep{Rate: rate, Pass: true}
 	writerFault := false // a failure rbench or the machine does not explain
 	fail := func(format string, a ...any) {
 		st.Pass = false
