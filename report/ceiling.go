@@ -88,14 +88,18 @@ func (b *builder) stepsBlock(run int, c *results.Ceiling) block {
 		var pts []point
 		for _, st := range s.Steps {
 			pts = append(pts, point{float64(st.N), st.Rate})
-			t.Rows = append(t.Rows, []cell{text(intervalName(s.BufferIntervalMS)), inum(int64(st.N)), text(st.Phase), rate(st.Rate), inum(int64(st.Repeat)),
+			phase := st.Phase
+			if st.Retried {
+				phase += ", again"
+			}
+			t.Rows = append(t.Rows, []cell{text(intervalName(s.BufferIntervalMS)), inum(int64(st.N)), text(phase), rate(st.Rate), inum(int64(st.Repeat)),
 				verdict(st.Pass), rate(st.AchievedRate), us(st.Lag.P50), us(st.Lag.P99), num(st.QueueGrowth), num(st.QueueGrowthLimit),
 				text(fmtPct(st.Busy)), num(st.LoadAvg), text(strings.Join(st.Reasons, "; "))})
 		}
 		l.add(b.name(run, intervalName(s.BufferIntervalMS)), pts)
 	}
 	return block{Title: joinName(b.runName(run), "the searches step by step"),
-		Note:  "Each search ramps up (doubling) to its first failure, then bisects between the highest rate that passed and the lowest that failed.",
+		Note:  "Each search ramps up (doubling) to its first failure, then bisects between the highest rate that passed and the lowest that failed. A repeat that failed only on rbench's own account (its send lateness: a busy machine) runs again (\"again\").",
 		Chart: b.addLine(l, heightSeries), Tables: []table{t}, Stack: true}
 }
 

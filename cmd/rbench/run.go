@@ -108,7 +108,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "style", Usage: "startup-load: sequential (the Python TradingNode's load: one round trip after another), rust (the Rust LiveNode's: every collection at once, every read of a collection pipelined on one connection) or both (default)", Category: cat},
 		&cli.BoolFlag{Name: "purge", Usage: "order-flow: purge closed orders and positions, like purge_closed_orders", Category: cat},
 		&cli.StringSliceFlag{Name: "param", Usage: "workload-specific `KEY=VALUE` (repeatable)", Category: cat},
-		&cli.DurationFlag{Name: "target-p99", Value: workloads.DefaultTargetP99, Usage: "PASS/FAIL threshold of the response-time p99 in the final table", Category: "Output"},
+		&cli.DurationFlag{Name: "target-p99", Value: workloads.DefaultTargetP99, Usage: "PASS/FAIL threshold of the response-time p99 in the final table; with --find-max the writer's lag p99 bound (buffered: plus twice the interval)", Category: "Output"},
 		&cli.StringFlag{Name: "results-dir", Value: "results", Usage: "write a new run folder under `DIR`", Category: "Output"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the results to `FILE` instead of a run folder", Category: "Output"},
 		&cli.BoolFlag{Name: "report", Usage: "also write report.html next to the results", Category: "Output"},
