@@ -275,7 +275,7 @@ func (o Options) progress(st results.CeilingStep, repeats int, found, failed flo
 	}
 	bracket += "]"
 	if st.Retried {
-		word += " (run again)"
+		word += " (retry)"
 	}
 	fmt.Fprintf(o.Progress, "find-max %s step %d %-6s %8s/s repeat %d/%d: %s lag p50 %s p99 %s, queue %+.0f (limit %.0f), busy %.0f%%, achieved %s/s, send late p99 %s, load %.1f, bracket %s\n",
 		o.Label, st.N, st.Phase, fmtRate(st.Rate), st.Repeat, repeats, word, fmtUs(st.Lag.P50), fmtUs(st.Lag.P99),
