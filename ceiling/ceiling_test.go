@@ -85,6 +85,22 @@ func TestJudge(t *testing.T) {
 	if st.RoundTripsPerCall != 4 || st.MaxRoundTripsPerCall != 6 || math.Abs(st.ServicePerRoundTripUs-125) > 1e-9 {
 		t.Errorf("round trips %v max %v service %v, want 4, 6 and 125 us (0.5 x 2 s over 8000)", st.RoundTripsPerCall, st.MaxRoundTripsPerCall, st.ServicePerRoundTripUs)
 	}
+	// Buffered 100 ms over 2 s: the last interval's calls are dropped by
+	// design; 1,750 calls of 2,000 due pass (1,800 due up to two intervals
+	// before the end), 1,600 do not, and the run's own rate check is not
+	// held against it.
+	for _, tc := range []struct {
+		calls int64
+		pass  bool
+	}{{1750, true}, {1600, false}} {
+		b := stepRun(1000, 500, 0, tc.calls)
+		b.Meta.Workload.DurationSec = 2
+		b.Writer[0].Mode, b.Writer[0].BufferIntervalMS = results.WriterBuffered, 100
+		b.Validity = &results.Validity{Problems: []results.Problem{{Kind: results.ProblemRateNotReached, Severity: results.SeverityInvalid, Message: "target rate not reached"}}}
+		if st := Judge(b, 1000, 201*time.Millisecond); st.Pass != tc.pass {
+			t.Errorf("buffered, %d calls: pass %v (%q), want %v", tc.calls, st.Pass, st.Reasons, tc.pass)
+		}
+	}
 	bad := stepRun(1000, 500, 0, 2000)
 	bad.Validity = &results.Validity{Problems: []results.Problem{{Kind: results.ProblemRateNotReached, Severity: results.SeverityInvalid, Message: "target rate not reached. more"}}}
 	bad.Writer[0].Busy = 0.2

@@ -117,23 +117,49 @@ func Judge(r *results.Run, rate float64, bound time.Duration) (st results.Ceilin
 		}
 	}
 	every := time.Duration(w.QueueDepthEveryMS * float64(time.Millisecond))
-	st.QueueSamples = len(w.QueueDepth)
+	depth := w.QueueDepth
+	if d := r.Meta.Workload.DurationSec; every > 0 && d > 0 {
+		// Only the schedule's window: after it nothing more is due, and
+		// the samples of the grace that follows only fall.
+		depth = depth[:min(len(depth), int(d/every.Seconds()))]
+	}
+	st.QueueSamples = len(depth)
 	window := r.Meta.MeasuredSec
-	if every > 0 && len(w.QueueDepth) >= 3 {
-		st.QueueSlope = Slope(w.QueueDepth, every)
-		window = math.Min(window, float64(len(w.QueueDepth))*every.Seconds())
+	if every > 0 && len(depth) >= 3 {
+		st.QueueSlope = Slope(depth, every)
+		window = math.Min(window, float64(len(depth))*every.Seconds())
 		st.QueueGrowth = st.QueueSlope * window
 		st.QueueGrowthLimit = math.Max(MinGrowthCalls, GrowthShare*rate*window)
 		if st.QueueGrowth > st.QueueGrowthLimit {
 			fail("queue grew by %.0f calls over %.1fs (%.0f calls/s; limit %.0f)", st.QueueGrowth, window, st.QueueSlope, st.QueueGrowthLimit)
 		}
 	} else {
-		fail("too few queue samples (%d) to tell whether the queue grew", len(w.QueueDepth))
+		fail("too few queue samples (%d) to tell whether the queue grew", len(depth))
+	}
+	buffered := w.Mode == results.WriterBuffered
+	if d := r.Meta.Workload.DurationSec; buffered && d > 0 {
+		// A buffered run ends with its last interval's calls still queued
+		// (dropped, not sent: at most an interval and a flush), which a
+		// step of a few seconds would count as a missed rate. Its rate
+		// check allows two intervals at the end instead; a writer that
+		// cannot keep up shows in its queue and its lag.
+		iv := w.BufferIntervalMS / 1e3
+		due := rate * math.Max(0, d-2*iv)
+		if float64(w.Calls) < results.MinAchievedShare*due {
+			hint := ""
+			if st.Busy < 0.5 {
+				hint = fmt.Sprintf(" (the writer was busy %.0f%%: rbench built the calls too slowly; the writer's own ceiling is higher)", 100*st.Busy)
+			}
+			fail("rate not reached: %d calls completed of the %.0f due up to two intervals before the end%s", w.Calls, due, hint)
+		}
 	}
 	if r.Validity != nil && !r.Validity.Valid {
 		for _, p := range r.Validity.Problems {
 			if p.Severity != results.SeverityInvalid {
 				continue
+			}
+			if buffered && (p.Kind == results.ProblemRateNotReached || p.Kind == results.ProblemDropped) {
+				continue // judged above
 			}
 			st.Invalid = append(st.Invalid, p.Kind)
 			hint := ""
