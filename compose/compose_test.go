@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rbench/rbench/compose"
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 )
 
@@ -114,7 +114,7 @@ func TestRedisConfStarts(t *testing.T) {
 			<-done
 		}
 	})
-	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + strconv.Itoa(port)})
+	c := connect.NewClient(connect.ClientOptions{Addr: "127.0.0.1:" + strconv.Itoa(port)})
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

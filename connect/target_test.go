@@ -11,12 +11,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rbench/rbench/config"
+	"github.com/rbench/rbench/internal/lockedbuf"
 	"github.com/rbench/rbench/localredis"
 )
 
@@ -40,26 +40,8 @@ func external(t *testing.T, srv *localredis.Server, password string) *config.Con
 	return cfgFor(t, f)
 }
 
-// syncBuffer is a log sink safe for the retry loop and the test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func logger() (*slog.Logger, *syncBuffer) {
-	b := &syncBuffer{}
+func logger() (*slog.Logger, *lockedbuf.Buffer) {
+	b := &lockedbuf.Buffer{}
 	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug})), b
 }
 

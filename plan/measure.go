@@ -15,14 +15,15 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
@@ -88,6 +89,15 @@ type Options struct {
 	// Seed makes the dataset reproducible.
 	// default: 1
 	Seed int64
+	// Node is the node whose dataset is written and loaded: its flavour's
+	// payloads and call sequences (the Python TradingNode's or the Rust
+	// LiveNode's serde payloads), its key layout (use_instance_id), what
+	// its scenario writes (snapshots, timestamps) and how its startup load
+	// decodes and chunks its MGETs. Account events are written whatever
+	// PersistAccountEvents says, so that their cost is measured; the
+	// profile decides whether the projection holds them.
+	// default: node.DefaultConfig()
+	Node node.Config
 	// Server is the template of each throwaway server; Persistence is
 	// always AOF everysec and automatic rewrites are turned off (a rewrite
 	// in the middle of a scale would spoil its AOF figure).
@@ -152,6 +162,14 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	if o.Node.Flavour == "" {
+		o.Node = node.DefaultConfig()
+	}
+	if err := o.Node.Validate(); err != nil {
+		return o, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	o.Node, _ = o.Node.Effective()
+	o.Node.PersistAccountEvents = true // measured; the profile projects them or not
 	if o.Instruments < 0 {
 		return o, fmt.Errorf("%w: instruments %d: want a count of zero (the default dozen) or more", ErrOptions, o.Instruments)
 	}
@@ -274,7 +292,7 @@ func measureScale(ctx context.Context, opts Options, enc string, scale int64) (p
 	}
 	c := newClient(opts.Concurrency + 2)
 	defer func() { _ = c.Close() }()
-	layout := keyspace.Layout{TraderID: opts.TraderID}
+	layout := keyspace.LayoutFor(opts.TraderID, opts.Node, opts.Seed)
 	prefix := layout.Prefix() + keyspace.Delimiter
 	mix = Mix{Encoding: enc, Scale: scale}
 
@@ -383,7 +401,7 @@ func measureScale(ctx context.Context, opts Options, enc string, scale int64) (p
 	}
 	c = newClient(opts.Concurrency + 2)
 	if txt, err := c.Info(ctx, "persistence").Result(); err == nil {
-		mix.KeysLoaded, _ = strconv.ParseInt(infoField(txt, "rdb_last_load_keys_loaded"), 10, 64)
+		mix.KeysLoaded, _ = info.Int64(info.Parse(txt), "rdb_last_load_keys_loaded")
 	}
 	point(Total, results.FigureAOFLoad, "", capacity.UnitBytes, aofBytes, load)
 	point(Total, FigureReady, "", capacity.UnitBytes, aofBytes, ready)
@@ -399,7 +417,8 @@ func measureScale(ctx context.Context, opts Options, enc string, scale int64) (p
 		best := math.Inf(1)
 		var res startup.Result
 		for i := 0; i < opts.Repeats && (i == 0 || best < RepeatUnder.Seconds()); i++ {
-			res, err = startup.Load(ctx, c, startup.Options{TraderKey: layout.Prefix(), Style: style, Codec: codec})
+			res, err = startup.Load(ctx, c, startup.Options{TraderKey: layout.Prefix(), Style: style, Codec: codec,
+				Flavour: opts.Node.Flavour, BulkReadBatchSize: opts.Node.BulkReadBatchSize})
 			if err != nil {
 				return nil, mix, fmt.Errorf("startup load (%s): %w", style, err)
 			}
@@ -424,7 +443,7 @@ func write(ctx context.Context, c redis.UniversalClient, layout keyspace.Layout,
 	if err != nil {
 		return 0, err
 	}
-	src := recovery.NewScenarioSource(layout, codec, scenario.Options{Seed: opts.Seed, TraderID: opts.TraderID, Instruments: opts.Instruments})
+	src := recovery.NewScenarioSource(layout, codec, scenario.Options{Seed: opts.Seed, TraderID: opts.TraderID, Instruments: opts.Instruments, Node: opts.Node})
 	seen := make(map[string]struct{}, scale)
 	// The scale counts the history's keys; the instruments and currencies
 	// are the same at every scale and come on top.
@@ -596,14 +615,4 @@ func countKeys(ctx context.Context, c redis.UniversalClient, prefix string, samp
 		}
 	}
 	return k, nil
-}
-
-// infoField returns the value of key in an INFO reply, "" when absent.
-func infoField(txt, key string) string {
-	for line := range strings.Lines(txt) {
-		if v, ok := strings.CutPrefix(strings.TrimRight(line, "\r\n"), key+":"); ok {
-			return v
-		}
-	}
-	return ""
 }

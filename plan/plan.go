@@ -46,7 +46,9 @@ func Run(ctx context.Context, opts Options, profile capacity.Profile, popts capa
 			return nil, err
 		}
 		// Interrupted or failed part-way: keep the scales measured so far.
-		return partial(points, mixes, profile, popts), err
+		res := partial(points, mixes, profile, popts)
+		res.Plan.Node = string(o.Node.Flavour)
+		return res, err
 	}
 	load1, _ := LoadAverage()
 	res, err := Analyze(points, mixes, profile, popts)
@@ -58,6 +60,7 @@ func Run(ctx context.Context, opts Options, profile capacity.Profile, popts capa
 	}
 	res.Plan.Scales = o.Scales
 	res.Plan.Encodings = o.Encodings
+	res.Plan.Node = string(o.Node.Flavour)
 	return res, nil
 }
 

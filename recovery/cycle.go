@@ -200,7 +200,8 @@ func runCycle(ctx context.Context, o *Options, n int, base Promise) (*results.Re
 		c.DiedSec, diedBy, c.PortOpenSec, c.ReadySec, c.LoadSec, c.LoadSource, c.LoadedBytes, c.AOFSizeBytes, short(c.RunIDBefore), short(c.RunIDAfter), c.UptimeAfterSec)
 
 	for _, style := range []string{StyleSequential, StyleRust} {
-		sl, h, err := StartupLoad(ctx, o.Client, StartupOptions{Prefix: o.Prefix, Style: style, Encoding: o.Encoding, Codec: o.Codec})
+		sl, h, err := StartupLoad(ctx, o.Client, StartupOptions{Prefix: o.Prefix, Style: style, Encoding: o.Encoding, Codec: o.Codec,
+			Flavour: o.Node.Flavour, BulkReadBatchSize: o.Node.BulkReadBatchSize})
 		if err != nil {
 			return stopped(fmt.Errorf("startup load (%s): %w", style, err))
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 )
 
@@ -32,8 +33,8 @@ func TestEverysecKillLosesOnlyPostponedWrites(t *testing.T) {
 	var lossy, excused int
 	for run := 0; run < runs; run++ {
 		srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.AOFEverysec})
-		rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1})
-		info := redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1})
+		rdb := connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1})
+		info := connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), MaxRetries: -1})
 		first, err := readSample(ctx, info)
 		if err != nil {
 			t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 )
@@ -140,7 +141,7 @@ func restartOnExit(t *testing.T, srv *localredis.Server) {
 func cmdRestarter(srv *localredis.Server, command string) *CmdRestarter {
 	return &CmdRestarter{Command: command, Addr: srv.Addr(), Timeout: 10 * time.Second,
 		NewClient: func() redis.UniversalClient {
-			return redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1, DialTimeout: time.Second, ReadTimeout: time.Second})
+			return connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1, DialTimeout: time.Second, ReadTimeout: time.Second})
 		}}
 }
 

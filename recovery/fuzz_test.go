@@ -1,7 +1,6 @@
 package recovery
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -20,19 +19,6 @@ func FuzzParseLoadTime(f *testing.F) {
 		}
 		if !ok && d != 0 {
 			t.Fatalf("a failed parse returned %v", d)
-		}
-	})
-}
-
-func FuzzParseInfo(f *testing.F) {
-	f.Add("# Persistence\r\nloading:0\r\naof_enabled:1\r\naof_current_size:123\r\n")
-	f.Add("a:b:c\n#x:y\n:\n")
-	f.Fuzz(func(t *testing.T, info string) {
-		m := parseInfo(info)
-		for k := range m {
-			if strings.HasPrefix(k, "#") || strings.ContainsAny(k, "\r\n") {
-				t.Fatalf("key %q from %q", k, info)
-			}
 		}
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/rbench/rbench/connect"
+	redisinfo "github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 )
@@ -247,7 +248,7 @@ func waitUp(ctx context.Context, tm *Timing, addr string, newClient func() redis
 			loadingSince = time.Now()
 			// INFO answers while loading; its loading_* fields exist only then.
 			if info, ierr := rdb.Info(ctx, "persistence").Result(); ierr == nil {
-				if n, perr := strconv.ParseInt(parseInfo(info)["loading_total_bytes"], 10, 64); perr == nil {
+				if n, perr := strconv.ParseInt(redisinfo.Parse(info)["loading_total_bytes"], 10, 64); perr == nil {
 					tm.LoadBytes = n
 				}
 			}
@@ -335,7 +336,7 @@ func ServerSettings(ctx context.Context, rdb redis.UniversalClient) results.Reco
 		s.Source = "unknown"
 		return s
 	}
-	f := parseInfo(info)
+	f := redisinfo.Parse(info)
 	s.Source = "info"
 	if f["aof_enabled"] == "1" {
 		s.AppendOnly = "yes"
@@ -366,24 +367,13 @@ func PersistenceOf(s results.RecoveryServer) string {
 	}
 }
 
-func parseInfo(info string) map[string]string {
-	m := make(map[string]string)
-	for _, line := range strings.Split(info, "\n") {
-		line = strings.TrimSpace(line)
-		if k, v, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "#") {
-			m[k] = v
-		}
-	}
-	return m
-}
-
 // fillServerFigures copies INFO persistence and DBSIZE into c.
 func fillServerFigures(ctx context.Context, rdb redis.UniversalClient, c *results.RecoveryCycle) error {
 	info, err := rdb.Info(ctx, "persistence").Result()
 	if err != nil {
 		return fmt.Errorf("INFO persistence: %w", err)
 	}
-	f := parseInfo(info)
+	f := redisinfo.Parse(info)
 	atoi := func(k string) int64 { n, _ := strconv.ParseInt(f[k], 10, 64); return n }
 	c.KeysLoaded = atoi("rdb_last_load_keys_loaded")
 	c.KeysExpired = atoi("rdb_last_load_keys_expired")

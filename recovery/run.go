@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/results"
@@ -84,6 +85,12 @@ type Options struct {
 	// are reported, not failed; anywhere else no loss is excused.
 	// default: DefaultLossWindow
 	LossWindow time.Duration
+	// Node is the node modelled: its flavour decides how the startup loads
+	// decode what they read, its bulk_read_batch_size how they chunk their
+	// MGETs (the sources, made by NewSource, write as it writes). Its
+	// BufferInterval is not read: BufferInterval is.
+	// default: node.DefaultConfig()
+	Node node.Config
 	// BufferInterval batches the live writers' messages as the node's
 	// buffer_interval_ms does: one MULTI/EXEC of everything queued per
 	// interval of wall-clock time. 0 sends every message (one Redis
@@ -171,6 +178,10 @@ func (o *Options) defaults() error {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	if o.Node.Flavour == "" {
+		o.Node = node.DefaultConfig()
+	}
+	o.Node, _ = o.Node.Effective() // the Rust LiveNode's startup load does not chunk its MGETs
 	return nil
 }
 
@@ -212,6 +223,7 @@ func Run(ctx context.Context, opts Options) (*results.Recovery, error) {
 	rec := &results.Recovery{
 		Persistence:       opts.Persistence,
 		Mode:              mode,
+		Node:              string(opts.Node.Flavour),
 		Server:            settings,
 		Keys:              int64(opts.Keys),
 		WriteDuring:       opts.WriteDuring,

@@ -10,7 +10,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/connect"
+	redisinfo "github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/node/scenario"
@@ -37,7 +40,7 @@ func testRunErr(t *testing.T, ctx context.Context, p localredis.Persistence, res
 	opts := Options{
 		Client: rdb,
 		NewClient: func() redis.UniversalClient {
-			return redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1})
+			return connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1})
 		},
 		Restarter:   restarter(srv),
 		Keys:        1500,
@@ -74,7 +77,7 @@ func mixedSources(o *Options) {
 		}
 		return NewSynthetic(prefix, seed, w)
 	}
-	o.Decode = PayloadDecoder(DefaultPrefix, codec)
+	o.Decode = PayloadDecoder(DefaultPrefix, codec, node.Python)
 	o.Codec = codec
 }
 
@@ -262,7 +265,9 @@ func TestCmdRestarter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &CmdRestarter{Command: tt.command, Addr: srv.Addr(), Timeout: 5 * time.Second,
-				NewClient: func() redis.UniversalClient { return redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1}) }}
+				NewClient: func() redis.UniversalClient {
+					return connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), MaxRetries: -1})
+				}}
 			tm, err := r.Restart(ctx)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "s3cr3t") {
@@ -310,5 +315,57 @@ func TestParseLoadTime(t *testing.T) {
 	}
 	if _, ok := parseLoadTime([]byte("Ready to accept connections\n")); ok {
 		t.Error("a log without a load line gave a load time")
+	}
+}
+
+// TestKillRustNodeLosesNothing runs the Rust LiveNode's writer through a
+// kill under aof-always, unbuffered and buffered: its serde payloads and
+// call sequences (update_order's read of the whole list, then its own
+// transactions) are all kept, decode as the Rust node's, and the startup
+// loads read them as that node would.
+func TestKillRustNodeLosesNothing(t *testing.T) {
+	for _, buffer := range []time.Duration{0, 20 * time.Millisecond} {
+		t.Run(buffer.String(), func(t *testing.T) {
+			codec, err := codecs.ByName(codecs.MsgPack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := node.DefaultConfig()
+			cfg.Flavour = node.Rust
+			var lranges int64
+			rec := testRun(t, localredis.AOFAlways, kill, func(o *Options) {
+				o.Cycles, o.FastPopulate, o.Writers, o.BufferInterval, o.Node = 1, true, 1, buffer, cfg
+				o.NewSource = func(prefix string, seed int64, w int) Source {
+					return NewScenarioSource(keyspace.Layout{}, codec, scenario.Options{Seed: seed, Node: cfg})
+				}
+				o.Decode = PayloadDecoder(DefaultPrefix, codec, node.Rust)
+				o.Codec = codec
+				o.BeforeRestart = func(ctx context.Context, _ int) error {
+					// Nothing but the writers has read a list yet: every
+					// LRANGE is a Rust update_order's.
+					txt, err := o.Client.Info(ctx, "commandstats").Result()
+					if err != nil {
+						return err
+					}
+					lranges, _ = redisinfo.CommandCalls(redisinfo.Parse(txt), "lrange")
+					return nil
+				}
+			})
+			if rec.Verdict != results.RecoveryPass {
+				t.Fatalf("verdict %s: %v", rec.Verdict, rec.Reasons)
+			}
+			c := rec.Cycles[0]
+			if c.Integrity["orders"].Verified == 0 || c.WritesDuring == 0 {
+				t.Errorf("orders verified %d, writes during %d: %+v", c.Integrity["orders"].Verified, c.WritesDuring, c.Integrity)
+			}
+			if lranges == 0 {
+				t.Error("no LRANGE before the restart: the writer did not send the Rust update_order's read")
+			}
+			for _, sl := range c.Startup {
+				if sl.Undecodable != 0 || sl.Keys["orders"] == 0 {
+					t.Errorf("startup load %s: keys %v, %d undecodable", sl.Style, sl.Keys, sl.Undecodable)
+				}
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/node"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/startup"
 	"github.com/rbench/rbench/results"
@@ -42,6 +43,10 @@ type StartupOptions struct {
 	// Encoding labels the result.
 	// default: Codec's name, or "raw"
 	Encoding string
+	// Flavour is the node that wrote the payloads, which decides how
+	// Codec decodes them (startup.Options.Flavour).
+	// default: node.Python
+	Flavour node.Flavour
 }
 
 // StartupLoad replays what a trading node reads when it starts from the
@@ -66,6 +71,7 @@ func StartupLoad(ctx context.Context, rdb redis.UniversalClient, opts StartupOpt
 		Style:             startup.Style(opts.Style),
 		BulkReadBatchSize: opts.BulkReadBatchSize,
 		Codec:             opts.Codec,
+		Flavour:           opts.Flavour,
 		Opaque:            func(key string) bool { return IsSynthetic(opts.Prefix, key) },
 		Observe: func(ev startup.Event) {
 			mu.Lock()

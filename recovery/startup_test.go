@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	redisinfo "github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
@@ -68,7 +69,7 @@ func TestStartupLoadCommands(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m := parseInfo(stats)["keyspace_misses"]; m != "1" {
+		if m := redisinfo.Parse(stats)["keyspace_misses"]; m != "1" {
 			t.Errorf("%s: %s keyspace misses, want 1 (index:order_client)", style, m)
 		}
 	}

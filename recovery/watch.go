@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	redisinfo "github.com/rbench/rbench/internal/info"
 )
 
 // sample is one INFO reading of the server under test.
@@ -41,8 +43,8 @@ func readSample(ctx context.Context, rdb redis.Cmdable) (sample, error) {
 	if err != nil {
 		return s, fmt.Errorf("INFO server and persistence: %w", err)
 	}
-	f := parseInfo(srv.Val())
-	for k, v := range parseInfo(pers.Val()) {
+	f := redisinfo.Parse(srv.Val())
+	for k, v := range redisinfo.Parse(pers.Val()) {
 		f[k] = v
 	}
 	s.runID = f["run_id"]

@@ -2,10 +2,13 @@ package recovery
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/rbench/rbench/node/keyspace"
 )
 
 // sendTimeout bounds one transaction of the live writers: a transaction cut
@@ -24,10 +27,27 @@ type Writer struct {
 	rdb      redis.Cmdable
 	l        *Ledger
 	interval time.Duration
-	queue    Call
+	queue    Call        // buffered: the queued messages' commands
+	steps    []queueStep // buffered: how they are sent, when some are direct
 	due      time.Time
 
 	calls, failed atomic.Int64
+}
+
+// queueStep is a run of queued commands that a buffered flush sends one
+// way: queued messages accumulate into one MULTI/EXEC, a direct step (a
+// Read or a Tx, the Rust update_order's) goes alone.
+type queueStep struct {
+	kind keyspace.StepKind
+	n    int
+}
+
+// SteppedSource is a Source whose calls are not one message per command:
+// the Rust LiveNode's (ScenarioSource with a Rust node). The writers send
+// its calls with WriteSteps.
+type SteppedSource interface {
+	Source
+	NextSteps() (Call, []keyspace.Step)
 }
 
 // Calls counts the cache calls handed to Write so far; it may be read
@@ -55,12 +75,66 @@ func (w *Writer) Write(ctx context.Context, c Call) bool {
 	w.calls.Add(1)
 	if w.interval > 0 {
 		w.queue = append(w.queue, c...)
+		w.steps = append(w.steps, queueStep{keyspace.Queued, len(c)})
 		return true
 	}
 	for _, cmd := range c {
 		if !w.send(ctx, Call{cmd}) {
 			return false
 		}
+	}
+	return true
+}
+
+// WriteSteps hands the writer one cache call of a node whose messages are
+// not one per command (keyspace.Step): a Queued step is one message (its
+// own MULTI/EXEC unbuffered, a part of the next flush's buffered), a Read
+// is a plain command whose reply the writer awaits, a Tx a MULTI/EXEC of
+// its own (cache.rs:816-829,882-928). Buffered, every step joins the queue
+// and the flush sends the direct ones alone, in order (drain_buffer,
+// cache.rs:766-862), as the workloads' writer does. The node decodes the
+// list its Read returned before the index Tx (Step.Decode); this writer
+// does not: what Redis holds is the same, and recovery judges what Redis
+// kept, not the writer's CPU. Unbuffered, the first step not acknowledged
+// ends the call, as in Write.
+func (w *Writer) WriteSteps(ctx context.Context, c Call, steps []keyspace.Step) bool {
+	w.calls.Add(1)
+	if w.interval > 0 {
+		w.queue = append(w.queue, c...)
+		for _, st := range steps {
+			w.steps = append(w.steps, queueStep{st.Kind, st.N})
+		}
+		return true
+	}
+	i := 0
+	for _, st := range steps {
+		if !w.sendStep(ctx, st.Kind, c[i:i+st.N]) {
+			return false
+		}
+		i += st.N
+	}
+	return true
+}
+
+// sendStep sends one step now: a Read as a plain command (it changes
+// nothing, so the Ledger does not see it), anything else as one
+// MULTI/EXEC.
+func (w *Writer) sendStep(ctx context.Context, kind keyspace.StepKind, cmds Call) bool {
+	if kind != keyspace.Read {
+		return w.send(ctx, cmds)
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
+	// A pipeline of the plain commands: one round trip, no MULTI.
+	_, err := w.rdb.Pipelined(sctx, func(p redis.Pipeliner) error {
+		for _, cmd := range cmds {
+			p.Do(sctx, []any(cmd)...)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		w.failed.Add(1)
+		return false
 	}
 	return true
 }
@@ -77,13 +151,32 @@ func (w *Writer) Due() time.Time {
 // resets the timer to now+interval. It returns whether the queue was
 // acknowledged; a failed flush is not retried (the node logs it).
 func (w *Writer) Flush(ctx context.Context) bool {
-	ok := true
-	if len(w.queue) > 0 {
-		ok = w.send(ctx, w.queue)
-		w.queue = nil
-	}
+	ok := w.drain(ctx)
+	w.queue, w.steps = nil, nil
 	w.due = time.Now().Add(w.interval)
 	return ok
+}
+
+// drain sends the queue: its queued messages as one MULTI/EXEC, split by
+// direct steps, each sent alone after what accumulated before it. It stops
+// at the first send not acknowledged.
+func (w *Writer) drain(ctx context.Context) bool {
+	i, from := 0, 0 // w.queue[from:i] has accumulated
+	for _, st := range w.steps {
+		if st.kind == keyspace.Queued {
+			i += st.n
+			continue
+		}
+		if i > from && !w.send(ctx, w.queue[from:i]) {
+			return false
+		}
+		if !w.sendStep(ctx, st.kind, w.queue[i:i+st.n]) {
+			return false
+		}
+		i += st.n
+		from = i
+	}
+	return i == from || w.send(ctx, w.queue[from:i])
 }
 
 func (w *Writer) send(ctx context.Context, tx Call) bool {
@@ -135,11 +228,21 @@ func write(ctx context.Context, w *Writer, src Source, interval time.Duration, f
 			next = now // do not burst to catch up after an outage
 		}
 		next = next.Add(interval)
-		c := src.Next()
-		if len(c) == 0 {
-			return // the source has nothing more to write
+		var ok bool
+		if ss, stepped := src.(SteppedSource); stepped {
+			c, steps := ss.NextSteps()
+			if len(c) == 0 {
+				return // the source has nothing more to write
+			}
+			ok = w.WriteSteps(ctx, c, steps)
+		} else {
+			c := src.Next()
+			if len(c) == 0 {
+				return // the source has nothing more to write
+			}
+			ok = w.Write(ctx, c)
 		}
-		if !w.Write(ctx, c) {
+		if !ok {
 			failures.Add(1)
 			select {
 			case <-time.After(5 * time.Millisecond):

@@ -1,10 +1,7 @@
 package recovery
 
 import (
-	"bufio"
 	"context"
-	"net"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,6 +9,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/internal/redismonitor"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
@@ -22,48 +21,35 @@ import (
 // command's name.
 type monitored struct{ addr, name string }
 
-var monitorRE = regexp.MustCompile(`^\+[0-9.]+ \[\d+ ([^\]]+)\] "([^"]+)"`)
-
 // monitor opens a MONITOR connection to srv; the returned function reads
 // what the server executed until a client sends ECHO marker, and returns it.
 func monitor(t *testing.T, srv *localredis.Server) func(rdb redis.Cmdable) []monitored {
 	t.Helper()
-	conn, err := net.Dial("tcp", srv.Addr())
+	c, err := redismonitor.Dial(srv.Addr())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = conn.Close() })
-	r := bufio.NewReader(conn)
-	if _, err := conn.Write([]byte("*1\r\n$7\r\nMONITOR\r\n")); err != nil {
-		t.Fatal(err)
-	}
-	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "+OK") {
-		t.Fatalf("MONITOR: %q %v", line, err)
-	}
+	t.Cleanup(func() { _ = c.Close() })
 	return func(rdb redis.Cmdable) []monitored {
 		t.Helper()
 		const marker = "rbench-monitor-end"
 		if err := rdb.Echo(context.Background(), marker).Err(); err != nil {
 			t.Fatal(err)
 		}
-		_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+		deadline := time.Now().Add(30 * time.Second)
 		var out []monitored
 		for {
-			line, err := r.ReadString('\n')
+			l, err := c.Next(deadline)
 			if err != nil {
 				t.Fatalf("reading MONITOR: %v", err)
 			}
-			if strings.Contains(line, `"`+marker+`"`) {
+			if l.Name() == "ECHO" && len(l.Args) == 2 && l.Args[1] == marker {
 				return out
 			}
-			m := monitorRE.FindStringSubmatch(line)
-			if m == nil {
-				continue
-			}
-			switch name := strings.ToUpper(m[2]); name {
+			switch name := l.Name(); name {
 			case "HELLO", "CLIENT", "AUTH", "SELECT": // a connection's handshake
 			default:
-				out = append(out, monitored{m[1], name})
+				out = append(out, monitored{l.Client, name})
 			}
 		}
 	}
@@ -84,8 +70,8 @@ func nodeCalls(t *testing.T, n int) []Call {
 	return calls
 }
 
-func writerClient(srv *localredis.Server) *redis.Client {
-	return redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1})
+func writerClient(srv *localredis.Server) redis.UniversalClient {
+	return connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), MaxRetries: -1, PoolSize: 1})
 }
 
 // Unbuffered, the writer sends what the node sends: one MULTI/EXEC per

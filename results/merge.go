@@ -58,7 +58,9 @@ func Merge(runs ...*Run) (*Run, error) { return MergeWith(MergeOptions{}, runs..
 // summed. Rates are summed for concurrent runs and averaged for repeats
 // (see MergeConcurrent, MergeRepeats). Meta comes from the first run with
 // Start the earliest start, End the latest end, Merge the relation and
-// Sources listing the inputs. Validity is the union of the inputs'
+// Sources listing the inputs. The writer figures merge per encoding
+// (mergeRunWriters): node by node for concurrent runs, one after another
+// for repeats. Validity is the union of the inputs'
 // problems, and the verdicts are decided again on the merged histograms.
 func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 	if len(runs) == 0 {
@@ -183,6 +185,9 @@ func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 		return nil, err
 	}
 	out.Ops = ops
+	if out.Writer, err = mergeRunWriters(runs, repeats); err != nil {
+		return nil, err
+	}
 	if err := applyShards(out, runs); err != nil {
 		return nil, err
 	}
@@ -275,6 +280,68 @@ func MergeWith(o MergeOptions, runs ...*Run) (*Run, error) {
 	if len(out.Ops) > 0 || len(ps) > 0 {
 		out.Validity = &Validity{Valid: valid(ps), Problems: ps}
 		out.Verdicts = Judge(out, ps, target)
+	}
+	return out, nil
+}
+
+// mergeRunWriters merges the runs' writer figures per encoding. Concurrent
+// runs (generators, shards, a fleet's nodes) merge node by node
+// (MergeWriters: rates add, Busy the mean over every writer), each run's
+// entry one node named by its trader id, a fleet's its PerNode; repeats
+// merge one after another (MergeWriterRepeats: Busy and rates the means
+// weighted by each run's measured seconds, series after each other at
+// the offsets the ops' series use). Histograms merge, never averaged. A
+// single run keeps its entries as they are.
+func mergeRunWriters(runs []*Run, repeats bool) ([]Writer, error) {
+	if len(runs) == 1 {
+		return runs[0].Writer, nil
+	}
+	var order []string
+	byEnc := map[string][]Writer{}
+	secs := map[string][]float64{}
+	offs := map[string][]int{}
+	offsets := seriesOffsets(runs, repeats)
+	end := map[string]int{} // repeats: the second after the last merged
+	for i, r := range runs {
+		for _, w := range r.Writer {
+			if _, ok := byEnc[w.Encoding]; !ok {
+				order = append(order, w.Encoding)
+			}
+			if repeats {
+				// Where the ops' series of the run start, unless that
+				// would overlap the runs before (a run without ops).
+				off := max(offsets[i][w.Encoding], end[w.Encoding])
+				if n := len(w.Series); n > 0 {
+					end[w.Encoding] = off + w.Series[n-1].T + 1
+				}
+				byEnc[w.Encoding] = append(byEnc[w.Encoding], w)
+				secs[w.Encoding] = append(secs[w.Encoding], r.Meta.MeasuredSec)
+				offs[w.Encoding] = append(offs[w.Encoding], off)
+				continue
+			}
+			nodes := w.PerNode
+			if len(nodes) == 0 {
+				if w.Node == "" {
+					w.Node = r.Meta.Workload.traderID()
+				}
+				nodes = []Writer{w}
+			}
+			byEnc[w.Encoding] = append(byEnc[w.Encoding], nodes...)
+		}
+	}
+	var out []Writer
+	for _, enc := range order {
+		var w Writer
+		var err error
+		if repeats {
+			w, err = MergeWriterRepeats(byEnc[enc], secs[enc], offs[enc])
+		} else {
+			w, err = MergeWriters(byEnc[enc])
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s writer: %w", enc, err)
+		}
+		out = append(out, w)
 	}
 	return out, nil
 }

@@ -11,6 +11,10 @@ type Recovery struct {
 	// rdb, none) or, for an external server, what its settings amount to.
 	Persistence string `json:"persistence"`
 	Mode        string `json:"mode"` // kill, graceful or cmd
+	// Node is the node flavour whose writer and startup load were
+	// modelled: python (the TradingNode) or rust (the LiveNode); empty in
+	// files written before it was recorded (python).
+	Node string `json:"node,omitempty"`
 	// RestartCmd is the operator's restart command (mode cmd), redacted:
 	// its program name and how many words followed (they may hold a
 	// password), never the command itself.
@@ -451,8 +455,12 @@ func (f Fit) Predict(x float64) float64 {
 // fitted to it, the projection for the target profile and the dangers found.
 type Plan struct {
 	// Scales are the dataset sizes measured, in keys.
-	Scales      []int64          `json:"scales"`
-	Encodings   []string         `json:"encodings,omitempty"`
+	Scales    []int64  `json:"scales"`
+	Encodings []string `json:"encodings,omitempty"`
+	// Node is the node flavour whose dataset and startup load were
+	// measured: python or rust; empty in files written before it was
+	// recorded (python).
+	Node        string           `json:"node,omitempty"`
 	Points      []PlanPoint      `json:"points,omitempty"`
 	Fits        []PlanFit        `json:"fits,omitempty"`
 	Projections []PlanProjection `json:"projections,omitempty"`

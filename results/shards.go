@@ -87,35 +87,12 @@ func describeShard(s *Shard) string {
 
 // applyShards makes the merge of all of a spec's parts describe the whole
 // spec: its connections, ops and rate (raw), its fleet (trading), and
-// Shard with Index 0; the parts' writer figures merge into the fleet's,
-// node by node (MergeWriters).
+// Shard with Index 0 (their writer figures merge as any concurrent runs',
+// mergeRunWriters).
 func applyShards(out *Run, runs []*Run) error {
 	s := runs[0].Meta.Workload.Shard
 	if s == nil || s.Index == 0 || len(runs) < 2 {
 		return nil
-	}
-	var order []string
-	byEnc := map[string][]Writer{}
-	for _, r := range runs {
-		for _, w := range r.Writer {
-			nodes := w.PerNode
-			if len(nodes) == 0 {
-				w.Node = r.Meta.Workload.traderID()
-				nodes = []Writer{w}
-			}
-			if _, ok := byEnc[w.Encoding]; !ok {
-				order = append(order, w.Encoding)
-			}
-			byEnc[w.Encoding] = append(byEnc[w.Encoding], nodes...)
-		}
-	}
-	out.Writer = nil
-	for _, enc := range order {
-		w, err := MergeWriters(byEnc[enc])
-		if err != nil {
-			return err
-		}
-		out.Writer = append(out.Writer, w)
 	}
 	whole := *s
 	whole.Index = 0

@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/results"
 )
 
@@ -33,7 +34,7 @@ func Settle(ctx context.Context, client redis.UniversalClient) (results.ServerSe
 			return results.ServerSecond{}, fmt.Errorf("INFO: %w", err)
 		}
 		sec := ParseInfo(txt)
-		if sec.AOFBuffer == 0 && !sec.AOFRewriteInProgress && infoField(txt, "aof_rewrite_scheduled") != "1" {
+		if sec.AOFBuffer == 0 && !sec.AOFRewriteInProgress && info.Parse(txt)["aof_rewrite_scheduled"] != "1" {
 			return sec, nil
 		}
 		select {
@@ -59,18 +60,8 @@ func RewriteAOF(ctx context.Context, client redis.UniversalClient) error {
 	if err != nil {
 		return fmt.Errorf("INFO persistence: %w", err)
 	}
-	if st := infoField(txt, "aof_last_bgrewrite_status"); st != "ok" {
+	if st := info.Parse(txt)["aof_last_bgrewrite_status"]; st != "ok" {
 		return fmt.Errorf("the AOF rewrite failed (aof_last_bgrewrite_status %q): see the server's log", st)
 	}
 	return nil
-}
-
-// infoField returns the value of key in an INFO reply, "" when absent.
-func infoField(txt, key string) string {
-	for line := range strings.Lines(txt) {
-		if v, ok := strings.CutPrefix(strings.TrimRight(line, "\r\n"), key+":"); ok {
-			return v
-		}
-	}
-	return ""
 }

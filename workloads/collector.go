@@ -201,7 +201,11 @@ func (c *collector) progress(now time.Time, final bool) {
 		rate = float64(ops) / elapsed.Seconds()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "[%s] %s", c.p.encoding, fmtElapsed(elapsed))
+	fmt.Fprintf(&b, "[%s", c.p.encoding)
+	if l := c.p.opts.progressLabel; l != "" {
+		b.WriteString(" " + l)
+	}
+	fmt.Fprintf(&b, "] %s", fmtElapsed(elapsed))
 	if c.ph.dur > 0 && c.ph.dur < untilDone {
 		fmt.Fprintf(&b, "/%s", fmtElapsed(c.ph.dur))
 	}

@@ -239,9 +239,12 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 		o.OnMeasure = hooks.on
 		o.startGate = barrier.wait
 		o.Log = &linePrefixer{w: log, mu: &logMu, prefix: "node " + n.TraderID + ": "}
+		// One progress line, the first node's figures, labelled so (the
+		// fleet's rate would be the sum; its lag the worst node's).
 		if i > 0 {
 			o.Progress = nil
 		}
+		o.progressLabel = fmt.Sprintf("node %s, 1 of %d nodes", ids[0], len(nodes))
 		wg.Add(1)
 		go func(i int, o Options) {
 			defer wg.Done()
@@ -255,10 +258,14 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 	}
 	wg.Wait()
 
+	// A node that returned nothing drops out with its id, so that every
+	// run that did return keeps its own node's name.
 	var got []*results.Run
-	for _, r := range runs {
+	var gotIDs []string
+	for i, r := range runs {
 		if r != nil {
 			got = append(got, r)
+			gotIDs = append(gotIDs, ids[i])
 		}
 	}
 	var runErr error
@@ -270,7 +277,7 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 	if len(got) == 0 {
 		return nil, runErr
 	}
-	out, err := mergeFleet(got, ids)
+	out, err := mergeFleet(got, gotIDs, ids)
 	if err != nil {
 		return got[0], errors.Join(runErr, err)
 	}
@@ -280,14 +287,22 @@ func runFleet(ctx context.Context, opts Options) (*results.Run, error) {
 	return out, runErr
 }
 
-// mergeFleet merges the nodes' runs into the fleet's.
-func mergeFleet(runs []*results.Run, ids []string) (*results.Run, error) {
+// mergeFleet merges the nodes' runs into the fleet's: runs[i] is node
+// ids[i]'s; fleet names every node of the fleet, including any that
+// returned nothing.
+func mergeFleet(runs []*results.Run, ids, fleet []string) (*results.Run, error) {
 	labels := make([]string, len(runs))
 	for i := range runs {
 		labels[i] = "node " + ids[i]
 	}
 	// The nodes ran at the same time by construction (the barrier), so no
-	// window test: their load adds up.
+	// window test: their load adds up, and their writer figures merge node
+	// by node, each entry named by its node's trader id.
+	for i, r := range runs {
+		for j := range r.Writer {
+			r.Writer[j].Node = ids[i]
+		}
+	}
 	out, err := results.MergeWith(results.MergeOptions{As: results.MergeConcurrent, Sources: labels}, runs...)
 	if err != nil {
 		return nil, err
@@ -297,27 +312,8 @@ func mergeFleet(runs []*results.Run, ids []string) (*results.Run, error) {
 	out.Meta.RunID, out.Meta.Sources, out.Meta.Merge = first.RunID, nil, ""
 	out.Meta.Workload.Connections = first.Workload.Connections
 	out.Meta.Workload.Rate = first.Workload.Rate
-	out.Meta.Workload.Nodes = len(ids)
-	out.Meta.Workload.TraderIDs = ids
-	out.Writer = nil
-	var order []string
-	byEnc := map[string][]results.Writer{}
-	for i, r := range runs {
-		for _, w := range r.Writer {
-			w.Node = ids[i]
-			if _, ok := byEnc[w.Encoding]; !ok {
-				order = append(order, w.Encoding)
-			}
-			byEnc[w.Encoding] = append(byEnc[w.Encoding], w)
-		}
-	}
-	for _, enc := range order {
-		w, err := results.MergeWriters(byEnc[enc])
-		if err != nil {
-			return nil, err
-		}
-		out.Writer = append(out.Writer, w)
-	}
+	out.Meta.Workload.Nodes = len(fleet)
+	out.Meta.Workload.TraderIDs = fleet
 	return out, nil
 }
 

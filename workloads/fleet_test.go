@@ -226,3 +226,29 @@ func TestRawShardsSplitTheSpec(t *testing.T) {
 		t.Errorf("merged target rate %v, want the whole schedule's %v", target, float64(rate))
 	}
 }
+
+// TestFleetProgressSaysWhichNode: a fleet's one progress line shows its
+// first node's figures and says so on every line.
+func TestFleetProgressSaysWhichNode(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	ids := FleetTraderIDs(DefaultTraderID, 2, 0)
+	var nodes []FleetNode
+	for i, id := range ids {
+		nodes = append(nodes, FleetNode{TraderID: id, Client: newClient(t, srv, 1), Index: i})
+	}
+	var progress strings.Builder
+	spec := Spec{Workload: "order-flow", Ops: 40, Rate: 200, Encodings: []string{"msgpack"}}
+	if _, err := Run(context.Background(), Options{Spec: spec, Fleet: nodes, Progress: &progress}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(progress.String()), "\n")
+	want := fmt.Sprintf("[msgpack node %s, 1 of 2 nodes] ", ids[0])
+	for _, l := range lines {
+		if !strings.HasPrefix(l, want) {
+			t.Errorf("progress line %q does not start with %q", l, want)
+		}
+	}
+	if len(lines) == 0 || lines[0] == "" {
+		t.Fatal("no progress line")
+	}
+}

@@ -102,8 +102,9 @@ func nodeString(field func(*node.Config) *string) func(*node.Config, *yaml.Node)
 	}
 }
 
-// nodeMeta is the results' record of the node options a pass wrote with.
-func nodeMeta(c node.Config, prefix string) *results.Node {
+// NodeMeta is the results' record of the node options a pass wrote with
+// (rbench run, recover and plan record the same).
+func NodeMeta(c node.Config, prefix string) *results.Node {
 	if c.InstrumentInfo == "" {
 		c.InstrumentInfo = node.InfoVenue
 	}

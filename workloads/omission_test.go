@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
-	"github.com/redis/go-redis/v9"
 )
 
 // TestCoordinatedOmission stalls the server for 500 ms in the middle of a
@@ -18,7 +18,7 @@ func TestCoordinatedOmission(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None,
 		Args: []string{"--enable-debug-command", "yes"}})
 	c := newClient(t, srv, 10)
-	staller := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	staller := connect.NewClient(connect.ClientOptions{Addr: srv.Addr()})
 	defer staller.Close()
 	ctx := context.Background()
 	if err := staller.Ping(ctx).Err(); err != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,21 +86,28 @@ func newRaw(spec *Spec) (Workload, error) {
 	if spec.ReadRatio != nil {
 		w.readRatio = *spec.ReadRatio
 	}
-	for name, v := range spec.Params {
+	// Every bad parameter at once, in name order.
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(spec.Params)) {
+		v := spec.Params[name]
 		switch strings.ReplaceAll(name, "-", "_") {
 		case ParamClient:
 		case ParamKeyPattern, ParamKeyMinimum, ParamKeyStddev, ParamKeyMedian, ParamValueSizeMax:
 			continue // parseRawKeys
 		default:
-			return nil, fmt.Errorf("%w: param %q: workload raw takes %s", ErrBadSpec, name,
-				strings.Join([]string{ParamClient, ParamKeyPattern, ParamKeyMinimum, ParamKeyMedian, ParamKeyStddev, ParamValueSizeMax}, ", "))
+			errs = append(errs, fmt.Errorf("%w: param %s=%v: workload raw takes %s: drop it or spell one of them", ErrBadSpec, name, v,
+				strings.Join([]string{ParamClient, ParamKeyPattern, ParamKeyMinimum, ParamKeyMedian, ParamKeyStddev, ParamValueSizeMax}, ", ")))
+			continue
 		}
 		switch c := strings.ToLower(fmt.Sprint(v)); c {
 		case ClientDirect, ClientGoRedis:
 			w.client = c
 		default:
-			return nil, fmt.Errorf("%w: param %s %q: want %s or %s", ErrBadSpec, name, v, ClientDirect, ClientGoRedis)
+			errs = append(errs, fmt.Errorf("%w: param %s %q: want %s or %s", ErrBadSpec, name, v, ClientDirect, ClientGoRedis))
 		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	if spec.OpsMix != "" {
 		mix, err := ParseMix(spec.OpsMix)
@@ -415,8 +424,8 @@ func (rw *rawDirectWorker) Next(_ context.Context, op *Op) error {
 }
 
 // Send writes the batch in one flush and reads its replies. A blocked read
-// ends at the response timeout, not when ctx is cancelled: the same as
-// go-redis, and a run's workers only stop between batches anyway.
+// ends at the response timeout or when ctx ends (the phase's grace
+// deadline, a cancellation), as go-redis's does.
 func (rw *rawDirectWorker) Send(ctx context.Context, batch []Op) {
 	w := rw.w
 	c := w.conns[rw.id]
@@ -443,12 +452,12 @@ func (rw *rawDirectWorker) Send(ctx context.Context, batch []Op) {
 			}
 		}
 	}
-	if err := c.Flush(); err != nil {
+	if err := c.Flush(ctx); err != nil {
 		rw.broken(c, batch, 0, err)
 		return
 	}
 	for j := range batch {
-		r, err := c.Read()
+		r, err := c.Read(ctx)
 		if err != nil {
 			rw.broken(c, batch, j, err)
 			return

@@ -242,7 +242,8 @@ func TestRawParams(t *testing.T) {
 		{map[string]any{"client": "go-redis"}, ClientGoRedis, ""},
 		{map[string]any{"client": "DIRECT"}, ClientDirect, ""},
 		{map[string]any{"client": "hiredis"}, "", `param client "hiredis": want direct or go-redis`},
-		{map[string]any{"style": "sequential"}, "", `param "style": workload raw takes client`},
+		{map[string]any{"style": "sequential"}, "", `param style=sequential: workload raw takes client`},
+		{map[string]any{"style": "sequential", "client": "hiredis"}, "", "param client \"hiredis\": want direct or go-redis\n" + `bad workload spec: param style=sequential`},
 	} {
 		spec := Spec{Workload: "raw", Keys: 10, ValueSize: 8, Params: tc.params}.WithDefaults()
 		wl, err := newRaw(&spec)

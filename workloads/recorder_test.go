@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 	"github.com/redis/go-redis/v9"
 )
@@ -118,7 +119,7 @@ func TestClassify(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	refused := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1}).Ping(ctx).Err()
+	refused := connect.NewClient(connect.ClientOptions{Addr: addr, MaxRetries: -1}).Ping(ctx).Err()
 	tests := []struct {
 		name string
 		err  error

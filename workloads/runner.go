@@ -91,6 +91,9 @@ type Options struct {
 	// startGate, when set, is called before each pass's measured phase
 	// (the fleet's barrier).
 	startGate func(ctx context.Context, encoding string) error
+	// progressLabel names, in the progress line, whose figures it shows:
+	// a fleet's is its first node's (runFleet).
+	progressLabel string
 }
 
 func (o *Options) onMeasure(encoding string, start bool) {
@@ -198,7 +201,7 @@ func Run(ctx context.Context, opts Options) (*results.Run, error) {
 	meta.WarmupSec = time.Duration(spec.Warmup).Seconds()
 	meta.Workload = workloadMeta(spec, pacer)
 	if len(def.Encodings) > 0 {
-		meta.Workload.Node = nodeMeta(spec.Node, spec.Layout().Prefix())
+		meta.Workload.Node = NodeMeta(spec.Node, spec.Layout().Prefix())
 	}
 	if client != "" {
 		meta.Workload.Params[ParamClient] = client

@@ -5,11 +5,11 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/rbench/rbench/connect"
+	redisinfo "github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/localredis"
 	"github.com/redis/go-redis/v9"
 )
@@ -24,19 +24,14 @@ func newClient(t testing.TB, srv *localredis.Server, pool int) *redis.Client {
 }
 
 // commandCalls returns INFO commandstats calls for cmd.
-func commandCalls(t *testing.T, c *redis.Client, cmd string) int64 {
+func commandCalls(t *testing.T, c redis.UniversalClient, cmd string) int64 {
 	t.Helper()
 	info, err := c.Info(context.Background(), "commandstats").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(info, "\r\n") {
-		if rest, ok := strings.CutPrefix(line, "cmdstat_"+cmd+":calls="); ok {
-			n, _ := strconv.ParseInt(rest[:strings.IndexByte(rest, ',')], 10, 64)
-			return n
-		}
-	}
-	return 0
+	n, _ := redisinfo.CommandCalls(redisinfo.Parse(info), cmd)
+	return n
 }
 
 func TestOpsExact(t *testing.T) {
@@ -122,20 +117,17 @@ func TestKilledMidRun(t *testing.T) {
 	t.Logf("progress:\n%s", progress.String())
 }
 
-func serverConnections(t *testing.T, c *redis.Client) int64 {
+func serverConnections(t *testing.T, c redis.UniversalClient) int64 {
 	t.Helper()
 	info, err := c.Info(context.Background(), "stats").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(info, "\r\n") {
-		if v, ok := strings.CutPrefix(line, "total_connections_received:"); ok {
-			n, _ := strconv.ParseInt(v, 10, 64)
-			return n
-		}
+	n, ok := redisinfo.Int64(redisinfo.Parse(info), "total_connections_received")
+	if !ok {
+		t.Fatal("no total_connections_received in INFO stats")
 	}
-	t.Fatal("no total_connections_received in INFO stats")
-	return 0
+	return n
 }
 
 // TestPoolWarmed: the connections are dialled before anything is timed, and
@@ -149,7 +141,7 @@ func TestPoolWarmed(t *testing.T) {
 		want int64
 	}{{ClientGoRedis, 6}, {ClientDirect, 7}} {
 		for _, pipeline := range []int{1, 8} {
-			c := redis.NewClient(&redis.Options{Addr: srv.Addr(), PoolSize: 6, PipelinePoolSize: -1})
+			c := connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), PoolSize: 6, PipelinePoolSize: -1})
 			before := serverConnections(t, admin)
 			spec := Spec{Connections: 6, Pipeline: pipeline, Ops: 3000, Keys: 10, Params: map[string]any{ParamClient: client.name}}
 			run, err := Run(context.Background(), Options{Client: c, Spec: spec})

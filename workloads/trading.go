@@ -6,6 +6,7 @@ package workloads
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -97,9 +98,12 @@ const (
 )
 
 // parseTradingParams reads spec.Params for workload, accepting only the
-// names in allowed ('-' and '_' alike).
+// names in allowed ('-' and '_' alike). Every bad parameter is reported at
+// once (errors.Join, in name order), each naming the parameter, its value
+// and the fix; each wraps ErrBadSpec.
 func parseTradingParams(workload string, params map[string]any, allowed ...string) (tradingParams, error) {
 	p := tradingParams{purgeInterval: scenario.DefaultPurgeInterval, style: DefaultStartupStyle}
+	var errs []error
 	names := make([]string, 0, len(params))
 	for k := range params {
 		names = append(names, k)
@@ -113,11 +117,12 @@ func parseTradingParams(workload string, params map[string]any, allowed ...strin
 			ok = ok || a == name
 		}
 		if !ok {
-			want := "none"
+			want := "no params: drop it"
 			if len(allowed) > 0 {
-				want = strings.Join(allowed, ", ")
+				want = strings.Join(allowed, ", ") + ": drop it or spell one of them"
 			}
-			return p, fmt.Errorf("%w: param %q: workload %s takes %s", ErrBadSpec, raw, workload, want)
+			errs = append(errs, fmt.Errorf("%w: param %s=%v: workload %s takes %s", ErrBadSpec, raw, v, workload, want))
+			continue
 		}
 		var err error
 		switch name {
@@ -143,10 +148,10 @@ func parseTradingParams(workload string, params map[string]any, allowed ...strin
 			p.style = s
 		}
 		if err != nil {
-			return p, err
+			errs = append(errs, err)
 		}
 	}
-	return p, nil
+	return p, errors.Join(errs...)
 }
 
 func paramBool(name string, v any) (bool, error) {
@@ -200,26 +205,6 @@ type tradingEnv struct {
 	layout keyspace.Layout
 	codec  codecs.Codec
 	rust   bool // the Rust LiveNode's payloads and call sequences
-}
-
-// encodePayload encodes a call's payload as the node's flavour writes it:
-// the Python payload itself, or its Rust form (payloads.ToRust; a
-// position list holds bare fills, payloads.ToRustFill).
-func (te *tradingEnv) encodePayload(c *scenario.Call) ([]byte, error) {
-	if !te.rust {
-		return te.codec.Encode(c.Payload)
-	}
-	var v any
-	var err error
-	if f, ok := c.Payload.(*payloads.OrderFilled); ok && (c.Kind == scenario.AddPosition || c.Kind == scenario.UpdatePosition) {
-		v, err = payloads.ToRustFill(f)
-	} else {
-		v, err = payloads.ToRust(c.Payload, c.ID)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return te.codec.Encode(v)
 }
 
 // decode decodes a value read back from Redis as the node's flavour wrote
@@ -366,22 +351,14 @@ func (s *callStream) newKeys(c *scenario.Call) int64 {
 func (s *callStream) encode(c *scenario.Call) (time.Duration, error) {
 	var payload []byte
 	var took time.Duration
-	if c.Kind == scenario.AddInstrument {
-		// The instrument's info as --instrument-info says: the venue's
-		// record (the default, as exchange adapters store it) or null.
-		// TODO(node-scenario): the scenario builds the instruments and
-		// should apply node.Config.InstrumentInfo itself.
-		mode := payloads.InstrumentInfoVenue
-		if s.te.env.Node.InstrumentInfo == node.InfoNone {
-			mode = payloads.InstrumentInfoNone
-		}
-		if err := payloads.ApplyInstrumentInfo(c.Payload, mode, s.te.env.Seed); err != nil {
-			return 0, fmt.Errorf("instrument %s: %w", c.ID, err)
-		}
+	// The instrument's info as --instrument-info says: the venue's record
+	// (the default, as exchange adapters store it) or null.
+	if err := c.ApplyInstrumentInfo(s.te.env.Node, s.te.env.Seed); err != nil {
+		return 0, err
 	}
 	if c.Payload != nil {
 		t0 := time.Now()
-		b, err := s.te.encodePayload(c)
+		b, err := c.EncodePayload(s.te.codec, s.te.env.Node.Flavour)
 		took = time.Since(t0)
 		if err != nil {
 			return took, fmt.Errorf("encoding %s %s: %w", c.Kind, c.ID, err)

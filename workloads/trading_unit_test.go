@@ -1,6 +1,7 @@
 package workloads
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,21 +77,48 @@ func TestParseTradingParams(t *testing.T) {
 	tests := []struct {
 		params  map[string]any
 		allowed []string
-		wantErr string
+		// wantErrs must all be in the error, each on a line of its own
+		// (every bad param reported at once).
+		wantErrs []string
 	}{
-		{map[string]any{"purge": "true", "purge-interval": "10s", "purge_buffer": "1s"}, []string{ParamPurge, ParamPurgeInterval, ParamPurgeBuffer}, ""},
-		{map[string]any{"purge": "yes please"}, []string{ParamPurge}, "want true or false"},
-		{map[string]any{"style": "parallel"}, []string{ParamStyle}, "want sequential (the Python node's load), rust"},
-		{map[string]any{"bulk_read_batch": "-1"}, []string{ParamBulkReadBatch}, "from 0 to"},
-		{map[string]any{"style": "both"}, nil, `param "style": workload w takes none`},
-		{map[string]any{"startup_concurrency": 8}, []string{ParamStartupConcurrency}, "no concurrency to set"},
-		{map[string]any{"style": "concurrent"}, []string{ParamStyle}, "use rust"},
+		{map[string]any{"purge": "true", "purge-interval": "10s", "purge_buffer": "1s"}, []string{ParamPurge, ParamPurgeInterval, ParamPurgeBuffer}, nil},
+		{map[string]any{"purge": "yes please"}, []string{ParamPurge}, []string{`param purge "yes please": want true or false`}},
+		{map[string]any{"style": "parallel"}, []string{ParamStyle}, []string{`param style "parallel": want sequential (the Python node's load), rust`}},
+		{map[string]any{"bulk_read_batch": "-1"}, []string{ParamBulkReadBatch}, []string{`param bulk_read_batch "-1": want a whole number from 0 to`}},
+		{map[string]any{"style": "both"}, nil, []string{`param style=both: workload w takes no params: drop it`}},
+		{map[string]any{"startup_concurrency": 8}, []string{ParamStartupConcurrency}, []string{"no concurrency to set"}},
+		{map[string]any{"style": "concurrent"}, []string{ParamStyle}, []string{"use rust"}},
+		{
+			map[string]any{"purge": "maybe", "purge_interval": "forever", "purge_buffer": "-1s", "colour": "red"},
+			[]string{ParamPurge, ParamPurgeInterval, ParamPurgeBuffer},
+			[]string{
+				`param colour=red: workload w takes purge, purge_interval, purge_buffer: drop it or spell one of them`,
+				`param purge "maybe": want true or false`,
+				`param purge_buffer "-1s": want a duration from 0s to 24h`,
+				`param purge_interval "forever": want a duration from 1ms to 24h`,
+			},
+		},
 	}
 	for i, tc := range tests {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			_, err := parseTradingParams("w", tc.params, tc.allowed...)
-			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
-				t.Errorf("error %v, want %q", err, tc.wantErr)
+			if len(tc.wantErrs) == 0 {
+				if err != nil {
+					t.Errorf("error %v, want none", err)
+				}
+				return
+			}
+			if err == nil || !errors.Is(err, ErrBadSpec) {
+				t.Fatalf("error %v, want ErrBadSpec", err)
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tc.wantErrs) {
+				t.Errorf("%d problems reported, want %d:\n%v", len(lines), len(tc.wantErrs), err)
+			}
+			for j, want := range tc.wantErrs {
+				if j < len(lines) && !strings.Contains(lines[j], want) {
+					t.Errorf("problem %d %q, want %q", j+1, lines[j], want)
+				}
 			}
 		})
 	}

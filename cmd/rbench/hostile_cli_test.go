@@ -16,6 +16,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/rbench/rbench/internal/lockedbuf"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 )
@@ -78,7 +79,7 @@ func runMeasured(t *testing.T, dir string, env []string, args ...string) hostile
 	cmd := exec.Command(self, append([]string{rbenchBinary(t)}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = append(cliEnv(dir, env...), launchEnv+"=1", rssEnv+"="+rssFile)
-	var o, e lockedBuffer
+	var o, e lockedbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	start := time.Now()
 	err = cmd.Run()
@@ -380,7 +381,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	// rbench server: the password stays out of redis-server's argv.
 	cmd := exec.Command(rbenchBinary(t), "server", "--requirepass", pw)
 	cmd.Env = cliEnv(dir)
-	var o, e lockedBuffer
+	var o, e lockedbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -403,7 +404,7 @@ var serverPidRE = regexp.MustCompile(`\(pid (\d+), dir (\S+?),`)
 
 // waitAnnounced waits for a throwaway server's announcement on stderr and
 // returns its pid.
-func waitAnnounced(t *testing.T, stderr *lockedBuffer) int {
+func waitAnnounced(t *testing.T, stderr *lockedbuf.Buffer) int {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := serverPidRE.FindStringSubmatch(stderr.String()); m != nil {
@@ -422,7 +423,7 @@ func TestKilledRbenchLeavesNoDirectory(t *testing.T) {
 	env := func() []string { return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "TMPDIR=" + tmp} }
 	cmd := exec.Command(rbenchBinary(t), "server")
 	cmd.Env = env()
-	var o, e lockedBuffer
+	var o, e lockedbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -510,7 +511,7 @@ func TestInterruptedPlanKeepsItsScales(t *testing.T) {
 	cmd := exec.Command(rbenchBinary(t), "plan", "--scales", "100,2000000", "--orders", "1000", "--results-dir", filepath.Join(dir, "results"))
 	cmd.Dir = dir
 	cmd.Env = cliEnv(dir)
-	var o, e lockedBuffer
+	var o, e lockedbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -579,7 +580,7 @@ func TestSignalStopsALoad(t *testing.T) {
 		cmd := exec.Command(rbenchBinary(t), args...)
 		cmd.Dir = dir
 		cmd.Env = cliEnv(dir)
-		var o, e lockedBuffer
+		var o, e lockedbuf.Buffer
 		cmd.Stdout, cmd.Stderr = &o, &e
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

@@ -272,6 +272,16 @@ func (in *inputs) outputFile(flag, path string) {
 	in.writableDir(flag, path, filepath.Dir(path))
 }
 
+// resultsOutput checks where run, plan and recover write their results:
+// the file --out, or a new run folder under --results-dir.
+func (in *inputs) resultsOutput() {
+	if out := in.c.String("out"); out != "" {
+		in.outputFile("out", out)
+	} else {
+		in.outputDir("results-dir", in.c.String("results-dir"))
+	}
+}
+
 // outputDir checks, before any work, that dir is (or can be made) a
 // writable directory with room.
 func (in *inputs) outputDir(flag, dir string) {

@@ -16,10 +16,13 @@ import (
 	"github.com/rbench/rbench/compose"
 	"github.com/rbench/rbench/config"
 	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/node"
+	"github.com/rbench/rbench/node/keyspace"
 	"github.com/rbench/rbench/plan"
 	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
+	"github.com/rbench/rbench/workloads"
 )
 
 func planCommand() *cli.Command {
@@ -56,10 +59,18 @@ one is given, else of compose/redis.conf), memory needed above --memory-share
 of the machine, an MGET of all instruments too large for managed Redis (with
 the bulk_read_batch_size to use), account event lists that grow forever.
 
+The node flags are run's (--node python|rust, --use-instance-id,
+--snapshot-orders, --bulk-read-batch-size, ...; --buffer-interval is not
+one: batching changes neither the dataset nor the AOF's replay): --node
+rust writes the LiveNode's serde payloads and call sequences and loads them
+as it decodes them. --persist-account-events=false is --no-account-events:
+account events are still written and measured, and left out of the
+projection.
+
 Results go to a new run folder under --results-dir (run.json with the plan
 section), or to --out; --report writes report.html beside them.
 Exit status: 0 done, 1 a measurement failed, 2 bad flags or profile.`,
-		Flags:  append(planFlags(), connectionFlagsWithout("encoding")...),
+		Flags:  append(append(planFlags(), withoutFlag(nodeFlags(), "buffer-interval")...), connectionFlagsWithout("encoding")...),
 		Action: planAction,
 	}
 }
@@ -81,7 +92,6 @@ func planFlags() []cli.Flag {
 		&cli.Int64Flag{Name: "accounts", Usage: "accounts (default: as measured)", Category: prof},
 		&cli.Int64Flag{Name: "account-events", Usage: "AccountState events retained per account (default: in the measured proportion to orders)", Category: prof},
 		&cli.BoolFlag{Name: "no-account-events", Usage: "the node runs with persist_account_events=false", Category: prof},
-		&cli.IntFlag{Name: "bulk-read-batch-size", Usage: "the node's bulk_read_batch_size (0: one MGET of all instruments)", Category: prof},
 		&cli.StringFlag{Name: "maxmemory", Usage: "Redis's maxmemory, e.g. 4gb: the largest history that fits it (default: the target's, when one is configured and set)", Category: prof},
 		&cli.StringFlag{Name: "memory-share", Value: "50%", Usage: "share of the machine's memory a projection may need before it is a danger", Category: prof},
 		&cli.StringFlag{Name: "machine-memory", Usage: "memory of the machine Redis runs on, e.g. 16gb (default: this machine's)", Category: prof},
@@ -117,8 +127,10 @@ func planProfile(in *inputs) capacity.Profile {
 			in.bad("--%s %g: want a number from 0 to 1e9", n, v)
 		}
 	}
-	if c.IsSet("bulk-read-batch-size") && c.Int("bulk-read-batch-size") < 0 {
-		in.bad("--bulk-read-batch-size %d: want 0 (one MGET of all instruments) or a positive batch size", c.Int("bulk-read-batch-size"))
+	// A negative --bulk-read-batch-size is the node flags' to report
+	// (applyNodeFlags, before this).
+	if c.Int("bulk-read-batch-size") < 0 {
+		return p
 	}
 	if len(in.problems) > before {
 		return p
@@ -141,6 +153,9 @@ func planProfile(in *inputs) capacity.Profile {
 	}
 	if c.IsSet("no-account-events") {
 		p.NoAccountEvents = c.Bool("no-account-events")
+	}
+	if c.IsSet("persist-account-events") && !c.Bool("persist-account-events") {
+		p.NoAccountEvents = true // the node flag says what --no-account-events says
 	}
 	if c.IsSet("bulk-read-batch-size") {
 		p.BulkReadBatchSize = c.Int("bulk-read-batch-size")
@@ -202,6 +217,8 @@ func checkPlan(c *cli.Context) (*planInput, error) {
 	pi := &planInput{}
 	scales, err := parseScales(c.String("scales"))
 	in.add(err)
+	var ncfg node.Config
+	in.add(applyNodeFlags(c, &ncfg))
 	pi.profile = planProfile(in)
 	pi.popts = capacity.ProjectOptions{ForkCopyShare: c.Float64("fork-copy-share")}
 	if f := pi.popts.ForkCopyShare; !(f > 0 && f <= 1) {
@@ -236,11 +253,7 @@ func checkPlan(c *cli.Context) (*planInput, error) {
 	}
 	in.reportBuildable("report")
 	in.connection()
-	if out := c.String("out"); out != "" {
-		in.outputFile("out", out)
-	} else {
-		in.outputDir("results-dir", c.String("results-dir"))
-	}
+	in.resultsOutput()
 	if err := in.err(); err != nil {
 		return nil, err
 	}
@@ -254,6 +267,7 @@ func checkPlan(c *cli.Context) (*planInput, error) {
 		Instruments: int(pi.profile.Instruments),
 		Server:      localredis.Options{Binary: c.String(flagRedisServer)},
 		TraderID:    pi.cfg.TraderID,
+		Node:        ncfg,
 	}
 	return pi, nil
 }
@@ -264,6 +278,13 @@ func planAction(c *cli.Context) error {
 		return err
 	}
 	opts, profile, popts, cfg := pi.opts, pi.profile, pi.popts, pi.cfg
+	// What the dataset was written as (plan.Options' rules: the flavour's
+	// effective options, account events written).
+	nodeCfg, notes := opts.Node.Effective()
+	nodeCfg.PersistAccountEvents = true
+	for _, n := range notes {
+		fmt.Fprintf(c.App.ErrWriter, "note: %s\n", n)
+	}
 	if !c.Bool("quiet") {
 		opts.Log = c.App.ErrWriter
 	}
@@ -281,6 +302,7 @@ func planAction(c *cli.Context) error {
 		return failure(runErr)
 	}
 	out := c.App.Writer
+	fmt.Fprintf(out, "node: %s\n", res.Plan.Node)
 	fmt.Fprintf(out, "maxmemory-policy checked: %s\n\n", source)
 	if err := plan.WriteTable(out, res); err != nil {
 		return failure(err)
@@ -290,11 +312,13 @@ func planAction(c *cli.Context) error {
 		Tool:  results.Tool{Version: version, Commit: commit, GoVersion: runtime.Version()},
 		Host:  results.HostInfo(),
 		Start: start, End: time.Now(),
-		RunID:    start.UTC().Format("20060102T150405.000Z"),
-		Workload: results.Workload{Name: "plan", Seed: opts.Seed, Encodings: res.Plan.Encodings},
-		Config:   configMap(cfg),
+		RunID: start.UTC().Format("20060102T150405.000Z"),
+		Workload: results.Workload{Name: "plan", Seed: opts.Seed, Encodings: res.Plan.Encodings,
+			Node: workloads.NodeMeta(nodeCfg, keyspace.LayoutFor(cfg.TraderID, nodeCfg, opts.Seed).Prefix())},
+		Config: configMap(cfg),
 	})
 	run.Plan = &res.Plan
+	run.Warnings = append(run.Warnings, notes...)
 	run.Warnings = append(run.Warnings, res.Notes...)
 	if runErr != nil {
 		// Keep the scales measured before the plan stopped, marked so
@@ -305,7 +329,7 @@ func planAction(c *cli.Context) error {
 		}
 		run.Incomplete = append(run.Incomplete, why)
 	}
-	path, err := writePlanResults(c, run, start)
+	path, err := writeRunResults(c, run, start)
 	if err != nil {
 		return failure(errors.Join(runErr, fmt.Errorf("writing results: %w", err)))
 	}
@@ -358,15 +382,4 @@ func planPolicy(c *cli.Context, popts *capacity.ProjectOptions) (string, error) 
 		}
 	}
 	return fmt.Sprintf("the target %s (maxmemory-policy %s, maxmemory %s)", cfg.Addr(), m["maxmemory-policy"], m["maxmemory"]), nil
-}
-
-func writePlanResults(c *cli.Context, run *results.Run, start time.Time) (string, error) {
-	if out := c.String("out"); out != "" {
-		return out, run.WriteFile(out)
-	}
-	dir, err := results.NewRunDir(c.String("results-dir"), "plan", start)
-	if err != nil {
-		return "", err
-	}
-	return results.WriteRunDir(dir, run)
 }

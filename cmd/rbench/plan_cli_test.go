@@ -66,11 +66,39 @@ func TestPlanCLIUsageErrors(t *testing.T) {
 		{[]string{"--orders", "10", "--memory-share", "150%"}, "memory-share"},
 		{[]string{"--profile", prof}, "ordres_per_day"},
 		{[]string{"--orders", "10", "--encoding", "xml"}, "xml"},
+		{[]string{"--orders", "10", "--node", "java"}, `node "java"`},
+		{[]string{"--orders", "10", "--bulk-read-batch-size", "-1"}, "bulk_read_batch_size -1"},
+		{[]string{"--orders", "10", "--buffer-interval", "1s"}, "buffer-interval"},
 	}
 	for _, tt := range tests {
 		_, stderr, code := runRbench(t, append([]string{"plan", "--scales", "2000,4000"}, tt.args...)...)
 		if code != exitUsage || !strings.Contains(stderr, tt.want) {
 			t.Errorf("plan %v: exit %d, stderr %q; want exit 2 naming %q", tt.args, code, stderr, tt.want)
 		}
+	}
+}
+
+// TestPlanCLIRustNode plans the Rust LiveNode's dataset with run's node
+// flags: the output and the results say which node was measured, and its
+// serde payloads decode in both startup loads (an undecodable payload
+// fails the plan).
+func TestPlanCLIRustNode(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "plan.json")
+	stdout, stderr, code := runRbench(t, "plan", "--node", "rust", "--scales", "1000,2000", "--orders", "10000", "--repeats", "1", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "node: rust") {
+		t.Errorf("stdout does not name the node:\n%s", stdout)
+	}
+	run, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Plan == nil || run.Plan.Node != "rust" || run.Meta.Workload.Node == nil || run.Meta.Workload.Node.Flavour != "rust" {
+		t.Fatalf("results: plan %+v, workload node %+v", run.Plan, run.Meta.Workload.Node)
+	}
+	if run.Meta.Workload.Node.InstrumentInfo != "none" {
+		t.Errorf("instrument info %q: the Rust node's adapters store none", run.Meta.Workload.Node.InstrumentInfo)
 	}
 }

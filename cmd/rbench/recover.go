@@ -23,6 +23,7 @@ import (
 	"github.com/rbench/rbench/node/scenario"
 	"github.com/rbench/rbench/recovery"
 	"github.com/rbench/rbench/results"
+	"github.com/rbench/rbench/workloads"
 )
 
 func recoverCommand() *cli.Command {
@@ -50,7 +51,11 @@ unexpected keys, per collection.
 
 The writers send what the node's writer sends: one MULTI/EXEC per Redis
 command, in upstream's order, on one connection each (--buffer-interval: one
-MULTI/EXEC of everything queued per interval).
+MULTI/EXEC of everything queued per interval). The node flags are run's
+(--node python|rust, --buffer-interval, --use-instance-id, ...): --node rust
+writes the LiveNode's serde payloads and call sequences (its update_order
+reads the whole list, then sends its own transactions), verifies them as
+that node decodes them, and its startup loads decode as it does.
 
 Verdict, by what Redis promises for the persistence and the kind of stop
 (the output says which promise it checked): a process kill (--mode kill, or
@@ -71,7 +76,7 @@ with a recovery section; the restart command is stored redacted (its
 program name and word count: the rest may hold a password).
 Exit status: 0 pass, 1 fail (acknowledged writes lost or damaged) or
 incomplete, 2 bad flags or an external server without --restart-cmd.`,
-		Flags: append(connectionFlags(),
+		Flags: append(append(connectionFlags(), nodeFlags()...),
 			&cli.IntFlag{Name: "cycles", Value: recovery.DefaultCycles, Usage: "restart cycles"},
 			&cli.StringFlag{Name: "mode", Value: recovery.ModeKill, Usage: "how to restart the throwaway server: kill (SIGKILL, a crash) or graceful (SHUTDOWN)"},
 			&cli.StringFlag{Name: "persistence", Value: string(localredis.AOFEverysec), Usage: "the throwaway server's persistence: aof-always, aof-everysec, rdb or none"},
@@ -80,7 +85,6 @@ incomplete, 2 bad flags or an external server without --restart-cmd.`,
 			&cli.IntFlag{Name: "writers", Value: 1, Usage: "writer connections: the first writes the node's calls (scenario generator); each extra one adds synthetic load on its own keys (SYN-...), checked by checksum"},
 			&cli.Float64Flag{Name: "write-rate", Value: recovery.DefaultWriteRate, Usage: "cache calls per second during the restart, over all writers"},
 			&cli.DurationFlag{Name: "loss-window", Value: recovery.DefaultLossWindow, Usage: "where Redis allows a loss (aof-everysec: a kill while Redis had postponed writes, per INFO, or --host-crash), losses acknowledged this long before the crash are reported, not failed"},
-			&cli.DurationFlag{Name: "buffer-interval", Usage: "the writers batch as the node's buffer_interval_ms: one MULTI/EXEC of every queued command per interval (0: one per command, the node's default)"},
 			&cli.StringFlag{Name: "restart-cmd", Usage: "shell `COMMAND` that restarts an external server, e.g. \"docker compose -f compose/docker-compose.redis.yml restart redis\" (stored and printed redacted)"},
 			&cli.BoolFlag{Name: "host-crash", Usage: "with --restart-cmd: the command crashes the host or VM (a power cut), not just redis-server; losses are judged by what the fsync policy keeps through a host crash"},
 			&cli.DurationFlag{Name: "restart-timeout", Value: 2 * time.Minute, Usage: "longest wait for the server to come back"},
@@ -93,7 +97,7 @@ incomplete, 2 bad flags or an external server without --restart-cmd.`,
 }
 
 func recoverAction(c *cli.Context) error {
-	persistence, err := checkRecover(c)
+	persistence, ncfg, err := checkRecover(c)
 	if err != nil {
 		return err
 	}
@@ -141,7 +145,14 @@ func recoverAction(c *cli.Context) error {
 		return failure(err)
 	}
 	defer t.Close()
-	prefix := t.Config.Prefix()
+	// The node's keys as it writes them: trader-{id}:, with its instance
+	// id under --use-instance-id.
+	layout := keyspace.LayoutFor(t.Config.TraderID, ncfg, c.Int64("seed"))
+	prefix := layout.Prefix() + keyspace.Delimiter
+	ncfg, notes := ncfg.Effective()
+	for _, n := range notes {
+		fmt.Fprintf(c.App.ErrWriter, "note: %s\n", n)
+	}
 	if !t.Throwaway() {
 		if err := t.CheckPrefix(c.Context, prefix, c.Bool(flagClean)); err != nil {
 			return usageError(err)
@@ -158,20 +169,20 @@ func recoverAction(c *cli.Context) error {
 		Writers:        c.Int("writers"),
 		WriteRate:      c.Float64("write-rate"),
 		LossWindow:     c.Duration("loss-window"),
-		BufferInterval: c.Duration("buffer-interval"),
+		BufferInterval: ncfg.BufferInterval,
+		Node:           ncfg,
 		Seed:           c.Int64("seed"),
 		Log:            c.App.ErrWriter,
 		Codec:          codec,
-		Decode:         recovery.PayloadDecoder(prefix, codec),
+		Decode:         recovery.PayloadDecoder(prefix, codec, ncfg.Flavour),
 		// On an external server a passed run's keys are of no further
 		// use; a failed run's stay for inspection (the next run then
 		// needs --clean).
 		CleanAfterPass: !t.Throwaway(),
 	}
-	layout := keyspace.Layout{TraderID: t.Config.TraderID}
 	ropts.NewSource = func(prefix string, seed int64, w int) recovery.Source {
 		if w == 0 {
-			return recovery.NewScenarioSource(layout, codec, scenario.Options{Seed: seed, TraderID: t.Config.TraderID})
+			return recovery.NewScenarioSource(layout, codec, scenario.Options{Seed: seed, TraderID: t.Config.TraderID, Node: ncfg})
 		}
 		return recovery.NewSynthetic(prefix, seed, w)
 	}
@@ -189,7 +200,7 @@ func recoverAction(c *cli.Context) error {
 	}
 	params := map[string]any{"cycles": c.Int("cycles"), "mode": mode, "persistence": string(persistence),
 		"write_during": c.Bool("write-during"), "loss_window": c.Duration("loss-window").String(), "encoding": codec.Name(),
-		"buffer_interval": c.Duration("buffer-interval").String()}
+		"buffer_interval": ncfg.BufferInterval.String(), "node": string(ncfg.Flavour)}
 	if !t.Throwaway() {
 		// The command may hold a password: only its redacted form is kept.
 		params["mode"], params["persistence"], params["restart_cmd"] = recovery.ModeCmd, "external", recovery.RedactCommand(restartCmd)
@@ -215,8 +226,10 @@ func recoverAction(c *cli.Context) error {
 			Rate:        c.Float64("write-rate"),
 			Encodings:   []string{codec.Name()},
 			Params:      params,
+			Node:        workloads.NodeMeta(ncfg, layout.Prefix()),
 		},
 	})
+	run.Warnings = append(run.Warnings, notes...)
 	run.Recovery = rec
 	if rec == nil || !rec.Judged() {
 		// An unjudged recovery fails every gate threshold, not only recovery.*.
@@ -230,7 +243,7 @@ func recoverAction(c *cli.Context) error {
 		// run-level Startup list is for `rbench run`'s single load.
 		printRecovery(c.App.Writer, rec)
 	}
-	path, werr := writeRecoverRun(c, run, start)
+	path, werr := writeRunResults(c, run, start)
 	if werr == nil {
 		fmt.Fprintf(c.App.Writer, "results: %s\n", path)
 	}
@@ -250,7 +263,7 @@ func recoverAction(c *cli.Context) error {
 
 // checkRecover checks recover's flags, the configuration and the output
 // path together and reports every problem at once, before anything starts.
-func checkRecover(c *cli.Context) (localredis.Persistence, error) {
+func checkRecover(c *cli.Context) (localredis.Persistence, node.Config, error) {
 	in := newInputs(c)
 	in.oneOf("mode", recovery.ModeKill, recovery.ModeGraceful)
 	persistence, err := localredis.ParsePersistence(c.String("persistence"))
@@ -267,9 +280,8 @@ func checkRecover(c *cli.Context) (localredis.Persistence, error) {
 	}
 	in.positiveDuration("restart-timeout")
 	in.nonNegativeDuration("loss-window")
-	if d := c.Duration("buffer-interval"); d < 0 || d > node.MaxBufferInterval {
-		in.bad("--buffer-interval %v: allowed: 0 (one MULTI/EXEC per command) up to %v", d, node.MaxBufferInterval)
-	}
+	var ncfg node.Config
+	in.add(applyNodeFlags(c, &ncfg))
 	if c.Bool("host-crash") && strings.TrimSpace(c.String("restart-cmd")) == "" {
 		in.bad("--host-crash describes what --restart-cmd does; a throwaway server is only ever killed or shut down (drop --host-crash or give --restart-cmd)")
 	}
@@ -277,12 +289,8 @@ func checkRecover(c *cli.Context) (localredis.Persistence, error) {
 		in.bad("--encoding/RBENCH_ENCODING %s: recover writes one encoding; give msgpack or json", strings.Join(cfg.Encodings, ","))
 	}
 	in.connection()
-	if out := c.String("out"); out != "" {
-		in.outputFile("out", out)
-	} else {
-		in.outputDir("results-dir", c.String("results-dir"))
-	}
-	return persistence, in.err()
+	in.resultsOutput()
+	return persistence, ncfg, in.err()
 }
 
 // refuseExternal explains why rbench will not restart an external server,
@@ -303,17 +311,6 @@ func refuseExternal(c *cli.Context, cfg *config.Config) error {
 		recovery.ErrExternalNoCmd, s.Source, s.AppendOnly, s.AppendFsync, s.Save, recovery.PersistenceOf(s))
 }
 
-func writeRecoverRun(c *cli.Context, run *results.Run, start time.Time) (string, error) {
-	if out := c.String("out"); out != "" {
-		return out, run.WriteFile(out)
-	}
-	dir, err := results.NewRunDir(c.String("results-dir"), "recover", start)
-	if err != nil {
-		return "", err
-	}
-	return results.WriteRunDir(dir, run)
-}
-
 func printRecovery(w io.Writer, rec *results.Recovery) {
 	// Prose lines wrap at the terminal's width as the table fits it.
 	width := termtable.Width(w)
@@ -324,8 +321,12 @@ func printRecovery(w io.Writer, rec *results.Recovery) {
 	if planned == 0 {
 		planned = len(rec.Cycles)
 	}
-	say("recover: %d of %d cycles, mode %s, persistence %s (server: appendonly %s, appendfsync %s, save %q; from %s)\n",
-		len(rec.Cycles), planned, rec.Mode, rec.Persistence, rec.Server.AppendOnly, rec.Server.AppendFsync, rec.Server.Save, rec.Server.Source)
+	flavour := rec.Node
+	if flavour == "" {
+		flavour = string(node.Python)
+	}
+	say("recover: %d of %d cycles, node %s, mode %s, persistence %s (server: appendonly %s, appendfsync %s, save %q; from %s)\n",
+		len(rec.Cycles), planned, flavour, rec.Mode, rec.Persistence, rec.Server.AppendOnly, rec.Server.AppendFsync, rec.Server.Save, rec.Server.Source)
 	if rec.RestartCmd != "" {
 		say("restart command: %s\n", rec.RestartCmd)
 	}

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/internal/lockedbuf"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 )
@@ -135,7 +135,7 @@ func TestRecoverExternalWithRestartCmd(t *testing.T) {
 			t.Errorf("the restart command's secret is in the %s:\n%s", name, text)
 		}
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	rdb := connect.NewClient(connect.ClientOptions{Addr: srv.Addr()})
 	defer rdb.Close()
 	if keys, err := rdb.Keys(context.Background(), "trader-RBENCH-001:*").Result(); err != nil || len(keys) != 0 {
 		t.Errorf("keys left after a passing run: %d (%v)", len(keys), err)
@@ -189,7 +189,7 @@ func TestRecoverInterrupted(t *testing.T) {
 	cmd.Dir = t.TempDir()
 	cmd.Env = cliEnv(cmd.Dir)
 	var stdout bytes.Buffer
-	stderr := &lockedBuffer{}
+	stderr := &lockedbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = &stdout, stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -211,4 +211,43 @@ func TestRecoverInterrupted(t *testing.T) {
 		t.Fatalf("verdict %q %v", rec.Verdict, rec.Reasons)
 	}
 	gateFails(t, out, "interrupted during cycle 1 of 2")
+}
+
+// TestRecoverRustNode runs recover with run's node flags: --node rust
+// with a buffer interval is the LiveNode's writer, and the output and the
+// results say which node was modelled.
+func TestRecoverRustNode(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "recover.json")
+	stdout, stderr, code := recoverRbench(t, nil, "recover", "--cycles", "1", "--keys", "500",
+		"--persistence", "aof-always", "--node", "rust", "--buffer-interval", "20ms", "--write-rate", "300", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "node rust") || !strings.Contains(stdout, "verdict: pass") {
+		t.Errorf("stdout does not name the node or pass:\n%s", stdout)
+	}
+	run, err := results.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Recovery.Node != "rust" || run.Meta.Workload.Node == nil || run.Meta.Workload.Node.Flavour != "rust" || run.Meta.Workload.Node.BufferIntervalMS != 20 {
+		t.Errorf("results: recovery node %q, workload node %+v", run.Recovery.Node, run.Meta.Workload.Node)
+	}
+	if got := run.Meta.Workload.Params["node"]; got != "rust" {
+		t.Errorf("params node %v", got)
+	}
+}
+
+// TestRecoverBadNodeFlags reports every bad node flag at once, before
+// anything starts.
+func TestRecoverBadNodeFlags(t *testing.T) {
+	_, stderr, code := recoverRbench(t, nil, "recover", "--node", "java", "--buffer-interval", "2m", "--instrument-info", "all")
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+	}
+	for _, want := range []string{`node "java"`, "buffer_interval 2m0s", `instrument_info "all"`} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
 }

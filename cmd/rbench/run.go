@@ -335,11 +335,7 @@ func checkRun(c *cli.Context) (*runInput, error) {
 	}
 	in.reportBuildable("report")
 	in.connection()
-	if out := c.String("out"); out != "" {
-		in.outputFile("out", out)
-	} else {
-		in.outputDir("results-dir", c.String("results-dir"))
-	}
+	in.resultsOutput()
 	if err := in.err(); err != nil {
 		return nil, err
 	}
@@ -418,8 +414,13 @@ func runAction(c *cli.Context) error {
 		return findMax(c, ri.findMax, opts, time.Now())
 	}
 	target := time.Duration(spec.WithDefaults().TargetP99)
-	first := spec.WithDefaults()
-	first.TraderID = sc.ids[0] // the server view samples the first node's keys
+	// The server view samples MEMORY USAGE of every node's keys.
+	viewPrefixes := make([]string, len(fleet))
+	for i, n := range fleet {
+		ns := spec.WithDefaults()
+		ns.TraderID, ns.Seed = n.TraderID, ns.Seed+int64(n.Index) // as workloads.Run makes each node's spec
+		viewPrefixes[i] = ns.Layout().Prefix() + ":"
+	}
 	start := time.Now()
 	// --repeat N (memtier's --run-count): N runs one after another, each on
 	// a keyspace cleaned before each pass, merged as repeats (histograms
@@ -430,7 +431,7 @@ func runAction(c *cli.Context) error {
 		if ri.repeat > 1 {
 			fmt.Fprintf(c.App.ErrWriter, "rbench: repeat %d of %d\n", k, ri.repeat)
 		}
-		view := startRunView(c.Context, t.Client, first.Layout().Prefix()+":", len(spec.Encodings))
+		view := startRunView(c.Context, t.Client, viewPrefixes, len(spec.Encodings))
 		opts.OnMeasure = view.onMeasure
 		r, err := workloads.Run(c.Context, opts)
 		sv := view.stop()
@@ -503,6 +504,8 @@ func runAction(c *cli.Context) error {
 // already masked by package config.
 func configMap(cfg *config.Config) map[string]string { return cfg.Map() }
 
+// writeRunResults writes run to --out, or to a new run folder under
+// --results-dir named after its workload (run, plan and recover).
 func writeRunResults(c *cli.Context, run *results.Run, start time.Time) (string, error) {
 	if out := c.String("out"); out != "" {
 		return out, run.WriteFile(out)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,13 +10,13 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/internal/lockedbuf"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
-	"github.com/redis/go-redis/v9"
 )
 
 // TestRunCLI runs `rbench run` end to end against the throwaway server it
@@ -85,7 +84,7 @@ func TestRunCLIUsageErrors(t *testing.T) {
 		{[]string{"--connections", "0"}, "connections 0"},
 		{[]string{"--param", "novalue"}, "KEY=VALUE"},
 		{[]string{"--param", "client=hiredis"}, `param client "hiredis": want direct or go-redis`},
-		{[]string{"--workload", "populate", "--param", "client=direct"}, `param "client"`},
+		{[]string{"--workload", "populate", "--param", "client=direct"}, `param client=direct: workload populate takes`},
 	}
 	for _, tt := range tests {
 		_, stderr, code := runRbench(t, append([]string{"run"}, tt.args...)...)
@@ -128,7 +127,7 @@ func TestRunCLIThreads(t *testing.T) {
 func TestRunCLITimeoutsCounted(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None,
 		Args: []string{"--enable-debug-command", "yes"}})
-	admin := redis.NewClient(&redis.Options{Addr: srv.Addr(), ReadTimeout: 5 * time.Second})
+	admin := connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), ReadTimeout: 5 * time.Second})
 	defer admin.Close()
 	for _, client := range []string{"direct", "go-redis"} {
 		t.Run(client, func(t *testing.T) {
@@ -193,10 +192,10 @@ func TestRunCLIRedisKilled(t *testing.T) {
 // startRun starts `rbench run args...` and returns once its measured run is
 // a second under way (the binary may take a while to start on a loaded
 // machine).
-func startRun(t *testing.T, args ...string) (cmd *exec.Cmd, stdout, stderr *lockedBuffer) {
+func startRun(t *testing.T, args ...string) (cmd *exec.Cmd, stdout, stderr *lockedbuf.Buffer) {
 	t.Helper()
 	cmd = exec.Command(rbenchBinary(t), append([]string{"run"}, args...)...)
-	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
+	stdout, stderr = &lockedbuf.Buffer{}, &lockedbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -206,23 +205,4 @@ func startRun(t *testing.T, args ...string) (cmd *exec.Cmd, stdout, stderr *lock
 	}
 	time.Sleep(time.Second)
 	return cmd, stdout, stderr
-}
-
-// lockedBuffer is a bytes.Buffer the test may read while the child process
-// writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/redis/go-redis/v9"
@@ -18,11 +19,12 @@ import (
 // the end of the last one (so neither the warm-up, the set-up of the first
 // pass nor the clean-up after the last counts), plus MEMORY USAGE of each
 // encoding's keys sampled as its measured phase ends, before the pass
-// cleans them away.
+// cleans them away, under every node's prefix (a fleet's nodes each write
+// under their own trader id).
 type runView struct {
 	ctx       context.Context
 	client    redis.UniversalClient
-	prefix    string // the run's key prefix with its ':', e.g. "trader-RBENCH-001:"
+	prefixes  []string // each node's key prefix with its ':', e.g. "trader-RBENCH-001:"
 	encodings int
 
 	mu       sync.Mutex
@@ -35,9 +37,9 @@ type runView struct {
 	warnings []string
 }
 
-func startRunView(ctx context.Context, client redis.UniversalClient, prefix string, encodings int) *runView {
+func startRunView(ctx context.Context, client redis.UniversalClient, prefixes []string, encodings int) *runView {
 	return &runView{
-		ctx: ctx, client: client, prefix: prefix, encodings: max(1, encodings),
+		ctx: ctx, client: client, prefixes: prefixes, encodings: max(1, encodings),
 		sampler: serverview.Start(ctx, client, serverview.Options{}),
 	}
 }
@@ -60,18 +62,22 @@ func (v *runView) onMeasure(encoding string, start bool) {
 		view := v.sampler.Stop()
 		v.view = &view
 	}
-	// Every encoding writes under the one prefix, one pass after another:
-	// what is there now is this encoding's.
-	prefix := v.prefix
-	usage, err := serverview.MeasureMemory(context.WithoutCancel(v.ctx), v.client,
-		[]serverview.MemoryTarget{{Prefix: prefix, Encoding: encoding}}, serverview.Options{})
+	// Every encoding writes under each node's prefix, one pass after
+	// another: what is there now is this encoding's. A fleet's nodes end
+	// their measured phases together and clean only after, so every
+	// node's keys are there.
+	targets := make([]serverview.MemoryTarget, len(v.prefixes))
+	for i, p := range v.prefixes {
+		targets[i] = serverview.MemoryTarget{Prefix: p, Encoding: encoding}
+	}
+	usage, err := serverview.MeasureMemory(context.WithoutCancel(v.ctx), v.client, targets, serverview.Options{})
 	v.memory = append(v.memory, usage...)
 	if err != nil {
 		var rerr redis.Error
 		if errors.As(err, &rerr) {
 			v.refused = append(v.refused, "MEMORY USAGE: "+rerr.Error())
 		} else {
-			v.warnings = append(v.warnings, "MEMORY USAGE of "+prefix+"*: "+err.Error())
+			v.warnings = append(v.warnings, "MEMORY USAGE of "+strings.Join(v.prefixes, "*, ")+"*: "+err.Error())
 		}
 	}
 }

@@ -15,8 +15,7 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/results"
 )
@@ -150,6 +149,20 @@ func TestFleetCLI(t *testing.T) {
 	}
 	if opCount(run) != 240 || run.Meta.Workload.Nodes != 4 {
 		t.Errorf("%d ops, %d nodes: want 4 x 60", opCount(run), run.Meta.Workload.Nodes)
+	}
+	// MEMORY USAGE is sampled under every node's prefix, not the first's.
+	sampled := map[string]bool{}
+	if run.Server != nil {
+		for _, m := range run.Server.Memory {
+			if m.Collection == "orders" && m.Sampled > 0 {
+				sampled[m.Prefix] = true
+			}
+		}
+	}
+	for _, id := range run.Meta.Workload.TraderIDs {
+		if !sampled["trader-"+id+":"] {
+			t.Errorf("no MEMORY USAGE of %s's orders: %v", id, sampled)
+		}
 	}
 }
 
@@ -354,12 +367,16 @@ func TestRepeat(t *testing.T) {
 	// Each repeat starts from a clean keyspace: a populate repeated twice
 	// leaves one dataset's keys, not two.
 	one, _ := externalRun(t, srv, "--workload", "populate", "--keys", "300", "--keep-keys", "--threads", "1")
-	ctl := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	ctl := connect.NewClient(connect.ClientOptions{Addr: srv.Addr()})
 	defer ctl.Close()
 	n1 := ctl.DBSize(context.Background()).Val()
 	two, _ := externalRun(t, srv, "--workload", "populate", "--keys", "300", "--keep-keys", "--clean", "--threads", "1", "--repeat", "2")
 	if n2 := ctl.DBSize(context.Background()).Val(); n2 != n1 || opCount(two) != 2*opCount(one) {
 		t.Errorf("after two repeats %d keys and %d ops, after one %d keys and %d ops", n2, opCount(two), n1, opCount(one))
+	}
+	// The repeats' writer figures merge too: the calls of both.
+	if len(two.Writer) != 1 || len(one.Writer) != 1 || two.Writer[0].Calls != 2*one.Writer[0].Calls || two.Writer[0].LagHDR == "" {
+		t.Errorf("writer entries of two repeats %+v, of one %+v: want one entry with twice the calls", two.Writer, one.Writer)
 	}
 	dir := t.TempDir()
 	env := cliEnv(dir, "REDIS_URL="+srv.URL())

@@ -9,6 +9,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/connect"
+	redisinfo "github.com/rbench/rbench/internal/info"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node/codecs"
 	"github.com/rbench/rbench/node/keyspace"
@@ -33,25 +35,14 @@ func externalRun(t *testing.T, srv *localredis.Server, args ...string) (*results
 	return run, stdout
 }
 
-func serverCalls(t *testing.T, c *redis.Client, cmd string) int64 {
+func serverCalls(t *testing.T, c redis.UniversalClient, cmd string) int64 {
 	t.Helper()
 	info, err := c.Info(context.Background(), "commandstats").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(info, "\r\n") {
-		if rest, ok := strings.CutPrefix(line, "cmdstat_"+cmd+":calls="); ok {
-			var n int64
-			for _, ch := range rest {
-				if ch < '0' || ch > '9' {
-					break
-				}
-				n = n*10 + int64(ch-'0')
-			}
-			return n
-		}
-	}
-	return 0
+	n, _ := redisinfo.CommandCalls(redisinfo.Parse(info), cmd)
+	return n
 }
 
 // TestRunCLIBufferedOrderFlow is issue 11's "done when": order-flow with
@@ -60,7 +51,7 @@ func serverCalls(t *testing.T, c *redis.Client, cmd string) int64 {
 // measured time holds, one per flush) and its results show calls per flush.
 func TestRunCLIBufferedOrderFlow(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	c := connect.NewClient(connect.ClientOptions{Addr: srv.Addr()})
 	defer c.Close()
 	run, stdout := externalRun(t, srv, "--workload", "order-flow", "--buffer-interval", "100ms", "--duration", "2s")
 	execs := serverCalls(t, c, "exec")
@@ -90,7 +81,7 @@ func TestRunCLIBufferedOrderFlow(t *testing.T) {
 // timestamps.
 func TestRunCLINodeOptions(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	c := connect.NewClient(connect.ClientOptions{Addr: srv.Addr()})
 	defer c.Close()
 	ctx := context.Background()
 	run, _ := externalRun(t, srv, "--workload", "order-flow", "--ops", "300", "--keep-keys",

@@ -41,6 +41,11 @@ func Int64(m map[string]string, key string) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
+	return parseInt(v)
+}
+
+// parseInt reads a decimal integer of at most 18 digits, sign allowed.
+func parseInt(v string) (int64, bool) {
 	var n int64
 	neg := strings.HasPrefix(v, "-")
 	if neg {
@@ -59,4 +64,21 @@ func Int64(m map[string]string, key string) (int64, bool) {
 		n = -n
 	}
 	return n, true
+}
+
+// CommandCalls is the calls= figure of INFO commandstats' entry for cmd
+// (Redis's lower-case name, "exec" or "client|setname": the field
+// cmdstat_<cmd>, whose value is "calls=N,usec=...,..."); false when the
+// command has no entry or the figure is not a number.
+func CommandCalls(m map[string]string, cmd string) (int64, bool) {
+	v, ok := m["cmdstat_"+cmd]
+	if !ok {
+		return 0, false
+	}
+	for _, f := range strings.Split(v, ",") {
+		if n, ok := strings.CutPrefix(f, "calls="); ok {
+			return parseInt(n)
+		}
+	}
+	return 0, false
 }

@@ -46,6 +46,27 @@ func TestInt64(t *testing.T) {
 	}
 }
 
+func TestCommandCalls(t *testing.T) {
+	m := Parse("# Commandstats\r\ncmdstat_exec:calls=42,usec=100,usec_per_call=2.38,rejected_calls=0,failed_calls=0\r\n" +
+		"cmdstat_client|setname:calls=3,usec=1\r\ncmdstat_get:usec=1,calls=7\r\ncmdstat_bad:calls=x,usec=1\r\n")
+	tests := []struct {
+		cmd  string
+		want int64
+		ok   bool
+	}{
+		{"exec", 42, true},
+		{"client|setname", 3, true},
+		{"get", 7, true}, // calls= need not come first
+		{"bad", 0, false},
+		{"lrange", 0, false},
+	}
+	for _, tt := range tests {
+		if n, ok := CommandCalls(m, tt.cmd); n != tt.want || ok != tt.ok {
+			t.Errorf("CommandCalls(%s) = %d, %v; want %d, %v", tt.cmd, n, ok, tt.want, tt.ok)
+		}
+	}
+}
+
 // FuzzParse: no key is empty, holds a line break or surrounding space, or
 // starts a comment; no value holds a line break.
 func FuzzParse(f *testing.F) {

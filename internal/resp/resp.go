@@ -19,7 +19,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -78,15 +81,20 @@ type Options struct {
 	// DB is selected with SELECT when not 0.
 	// default: 0
 	DB int
-	// Timeout bounds each round trip (Flush and the Reads after it).
-	// default: 0, no deadline
+	// Timeout bounds each round trip (Flush and the Reads after it); the
+	// context's deadline, when earlier, bounds it too.
+	// default: 0, no deadline but the context's
 	Timeout time.Duration
 	// BufferSize is the size of the read and the write buffer.
 	// default: 32 KiB, as go-redis
 	BufferSize int
 }
 
-// Conn is one connection.
+// Conn is one connection. Its round trips honour a context: Flush bounds
+// the round trip by the context's deadline (or Options.Timeout, whichever
+// is earlier), and a cancelled context interrupts a Flush or Read that is
+// blocked; their errors then wrap the context's (context.Canceled,
+// context.DeadlineExceeded). A Conn is not safe for concurrent use.
 type Conn struct {
 	nc      net.Conn
 	bw      *bufio.Writer
@@ -94,6 +102,16 @@ type Conn struct {
 	timeout time.Duration
 	scratch []byte // bulk strings larger than the read buffer
 	num     []byte // formatting lengths
+
+	// The context whose cancellation interrupts the connection's I/O:
+	// bound once per context (a worker's batches share one), so that a
+	// round trip does not allocate.
+	bound       context.Context
+	unbind      func() bool
+	deadline    time.Time   // the deadline set on nc, zero for none
+	interrupted atomic.Bool // a cancellation set a past deadline since
+	mu          sync.Mutex  // orders an old context's interruption before a rebinding
+	gen         uint64      // the binding's number, under mu
 }
 
 // Dial connects and authenticates.
@@ -151,18 +169,14 @@ func (c *Conn) handshake(ctx context.Context, o Options) error {
 	if len(cmds) == 0 {
 		return nil
 	}
-	if dl, ok := ctx.Deadline(); ok {
-		_ = c.nc.SetDeadline(dl)
-		defer c.nc.SetDeadline(time.Time{})
-	}
 	for _, args := range cmds {
 		c.WriteArgs(args...)
 	}
-	if err := c.Flush(); err != nil {
+	if err := c.Flush(ctx); err != nil {
 		return fmt.Errorf("resp: %s: %w", cmds[0][0], err)
 	}
 	for _, args := range cmds {
-		r, err := c.Read()
+		r, err := c.Read(ctx)
 		if err != nil {
 			return fmt.Errorf("resp: %s: %w", args[0], err)
 		}
@@ -174,7 +188,56 @@ func (c *Conn) handshake(ctx context.Context, o Options) error {
 }
 
 // Close closes the connection.
-func (c *Conn) Close() error { return c.nc.Close() }
+func (c *Conn) Close() error {
+	if c.unbind != nil {
+		c.unbind()
+	}
+	return c.nc.Close()
+}
+
+// pastDeadline interrupts blocked I/O: a deadline already gone.
+var pastDeadline = time.Unix(1, 0)
+
+// watch makes ctx's cancellation interrupt the connection's I/O, once per
+// context.
+func (c *Conn) watch(ctx context.Context) {
+	if ctx == c.bound {
+		return
+	}
+	if c.unbind != nil {
+		c.unbind()
+	}
+	// An old context's interruption that already started either finishes
+	// before this (and Flush sees interrupted) or does nothing.
+	c.mu.Lock()
+	c.gen++
+	gen := c.gen
+	c.mu.Unlock()
+	c.bound, c.unbind = ctx, nil
+	if ctx.Done() == nil {
+		return // never cancelled
+	}
+	c.unbind = context.AfterFunc(ctx, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.gen == gen {
+			_ = c.nc.SetDeadline(pastDeadline)
+			c.interrupted.Store(true)
+		}
+	})
+}
+
+// ctxErr is err, wrapped in ctx's error when ctx ended (cancelled, or its
+// deadline passed: the I/O deadline Flush set from it).
+func ctxErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("%w: %w", cerr, err)
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) && errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+	}
+	return err
+}
 
 // WriteArgs buffers one command, e.g. WriteArgs("GET", key).
 func (c *Conn) WriteArgs(args ...string) {
@@ -207,26 +270,52 @@ func (c *Conn) writeHeader(kind byte, n int) {
 	c.bw.Write(c.num)
 }
 
-// Flush sends what is buffered. It starts the round trip's deadline, which
-// also bounds the Reads that follow.
-func (c *Conn) Flush() error {
+// Flush sends what is buffered. It starts the round trip's deadline
+// (Options.Timeout from now, or ctx's deadline when earlier), which also
+// bounds the Reads that follow, and makes ctx's cancellation interrupt
+// them.
+func (c *Conn) Flush(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.watch(ctx)
+	var dl time.Time
 	if c.timeout > 0 {
-		if err := c.nc.SetDeadline(time.Now().Add(c.timeout)); err != nil {
+		dl = time.Now().Add(c.timeout)
+	}
+	if d, ok := ctx.Deadline(); ok && (dl.IsZero() || d.Before(dl)) {
+		dl = d
+	}
+	if !dl.Equal(c.deadline) || c.interrupted.Swap(false) {
+		if err := c.nc.SetDeadline(dl); err != nil {
 			return err
 		}
+		c.deadline = dl
 	}
-	return c.bw.Flush()
+	// A cancellation between the check above and SetDeadline would have
+	// its interruption overwritten: look again (one that comes later runs
+	// its AfterFunc after this).
+	if err := ctx.Err(); err != nil {
+		_ = c.nc.SetDeadline(pastDeadline)
+		c.deadline = pastDeadline
+		return err
+	}
+	if err := c.bw.Flush(); err != nil {
+		return ctxErr(ctx, err)
+	}
+	return nil
 }
 
-// Read reads the next reply. An error reply is a Reply of kind ErrorReply,
-// not an error: errors are transport or protocol failures.
-func (c *Conn) Read() (Reply, error) {
+// Read reads the next reply, within the deadline the Flush before it set.
+// An error reply is a Reply of kind ErrorReply, not an error: errors are
+// transport or protocol failures, and ctx's when it ended.
+func (c *Conn) Read(ctx context.Context) (Reply, error) {
 	line, err := c.br.ReadSlice('\n')
 	if err != nil {
 		if errors.Is(err, bufio.ErrBufferFull) {
 			return Reply{}, fmt.Errorf("%w: reply line longer than %d bytes", ErrProtocol, c.br.Size())
 		}
-		return Reply{}, err
+		return Reply{}, ctxErr(ctx, err)
 	}
 	if len(line) < 3 || line[len(line)-2] != '\r' {
 		return Reply{}, fmt.Errorf("%w: line %q does not end in CRLF", ErrProtocol, line)
@@ -257,7 +346,7 @@ func (c *Conn) Read() (Reply, error) {
 		}
 		data, err := c.readBulk(int(n))
 		if err != nil {
-			return Reply{}, err
+			return Reply{}, ctxErr(ctx, err)
 		}
 		return Reply{Kind: k, N: n, Data: data}, nil
 	default:

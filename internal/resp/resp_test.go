@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 	"github.com/redis/go-redis/v9"
 )
@@ -49,7 +50,7 @@ func TestRead(t *testing.T) {
 		{"nothing", "", Reply{}, io.EOF},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := reader(tc.in, 64).Read()
+			got, err := reader(tc.in, 64).Read(context.Background())
 			if !errors.Is(err, tc.err) {
 				t.Fatalf("Read(%q) error %v, want %v", tc.in, err, tc.err)
 			}
@@ -65,7 +66,7 @@ func TestReadSequence(t *testing.T) {
 	c := reader("+OK\r\n$3\r\nabc\r\n$-1\r\n:7\r\n", 4096)
 	var got []string
 	for {
-		r, err := c.Read()
+		r, err := c.Read(context.Background())
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -104,7 +105,7 @@ func FuzzRead(f *testing.F) {
 		c := reader(string(in), 16)
 		consumed := 0
 		for {
-			r, err := c.Read()
+			r, err := c.Read(context.Background())
 			if err != nil {
 				return
 			}
@@ -137,7 +138,7 @@ func encode(r Reply) []byte {
 func TestDialRealRedis(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None, Password: "s3cret"})
 	ctx := context.Background()
-	admin := redis.NewClient(&redis.Options{Addr: srv.Addr(), Password: "s3cret", DB: 3})
+	admin := connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), Password: "s3cret", DB: 3})
 	defer admin.Close()
 
 	if _, err := Dial(ctx, Options{Addr: srv.Addr(), Password: "wrong"}); err == nil || !strings.Contains(err.Error(), "AUTH") {
@@ -158,12 +159,12 @@ func TestDialRealRedis(t *testing.T) {
 	c.WriteArgs("GET", "resp:list")
 	c.WriteArgs("GET", "resp:k")
 	c.WriteArgs("GET", "resp:missing")
-	if err := c.Flush(); err != nil {
+	if err := c.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"+OK", ":1", "-WRONGTYPE", "$v1", "$"}
 	for i, w := range want {
-		r, err := c.Read()
+		r, err := c.Read(context.Background())
 		if err != nil {
 			t.Fatalf("reply %d: %v", i, err)
 		}
@@ -181,11 +182,11 @@ func TestDialRealRedis(t *testing.T) {
 
 	// A reply that never comes ends at the deadline, as a timeout.
 	c.WriteArgs("BLPOP", "resp:empty", "0")
-	if err := c.Flush(); err != nil {
+	if err := c.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, err = c.Read()
+	_, err = c.Read(context.Background())
 	var nerr net.Error
 	if !errors.As(err, &nerr) || !nerr.Timeout() {
 		t.Fatalf("blocked read: %v, want a timeout", err)
@@ -193,4 +194,98 @@ func TestDialRealRedis(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("timeout took %s", d)
 	}
+}
+
+// TestConnHonoursContext: with no Options.Timeout, a reply that never
+// comes (BLPOP of an empty list) ends when the context is cancelled or its
+// deadline passes, with the context's error; a context already done sends
+// nothing; and the connection is usable again with a live context when no
+// command was left in flight.
+func TestConnHonoursContext(t *testing.T) {
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
+	blocked := func(t *testing.T, ctx context.Context) error {
+		t.Helper()
+		c, err := Dial(context.Background(), Options{Addr: srv.Addr()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		done := make(chan error, 1)
+		go func() {
+			c.WriteArgs("BLPOP", "resp:never", "0")
+			if err := c.Flush(ctx); err != nil {
+				done <- err
+				return
+			}
+			_, err := c.Read(ctx)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(time.Minute): // a hang guard, not a measurement
+			t.Fatal("the blocked read ignored its context")
+			return nil
+		}
+	}
+	t.Run("cancel", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			time.Sleep(50 * time.Millisecond)
+			cancel()
+		}()
+		if err := blocked(t, ctx); !errors.Is(err, context.Canceled) {
+			t.Errorf("error %v, want context.Canceled", err)
+		}
+	})
+	t.Run("deadline", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		if err := blocked(t, ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("error %v, want context.DeadlineExceeded", err)
+		}
+	})
+	t.Run("done before", func(t *testing.T) {
+		c, err := Dial(context.Background(), Options{Addr: srv.Addr()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		c.WriteArgs("PING")
+		if err := c.Flush(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Flush with a cancelled context: %v, want context.Canceled", err)
+		}
+		// Nothing was sent: a live context gets the PING's reply.
+		if err := c.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := c.Read(context.Background()); err != nil || string(r.Data) != "PONG" {
+			t.Fatalf("after a cancelled Flush: %q %v, want PONG", r.Data, err)
+		}
+	})
+	t.Run("interrupted, then a new context", func(t *testing.T) {
+		c, err := Dial(context.Background(), Options{Addr: srv.Addr()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		c.WriteArgs("PING")
+		if err := c.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Read(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cancel() // interrupts nothing in flight, but sets a past deadline
+		c.WriteArgs("PING")
+		if err := c.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := c.Read(context.Background()); err != nil || string(r.Data) != "PONG" {
+			t.Fatalf("after the old context's cancel: %q %v, want PONG", r.Data, err)
+		}
+	})
 }

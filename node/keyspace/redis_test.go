@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/internal/redismonitor"
 	"github.com/rbench/rbench/internal/resp"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/node"
@@ -58,11 +58,11 @@ func (w *writer) send(cmd keyspace.Cmd) error {
 	w.writeCmd([]any{"MULTI"})
 	w.writeCmd(cmd)
 	w.writeCmd([]any{"EXEC"})
-	if err := w.c.Flush(); err != nil {
+	if err := w.c.Flush(context.Background()); err != nil {
 		return err
 	}
 	for i, want := range []string{"OK", "QUEUED"} {
-		r, err := w.c.Read()
+		r, err := w.c.Read(context.Background())
 		if err != nil {
 			return err
 		}
@@ -70,14 +70,14 @@ func (w *writer) send(cmd keyspace.Cmd) error {
 			return fmt.Errorf("reply %d to %v: %c %q, want %s", i, cmd.Name(), r.Kind, r.Data, want)
 		}
 	}
-	r, err := w.c.Read()
+	r, err := w.c.Read(context.Background())
 	if err != nil {
 		return err
 	}
 	if r.Kind != resp.Array || r.N != 1 {
 		return fmt.Errorf("EXEC of %s: %c %d %q, want a one-element array", cmd.Name(), r.Kind, r.N, r.Data)
 	}
-	if r, err = w.c.Read(); err != nil {
+	if r, err = w.c.Read(context.Background()); err != nil {
 		return err
 	}
 	if r.Kind == resp.ErrorReply {
@@ -96,108 +96,32 @@ type monitor struct {
 
 func startMonitor(t *testing.T, addr, client, marker string) *monitor {
 	t.Helper()
-	nc, err := net.Dial("tcp", addr)
+	c, err := redismonitor.Dial(addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { nc.Close() })
-	c := resp.NewConn(nc, 1<<20, 0)
-	c.WriteArgs("MONITOR")
-	if err := c.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if r, err := c.Read(); err != nil || string(r.Data) != "OK" {
-		t.Fatalf("MONITOR: %q %v", r.Data, err)
-	}
+	t.Cleanup(func() { c.Close() })
 	m := &monitor{done: make(chan struct{})}
 	go func() {
 		defer close(m.done)
 		for {
-			r, err := c.Read()
+			l, err := c.Next(time.Time{})
 			if err != nil {
 				m.err = err
 				return
 			}
-			from, args, err := parseMonitorLine(string(r.Data))
-			if err != nil {
-				m.err = err
-				return
-			}
-			if from != client {
+			if l.Client != client {
 				continue
 			}
-			if len(args) == 2 && strings.EqualFold(args[0], "ECHO") && args[1] == marker {
+			if len(l.Args) == 2 && l.Name() == "ECHO" && l.Args[1] == marker {
 				return
 			}
 			m.mu.Lock()
-			m.lines = append(m.lines, args)
+			m.lines = append(m.lines, l.Args)
 			m.mu.Unlock()
 		}
 	}()
 	return m
-}
-
-// parseMonitorLine splits `1700000000.123456 [0 127.0.0.1:5555] "SET" "k"
-// "\x00v"` into the client address and the unquoted arguments.
-func parseMonitorLine(s string) (string, []string, error) {
-	open := strings.IndexByte(s, '[')
-	end := strings.IndexByte(s, ']')
-	if open < 0 || end < open {
-		return "", nil, fmt.Errorf("MONITOR line %q: no [db client]", s)
-	}
-	_, from, _ := strings.Cut(s[open+1:end], " ")
-	var args []string
-	rest := s[end+1:]
-	for {
-		rest = strings.TrimLeft(rest, " ")
-		if rest == "" {
-			return from, args, nil
-		}
-		if rest[0] != '"' {
-			return "", nil, fmt.Errorf("MONITOR line %q: argument not quoted", s)
-		}
-		var b strings.Builder
-		i := 1
-		for ; i < len(rest) && rest[i] != '"'; i++ {
-			if rest[i] != '\\' {
-				b.WriteByte(rest[i])
-				continue
-			}
-			i++
-			if i >= len(rest) {
-				return "", nil, fmt.Errorf("MONITOR line %q: dangling escape", s)
-			}
-			switch rest[i] {
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			case 't':
-				b.WriteByte('\t')
-			case 'a':
-				b.WriteByte('\a')
-			case 'b':
-				b.WriteByte('\b')
-			case 'x':
-				var v byte
-				if i+3 > len(rest) {
-					return "", nil, fmt.Errorf("MONITOR line %q: short \\x escape", s)
-				}
-				if _, err := fmt.Sscanf(rest[i+1:i+3], "%02x", &v); err != nil {
-					return "", nil, fmt.Errorf("MONITOR line %q: bad \\x escape", s)
-				}
-				b.WriteByte(v)
-				i += 2
-			default: // \\ and \"
-				b.WriteByte(rest[i])
-			}
-		}
-		if i >= len(rest) {
-			return "", nil, fmt.Errorf("MONITOR line %q: unterminated argument", s)
-		}
-		args = append(args, b.String())
-		rest = rest[i+1:]
-	}
 }
 
 // tracker follows a stream through its payloads alone, to name each call's
@@ -353,7 +277,7 @@ func TestMonitorSequences(t *testing.T) {
 			}
 		}
 		w.writeCmd([]any{"ECHO", marker})
-		if err := w.c.Flush(); err != nil {
+		if err := w.c.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		select {
@@ -404,7 +328,7 @@ func equalArgs(a, b []string) bool {
 func TestWritePathOnRedis(t *testing.T) {
 	srv := localredis.ForTest(t, localredis.Options{})
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), Protocol: 2})
+	rdb := connect.NewClient(connect.ClientOptions{Addr: srv.Addr()})
 	defer rdb.Close()
 
 	opts := scenario.Options{Seed: 3, Orders: 400}

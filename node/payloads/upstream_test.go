@@ -37,11 +37,12 @@ func runGoldenScript(t *testing.T) {
 	}
 }
 
-// readGoldens reads testdata/upstream.<enc>.golden: "<name> <payload>" per
+// readGoldens reads testdata/<stem>.<enc>.golden (upstream: the Python
+// node's payloads, upstream_rust: the Rust node's): "<name> <payload>" per
 // line, msgpack as hex.
-func readGoldens(t *testing.T, enc string) map[string][]byte {
+func readGoldens(t *testing.T, stem, enc string) map[string][]byte {
 	t.Helper()
-	path := filepath.Join("testdata", "upstream."+enc+".golden")
+	path := filepath.Join("testdata", stem+"."+enc+".golden")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("%v (make it with %s)", err, goldenScript)
@@ -82,7 +83,7 @@ func upstreamGoldens(t *testing.T) []golden {
 	}
 	files := map[string]map[string][]byte{}
 	for _, c := range codecs.Names() {
-		files[c] = readGoldens(t, c)
+		files[c] = readGoldens(t, "upstream", c)
 	}
 	var out []golden
 	seen := map[string]bool{}

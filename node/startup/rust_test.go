@@ -98,28 +98,19 @@ type monitorCmd struct {
 // untilFrom is until keeping each command's client ("127.0.0.1:5555").
 func (m *monitor) untilFrom(t *testing.T, stop ...string) []monitorCmd {
 	t.Helper()
-	_ = m.conn.SetReadDeadline(time.Now().Add(time.Minute))
+	deadline := time.Now().Add(time.Minute)
 	var out []monitorCmd
 	for {
-		line, err := m.r.ReadString('\n')
+		l, err := m.c.Next(deadline)
 		if err != nil {
 			t.Fatalf("reading MONITOR: %v", err)
 		}
-		line = strings.TrimRight(line, "\r\n")
-		args, err := parseMonitorLine(line)
-		if err != nil {
-			t.Fatalf("%v in %q", err, line)
-		}
+		args := l.Args
 		args[0] = strings.ToUpper(args[0])
 		if strings.EqualFold(strings.Join(args, " "), strings.Join(stop, " ")) {
 			return out
 		}
-		client := ""
-		if _, rest, ok := strings.Cut(line, " ["); ok {
-			client, _, _ = strings.Cut(rest, "]")
-			_, client, _ = strings.Cut(client, " ")
-		}
-		out = append(out, monitorCmd{client, args})
+		out = append(out, monitorCmd{l.Client, args})
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/plan/capacity"
 	"github.com/rbench/rbench/serverview"
@@ -23,7 +24,7 @@ func TestModelHonesty(t *testing.T) {
 	// AOF and spoil the measurement (the plan command must do the same).
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.AOFEverysec, Args: []string{"--auto-aof-rewrite-percentage", "0"}})
 	ctx := context.Background()
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	c := connect.NewClient(connect.ClientOptions{Addr: srv.Addr()})
 	t.Cleanup(func() { _ = c.Close() })
 
 	// measure returns used_memory, the AOF bytes logged for the writes, and
@@ -80,7 +81,7 @@ func TestModelHonesty(t *testing.T) {
 	}
 }
 
-func rewrite(ctx context.Context, t *testing.T, c *redis.Client) {
+func rewrite(ctx context.Context, t *testing.T, c redis.UniversalClient) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -89,7 +90,7 @@ func rewrite(ctx context.Context, t *testing.T, c *redis.Client) {
 	}
 }
 
-func info(ctx context.Context, t *testing.T, c *redis.Client) (sec struct{ UsedMemory, AOFSize, AOFBaseSize int64 }) {
+func info(ctx context.Context, t *testing.T, c redis.UniversalClient) (sec struct{ UsedMemory, AOFSize, AOFBaseSize int64 }) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -104,7 +105,7 @@ func info(ctx context.Context, t *testing.T, c *redis.Client) (sec struct{ UsedM
 
 // writeOrders writes n order lists of four events of 250-700 bytes and the
 // index set, pipelined.
-func writeOrders(ctx context.Context, t *testing.T, c *redis.Client, n int) {
+func writeOrders(ctx context.Context, t *testing.T, c redis.UniversalClient, n int) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(uint64(n), 9))
 	buf := make([]byte, 700)

@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/rbench/rbench/internal/lockedbuf"
 )
 
 // browser drives a headless Chromium over the DevTools protocol on
@@ -22,7 +23,7 @@ type browser struct {
 	cmd    *exec.Cmd
 	toB    *os.File
 	fromB  *os.File
-	stderr *lockedBuffer
+	stderr *lockedbuf.Buffer
 
 	mu      sync.Mutex
 	nextID  int
@@ -42,23 +43,6 @@ type cdpMessage struct {
 		Code    int    `json:"code"`
 		Message string `json:"message"`
 	} `json:"error,omitempty"`
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // chromiumFlags keep the browser offline and quiet: a proxy that refuses
@@ -98,7 +82,7 @@ func startBrowser(bin, profile string) (*browser, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &browser{toB: cmdW, fromB: evR, stderr: &lockedBuffer{}, pending: map[int]chan cdpMessage{}, done: make(chan struct{})}
+	b := &browser{toB: cmdW, fromB: evR, stderr: &lockedbuf.Buffer{}, pending: map[int]chan cdpMessage{}, done: make(chan struct{})}
 	b.cmd = exec.Command(bin, chromiumFlags(profile)...)
 	b.cmd.ExtraFiles = []*os.File{cmdR, evW}
 	b.cmd.Stderr = b.stderr

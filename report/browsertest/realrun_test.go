@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rbench/rbench/connect"
 	"github.com/rbench/rbench/localredis"
 	"github.com/rbench/rbench/report"
 	"github.com/rbench/rbench/results"
 	"github.com/rbench/rbench/workloads"
-	"github.com/redis/go-redis/v9"
 )
 
 // TestRealRunReportInChromium is `make run` in small: a real populate under
@@ -26,7 +26,7 @@ func TestRealRunReportInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	srv := localredis.ForTest(t, localredis.Options{})
-	client := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{srv.Addr()}, PoolSize: 2, PipelinePoolSize: -1})
+	client := connect.NewClient(connect.ClientOptions{Addr: srv.Addr(), PoolSize: 2, PipelinePoolSize: -1})
 	defer client.Close()
 
 	run, err := workloads.Run(ctx, workloads.Options{
