@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -79,6 +80,9 @@ func checkFindMax(in *inputs, spec workloads.Spec, def workloads.Definition) *fi
 		if c.IsSet(n) {
 			in.bad("--%s with --find-max: the search sets the rate and the steps itself (--find-max-step, --find-max-repeats); drop --%s", n, n)
 		}
+	}
+	if len(spec.Encodings) > 1 {
+		in.bad("--encoding %s with --find-max: a search judges one encoding's writer; give one, e.g. --encoding %s", strings.Join(spec.Encodings, ","), spec.Encodings[0])
 	}
 	if fm.step < 100*time.Millisecond || fm.step > time.Hour {
 		in.bad("--find-max-step %v: want 100ms to 1h (3s is the default)", fm.step)

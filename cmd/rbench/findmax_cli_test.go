@@ -23,6 +23,7 @@ func TestFindMaxRefusesBadInputs(t *testing.T) {
 		{[]string{"--workload", "order-flow", "--find-max", "--find-max-repeats", "0", "--find-max-precision", "2", "--find-max-min", "900"},
 			[]string{"--find-max-repeats 0", "--find-max-precision 2", "--find-max-min 900"}},
 		{[]string{"--workload", "order-flow", "--find-max", "--project-rtt", "1ms,fast"}, []string{`--project-rtt "fast"`}},
+		{[]string{"--workload", "order-flow", "--find-max", "--encoding", "msgpack,json"}, []string{"a search judges one encoding's writer"}},
 	} {
 		dir := t.TempDir()
 		_, stderr, code := execRbench(t, dir, cliEnv(dir), append([]string{"run"}, tc.args...)...)
