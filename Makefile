@@ -7,7 +7,7 @@ COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN := bin/rbench
 
-.PHONY: build run test bench bench-sender bench-rtt versus lint clean assets screenshots
+.PHONY: build run test bench bench-sender bench-rtt versus gatenoise lint clean assets screenshots
 
 build: assets
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/rbench
@@ -66,6 +66,12 @@ bench-rtt:
 # alternating pairs; docs/performance.md quotes its medians.
 versus: build
 	$(GO) run ./bench/versus $(VERSUS_FLAGS)
+
+# The gate's false-alarm and detection rates on this machine (docs/gates.md):
+# 10 rounds of identical order-flow runs on a throwaway server, the third of
+# each with a DEBUG SLEEP loop doubling its p99. About 6 minutes; not in test.
+gatenoise: build
+	$(GO) run ./bench/gatenoise $(GATENOISE_FLAGS)
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }

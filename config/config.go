@@ -41,6 +41,13 @@ const (
 	VarCLIAuth         = "REDISCLI_AUTH"
 	VarDB              = "REDIS_DB"
 	VarTLS             = "REDIS_TLS"
+	VarTLSCACert       = "REDIS_TLS_CACERT"
+	VarTLSCert         = "REDIS_TLS_CERT"
+	VarTLSKey          = "REDIS_TLS_KEY"
+	VarTLSInsecure     = "REDIS_TLS_INSECURE"
+	VarTLSSNI          = "REDIS_TLS_SNI"
+	VarProtocol        = "REDIS_PROTOCOL"
+	VarCluster         = "REDIS_CLUSTER"
 	VarConnectTimeout  = "REDIS_CONNECT_TIMEOUT"
 	VarResponseTimeout = "REDIS_RESPONSE_TIMEOUT"
 	VarEncoding        = "RBENCH_ENCODING"
@@ -84,6 +91,13 @@ var Vars = []Var{
 	{Name: VarPassword, Flag: "password", Help: "password (REDISCLI_AUTH is read too); always shown as ****", Secret: true},
 	{Name: VarDB, Flag: "db", Default: "0", Help: "database number, >= 0"},
 	{Name: VarTLS, Flag: "tls", Default: "false", Help: "connect with TLS (true/false)"},
+	{Name: VarTLSCACert, Flag: "cacert", Help: "TLS: PEM file of the CA(s) that signed the server's certificate (default: the system's trusted CAs)"},
+	{Name: VarTLSCert, Flag: "cert", Help: "TLS: PEM client certificate, for a server with tls-auth-clients (needs --key)"},
+	{Name: VarTLSKey, Flag: "key", Help: "TLS: PEM private key of --cert; the path is shown, the key never"},
+	{Name: VarTLSInsecure, Flag: "insecure", Default: "false", Help: "TLS: do not verify the server's certificate (testing only: anyone on the path can read and change the traffic)"},
+	{Name: VarTLSSNI, Flag: "sni", Help: "TLS: server name sent in the handshake and checked against the certificate (default: the host)"},
+	{Name: VarProtocol, Flag: "resp", Default: "2", Help: "RESP protocol version: 2 (the trading node's) or 3 (HELLO 3)"},
+	{Name: VarCluster, Flag: "cluster", Default: "auto", Help: "Redis Cluster: true (a cluster client), false (one server) or auto (asks the server: INFO cluster_enabled)"},
 	{Name: VarConnectTimeout, Flag: "connect-timeout", Default: DefaultConnectTimeout.String(), Help: "dial timeout per attempt, a positive duration (5s, 500ms; a bare number is seconds)"},
 	{Name: VarResponseTimeout, Flag: "response-timeout", Default: DefaultResponseTimeout.String(), Help: "read/write timeout per command, a positive duration"},
 	{Name: VarEncoding, Flag: "encoding", Default: DefaultEncoding, Help: "payload encoding: msgpack (the trading node's default) or json; run and plan take a list run in turn (msgpack,json)"},
@@ -174,6 +188,17 @@ type Config struct {
 	Password string
 	DB       int
 	TLS      bool
+	// TLSFiles and the settings after it refine TLS (see tls.go).
+	TLSFiles TLSFiles
+	// TLSInsecure skips the verification of the server's certificate.
+	TLSInsecure bool
+	// TLSServerName is the name sent as SNI and checked against the
+	// server's certificate; "" means the host.
+	TLSServerName string
+	// Protocol is the RESP version, 2 or 3.
+	Protocol int
+	// Cluster says whether the target is a Redis Cluster.
+	Cluster ClusterMode
 	// ConnectTimeout bounds each dial; ResponseTimeout each command's read
 	// and write.
 	ConnectTimeout  time.Duration
@@ -315,6 +340,9 @@ func Load(in Input) (*Config, error) {
 			from(VarPassword, u.Password, u.HasPassword)
 			from(VarDB, strconv.Itoa(u.DB), u.HasDB)
 			from(VarTLS, strconv.FormatBool(u.TLS()), u.Scheme != "unix")
+			for _, o := range u.Options {
+				from(o.Var, o.Value, true)
+			}
 		}
 	}
 
@@ -357,6 +385,24 @@ func Load(in Input) (*Config, error) {
 	if c.TLS && c.Network == "unix" {
 		bad(tls, "TLS over a unix socket is not supported: set REDIS_TLS=false or use a TCP host")
 	}
+	problems = append(problems, c.loadTLS()...)
+
+	proto := c.settings[VarProtocol]
+	switch strings.TrimSpace(proto.Value) {
+	case "2":
+		c.Protocol = 2
+	case "3":
+		c.Protocol = 3
+	default:
+		bad(proto, "allowed: 2 (RESP2, what the trading node speaks) or 3 (RESP3)")
+	}
+
+	cl := c.settings[VarCluster]
+	if m, err := ParseClusterMode(cl.Value); err != nil {
+		bad(cl, "allowed: true, false or auto (ask the server)")
+	} else {
+		c.Cluster = m
+	}
 
 	for _, d := range []struct {
 		name string
@@ -394,6 +440,10 @@ func Load(in Input) (*Config, error) {
 		bad(tid, err.Error())
 	} else {
 		c.TraderID = tid.Value
+	}
+
+	if c.Cluster == ClusterOn && c.DB != 0 {
+		bad(c.settings[VarDB], "a Redis Cluster has database 0 only: drop REDIS_DB (or --db), or connect to a single server with --cluster=false")
 	}
 
 	if len(problems) > 0 {
@@ -542,6 +592,7 @@ func (c *Config) WithTarget(host string, port int, password string) *Config {
 		cp.settings[k] = v
 	}
 	cp.Network, cp.Host, cp.Port, cp.Password, cp.Username, cp.TLS = "tcp", host, port, password, "", false
+	cp.TLSFiles, cp.TLSInsecure, cp.TLSServerName, cp.Cluster = TLSFiles{}, false, "", ClusterOff
 	set := func(name, val string) {
 		s := cp.settings[name]
 		s.Value, s.Source, s.Origin = val, FromDefault, "throwaway server"
@@ -552,6 +603,30 @@ func (c *Config) WithTarget(host string, port int, password string) *Config {
 	set(VarPassword, password)
 	set(VarUsername, "")
 	set(VarTLS, "false")
+	for _, name := range []string{VarTLSCACert, VarTLSCert, VarTLSKey, VarTLSSNI} {
+		set(name, "")
+	}
+	set(VarTLSInsecure, "false")
+	set(VarCluster, "false")
+	return &cp
+}
+
+// WithCluster returns a copy of c with the cluster mode decided (a
+// cluster client or not), from origin: "detected: INFO cluster_enabled:1"
+// when rbench asked the server, as `rbench config` and results files show.
+func (c *Config) WithCluster(on bool, origin string) *Config {
+	cp := *c
+	cp.settings = make(map[string]Setting, len(c.settings))
+	for k, v := range c.settings {
+		cp.settings[k] = v
+	}
+	cp.Cluster = ClusterOff
+	if on {
+		cp.Cluster = ClusterOn
+	}
+	s := cp.settings[VarCluster]
+	s.Value, s.Origin = cp.Cluster.String(), origin
+	cp.settings[VarCluster] = s
 	return &cp
 }
 

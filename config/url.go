@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -23,6 +24,46 @@ type RedisURL struct {
 	// DB is the database number; HasDB tells whether the URL names one.
 	DB    int
 	HasDB bool
+	// Options are the query options other than db, each as the variable
+	// it sets (?tls_insecure=1 is REDIS_TLS_INSECURE=1), in URL order.
+	Options []URLOption
+}
+
+// URLOption is one query option of a Redis URL.
+type URLOption struct {
+	Name  string // as in the URL: tls_cacert
+	Var   string // the variable it sets: REDIS_TLS_CACERT
+	Value string
+}
+
+// urlOptions maps the query options a Redis URL may carry (besides db) to
+// the variables they set. The tls_* ones need rediss://.
+var urlOptions = []struct{ name, v string }{
+	{"tls_cacert", VarTLSCACert},
+	{"tls_cert", VarTLSCert},
+	{"tls_key", VarTLSKey},
+	{"tls_insecure", VarTLSInsecure},
+	{"tls_sni", VarTLSSNI},
+	{"protocol", VarProtocol},
+	{"cluster", VarCluster},
+}
+
+func urlOption(name string) (string, bool) {
+	for _, o := range urlOptions {
+		if o.name == name {
+			return o.v, true
+		}
+	}
+	return "", false
+}
+
+// URLOptionNames lists the query options, for messages and docs.
+func URLOptionNames() string {
+	names := []string{"db"}
+	for _, o := range urlOptions {
+		names = append(names, o.name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // TLS reports whether the URL asks for TLS (rediss://).
@@ -89,20 +130,51 @@ func ParseURL(s string) (RedisURL, error) {
 	if u.Fragment != "" || strings.Contains(s, "#") {
 		return r, errors.New("a '#' ends the URL early" + encodingHint(s))
 	}
-	for k, vs := range u.Query() {
-		if k != "db" {
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return r, errors.New("the query after '?' is malformed" + encodingHint(s))
+	}
+	// url.Values is a map: walk the names in the URL's order so options
+	// (and any error) come out the same each time.
+	var order []string
+	for part := range strings.SplitSeq(u.RawQuery, "&") {
+		k, _, _ := strings.Cut(part, "=")
+		if k, err := url.QueryUnescape(k); err == nil && !slices.Contains(order, k) {
+			order = append(order, k)
+		}
+	}
+	for _, k := range order {
+		vs := q[k]
+		if len(vs) == 0 {
+			continue
+		}
+		if len(vs) > 1 {
+			if _, known := urlOption(k); known || k == "db" {
+				return r, fmt.Errorf("the query option %s is given %d times: give it once", k, len(vs))
+			}
+			return r, errors.New("a query option is given twice: give each once")
+		}
+		if k == "db" {
+			if r.HasDB {
+				return r, errors.New("the database is given twice (path and ?db=)")
+			}
+			n, ok := parseDigits(vs[0])
+			if !ok {
+				return r, errors.New("db= is not an integer >= 0")
+			}
+			r.DB, r.HasDB = n, true
+			continue
+		}
+		v, ok := urlOption(k)
+		if !ok {
 			// Neither the name nor the value is repeated: ?password=...
 			// or a password pasted after the '?' would be.
-			return r, errors.New("query parameters are not supported, except ?db=N; a password goes in the URL's userinfo (redis://:PASSWORD@host) or in REDIS_PASSWORD")
+			return r, errors.New("a query option is not supported; supported: " + URLOptionNames() + "; a password goes in the URL's userinfo (redis://:PASSWORD@host) or in REDIS_PASSWORD")
 		}
-		if r.HasDB {
-			return r, errors.New("the database is given twice (path and ?db=)")
+		if strings.HasPrefix(k, "tls_") && r.Scheme != "rediss" {
+			return r, fmt.Errorf("%s is a TLS option: write rediss:// for TLS, or drop it", k)
 		}
-		n, ok := parseDigits(vs[len(vs)-1])
-		if !ok {
-			return r, errors.New("db= is not an integer >= 0")
-		}
-		r.DB, r.HasDB = n, true
+		r.Options = append(r.Options, URLOption{Name: k, Var: v, Value: vs[0]})
 	}
 	return r, nil
 }
@@ -124,6 +196,28 @@ func parseDigits(s string) (int, bool) {
 	}
 	n, err := strconv.Atoi(s)
 	return n, err == nil
+}
+
+// plainQuery reports whether a URL's query holds only the options rbench
+// knows (db=N, tls_cacert=PATH, ...), none of which is a secret, so a
+// redacted URL may show it.
+func plainQuery(q string) bool {
+	for part := range strings.SplitSeq(q, "&") {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			return false
+		}
+		if k == "db" {
+			if v == "" || strings.Trim(v, "0123456789") != "" {
+				return false
+			}
+			continue
+		}
+		if _, known := urlOption(k); !known {
+			return false
+		}
+	}
+	return true
 }
 
 // RedactURL hides the password of a Redis URL, and whatever could hold
@@ -148,11 +242,8 @@ func RedactURL(s string) string {
 	if i := strings.IndexByte(rest, '#'); i >= 0 {
 		rest = rest[:i+1] + Redacted
 	}
-	if i := strings.IndexByte(rest, '?'); i >= 0 {
-		q := rest[i+1:]
-		if v, ok := strings.CutPrefix(q, "db="); !ok || strings.Trim(v, "0123456789") != "" {
-			rest = rest[:i+1] + Redacted
-		}
+	if i := strings.IndexByte(rest, '?'); i >= 0 && !plainQuery(rest[i+1:]) {
+		rest = rest[:i+1] + Redacted
 	}
 	// Without an '@', a password typed as redis://:SECRET reads as a port.
 	end := strings.IndexAny(rest, "/?#")

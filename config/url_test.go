@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -38,7 +39,15 @@ func TestParseURL(t *testing.T) {
 		{in: "redis://h/db", wantErr: ">= 0"},
 		{in: "redis://h/1?db=2", wantErr: "twice"},
 		{in: "redis://h?db=x", wantErr: ">= 0"},
-		{in: "redis://h?timeout=1s", wantErr: "query parameters are not supported, except ?db=N"},
+		{in: "redis://h?timeout=1s", wantErr: "a query option is not supported; supported: db, tls_cacert"},
+		{in: "rediss://h?tls_insecure=1", want: RedisURL{Scheme: "rediss", Host: "h", Options: []URLOption{{"tls_insecure", VarTLSInsecure, "1"}}}},
+		{in: "rediss://h/2?tls_cacert=%2Fetc%2Fca.pem&tls_sni=cache.example.com&protocol=3", want: RedisURL{Scheme: "rediss", Host: "h", DB: 2, HasDB: true,
+			Options: []URLOption{{"tls_cacert", VarTLSCACert, "/etc/ca.pem"}, {"tls_sni", VarTLSSNI, "cache.example.com"}, {"protocol", VarProtocol, "3"}}}},
+		{in: "rediss://h?tls_cert=c.pem&tls_key=k.pem", want: RedisURL{Scheme: "rediss", Host: "h", Options: []URLOption{{"tls_cert", VarTLSCert, "c.pem"}, {"tls_key", VarTLSKey, "k.pem"}}}},
+		{in: "redis://h?cluster=true", want: RedisURL{Scheme: "redis", Host: "h", Options: []URLOption{{"cluster", VarCluster, "true"}}}},
+		{in: "redis://h?tls_insecure=1", wantErr: "tls_insecure is a TLS option: write rediss://"},
+		{in: "rediss://h?protocol=3&protocol=2", wantErr: "protocol is given 2 times"},
+		{in: "rediss://h?s3cr3t&s3cr3t", wantErr: "given twice"},
 		{in: "unix://host/path", wantErr: "unix:///"},
 		{in: "redis://h h", wantErr: "not a URL"},
 	}
@@ -54,7 +63,7 @@ func TestParseURL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tc.want {
+			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
@@ -70,6 +79,9 @@ func TestRedactURL(t *testing.T) {
 		{"redis://u:p@ss:w@rd@h", "redis://u:****@h"},
 		{"redis://u:p/w@h", "redis://u:****@h"},
 		{"not a url", "not a url"},
+		{"rediss://:pw@h/0?tls_cacert=/ca.pem&tls_insecure=1", "rediss://:****@h/0?tls_cacert=/ca.pem&tls_insecure=1"},
+		{"rediss://h/0?tls_cacert=/ca.pem&pw", "rediss://h/0?****"},
+		{"redis://h?db=1&password=x", "redis://h?****"},
 		{"", ""},
 	}
 	for _, tc := range cases {
@@ -82,7 +94,7 @@ func TestRedactURL(t *testing.T) {
 // FuzzParseURL: no panic, errors never repeat the password, and the
 // redacted form never holds it.
 func FuzzParseURL(f *testing.F) {
-	for _, s := range []string{"redis://h", "redis://u:pw@h:6379/1", "rediss://[::1]:1/2?db=3", "unix:///s?db=1", "redis://:%zz@h", "http://x", "::", "redis://u:p@@h:99999/x"} {
+	for _, s := range []string{"redis://h", "redis://u:pw@h:6379/1", "rediss://[::1]:1/2?db=3", "unix:///s?db=1", "redis://:%zz@h", "http://x", "::", "redis://u:p@@h:99999/x", "rediss://:pw@h?tls_insecure=1&tls_cacert=/ca.pem&tls_sni=x", "redis://h?cluster=true&protocol=3&protocol=2"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

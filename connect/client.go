@@ -3,6 +3,7 @@ package connect
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"net"
 	"time"
 
@@ -35,9 +36,27 @@ type ClientOptions struct {
 	// TLS turns TLS on, verifying the server's certificate for ServerName.
 	// default: false
 	TLS bool
-	// ServerName is the name the TLS certificate must carry.
-	// default: the host part of Addr
+	// ServerName is the name sent as SNI that the TLS certificate must
+	// carry.
+	// default: the host part of Addr (of each node's address on a cluster)
 	ServerName string
+	// TLSInsecure skips verifying the server's certificate (--insecure).
+	// default: false
+	TLSInsecure bool
+	// RootCAs verify the server's certificate (--cacert).
+	// default: nil, the system's trusted CAs
+	RootCAs *x509.CertPool
+	// Certificate is the client certificate offered to a server with
+	// tls-auth-clients (--cert, --key).
+	// default: none
+	Certificate *tls.Certificate
+	// Protocol is the RESP version: 2 or 3.
+	// default: 2
+	Protocol int
+	// Cluster builds a Redis Cluster client (go-redis's ClusterClient),
+	// with Addr as the seed node it learns the others from.
+	// default: false, one server
+	Cluster bool
 	// DialTimeout bounds each connection attempt; ReadTimeout and
 	// WriteTimeout each command.
 	// default: go-redis's (5 s, 3 s, 3 s)
@@ -62,6 +81,11 @@ type ClientOptions struct {
 	// ClientName is sent with CLIENT SETNAME on every connection.
 	// default: none
 	ClientName string
+
+	// certRequested, when set, is called when a TLS server asks for a
+	// client certificate: the connection check tells "the server wants a
+	// certificate" from a reset connection with it.
+	certRequested func()
 }
 
 // FromConfig returns the connection settings of a configuration; the
@@ -74,7 +98,12 @@ func FromConfig(cfg *config.Config) ClientOptions {
 		Password:     cfg.Password,
 		DB:           cfg.DB,
 		TLS:          cfg.TLS,
-		ServerName:   cfg.Host,
+		ServerName:   cfg.TLSServerName,
+		TLSInsecure:  cfg.TLSInsecure,
+		RootCAs:      cfg.TLSFiles.RootCAs,
+		Certificate:  cfg.TLSFiles.Certificate,
+		Protocol:     cfg.Protocol,
+		Cluster:      cfg.Cluster == config.ClusterOn,
 		DialTimeout:  cfg.ConnectTimeout,
 		ReadTimeout:  cfg.ResponseTimeout,
 		WriteTimeout: cfg.ResponseTimeout,
@@ -86,15 +115,23 @@ func FromServer(srv *localredis.Server) ClientOptions {
 	return ClientOptions{Network: "tcp", Addr: srv.Addr(), Password: srv.Password()}
 }
 
-// NewClient returns a client built from o. It speaks RESP2, as the trading
-// node's client does (so replies stay plain), and sends no CLIENT SETINFO.
-// The caller closes it.
+// FromCluster returns the connection settings of a throwaway cluster: a
+// cluster client seeded with its first primary.
+func FromCluster(c *localredis.Cluster) ClientOptions {
+	return ClientOptions{Network: "tcp", Addr: c.Addr(), Password: c.Password(), Cluster: true}
+}
+
+// NewClient returns a client built from o: a single-server client, or a
+// cluster client when o.Cluster is set. It speaks RESP2, as the trading
+// node's client does (so replies stay plain), unless o.Protocol is 3, and
+// sends no CLIENT SETINFO. The caller closes it.
 func NewClient(o ClientOptions) redis.UniversalClient {
 	u := &redis.UniversalOptions{
 		Addrs:            []string{o.Addr},
 		Username:         o.Username,
 		Password:         o.Password,
 		DB:               o.DB,
+		Protocol:         o.Protocol,
 		DialTimeout:      o.DialTimeout,
 		ReadTimeout:      o.ReadTimeout,
 		WriteTimeout:     o.WriteTimeout,
@@ -104,13 +141,8 @@ func NewClient(o ClientOptions) redis.UniversalClient {
 		DialerRetries:    o.DialerRetries,
 		ClientName:       o.ClientName,
 		DisableIdentity:  true,
-	}
-	if o.TLS {
-		name := o.ServerName
-		if name == "" {
-			name, _, _ = net.SplitHostPort(o.Addr)
-		}
-		u.TLSConfig = &tls.Config{ServerName: name, MinVersion: tls.VersionTLS12}
+		IsClusterMode:    o.Cluster,
+		TLSConfig:        TLSConfig(o),
 	}
 	if o.Network == "unix" {
 		path := o.Addr
@@ -120,6 +152,35 @@ func NewClient(o ClientOptions) redis.UniversalClient {
 		}
 	}
 	return build(u)
+}
+
+// TLSConfig is the one tls.Config of a connection with o's settings, nil
+// without TLS. On a single server the certificate must carry ServerName,
+// else the host of Addr; on a cluster, ServerName when set, else each
+// node's own host (crypto/tls takes it from the address dialled).
+func TLSConfig(o ClientOptions) *tls.Config {
+	if !o.TLS {
+		return nil
+	}
+	c := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: o.RootCAs, InsecureSkipVerify: o.TLSInsecure} //nolint:gosec // --insecure is the user's explicit choice
+	if o.Certificate != nil {
+		c.Certificates = []tls.Certificate{*o.Certificate}
+	}
+	if o.certRequested != nil {
+		cert, seen := o.Certificate, o.certRequested
+		c.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			seen()
+			if cert == nil {
+				return &tls.Certificate{}, nil // none: the server decides
+			}
+			return cert, nil
+		}
+	}
+	c.ServerName = o.ServerName
+	if c.ServerName == "" && !o.Cluster {
+		c.ServerName, _, _ = net.SplitHostPort(o.Addr)
+	}
+	return c
 }
 
 // Sibling returns a new single-connection client to c's server with c's

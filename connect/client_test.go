@@ -2,6 +2,8 @@ package connect
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +101,37 @@ func TestSiblingKeepsRESP3(t *testing.T) {
 	defer sib.Close()
 	if got := clientInfo(t, sib)["resp"]; got != "3" {
 		t.Errorf("Sibling of a RESP3 client speaks RESP%s", got)
+	}
+}
+
+// TestRESP3AndACLUser: with --resp 3 and an ACL user, every client the
+// target makes (and the server view's Sibling) speaks RESP3 as that user.
+func TestRESP3AndACLUser(t *testing.T) {
+	ctx := context.Background()
+	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None,
+		Args: []string{"--user", "bench", "on", ">s3cret", "~*", "&*", "+@all"}})
+	cfg := cfgFor(t, map[string]string{config.VarHost: "127.0.0.1", config.VarPort: strconv.Itoa(srv.Port()),
+		config.VarUsername: "bench", config.VarPassword: "s3cret", config.VarProtocol: "3"})
+	tg, err := Open(ctx, cfg, Options{Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	for name, c := range map[string]redis.UniversalClient{
+		"Target.Client": tg.Client, "WorkerClient": tg.WorkerClient(2), "WriterClient": tg.WriterClient(),
+		"ProbeClient": tg.ProbeClient(time.Second), "Sibling": Sibling(tg.Client.(*redis.Client), "rbench-test"),
+	} {
+		info := clientInfo(t, c)
+		if info["resp"] != "3" || info["user"] != "bench" {
+			t.Errorf("%s: CLIENT INFO resp=%s user=%s, want resp=3 user=bench", name, info["resp"], info["user"])
+		}
+		if c != tg.Client {
+			c.Close()
+		}
+	}
+	bad := cfgFor(t, map[string]string{config.VarHost: "127.0.0.1", config.VarPort: strconv.Itoa(srv.Port()),
+		config.VarUsername: "bench", config.VarPassword: "wrong"})
+	if _, err := Open(ctx, bad, Options{Retries: -1}); err == nil || !errors.Is(err, ErrRejected) {
+		t.Errorf("a wrong password for the ACL user: %v", err)
 	}
 }

@@ -58,7 +58,11 @@ func (h *Health) Persistent() bool {
 // persistence settings, and lists warnings: a version below 6.2, persistence
 // off, and a maxmemory-policy that evicts keys.
 func (t *Target) Health(ctx context.Context, pings int) (*Health, error) {
-	return CheckHealth(ctx, t.Client, pings, t.Addr(), t.Throwaway())
+	h, err := CheckHealth(ctx, t.Client, pings, t.Addr(), t.Throwaway())
+	if h != nil && t.Config.TLS && t.Config.TLSInsecure {
+		h.Warnings = append(h.Warnings, "TLS without verifying the server's certificate (--insecure): anyone on the path can read and change the traffic; give the server's CA with --cacert instead")
+	}
+	return h, err
 }
 
 // CheckHealth is Target.Health for any client.

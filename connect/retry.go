@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -46,10 +47,10 @@ func Connect(ctx context.Context, cfg *config.Config, opts Options) error {
 			return fmt.Errorf("connecting to %s: %w", cfg.Addr(), context.Cause(ctx))
 		}
 		if !Transient(err) {
-			return fmt.Errorf("connecting to %s: %w: %w", cfg.Addr(), ErrRejected, err)
+			return fmt.Errorf("connecting to %s: %w: %w", cfg.Addr(), ErrRejected, explain(err, cfg))
 		}
 		if attempt >= attempts {
-			return fmt.Errorf("connecting to %s: %w after %s: %w", cfg.Addr(), ErrUnreachable, plural(attempt, "attempt"), err)
+			return fmt.Errorf("connecting to %s: %w after %s: %w", cfg.Addr(), ErrUnreachable, plural(attempt, "attempt"), explain(err, cfg))
 		}
 		wait := jitter(delay)
 		opts.Logger.Warn("redis not reachable, retrying", "addr", cfg.Addr(), "attempt", attempt, "of", attempts, "delay", wait.Round(time.Millisecond), "cause", err.Error())
@@ -73,11 +74,20 @@ func jitter(d time.Duration) time.Duration {
 // or hide the attempt.
 func probe(ctx context.Context, cfg *config.Config) error {
 	o := FromConfig(cfg)
-	o.PoolSize, o.MaxRetries, o.DialerRetries = 1, -1, 1
+	// One server answers for the attempt: the seed of a cluster too.
+	o.PoolSize, o.MaxRetries, o.DialerRetries, o.Cluster = 1, -1, 1, false
+	var asked atomic.Bool
+	o.certRequested = func() { asked.Store(true) }
 	c := NewClient(o)
 	defer c.Close()
 	pong, err := c.Ping(ctx).Result()
 	if err != nil {
+		if asked.Load() && !Transient(err) || asked.Load() && isReset(err) {
+			// With TLS 1.3 the server judges the client's certificate after
+			// the client's handshake is done, so its refusal may arrive as
+			// an alert or as a reset connection.
+			return &certRequiredError{err}
+		}
 		return err
 	}
 	if pong != "PONG" {
@@ -97,6 +107,10 @@ func Transient(err error) bool {
 	var rh tls.RecordHeaderError
 	var ua x509.UnknownAuthorityError
 	var hn x509.HostnameError
+	var cr *certRequiredError
+	if errors.As(err, &cr) {
+		return false
+	}
 	if errors.As(err, &cv) || errors.As(err, &rh) || errors.As(err, &ua) || errors.As(err, &hn) {
 		return false
 	}
@@ -127,6 +141,19 @@ func Transient(err error) bool {
 	}
 	return false
 }
+
+// isReset reports a connection the server closed or reset.
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// certRequiredError is a connection that the TLS server dropped after it
+// asked for a client certificate: it refused the one offered, or the lack
+// of one. Not worth retrying.
+type certRequiredError struct{ err error }
+
+func (e *certRequiredError) Error() string { return e.err.Error() }
+func (e *certRequiredError) Unwrap() error { return e.err }
 
 func plural(n int, word string) string {
 	if n == 1 {

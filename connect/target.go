@@ -92,6 +92,9 @@ type Target struct {
 	Client redis.UniversalClient
 	// Server is the throwaway server rbench started, nil for an external one.
 	Server *localredis.Server
+	// Cluster is the throwaway cluster rbench started (--cluster with no
+	// target), nil otherwise.
+	Cluster *localredis.Cluster
 	// Config is the effective configuration; for a throwaway server it
 	// points at that server.
 	Config *config.Config
@@ -101,9 +104,12 @@ type Target struct {
 
 // Open connects to the configured server, retrying transient failures, or,
 // when cfg names none (cfg.Configured() is false), starts a throwaway
-// redis-server, announces it and connects to that. Close stops the throwaway
-// server and removes its directory; Open does so itself when it fails,
-// including when ctx is cancelled.
+// redis-server (a throwaway cluster of three primaries with --cluster),
+// announces it and connects to that. With REDIS_CLUSTER auto it asks the
+// server whether it is a cluster node, and the target's Config records the
+// answer, so every client it makes is a cluster client or none is. Close
+// stops the throwaway server and removes its directory; Open does so itself
+// when it fails, including when ctx is cancelled.
 func Open(ctx context.Context, cfg *config.Config, opts Options) (*Target, error) {
 	opts = opts.withDefaults()
 	t := &Target{Config: cfg, opts: opts}
@@ -114,7 +120,16 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Target, error
 		}
 		opts.Logger.Debug("configuration", attrs...)
 	}
-	if !cfg.Configured() {
+	if !cfg.Configured() && cfg.Cluster == config.ClusterOn {
+		cl, err := localredis.StartCluster(ctx, localredis.ClusterOptions{Server: localredis.Options{Binary: opts.RedisServer, Persistence: opts.Persistence}})
+		if err != nil {
+			return nil, fmt.Errorf("no Redis target configured (REDIS_URL or REDIS_HOST), and starting a throwaway cluster (--cluster) failed: %w", err)
+		}
+		t.Cluster = cl
+		t.Config = cfg.WithTarget("127.0.0.1", cl.Primaries[0].Port(), cl.Password()).WithCluster(true, "throwaway cluster")
+		fmt.Fprintf(opts.Announce, "rbench: no Redis target configured (REDIS_URL/REDIS_HOST); started a throwaway cluster of %d primaries at %s (%s); it is stopped and removed when rbench exits\n",
+			len(cl.Primaries), strings.Join(cl.Addrs(), ", "), cl.Primaries[0].Persistence())
+	} else if !cfg.Configured() {
 		srv, err := localredis.Start(ctx, localredis.Options{Binary: opts.RedisServer, Persistence: opts.Persistence})
 		if err != nil {
 			return nil, fmt.Errorf("no Redis target configured (REDIS_URL or REDIS_HOST), and starting a throwaway redis-server failed: %w", err)
@@ -128,6 +143,22 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Target, error
 		_ = t.Close()
 		return nil, err
 	}
+	if t.Config.Cluster == config.ClusterAuto {
+		on, err := detectCluster(ctx, t.Config)
+		if err != nil {
+			_ = t.Close()
+			return nil, err
+		}
+		origin := "detected: INFO cluster_enabled:0"
+		if on {
+			origin = "detected: INFO cluster_enabled:1"
+		}
+		t.Config = t.Config.WithCluster(on, origin)
+		if on && t.Config.DB != 0 {
+			_ = t.Close()
+			return nil, fmt.Errorf("%w: %s is a Redis Cluster node, which has database 0 only: drop REDIS_DB (or --db %d)", config.ErrInvalid, t.Config.Addr(), t.Config.DB)
+		}
+	}
 	t.Client = t.NewClient(opts.PoolSize)
 	return t, nil
 }
@@ -136,7 +167,31 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Target, error
 func (t *Target) Addr() string { return t.Config.Addr() }
 
 // Throwaway reports whether rbench started the server itself.
-func (t *Target) Throwaway() bool { return t.Server != nil }
+func (t *Target) Throwaway() bool { return t.Server != nil || t.Cluster != nil }
+
+// IsCluster reports whether the target is a Redis Cluster (configured or
+// detected): its clients are cluster clients.
+func (t *Target) IsCluster() bool { return t.Config.Cluster == config.ClusterOn }
+
+// detectCluster asks the server whether it is a cluster node (INFO
+// cluster's cluster_enabled), on a connection of its own.
+func detectCluster(ctx context.Context, cfg *config.Config) (bool, error) {
+	o := FromConfig(cfg)
+	o.PoolSize, o.MaxRetries, o.Cluster = 1, -1, false
+	c := NewClient(o)
+	defer c.Close()
+	raw, err := c.Info(ctx, "cluster").Result()
+	if err != nil {
+		var rerr redis.Error
+		if errors.As(err, &rerr) {
+			// INFO refused (renamed, ACL): not a cluster as far as rbench
+			// can tell; --cluster says otherwise.
+			return false, nil
+		}
+		return false, fmt.Errorf("asking %s whether it is a cluster node (INFO cluster; --cluster=true or false skips it): %w", cfg.Addr(), err)
+	}
+	return parseInfo(raw)["cluster_enabled"] == "1", nil
+}
 
 // ClientOptions returns the target's connection settings, for NewClient.
 func (t *Target) ClientOptions() ClientOptions { return FromConfig(t.Config) }
@@ -191,6 +246,10 @@ func (t *Target) Close() error {
 	if t.Server != nil {
 		errs = append(errs, t.Server.Stop())
 	}
+	if t.Cluster != nil {
+		errs = append(errs, t.Cluster.Stop())
+		t.Cluster = nil
+	}
 	return errors.Join(errs...)
 }
 
@@ -199,7 +258,7 @@ func (t *Target) Close() error {
 // container's port published on localhost). A load generator there competes
 // with redis-server for cores.
 func (t *Target) OnThisMachine() bool {
-	return t.Server != nil || OnThisMachine(t.Config)
+	return t.Throwaway() || OnThisMachine(t.Config)
 }
 
 // OnThisMachine reports whether cfg names a server on this machine: a unix

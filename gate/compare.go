@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/rbench/rbench/internal/termtable"
@@ -51,6 +52,37 @@ var compareStats = []string{"p50", "p90", "p99", "p99.9", "p99.99", "max", "rate
 // noise (a fraction: 0.05 is 5%) either way is marked Noise. A percentile
 // below its sample floor in either run is marked TooFew, never judged.
 func Compare(a, b *results.Run, noise float64) []Change {
+	return CompareWith(a, b, CompareOptions{Noise: noise})
+}
+
+// CompareOptions configure CompareWith.
+type CompareOptions struct {
+	// Noise is the band (a fraction) within which a change is Noise.
+	Noise float64
+	// MatchOp pairs op kinds by name alone, whatever their encoding, so a
+	// msgpack run and a JSON run compare call for call (rbench compare
+	// --match op): add_order in A against add_order in B. The scope reads
+	// "add_order msgpack→json".
+	MatchOp bool
+}
+
+// encodingsOf lists the encodings of ops named name in run.
+func encodingsOf(run *results.Run, name string) string {
+	var encs []string
+	for _, op := range run.Ops {
+		if op.Name == name && !slices.Contains(encs, op.Encoding) {
+			encs = append(encs, op.Encoding)
+		}
+	}
+	if len(encs) == 0 {
+		return "-"
+	}
+	return strings.Join(encs, "+")
+}
+
+// CompareWith is Compare with options.
+func CompareWith(a, b *results.Run, o CompareOptions) []Change {
+	noise := o.Noise
 	av, bv := newView(a), newView(b)
 	var scopes []Metric
 	for _, class := range []string{results.ClassWrite, results.ClassRead, results.ClassStartup} {
@@ -63,9 +95,12 @@ func Compare(a, b *results.Run, noise float64) []Change {
 	for _, r := range []*results.Run{a, b} {
 		for _, op := range r.Ops {
 			k := [2]string{op.Name, op.Encoding}
+			if o.MatchOp {
+				k[1] = ""
+			}
 			if !seen[k] {
 				seen[k] = true
-				scopes = append(scopes, Metric{Scope: "op", Op: op.Name, Encoding: op.Encoding})
+				scopes = append(scopes, Metric{Scope: "op", Op: op.Name, Encoding: k[1]})
 			}
 		}
 	}
@@ -76,6 +111,9 @@ func Compare(a, b *results.Run, noise float64) []Change {
 			scope = s.Op
 			if s.Encoding != "" {
 				scope += "@" + s.Encoding
+			}
+			if o.MatchOp {
+				scope += " " + encodingsOf(a, s.Op) + "→" + encodingsOf(b, s.Op)
 			}
 		}
 		for _, stat := range compareStats {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/rbench/rbench/results"
@@ -23,10 +24,18 @@ type Options struct {
 	// AllowFewSamples skips, instead of failing, a threshold on a
 	// percentile below its sample floor.
 	AllowFewSamples bool
+	// AllowPartial lets thresholds pass on a partial or invalid run
+	// (Partial), which otherwise fails every one; the reasons are still
+	// reported.
+	AllowPartial bool
 }
 
 // Result is the outcome of one check.
 type Result struct {
+	// Name is the check's stable name, the same from build to build (JUnit
+	// test-case names): the expression as written for a threshold
+	// ("write.p99<1ms"), "write.p99 vs baseline" for a baseline check.
+	Name string
 	// Metric is the metric checked, e.g. "write.p99" or, for a baseline
 	// comparison, "write.p99 vs baseline".
 	Metric string
@@ -45,16 +54,32 @@ type Result struct {
 	// samples); it counts as passed.
 	Skipped bool
 	// Detail explains a failure that has no value (the metric is missing)
-	// or gives context (the baseline value).
+	// or why a run cannot pass (partial, too few samples).
 	Detail string
+	// Note explains a decided check: a baseline check's change, its
+	// confidence interval and verdict ("no significant change (+3.1% ±
+	// 8.2%)"). Shown beside the actual value.
+	Note string
+	// Warning is the threshold's parse warning (a k6 spelling rbench reads
+	// differently), repeated in the output.
+	Warning string
+	// Seconds is how long the check took to evaluate (JUnit's time).
+	Seconds float64
 }
 
 // Report is the outcome of a gate.
 type Report struct {
 	Results []Result
-	// Incomplete holds the reasons the run did not finish; every check on
-	// such a run fails.
-	Incomplete []string
+	// Incomplete holds the reasons the run (or the baseline) is partial or
+	// invalid (Partial); every check on such a run fails unless
+	// AllowPartial.
+	Incomplete   []string
+	AllowPartial bool
+	// Run, Baseline and ReportFile name the files judged, for the Markdown
+	// summary; Start is when the run was made (JUnit's timestamp). Set by
+	// the caller; empty ones are left out.
+	Run, Baseline, ReportFile string
+	Start                     time.Time
 }
 
 // Failed counts the failed checks.
@@ -82,7 +107,8 @@ func EvaluateWith(run *results.Run, ths []Threshold, o Options) Report {
 	v := newView(run)
 	var rep Report
 	for _, t := range ths {
-		res := Result{Metric: t.Metric.Name, Threshold: string(t.Op) + " " + format(t.Metric.Kind, t.Value)}
+		began := time.Now()
+		res := Result{Name: t.Expr, Warning: t.Warning, Metric: t.Metric.Name, Threshold: string(t.Op) + " " + format(t.Metric.Kind, t.Value)}
 		val, err := v.value(t.Metric)
 		switch {
 		case errors.Is(err, ErrTooFewSamples):
@@ -95,28 +121,64 @@ func EvaluateWith(run *results.Run, ths []Threshold, o Options) Report {
 			res.Pass = t.Op.Holds(val, t.Value)
 		}
 		res.Samples = v.samples(t.Metric)
+		res.Seconds = time.Since(began).Seconds()
 		rep.Results = append(rep.Results, res)
 	}
-	failIncomplete(run, &rep)
+	failPartial(run, "the run", &rep, o.AllowPartial)
 	return rep
 }
 
-// failIncomplete fails every check on a run that did not finish: its
-// figures cover only part of what was asked, so no threshold can pass on
-// them (rbench never passes a run it could not verify).
-func failIncomplete(run *results.Run, rep *Report) {
-	if len(run.Incomplete) == 0 {
+// Partial lists why run's figures cannot be trusted to pass a threshold:
+// the run did not finish (Incomplete: interrupted, a scale, cycle or repeat
+// missing), a recovery has no verdict, or the validity checks found the
+// run invalid (its load generator was the bottleneck, it missed its target
+// rate, a pass stopped early). Empty when the run is whole and valid.
+func Partial(run *results.Run) []string {
+	var why []string
+	for _, w := range run.Incomplete {
+		why = append(why, "incomplete: "+w)
+	}
+	if rec := run.Recovery; rec != nil && !rec.Judged() && len(run.Incomplete) == 0 {
+		why = append(why, incompleteRecovery(rec).Error())
+	}
+	if v := run.Validity; v != nil && !v.Valid {
+		for _, p := range v.Problems {
+			if p.Severity == results.SeverityInvalid {
+				why = append(why, "invalid: "+p.Message)
+			}
+		}
+	}
+	return why
+}
+
+// failPartial fails every check on a run that is partial or invalid
+// (Partial): its figures cover only part of what was asked, or measure
+// something else, so no threshold can pass on them (rbench never passes a
+// run it could not verify). With allow the checks stand and the reasons are
+// only reported. who names the run in the reasons ("the run", "the
+// baseline").
+func failPartial(run *results.Run, who string, rep *Report, allow bool) {
+	why := Partial(run)
+	if len(why) == 0 {
 		return
 	}
-	rep.Incomplete = run.Incomplete
-	why := "the run is incomplete: " + strings.Join(run.Incomplete, "; ")
+	for _, w := range why {
+		rep.Incomplete = append(rep.Incomplete, who+" is "+w)
+	}
+	rep.AllowPartial = allow
+	if allow {
+		return
+	}
+	// The reasons are in the summary (and every JUnit failure): a row
+	// only says it was not judged.
+	msg := who + " is partial or invalid (the summary says why)"
 	for i := range rep.Results {
 		r := &rep.Results[i]
 		r.Pass, r.Skipped = false, false
 		if r.Detail == "" {
-			r.Detail = why
+			r.Detail = msg
 		} else {
-			r.Detail = why + "; " + r.Detail
+			r.Detail = msg + "; " + r.Detail
 		}
 	}
 }
@@ -177,8 +239,11 @@ func describeScope(m Metric) string {
 }
 
 func (v *view) value(m Metric) (float64, error) {
-	if m.Scope == "global" {
+	switch m.Scope {
+	case "global":
 		return v.global(m)
+	case "server":
+		return serverLatency(v.run, m)
 	}
 	ops := v.ops(m)
 	if len(ops) == 0 {
@@ -199,6 +264,16 @@ func (v *view) value(m Metric) (float64, error) {
 		return float64(n), nil
 	case "rate":
 		return slowestEncodingRate(ops), nil
+	case "errors.rate":
+		var ok, failed int64
+		for _, op := range ops {
+			ok += op.Count
+			failed += op.Errors
+		}
+		if ok+failed == 0 {
+			return 0, fmt.Errorf("%w: %s: no operations, so no error share", ErrNoData, m.Name)
+		}
+		return float64(failed) / float64(ok+failed), nil
 	}
 	h, err := v.histogram(m, ops)
 	if err != nil {
@@ -237,6 +312,22 @@ func (v *view) samples(m Metric) int64 {
 		return 0
 	}
 	var n int64
+	switch {
+	case m.Scope == "server":
+		if v.run.Server != nil {
+			for _, l := range v.run.Server.Latency {
+				if l.Command == m.Op {
+					n = l.Count
+				}
+			}
+		}
+		return n
+	case strings.HasPrefix(m.Stat, "writer.lag."):
+		for _, w := range v.run.Writer {
+			n += w.Lag.Count
+		}
+		return n
+	}
 	if m.Scope == "global" {
 		for _, p := range v.run.Pacing {
 			if p.SendLate != nil {
@@ -328,14 +419,17 @@ func (v *view) global(m Metric) (float64, error) {
 		return float64(r.Errors.Decode), nil
 	case "errors.other":
 		return float64(r.Errors.Other), nil
-	case "errors.pct":
+	case "errors.pct", "errors.rate":
 		var ok int64
 		for _, op := range r.Ops {
 			ok += op.Count
 		}
 		e := totalErrors(r)
 		if ok+e == 0 {
-			return 0, fmt.Errorf("%w: no operations, so no error percentage", ErrNoData)
+			return 0, fmt.Errorf("%w: no operations, so no error share", ErrNoData)
+		}
+		if m.Stat == "errors.rate" {
+			return float64(e) / float64(ok+e), nil
 		}
 		return 100 * float64(e) / float64(ok+e), nil
 	case "rate":
@@ -366,9 +460,9 @@ func (v *view) global(m Metric) (float64, error) {
 			worst = math.Max(worst, s.TotalSec)
 		}
 		return worst * 1e6, nil
-	case "writer.lag.p99", "writer.queue.max", "writer.busy":
-		return writerMetric(r, m.Stat)
-	case "recovery.lost", "recovery.ready", "recovery.corrupt":
+	case "writer.queue.max", "writer.busy":
+		return writerMetric(r, m)
+	case "recovery.lost", "recovery.ready", "recovery.corrupt", "recovery.load":
 		if r.Recovery == nil {
 			return 0, fmt.Errorf("%w: no recovery section (made by rbench recover)", ErrNoData)
 		}
@@ -388,10 +482,23 @@ func (v *view) global(m Metric) (float64, error) {
 			return 0, fmt.Errorf("%w: the recovery section has no cycles", ErrNoData)
 		}
 		var worst float64
+		known := false
 		for _, c := range r.Recovery.Cycles {
-			worst = math.Max(worst, c.TradingReadySec)
+			if m.Stat == "recovery.load" {
+				if c.LoadSec >= 0 {
+					worst, known = math.Max(worst, c.LoadSec), true
+				}
+				continue
+			}
+			worst, known = math.Max(worst, c.TradingReadySec), true
+		}
+		if !known {
+			return 0, fmt.Errorf("%w: no cycle knows the server's own load time (its log was not readable)", ErrNoData)
 		}
 		return worst * 1e6, nil
+	}
+	if strings.HasPrefix(m.Stat, "writer.lag.") {
+		return writerMetric(r, m)
 	}
 	return 0, fmt.Errorf("%w: unknown metric %s", ErrNoData, m.Name)
 }
@@ -443,84 +550,15 @@ func totalErrors(r *results.Run) int64 {
 	return max(r.Errors.Total(), ops)
 }
 
-// baselineStats are the class statistics a baseline comparison checks.
-var baselineStats = []string{"p50", "p90", "p99", "p99.9", "p99.99"}
-
-// CompareBaseline checks cur against base: for every class the baseline
-// measured (write, read, startup), each response-time percentile p50 to
-// p99.99 may rise and the class rate may fall by at most maxRegression (a
-// fraction: 0.1 is 10%). A class missing from cur fails. A percentile below
-// its sample floor in either run is skipped ("too few samples"), never
-// judged.
-func CompareBaseline(base, cur *results.Run, maxRegression float64) Report {
-	bv, cv := newView(base), newView(cur)
-	var rep Report
-	band := fmtPct(maxRegression * 100)
-	for _, class := range []string{results.ClassWrite, results.ClassRead, results.ClassStartup} {
-		probe := Metric{Scope: "class", Class: class}
-		if len(bv.ops(probe)) == 0 {
-			continue
-		}
-		for _, stat := range append(append([]string(nil), baselineStats...), "rate") {
-			m, err := ParseMetric(class + "." + stat)
-			if err != nil {
-				panic(err) // the names above are fixed and valid
-			}
-			b, err := bv.value(m)
-			res := Result{Metric: m.Name + " vs baseline", Value: math.NaN(), Actual: "-"}
-			if errors.Is(err, ErrTooFewSamples) {
-				res.Threshold, res.Actual, res.Pass, res.Skipped = "-", "n/a", true, true
-				res.Detail = "baseline: " + err.Error()
-				rep.Results = append(rep.Results, res)
-				continue
-			}
-			if err != nil || b <= 0 {
-				// Nothing to compare against (empty histogram, zero rate).
-				continue
-			}
-			var limit float64
-			if m.Kind == Rate {
-				limit = b * (1 - maxRegression)
-				res.Threshold = fmt.Sprintf(">= %s (baseline %s -%s)", format(m.Kind, limit), format(m.Kind, b), band)
-			} else {
-				limit = b * (1 + maxRegression)
-				res.Threshold = fmt.Sprintf("<= %s (baseline %s +%s)", format(m.Kind, limit), format(m.Kind, b), band)
-			}
-			c, err := cv.value(m)
-			if errors.Is(err, ErrTooFewSamples) {
-				res.Actual, res.Pass, res.Skipped, res.Detail = "n/a", true, true, err.Error()
-				rep.Results = append(rep.Results, res)
-				continue
-			}
-			if err != nil {
-				res.Detail = err.Error()
-				rep.Results = append(rep.Results, res)
-				continue
-			}
-			res.Value = c
-			res.Samples = cv.samples(m)
-			res.Actual = fmt.Sprintf("%s (%s)", format(m.Kind, c), signedPct(100*(c-b)/b))
-			if m.Kind == Rate {
-				res.Pass = c >= limit
-			} else {
-				res.Pass = c <= limit
-			}
-			rep.Results = append(rep.Results, res)
-		}
-	}
-	failIncomplete(cur, &rep)
-	return rep
-}
-
 // writerMetric is a figure of the node's writer over every encoding pass:
 // the lag p99 of all write calls merged, the deepest queue, the busiest
 // pass.
-func writerMetric(r *results.Run, stat string) (float64, error) {
+func writerMetric(r *results.Run, m Metric) (float64, error) {
 	if len(r.Writer) == 0 {
 		return 0, fmt.Errorf("%w: no writer section (made by the write workloads populate, order-flow and mixed)", ErrNoData)
 	}
-	switch stat {
-	case "writer.lag.p99":
+	stat := m.Stat
+	if strings.HasPrefix(stat, "writer.lag.") {
 		var enc []string
 		for _, w := range r.Writer {
 			if w.LagHDR != "" {
@@ -537,8 +575,18 @@ func writerMetric(r *results.Run, stat string) (float64, error) {
 		if h.TotalCount() == 0 {
 			return 0, fmt.Errorf("%w: the writer recorded no lag", ErrNoData)
 		}
-		// A p99 like any other: not judged below its sample floor.
-		return quantile(h, Metric{Name: "writer.lag.p99", Percentile: 99}, 1)
+		switch stat {
+		case "writer.lag.min":
+			return float64(h.Min()), nil
+		case "writer.lag.mean":
+			return h.Mean(), nil
+		case "writer.lag.max":
+			return float64(h.Max()), nil
+		}
+		// A percentile like any other: not judged below its sample floor.
+		return quantile(h, m, 1)
+	}
+	switch stat {
 	case "writer.queue.max":
 		worst, seen := int64(0), false
 		for _, w := range r.Writer {
@@ -556,4 +604,52 @@ func writerMetric(r *results.Run, stat string) (float64, error) {
 		busy = math.Max(busy, w.Busy)
 	}
 	return 100 * busy, nil
+}
+
+// serverLatency is a percentile, the maximum or the count of Redis's own
+// latency of one command over the run (LATENCY HISTOGRAM, differenced):
+// bucket upper bounds, so a figure may overstate by up to 2x. A percentile
+// has the sample floor of any other.
+func serverLatency(r *results.Run, m Metric) (float64, error) {
+	if r.Server == nil || len(r.Server.Latency) == 0 {
+		return 0, fmt.Errorf("%w: no server latency (LATENCY HISTOGRAM needs Redis 7, and the server view must have run)", ErrNoData)
+	}
+	var cmd *results.ServerLatency
+	var have []string
+	for i := range r.Server.Latency {
+		l := &r.Server.Latency[i]
+		have = append(have, l.Command)
+		if l.Command == m.Op {
+			cmd = l
+		}
+	}
+	if cmd == nil {
+		sort.Strings(have)
+		if len(have) > 12 {
+			have = append(have[:12], "...")
+		}
+		return 0, fmt.Errorf("%w: the server ran no %s (have %s)", ErrNoData, m.Op, strings.Join(have, ", "))
+	}
+	switch m.Stat {
+	case "count":
+		return float64(cmd.Count), nil
+	case "max":
+		return cmd.MaxUs, nil
+	}
+	if cmd.Count == 0 || len(cmd.Buckets) == 0 {
+		return 0, fmt.Errorf("%w: %s recorded no latencies", ErrNoData, m.Name)
+	}
+	if m.Percentile < 100 && !results.EnoughPct(m.Percentile, cmd.Count) {
+		return 0, fmt.Errorf("%w: %s rests on %d samples, it needs %d (results.MinSamples: 10/(1-q))",
+			ErrTooFewSamples, m.Name, cmd.Count, results.MinSamplesPct(m.Percentile))
+	}
+	want := int64(math.Ceil(m.Percentile / 100 * float64(cmd.Count)))
+	var cum int64
+	for _, b := range cmd.Buckets {
+		cum += b.Count
+		if cum >= want {
+			return float64(b.LeUs), nil
+		}
+	}
+	return cmd.MaxUs, nil
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func ExampleParse() {
-	for _, expr := range []string{"write.p99<1ms", "op.add_order@json.p99.9.service <= 2ms", "write.p99<1"} {
+	for _, expr := range []string{"write.p99<1ms", "op.add_order@json.p99.9.service <= 2ms", "p(99)<1", "write.avg<200", "write.p99<1xs"} {
 		t, err := gate.Parse(expr)
 		if err != nil {
 			fmt.Println(err)
@@ -18,7 +18,9 @@ func ExampleParse() {
 	// Output:
 	// write.p99 < 1000us
 	// op.add_order@json.p99.9.service <= 2000us
-	// threshold "write.p99<1": column 11: write.p99 is a duration: give the value a unit (ns, us, ms or s), e.g. write.p99<1ms
-	//   write.p99<1
-	//             ^
+	// all.p99 < 1000us
+	// write.mean < 200000us
+	// threshold "write.p99<1xs": column 12: unknown unit "xs" for the duration write.p99: use ns, us, ms or s
+	//   write.p99<1xs
+	//              ^
 }

@@ -19,7 +19,12 @@ func format(k Kind, v float64) string {
 	case Percent:
 		return trim(v, 3) + "%"
 	case Rate:
+		if v != 0 && math.Abs(v) < 10 {
+			return strconv.FormatFloat(v, 'g', 3, 64) + "/s" // 0.01/s, not 0/s
+		}
 		return trim(v, 1) + "/s"
+	case Fraction:
+		return strconv.FormatFloat(v, 'g', 4, 64)
 	default:
 		return trim(v, 3)
 	}

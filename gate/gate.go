@@ -7,12 +7,19 @@
 //	threshold = metric op value
 //	op        = "<" | "<=" | ">" | ">=" | "==" | "!="
 //	value     = number [unit]          number: 12, 0.5, 1e3
-//	unit      = "ns" | "us" | "µs" | "ms" | "s"   (latency and duration metrics: required)
-//	          | "%"                               (percent metrics: optional)
+//	unit      = "ns" | "us" | "µs" | "ms" | "s"   (durations: optional, default ms as in k6)
+//	          | "%"                               (percent and share metrics: optional)
 //
 // Spaces around op and before the unit are allowed: `write.p99 < 1 ms`
-// equals `write.p99<1ms`.
+// equals `write.p99<1ms`, and so does `write.p99<1`.
 // Count and rate metrics take a plain number.
+//
+// k6's spellings read as in k6: p(99) for p99, avg for mean, med for p50;
+// a statistic alone (p(99)<1, avg<200, med, min, max, count) is over every
+// op, like k6's over every request of its metric. errors.rate is the share
+// of failed operations (k6's rate<0.01 on http_req_failed); rate is
+// rbench's throughput, and a throughput limit below 1 op/s gets a Warning
+// naming errors.rate.
 //
 // # Metrics
 //
@@ -57,6 +64,11 @@
 //	                      a write call's last transaction, all calls merged (a duration)
 //	writer.queue.max      the most calls due but not yet taken by the writer (open loop)
 //	writer.busy           the writer's share of time in round trips, busiest pass (in %)
+//	writer.lag.pN         any percentile of the writer's lag; .min, .mean, .max
+//	errors.rate           failed ops as a share (0-1) of all attempted; CLASS.errors.rate
+//	server.CMD.pN         Redis's own latency of one command (LATENCY HISTOGRAM);
+//	                      server.CMD.max, server.CMD.count
+//	recovery.load         the slowest AOF/RDB load the server reported
 //
 // A metric the results do not contain (read.p99 on a write-only run,
 // recovery.lost without a recovery section) fails its threshold with a
@@ -71,6 +83,14 @@
 // a threshold on it is not decided: it reads "too few samples" and fails,
 // unless Options.AllowFewSamples (rbench gate --allow-few-samples) makes it
 // a SKIP. Baseline comparisons skip such percentiles always.
+//
+// # Partial runs and baselines
+//
+// A run that is partial or invalid (Partial: cut short, a recovery without
+// a verdict, found INVALID by the validity checks) fails every threshold
+// unless Options.AllowPartial. CompareBaselineWith is a statistical test
+// on the runs' noise models (results.Noise); docs/gates.md gives the
+// method.
 package gate
 
 import (
@@ -147,6 +167,9 @@ const (
 	Rate
 	// Percent values are 0-100.
 	Percent
+	// Fraction values are 0-1, a share (k6's Rate metrics: errors.rate);
+	// a threshold may give them as a plain number or with %.
+	Fraction
 )
 
 // Threshold is one parsed expression.
@@ -157,6 +180,10 @@ type Threshold struct {
 	Op     Op
 	// Value is the limit in the metric's unit: microseconds for durations.
 	Value float64
+	// Warning is set when the expression parses but likely means something
+	// else to its writer (k6's rate<0.01, an error rate, on rbench's
+	// throughput); the gate prints it.
+	Warning string
 }
 
 // Parse parses one threshold expression. Errors are *SyntaxError with the
@@ -182,7 +209,8 @@ func (p *parser) skipSpace() {
 }
 
 func isMetricChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == '@'
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == '@' ||
+		c == '(' || c == ')' || c == '|'
 }
 
 func (p *parser) threshold() (Threshold, error) {
@@ -271,7 +299,20 @@ func (p *parser) threshold() (Threshold, error) {
 	}
 	t.Value = scaled
 	t.Expr = strings.TrimSpace(p.src)
+	t.Warning = k6Warning(t)
 	return t, nil
+}
+
+// k6Warning flags a throughput threshold below 1 op/s: in k6, rate<0.01 on
+// a Rate metric (http_req_failed) is an error share, which rbench spells
+// errors.rate; rbench's rate is ops/s, and no benchmark gates a throughput
+// below one op a second.
+func k6Warning(t Threshold) string {
+	if t.Metric.Kind != Rate || (t.Op != LT && t.Op != LE) || t.Value >= 1 {
+		return ""
+	}
+	return fmt.Sprintf("%q reads as throughput %s %s ops/s; in k6, rate<%s is a share of failed requests: for that write errors.rate%s%s",
+		t.Expr, t.Op, trim(t.Value, 6), trim(t.Value, 6), t.Op, trim(t.Value, 6))
 }
 
 func (p *parser) rest(n int) string {
@@ -290,7 +331,8 @@ func applyUnit(m Metric, v float64, unit string) (float64, error) {
 	switch m.Kind {
 	case Duration:
 		if unit == "" {
-			return 0, fmt.Errorf("%s is a duration: give the value a unit (ns, us, ms or s), e.g. %s<1ms", m.Name, m.Name)
+			// As in k6: a duration without a unit is milliseconds.
+			return v * 1000, nil
 		}
 		f, ok := durationUnits[unit]
 		if !ok {
@@ -302,6 +344,17 @@ func applyUnit(m Metric, v float64, unit string) (float64, error) {
 			return 0, fmt.Errorf("%s is a percentage: write the value as a number or with %%, not %q", m.Name, unit)
 		}
 		return v, nil
+	case Fraction:
+		switch unit {
+		case "":
+			if v > 1 {
+				return 0, fmt.Errorf("%s is a share from 0 to 1 (0.01 is 1%%): %s is more than all operations; write %s%%", m.Name, trim(v, 6), trim(v, 6))
+			}
+			return v, nil
+		case "%":
+			return v / 100, nil
+		}
+		return 0, fmt.Errorf("%s is a share from 0 to 1: write a plain number (0.01) or a percentage (1%%), not %q", m.Name, unit)
 	default:
 		if unit != "" {
 			what := "a count"

@@ -74,7 +74,10 @@ func TestParseErrors(t *testing.T) {
 		{"", 1, "empty threshold"},
 		{"write.p99", 10, "missing operator"},
 		{"write.p99<", 11, "missing value"},
-		{"write.p99<1", 11, "give the value a unit"},
+		{"errors.rate<2", 13, "share from 0 to 1"},
+		{"errors.rate<1ms", 14, "share from 0 to 1"},
+		{"write.p(99<1", 11, "unclosed"},
+		{"server.exec.min<1ms", 13, "takes pN"},
 		{"write.p99<1xs", 12, `unknown unit "xs"`},
 		{"write.p99=1ms", 10, "use =="},
 		{"write.p99~1ms", 10, "want an operator"},
@@ -120,7 +123,8 @@ func TestParseErrors(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"write.p99<1ms", "op.add_order@json.p99.9.service<=2ms", "errors==0", "rate>=5e4", "errors.pct<1%", "recovery.ready<30s", "write.p99<1µs", "x", "<", "write.p1e5<1ms"} {
+	for _, s := range []string{"write.p99<1ms", "op.add_order@json.p99.9.service<=2ms", "errors==0", "rate>=5e4", "errors.pct<1%", "recovery.ready<30s", "write.p99<1µs", "x", "<", "write.p1e5<1ms",
+		"p(99)<1", "write.avg<200", "med<1", "count>0", "errors.rate<0.01", "rate<0.01", "server.exec.p(99.9)<1", "writer.lag.p99<2ms", "p(", "write.p(99", "server..p99<1", "server.a|b.max<1ms"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -135,9 +139,17 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		// A parsed threshold re-parses from its canonical metric name.
-		if _, err := ParseMetric(th.Metric.Name); err != nil {
-			t.Fatalf("%q: canonical %q does not parse: %v", s, th.Metric.Name, err)
+		// A parsed threshold re-parses from its canonical metric name, to
+		// the same metric.
+		again, err := ParseMetric(th.Metric.Name)
+		if err != nil || again.Name != th.Metric.Name || again.Kind != th.Metric.Kind {
+			t.Fatalf("%q: canonical %q parses to %+v, %v", s, th.Metric.Name, again, err)
+		}
+		if th.Warning != "" && th.Metric.Kind != Rate {
+			t.Fatalf("%q: warning %q on a %v metric", s, th.Warning, th.Metric.Kind)
+		}
+		if math.IsNaN(th.Value) || th.Value < 0 {
+			t.Fatalf("%q: value %g", s, th.Value)
 		}
 	})
 }
@@ -151,7 +163,7 @@ func TestParseList(t *testing.T) {
 	if len(ths) != 3 || ths[1].Metric.Name != "read.p99.9" || ths[2].Metric.Name != "errors" {
 		t.Fatalf("parsed %+v", ths)
 	}
-	_, err = ParseList(strings.NewReader("write.p99<1ms\nwrite.p99<1\n"), "gates.txt")
+	_, err = ParseList(strings.NewReader("write.p99<1ms\nwrite.p99<1xs\n"), "gates.txt")
 	if !errors.Is(err, ErrSyntax) || !strings.HasPrefix(err.Error(), "gates.txt:2: ") {
 		t.Fatalf("err = %v, want gates.txt:2 syntax error", err)
 	}
@@ -431,7 +443,7 @@ func TestOutputs(t *testing.T) {
 		t.Fatalf("junit %+v", doc)
 	}
 	c := doc.Suites[0].Cases
-	if c[0].Name != "write.p99 < 1ms" || c[0].Failure != nil || c[1].Failure == nil || !strings.Contains(c[2].Failure.Message, "no recovery section") {
+	if c[0].Name != ths[0].Expr || c[0].Failure != nil || c[1].Failure == nil || !strings.Contains(c[2].Failure.Message, "no recovery section") {
 		t.Fatalf("junit cases %+v", c)
 	}
 }

@@ -22,13 +22,17 @@ func TestIncompleteRunFailsEveryThreshold(t *testing.T) {
 		t.Fatalf("incomplete run: %+v, want every threshold failed", rep)
 	}
 	for _, r := range rep.Results {
-		if !strings.Contains(r.Detail, "interrupted after 3s") {
-			t.Errorf("%s: detail %q does not say why", r.Metric, r.Detail)
+		if !strings.Contains(r.Detail, "the run is partial or invalid") {
+			t.Errorf("%s: detail %q does not say it was not judged", r.Metric, r.Detail)
 		}
+	}
+	var junit bytes.Buffer
+	if err := rep.WriteJUnit(&junit, ""); err != nil || strings.Count(junit.String(), "interrupted after 3s") < 2 {
+		t.Errorf("JUnit failures do not say why (%v):\n%s", err, junit.String())
 	}
 	var b bytes.Buffer
 	rep.WriteText(&b)
-	if !strings.Contains(b.String(), "the run is incomplete (interrupted after 3s)") {
+	if !strings.Contains(b.String(), "the run is incomplete: interrupted after 3s, so none can pass") {
 		t.Errorf("text report does not say the run is incomplete:\n%s", b.String())
 	}
 	if rep := CompareBaseline(run, run, 0.1); rep.Passed() && len(rep.Results) > 0 {

@@ -42,6 +42,7 @@ var globalMetrics = map[string]Kind{
 	"errors.decode":     Count,
 	"errors.other":      Count,
 	"errors.pct":        Percent,
+	"errors.rate":       Fraction,
 	"rate":              Rate,
 	"late":              Count,
 	"late.max":          Duration,
@@ -49,6 +50,7 @@ var globalMetrics = map[string]Kind{
 	"recovery.lost":     Count,
 	"recovery.ready":    Duration,
 	"recovery.corrupt":  Count,
+	"recovery.load":     Duration,
 	"writer.lag.p99":    Duration,
 	"writer.queue.max":  Count,
 	"writer.busy":       Percent,
@@ -67,9 +69,37 @@ func isNameChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
+// k6Bare are k6's statistic names written alone ('p(99)<1', 'avg<200'):
+// over every op, as k6's are over every request of its metric.
+var k6Bare = map[string]bool{"avg": true, "med": true, "min": true, "max": true, "count": true, "mean": true}
+
 func parseMetric(s string, fail failFunc) (Metric, error) {
 	if k, ok := globalMetrics[s]; ok {
 		return Metric{Name: s, Kind: k, Scope: "global", Stat: s}, nil
+	}
+	if k6Bare[s] || strings.HasPrefix(s, "p(") || isBarePercentile(s) {
+		m := Metric{Scope: "class", Class: "all"}
+		if err := parseStat(&m, s, 0, fail); err != nil {
+			return m, err
+		}
+		m.Name = canonical(m)
+		return m, nil
+	}
+	if rest, ok := strings.CutPrefix(s, "server."); ok {
+		return parseServer(s, rest, fail)
+	}
+	if rest, ok := strings.CutPrefix(s, "writer.lag."); ok {
+		// The writer's lag: writer.lag.p99, writer.lag.p(99.9), writer.lag.max.
+		m := Metric{Scope: "global"}
+		if err := parseStat(&m, rest, len("writer.lag."), fail); err != nil {
+			return m, err
+		}
+		if m.Kind != Duration || m.Service {
+			return m, fail(len("writer.lag."), "writer.lag takes min, mean (avg), max or pN, found %q", rest)
+		}
+		m.Stat = "writer.lag." + m.Stat
+		m.Name = m.Stat
+		return m, nil
 	}
 	if rest, ok := strings.CutPrefix(s, "late."); ok && strings.HasPrefix(rest, "p") {
 		// The sender's own lateness: late.p99, late.p50.
@@ -115,6 +145,9 @@ func parseMetric(s string, fail failFunc) (Metric, error) {
 		sel, r, found := strings.Cut(s, ".")
 		class, enc, hasEnc := strings.Cut(sel, "@")
 		if !isClass(class) {
+			if strings.ContainsAny(s, "()|") {
+				return m, fail(strings.IndexAny(s, "()|"), "unknown metric %q: start with a class (write, read, startup, all), op.NAME, server.COMMAND, or use one of %s", s, knownGlobals())
+			}
 			if strings.HasPrefix(s, "errors.") || strings.HasPrefix(s, "recovery.") || strings.HasPrefix(s, "late.") || strings.HasPrefix(s, "writer.") {
 				return m, fail(0, "unknown metric %q: known ones are %s", s, knownGlobals())
 			}
@@ -161,16 +194,86 @@ func isClass(s string) bool {
 }
 
 func knownGlobals() string {
-	return "errors, errors.timeout, errors.connection, errors.server, errors.decode, errors.other, errors.pct, rate, late, late.max, late.pN, startup.total, recovery.lost, recovery.ready, recovery.corrupt, writer.lag.p99, writer.queue.max, writer.busy"
+	return "errors, errors.timeout, errors.connection, errors.server, errors.decode, errors.other, errors.pct, errors.rate, rate, late, late.max, late.pN, startup.total, recovery.lost, recovery.ready, recovery.corrupt, recovery.load, writer.lag.pN, writer.queue.max, writer.busy, server.COMMAND.pN"
+}
+
+// isBarePercentile: p99, p99.9 written alone.
+func isBarePercentile(s string) bool {
+	if len(s) < 2 || s[0] != 'p' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && s[i] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseServer parses server.COMMAND.STAT: Redis's own latency of one
+// command (LATENCY HISTOGRAM), e.g. server.exec.p99, server.config|get.max.
+func parseServer(s, rest string, fail failFunc) (Metric, error) {
+	const at = len("server.")
+	i := strings.LastIndexByte(rest, '.')
+	// A percentile's own dot (server.exec.p99.9) is not the separator.
+	if j := strings.LastIndex(rest, ".p"); j >= 0 && j < i {
+		if _, err := strconv.ParseFloat(rest[j+2:], 64); err == nil {
+			i = j
+		}
+	}
+	if j := strings.Index(rest, ".p("); j >= 0 {
+		i = j
+	}
+	if i <= 0 {
+		return Metric{}, fail(len(s), "missing statistic after %q: add .p99, .max or .count, e.g. server.exec.p99", s)
+	}
+	cmd, stat := rest[:i], rest[i+1:]
+	for k := 0; k < len(cmd); k++ {
+		if c := cmd[k]; !(isNameChar(c) || c == '|') {
+			return Metric{}, fail(at+k, "%q is not allowed in a Redis command name", string(c))
+		}
+	}
+	m := Metric{Scope: "server", Op: strings.ToLower(cmd)}
+	if stat == "count" || stat == "calls" {
+		m.Stat, m.Kind = "count", Count
+	} else {
+		if err := parseStat(&m, stat, at+i+1, fail); err != nil {
+			return m, err
+		}
+		if m.Kind != Duration || m.Service || m.Stat == "min" || m.Stat == "mean" {
+			return m, fail(at+i+1, "server.%s takes pN (p50, p99, p99.9), max or count: Redis's LATENCY HISTOGRAM has power-of-two buckets, no min or mean", cmd)
+		}
+	}
+	m.Name = "server." + m.Op + "." + m.Stat
+	return m, nil
 }
 
 func parseStat(m *Metric, rest string, at int, fail failFunc) error {
+	// k6's spellings of the same statistics.
+	switch {
+	case rest == "avg" || strings.HasPrefix(rest, "avg."):
+		rest = "mean" + rest[3:]
+	case rest == "med" || strings.HasPrefix(rest, "med."):
+		rest = "p50" + rest[3:]
+	case strings.HasPrefix(rest, "p("):
+		end := strings.IndexByte(rest, ')')
+		if end < 0 {
+			return fail(at+len(rest), "unclosed %q: write p(99) or p(99.9)", "p(")
+		}
+		rest = "p" + rest[2:end] + rest[end+1:]
+	}
+	if strings.ContainsAny(rest, "()") {
+		return fail(at+strings.IndexAny(rest, "()"), "unexpected %q in statistic %q: write p(99), p99, avg, med, min, max, count or rate", string(rest[strings.IndexAny(rest, "()")]), rest)
+	}
 	switch rest {
 	case "rate":
 		m.Stat, m.Kind = "rate", Rate
 		return nil
 	case "count", "errors":
 		m.Stat, m.Kind = rest, Count
+		return nil
+	case "errors.rate":
+		m.Stat, m.Kind = rest, Fraction
 		return nil
 	case "":
 		return fail(at, "missing statistic: add p99, max, rate, ...")

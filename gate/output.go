@@ -28,11 +28,23 @@ func (r Result) actualOrDetail() string {
 	if (r.Actual == "-" || r.Actual == "n/a") && r.Detail != "" {
 		return r.Actual + " (" + r.Detail + ")"
 	}
+	s := r.Actual
 	if r.Samples > 0 {
 		// A percentile is shown with the samples it rests on.
-		return fmt.Sprintf("%s n=%d", r.Actual, r.Samples)
+		s = fmt.Sprintf("%s n=%d", r.Actual, r.Samples)
 	}
-	return r.Actual
+	if r.Note != "" {
+		s += ": " + r.Note
+	}
+	return s
+}
+
+// stableName is the check's name without any measured figure.
+func (r Result) stableName() string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return r.Metric
 }
 
 // Skipped counts the checks that were not decided.
@@ -60,19 +72,34 @@ func (r Report) WriteText(w io.Writer) error {
 	return err
 }
 
+// Summary is the report's summary line ("FAIL: 1 of 3 thresholds failed").
+func (r Report) Summary() string { return r.summary() }
+
+// Verdict is PASS, FAIL or SKIP.
+func (r Result) Verdict() string { return r.verdict() }
+
+// ActualText is the actual value as the text output shows it: with the
+// samples behind a percentile, a baseline check's note, or why it is
+// missing.
+func (r Result) ActualText() string { return r.actualOrDetail() }
+
 func (r Report) summary() string {
 	n, f, sk := len(r.Results), r.Failed(), r.Skipped()
+	if len(r.Incomplete) > 0 && !r.AllowPartial {
+		return fmt.Sprintf("FAIL: %d of %d thresholds failed: %s, so none can pass (--allow-partial judges them anyway)", f, n, strings.Join(r.Incomplete, "; "))
+	}
+	partial := ""
 	if len(r.Incomplete) > 0 {
-		return fmt.Sprintf("FAIL: %d of %d thresholds failed: the run is incomplete (%s), so none can pass", f, n, strings.Join(r.Incomplete, "; "))
+		partial = fmt.Sprintf(" (judged with --allow-partial although %s)", strings.Join(r.Incomplete, "; "))
 	}
 	skipped := ""
 	if sk > 0 {
 		skipped = fmt.Sprintf(" (%d skipped: too few samples)", sk)
 	}
 	if f == 0 {
-		return fmt.Sprintf("PASS: %d of %d thresholds passed%s", n-sk, n, skipped)
+		return fmt.Sprintf("PASS: %d of %d thresholds passed%s%s", n-sk, n, skipped, partial)
 	}
-	return fmt.Sprintf("FAIL: %d of %d thresholds failed%s", f, n, skipped)
+	return fmt.Sprintf("FAIL: %d of %d thresholds failed%s%s", f, n, skipped, partial)
 }
 
 // WriteMarkdown writes the report as a GitHub-flavoured Markdown table, for
@@ -83,7 +110,21 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	if !r.Passed() {
 		icon = "❌"
 	}
-	fmt.Fprintf(&b, "### rbench gate %s %s\n\n", icon, r.summary())
+	fmt.Fprintf(&b, "### rbench gate %s %s\n\n", icon, mdCell(r.summary()))
+	var names []string
+	for _, f := range []struct{ label, v string }{{"Run", r.Run}, {"Baseline", r.Baseline}, {"Report", r.ReportFile}} {
+		if f.v != "" {
+			names = append(names, fmt.Sprintf("%s: `%s`", f.label, mdCode(f.v)))
+		}
+	}
+	if len(names) > 0 {
+		b.WriteString(strings.Join(names, " · ") + "\n\n")
+	}
+	for _, x := range r.Results {
+		if x.Warning != "" {
+			fmt.Fprintf(&b, "> ⚠️ %s\n\n", mdCell(x.Warning))
+		}
+	}
 	b.WriteString("| Metric | Threshold | Actual | Result |\n|---|---|---|---|\n")
 	for _, x := range r.Results {
 		res := "✅ PASS"
@@ -118,17 +159,20 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr"`
+	Time      string      `xml:"time,attr"`
+	Timestamp string      `xml:"timestamp,attr,omitempty"`
+	Cases     []junitCase `xml:"testcase"`
 }
 
 type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
@@ -146,27 +190,42 @@ type junitFailure struct {
 
 // WriteJUnit writes the report as JUnit XML, one test case per check, a
 // failed check as <failure>; suite names the test suite ("rbench gate" when
-// empty). CI systems show it as test results.
+// empty). CI systems show it as test results and keep each test case's
+// history by its name, so a name never holds a measured figure: it is the
+// threshold as written, or "write.p99 vs baseline"; the figures go in the
+// message and <system-out>. time is how long each check took to evaluate.
 func (r Report) WriteJUnit(w io.Writer, suite string) error {
 	if suite == "" {
 		suite = "rbench gate"
 	}
 	s := junitSuite{Name: suite, Tests: len(r.Results), Failures: r.Failed(), Skipped: r.Skipped()}
+	if !r.Start.IsZero() {
+		s.Timestamp = r.Start.UTC().Format("2006-01-02T15:04:05")
+	}
+	var total float64
 	for _, x := range r.Results {
-		c := junitCase{Name: x.Metric + " " + x.Threshold, Classname: "rbench.gate",
+		total += x.Seconds
+		c := junitCase{Name: x.stableName(), Classname: "rbench.gate", Time: fmt.Sprintf("%.6f", x.Seconds),
 			SystemOut: "actual: " + x.actualOrDetail()}
 		if x.Skipped {
 			c.Skipped = &junitSkipped{Message: x.Detail}
 		}
 		if !x.Pass {
 			msg := fmt.Sprintf("%s: actual %s, want %s", x.Metric, x.Actual, x.Threshold)
+			if x.Note != "" {
+				msg += ": " + x.Note
+			}
 			if x.Detail != "" {
 				msg += ": " + x.Detail
+			}
+			if len(r.Incomplete) > 0 && !r.AllowPartial {
+				msg += ": " + strings.Join(r.Incomplete, "; ")
 			}
 			c.Failure = &junitFailure{Message: msg, Type: "threshold", Text: msg}
 		}
 		s.Cases = append(s.Cases, c)
 	}
+	s.Time = fmt.Sprintf("%.6f", total)
 	doc := junitSuites{Name: suite, Tests: s.Tests, Failures: s.Failures, Suites: []junitSuite{s}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

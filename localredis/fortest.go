@@ -21,3 +21,20 @@ func ForTest(tb testing.TB, opts Options) *Server {
 	})
 	return s
 }
+
+// ClusterForTest starts a throwaway cluster for a test and stops it when
+// the test ends. A missing redis-server or a Redis without cluster support
+// fails the test.
+func ClusterForTest(tb testing.TB, opts ClusterOptions) *Cluster {
+	tb.Helper()
+	c, err := StartCluster(context.Background(), opts)
+	if err != nil {
+		tb.Fatalf("starting a throwaway cluster: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := c.Stop(); err != nil {
+			tb.Errorf("stopping the throwaway cluster: %v", err)
+		}
+	})
+	return c
+}

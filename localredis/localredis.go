@@ -99,6 +99,40 @@ type Options struct {
 	// StartTimeout bounds the wait for the first PONG after each start.
 	// default: 15s
 	StartTimeout time.Duration
+	// TLS, when set, also serves TLS on a second free port (TLSPort); the
+	// plain port stays open on 127.0.0.1 for readiness checks and set-up.
+	// default: none
+	TLS *TLS
+}
+
+// TLS configures a throwaway server's TLS port: redis-server's tls-port,
+// tls-cert-file, tls-key-file, tls-ca-cert-file and tls-auth-clients.
+type TLS struct {
+	CertFile, KeyFile string
+	// CACertFile verifies client certificates; needed with AuthClients.
+	CACertFile string
+	// AuthClients requires a client certificate signed by CACertFile
+	// (tls-auth-clients yes); false does not ask for one (no).
+	AuthClients bool
+}
+
+func (t *TLS) args(port int) []string {
+	auth := "no"
+	if t.AuthClients {
+		auth = "yes"
+	}
+	args := []string{"--tls-port", strconv.Itoa(port), "--tls-cert-file", t.CertFile, "--tls-key-file", t.KeyFile, "--tls-auth-clients", auth}
+	if t.CACertFile != "" {
+		args = append(args, "--tls-ca-cert-file", t.CACertFile)
+	}
+	return args
+}
+
+// clusterArgs make a cluster node's bus and replication TLS too, so that
+// CLUSTER SLOTS tells a TLS client the nodes' TLS ports (and a plain one
+// their plain ports).
+func (t *TLS) clusterArgs() []string {
+	return []string{"--tls-cluster", "yes", "--tls-replication", "yes"}
 }
 
 // Server is a running (or stopped) throwaway redis-server.
@@ -108,6 +142,7 @@ type Server struct {
 	dir     string
 	ownsDir bool
 	port    int
+	tlsPort int
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -168,6 +203,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 				return nil, err
 			}
 		}
+		if opts.TLS != nil && (i > 0 || s.tlsPort == 0) {
+			if s.tlsPort, err = FreePort(); err != nil {
+				s.removeDir()
+				return nil, err
+			}
+		}
 		err = s.start(ctx, true)
 		if err == nil {
 			return s, nil
@@ -189,11 +230,14 @@ func serverConf(password string) []byte {
 		return conf
 	}
 	var b strings.Builder
-	b.WriteString("\n# set by rbench (localredis.Options.Password)\nrequirepass \"")
-	for i := 0; i < len(password); i++ {
-		fmt.Fprintf(&b, "\\x%02x", password[i])
+	b.WriteString("\n# set by rbench (localredis.Options.Password); masterauth lets a\n# cluster replica sync from its primary\n")
+	for _, directive := range []string{"requirepass", "masterauth"} {
+		b.WriteString(directive + " \"")
+		for i := 0; i < len(password); i++ {
+			fmt.Fprintf(&b, "\\x%02x", password[i])
+		}
+		b.WriteString("\"\n")
 	}
-	b.WriteString("\"\n")
 	return append(conf, b.String()...)
 }
 
@@ -218,6 +262,9 @@ func (s *Server) start(ctx context.Context, wait bool) error {
 		"--pidfile", "",
 	}
 	args = append(args, s.opts.Persistence.args()...)
+	if s.opts.TLS != nil {
+		args = append(args, s.opts.TLS.args(s.tlsPort)...)
+	}
 	// The password is in redis.conf (mode 0600), never in argv, which
 	// every user of the machine can read in ps and /proc.
 	args = append(args, s.opts.Args...)
@@ -312,6 +359,17 @@ func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.It
 // Port the server listens on; it stays the same across restarts.
 func (s *Server) Port() int { return s.port }
 
+// TLSPort is the port serving TLS, 0 without Options.TLS.
+func (s *Server) TLSPort() int { return s.tlsPort }
+
+// TLSAddr is host:port of the TLS port, "" without Options.TLS.
+func (s *Server) TLSAddr() string {
+	if s.tlsPort == 0 {
+		return ""
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.tlsPort))
+}
+
 // Dir is the server's working directory, holding redis.conf, redis.log and
 // the AOF or RDB files.
 func (s *Server) Dir() string { return s.dir }
@@ -328,6 +386,18 @@ func (s *Server) URL() string {
 		return "redis://:" + s.opts.Password + "@" + s.Addr() + "/0"
 	}
 	return "redis://" + s.Addr() + "/0"
+}
+
+// TLSURL is a rediss:// URL for the TLS port, with the password when
+// there is one; "" without Options.TLS.
+func (s *Server) TLSURL() string {
+	if s.tlsPort == 0 {
+		return ""
+	}
+	if s.opts.Password != "" {
+		return "rediss://:" + s.opts.Password + "@" + s.TLSAddr() + "/0"
+	}
+	return "rediss://" + s.TLSAddr() + "/0"
 }
 
 // Pid of the running process, or 0 when it is not running.

@@ -34,6 +34,7 @@ func buildPage(runs []*results.Run, o Options) (*page, error) {
 	b := &builder{opts: o, runs: runs, targetUs: float64(o.Target) / float64(time.Microsecond)}
 	p := &page{Title: o.Title, Subtitle: b.subtitle()}
 	for _, s := range []section{
+		b.gate(),      // gate.go: rbench gate's checks, when given
 		b.summary(),   // summary.go: the verdicts, validity, pacing, errors
 		b.latency(),   // latency.go: percentile distributions, per step
 		b.timeline(),  // timeline.go: throughput and latency over time

@@ -49,6 +49,10 @@ type Options struct {
 	// Title heads the page and names the browser tab.
 	// default: DefaultTitle
 	Title string
+	// Gate, when set, draws rbench gate's checks at the top of the report
+	// (rbench report --thresholds).
+	// default: none
+	Gate *Gate
 }
 
 // Render writes the HTML report of runs to w. When several runs are given

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
@@ -16,6 +17,11 @@ import (
 
 func (b *builder) server() section {
 	s := section{ID: "server", Title: "Redis server", Notes: []string{"What Redis itself saw: INFO sampled once a second over the whole run (seconds from the first sample, warm-ups shaded, each encoding pass its own series), MEMORY USAGE of the keys and its own per-command latency (LATENCY HISTOGRAM)."}}
+	for i, r := range b.runs {
+		if r.Server != nil && len(r.Server.Nodes) > 0 {
+			s.Notes = append(s.Notes, b.name(i, fmt.Sprintf("a Redis Cluster of %d primaries (%s), each sampled on its own: memory, commands, keys and latency buckets are their sums. NautilusTrader 1.231 has no cluster mode: these figures answer what a cluster would give.", len(r.Server.Nodes), strings.Join(r.Server.Nodes, ", "))))
+		}
+	}
 	s.Blocks = append(s.Blocks, b.serverSeries("Used memory", unitBytes, "used_memory", func(ss results.ServerSecond, _ int) (float64, bool) {
 		return float64(ss.UsedMemory), true
 	})...)

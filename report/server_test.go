@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/rbench/rbench/results"
@@ -25,5 +26,33 @@ func TestServerCommand(t *testing.T) {
 		if have := serverCommand(tt.op); have != tt.want {
 			t.Errorf("%s: serverCommand(%s) = %q, want %q", tt.about, tt.op.Name, have, tt.want)
 		}
+	}
+}
+
+// TestClusterNote: a run against a Redis Cluster says, in the server
+// section, that its figures are sums over the primaries and that the node
+// has no cluster mode; a single server's says nothing of the kind.
+func TestClusterNote(t *testing.T) {
+	notes := func(r *results.Run) string {
+		p, err := buildPage([]*results.Run{r}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range p.Sections {
+			if s.ID == "server" {
+				return strings.Join(s.Notes, "\n")
+			}
+		}
+		t.Fatal("no server section")
+		return ""
+	}
+	single := shared()
+	if n := notes(single); strings.Contains(n, "Cluster") {
+		t.Errorf("a single server's notes mention a cluster: %s", n)
+	}
+	cl := shared()
+	cl.Server.Nodes = []string{"10.0.0.1:6379", "10.0.0.2:6379", "10.0.0.3:6379"}
+	if n := notes(cl); !strings.Contains(n, "a Redis Cluster of 3 primaries (10.0.0.1:6379, 10.0.0.2:6379, 10.0.0.3:6379)") || !strings.Contains(n, "no cluster mode") {
+		t.Errorf("cluster notes: %s", n)
 	}
 }

@@ -75,6 +75,10 @@ type Run struct {
 	// a cycle missing); empty when it did. Its figures are what was
 	// measured before it stopped, and every gate threshold on it fails.
 	Incomplete []string `json:"incomplete,omitempty"`
+	// Noise is the spread of the figures a baseline check compares
+	// (EstimateNoise), so a baseline carries its own noise; nil in files
+	// older than it.
+	Noise *Noise `json:"noise,omitempty"`
 	// Ceiling is rbench run --find-max's search (ceiling.go); the run's
 	// other sections are then the writer at the first search's ceiling.
 	Ceiling *Ceiling `json:"ceiling,omitempty"`

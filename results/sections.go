@@ -299,6 +299,10 @@ type ServerView struct {
 	// clock of Series (T), so the report can tell them apart and mark them;
 	// empty in files written before they were recorded.
 	Passes []ServerPass `json:"passes,omitempty"`
+	// Nodes are the primaries of a Redis Cluster, each sampled on its own:
+	// Series then adds up their INFO at each sample and Latency their
+	// histograms. Empty for a single server.
+	Nodes []string `json:"nodes,omitempty"`
 }
 
 // ServerPass is one encoding pass's measured phase: StartSec and EndSec are

@@ -147,6 +147,9 @@ func (r *Run) Validate() error {
 	if r.Recovery != nil {
 		validateRecovery(&p, r.Recovery)
 	}
+	if r.Noise != nil {
+		validateNoise(&p, r.Noise)
+	}
 	if r.Plan != nil {
 		for i, s := range r.Plan.Scales {
 			if s < 1 {

@@ -31,6 +31,12 @@ const (
 	// the time went in the client, the kernel or the network. Value and
 	// Limit are microseconds.
 	ProblemGeneratorSlow = "generator_slow"
+	// ProblemServerStall: as ProblemGeneratorSlow, but Redis itself ran
+	// another command long enough to explain the gap (its event loop runs
+	// one command at a time, and LATENCY HISTOGRAM counts a command's own
+	// execution, not the time others waited behind it): the time went in
+	// Redis, so the figures stand, with a warning naming the command.
+	ProblemServerStall = "server_stall"
 	// ProblemMachineBusy: the machine's load average was above its cores.
 	// Value is the load average, Limit the cores.
 	ProblemMachineBusy = "machine_busy"
@@ -288,6 +294,13 @@ func slowGenerator(run *Run) []Problem {
 			continue
 		}
 		if op.Service.P99 >= GeneratorSlowRatio*sl.P99Us && op.Service.P99-sl.P99Us >= GeneratorSlowGapUs {
+			if st, ok := stallCommand(run.Server.Latency, cmd, op.Service.P99-sl.P99Us); ok {
+				out = append(out, Problem{Kind: ProblemServerStall, Severity: SeverityWarning, Encoding: op.Encoding,
+					Message: fmt.Sprintf("Redis stalled: %s (%s) took %s at p99 from send to reply while Redis's own %s took %s, but Redis also ran %s for up to %s, and every command waits behind the one running: the time went in Redis, not in rbench",
+						op.Name, op.Encoding, fmtUs(op.Service.P99), strings.ToUpper(cmd), fmtUs(sl.P99Us), strings.ToUpper(st.Command), fmtUs(st.MaxUs)),
+					Value: st.MaxUs, Limit: (op.Service.P99 - sl.P99Us) / 2})
+				continue
+			}
 			out = append(out, Problem{Kind: ProblemGeneratorSlow, Severity: SeverityInvalid, Encoding: op.Encoding,
 				Message: fmt.Sprintf("the load generator (or the network) was the bottleneck: %s (%s) took %s at p99 from send to reply, while Redis itself took %s for %s: the time went in the client, the kernel or the network, not in Redis",
 					op.Name, op.Encoding, fmtUs(op.Service.P99), fmtUs(sl.P99Us), strings.ToUpper(cmd)),
@@ -295,6 +308,21 @@ func slowGenerator(run *Run) []Problem {
 		}
 	}
 	return out
+}
+
+// stallCommand is the slowest command other than cmd whose longest call
+// (MaxUs) is at least half of gapUs, the client's excess over Redis's own
+// latency: one such call holds up every client behind it, so the excess
+// may be Redis's. Half, because LATENCY HISTOGRAM's buckets are powers of
+// two: a bucket's bound can be up to twice the call it holds.
+func stallCommand(lat []ServerLatency, cmd string, gapUs float64) (ServerLatency, bool) {
+	var best ServerLatency
+	for _, l := range lat {
+		if l.Command != cmd && l.MaxUs >= gapUs/2 && l.MaxUs > best.MaxUs {
+			best = l
+		}
+	}
+	return best, best.Command != ""
 }
 
 // redisCommands are the commands an op's name may start with.

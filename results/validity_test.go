@@ -113,3 +113,42 @@ func TestAssess(t *testing.T) {
 		t.Errorf("61ms reads against 1ms: %+v", run.Verdicts[0])
 	}
 }
+
+// TestAssessServerStall: a client service p99 far above Redis's own for the
+// command is the generator's fault only when Redis ran nothing long enough
+// to hold it up. Another client's DEBUG SLEEP (or any slow command) makes
+// every command wait behind it without showing in that command's own
+// LATENCY HISTOGRAM: that is Redis's time, a warning, and the run stays
+// valid; a stall too short to explain the gap leaves it invalid.
+func TestAssessServerStall(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		debugMax float64
+		want     string
+		valid    bool
+	}{
+		{"50 ms sleeps explain a 61 ms p99", 65_536, ProblemServerStall, true},
+		{"a 1 ms command does not", 1024, ProblemGeneratorSlow, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run := NewRun(Meta{Host: Host{Cores: 2}})
+			run.Ops = []Op{judgedOp(t, "read_order", ClassRead, "msgpack", 5000, 61_000, 0)}
+			run.Pacing = []Pacing{{Encoding: "msgpack", Mode: "closed", Threads: 1, LoadAvg: 1}}
+			run.Server = &ServerView{Latency: []ServerLatency{
+				{Command: "lrange", Count: 5000, Calls: 5000, P99Us: 40, MaxUs: 128},
+				{Command: "debug", Count: 40, Calls: 40, P99Us: 65_536, MaxUs: tc.debugMax},
+			}}
+			Assess(run, time.Millisecond)
+			var kinds []string
+			for _, p := range run.Validity.Problems {
+				kinds = append(kinds, p.Kind)
+				if p.Kind == ProblemServerStall && !strings.Contains(p.Message, "DEBUG") {
+					t.Errorf("the stall does not name the command: %s", p.Message)
+				}
+			}
+			if len(kinds) != 1 || kinds[0] != tc.want || run.Validity.Valid != tc.valid {
+				t.Errorf("problems %v valid %v, want [%s] valid %v", kinds, run.Validity.Valid, tc.want, tc.valid)
+			}
+		})
+	}
+}

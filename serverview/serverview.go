@@ -132,6 +132,9 @@ type Sampler struct {
 	refused     map[string]bool
 	warned      map[string]bool
 	stopped     bool
+
+	// children sample the primaries of a cluster (cluster.go).
+	children []*Sampler
 }
 
 // Start takes the start-of-run baselines (LATENCY HISTOGRAM, the newest
@@ -139,10 +142,15 @@ type Sampler struct {
 //
 // When client is a *redis.Client, the sampler opens its own one-connection
 // client with the same options, so its commands never wait behind, or take
-// a connection from, the workers' pool. Other clients are used as given (a
-// dedicated client is the caller's job) and never closed.
+// a connection from, the workers' pool. A *redis.ClusterClient gets one
+// such sampler per primary, merged into one view (cluster.go). Other
+// clients are used as given (a dedicated client is the caller's job) and
+// never closed.
 func Start(ctx context.Context, client redis.UniversalClient, opts Options) *Sampler {
 	opts = opts.withDefaults()
+	if cc, ok := client.(*redis.ClusterClient); ok {
+		return startCluster(ctx, cc, opts)
+	}
 	s := &Sampler{
 		opts:        opts,
 		client:      client,
@@ -167,6 +175,12 @@ func Start(ctx context.Context, client redis.UniversalClient, opts Options) *Sam
 // now, and the latency histogram and slow log baselines are taken again so
 // warm-up traffic is left out.
 func (s *Sampler) Measure() {
+	if s.children != nil {
+		for _, c := range s.children {
+			c.Measure()
+		}
+		return
+	}
 	s.mu.Lock()
 	now := time.Now()
 	shift := now.Sub(s.measureFrom).Seconds()
@@ -187,6 +201,12 @@ func (s *Sampler) Measure() {
 // measured phase on the samples' clock, so a reader can tell the passes of
 // one run apart. Call it after Measure for the first pass.
 func (s *Sampler) Pass(encoding string, start bool) {
+	if s.children != nil {
+		for _, c := range s.children {
+			c.Pass(encoding, start)
+		}
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := time.Since(s.measureFrom).Seconds()
@@ -219,6 +239,13 @@ func (s *Sampler) Stop() results.ServerView {
 	s.cancel()
 	<-s.done
 	ctx := context.WithoutCancel(s.ctx)
+	if s.children != nil {
+		s.stopCluster()
+		s.memory(ctx)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.view
+	}
 	// Order matters: the latency histogram comes first so the SCAN and
 	// MEMORY USAGE below never count as workload commands.
 	s.endLatency(ctx)

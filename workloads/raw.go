@@ -199,7 +199,11 @@ func (w *rawWorkload) Setup(ctx context.Context, env *Env) error {
 		}
 	}
 	if w.client == ClientDirect && !w.OwnsConnections(env.Client) {
-		fmt.Fprintf(env.Log, "[raw] sending through go-redis: the direct client serves a single server, not a %T\n", env.Client)
+		if c, ok := env.Client.(*redis.Client); ok && c.Options().Protocol == 3 {
+			fmt.Fprintln(env.Log, "[raw] sending through go-redis: the direct client speaks RESP2 only, and --resp 3 asks for RESP3")
+		} else {
+			fmt.Fprintf(env.Log, "[raw] sending through go-redis: the direct client serves a single server, not a %T\n", env.Client)
+		}
 		w.client = ClientGoRedis
 	}
 	if w.client == ClientDirect {
@@ -210,9 +214,12 @@ func (w *rawWorkload) Setup(ctx context.Context, env *Env) error {
 
 // OwnsConnections reports whether the workers use the direct client, which
 // serves a single server (a *redis.Client), not a cluster or failover one.
+//
+// It speaks RESP2 only: a RESP3 client (--resp 3) sends through go-redis.
+// TLS it has, through go-redis's dialer.
 func (w *rawWorkload) OwnsConnections(client redis.UniversalClient) bool {
-	_, single := client.(*redis.Client)
-	return w.client == ClientDirect && single
+	c, single := client.(*redis.Client)
+	return w.client == ClientDirect && single && c.Options().Protocol != 3
 }
 
 // openDirect opens the direct client's connections with go-redis's own

@@ -86,6 +86,7 @@ unreadable or cannot be merged.`,
 				return usageError(fmt.Errorf("merge: %w", err))
 			}
 			m.Meta.Sources = paths
+			attachNoise(c, m, runs)
 			if err := m.WriteFile(out); err != nil {
 				return failure(err)
 			}

@@ -145,6 +145,9 @@ func recoverAction(c *cli.Context) error {
 		return failure(err)
 	}
 	defer t.Close()
+	if t.IsCluster() {
+		return usageError(fmt.Errorf("recover restarts one Redis server, and %s is a Redis Cluster (NautilusTrader 1.231 has no cluster mode): point recover at a single server", t.Addr()))
+	}
 	// The node's keys as it writes them: trader-{id}:, with its instance
 	// id under --use-instance-id.
 	layout := keyspace.LayoutFor(t.Config.TraderID, ncfg, c.Int64("seed"))

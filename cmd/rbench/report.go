@@ -6,8 +6,18 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/rbench/rbench/gate"
 	"github.com/rbench/rbench/report"
 )
+
+// reportGate is the gate's report as the HTML report draws it.
+func reportGate(rep gate.Report) *report.Gate {
+	g := &report.Gate{Summary: rep.Summary()}
+	for _, r := range rep.Results {
+		g.Checks = append(g.Checks, report.GateCheck{Name: r.Name, Threshold: r.Threshold, Actual: r.ActualText(), Status: r.Verdict()})
+	}
+	return g
+}
 
 func reportCommand() *cli.Command {
 	return &cli.Command{
@@ -28,12 +38,17 @@ validity notes, then the details: latency percentile distributions per op kind o
 and latency over time with a heat map, msgpack vs JSON, startup load, recovery
 cycles, Redis's own view and the run's metadata, each chart beside a table of its
 exact numbers. Several files are overlaid, each series named after its file (or
---name). Exits 2 when a result file is unreadable, 1 when the report cannot be written.`,
+--name). With --thresholds FILE or -t EXPR (rbench gate's grammar) the gate's
+verdicts on the last file are drawn at the top. Exits 2 when a result file is
+unreadable or a threshold malformed, 1 when the report cannot be written.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "report.html", Usage: "write the report to `FILE`"},
 			&cli.StringSliceFlag{Name: "name", Usage: "series `NAME` of each result file, in order (default: the file's base name)"},
 			&cli.DurationFlag{Name: "target", Value: report.DefaultTarget, Usage: "p99 `LATENCY` reads and writes must stay under; drawn on every latency chart"},
 			&cli.StringFlag{Name: "title", Value: report.DefaultTitle, Usage: "page `TITLE`"},
+			thresholdFlag(), thresholdsFlag(),
+			&cli.BoolFlag{Name: "allow-few-samples", Usage: "with thresholds: skip, instead of failing, a percentile with too few samples"},
+			&cli.BoolFlag{Name: "allow-partial", Usage: "with thresholds: judge a partial or invalid run instead of failing every threshold"},
 		},
 		Action: func(c *cli.Context) error {
 			paths, err := positionalArgs(c)
@@ -57,6 +72,7 @@ exact numbers. Several files are overlaid, each series named after its file (or
 			if c.Duration("target") <= 0 {
 				in.bad("--target %v: give a positive latency such as 1ms", c.Duration("target"))
 			}
+			ths := readThresholds(c, in)
 			out := c.String("out")
 			in.outputFile("out", out)
 			runs, err := in.loadResults(paths)
@@ -67,6 +83,12 @@ exact numbers. Several files are overlaid, each series named after its file (or
 				return err
 			}
 			opts := report.Options{Names: names, Target: c.Duration("target"), Title: c.String("title")}
+			if len(ths) > 0 {
+				// The gate's verdicts on the last file (the current run,
+				// after its baseline), drawn at the top.
+				rep := gate.EvaluateWith(runs[len(runs)-1], ths, gate.Options{AllowFewSamples: c.Bool("allow-few-samples"), AllowPartial: c.Bool("allow-partial")})
+				opts.Gate = reportGate(rep)
+			}
 			if err := interruptible(c.Context, func() error { return report.WriteFile(out, runs, opts) }); err != nil {
 				if errors.As(err, new(*exitError)) {
 					return err // interrupted

@@ -358,6 +358,10 @@ func runAction(c *cli.Context) error {
 	}
 	defer t.Close()
 	cfg := t.Config
+	// Redis Cluster (issue 16): refused or announced, before anything runs.
+	if err := clusterNote(c.App.ErrWriter, t, spec.Workload); err != nil {
+		return err
+	}
 	if threads == 0 && t.OnThisMachine() && runtime.NumCPU() > 1 {
 		// redis-server runs on these cores too: a load generator that
 		// takes all of them measures its fight with the server for CPU.
@@ -482,6 +486,8 @@ func runAction(c *cli.Context) error {
 		return failure(err)
 	}
 	writeRepeatLines(out, run)
+	writeRepeatSummary(out, run)
+	attachNoise(c, run, runs)
 	path, werr := writeRunResults(c, run, start)
 	if werr != nil {
 		return failure(errors.Join(runErr, fmt.Errorf("writing results: %w", werr)))

@@ -186,7 +186,11 @@ func writeRepeatLines(w io.Writer, run *results.Run) {
 	for _, r := range run.Repeats {
 		var parts []string
 		for _, op := range r.Ops {
-			parts = append(parts, fmt.Sprintf("%s@%s %.0f ops/s p99 %s", op.Name, op.Encoding, op.Rate, fmtRepeatUs(op.Response.P99)))
+			p99 := "n/a" // below its sample floor, as in the table
+			if results.Enough(0.99, op.Count) {
+				p99 = fmtRepeatUs(op.Response.P99)
+			}
+			parts = append(parts, fmt.Sprintf("%s@%s %.0f ops/s p99 %s", op.Name, op.Encoding, op.Rate, p99))
 		}
 		fmt.Fprintf(w, "%s: %s\n", r.Source, strings.Join(parts, ", "))
 	}

@@ -37,7 +37,7 @@ var flagAliases = map[string][]string{
 }
 
 // boolVars are the configuration variables whose flags take no value.
-var boolVars = map[string]bool{config.VarTLS: true, config.VarDebug: true}
+var boolVars = map[string]bool{config.VarTLS: true, config.VarDebug: true, config.VarTLSInsecure: true, config.VarCluster: true}
 
 // configFlags are the flags mirroring the configuration variables, plus
 // --env-file. Their values go through package config, which validates them

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -16,49 +15,14 @@ import (
 	"github.com/rbench/rbench/node/keyspace"
 )
 
-// startCluster starts three throwaway primaries and joins them into one
-// cluster (slots split in three), returning a cluster client.
+// startCluster starts three throwaway primaries joined into one cluster
+// (localredis) and returns connect's cluster client for it.
 func startCluster(t *testing.T) *redis.ClusterClient {
 	t.Helper()
-	ctx := context.Background()
-	var addrs []string
-	var nodes []redis.UniversalClient
-	ranges := [][2]int{{0, 5460}, {5461, 10922}, {10923, 16383}}
-	for _, r := range ranges {
-		srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None,
-			Args: []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000"}})
-		c := connect.NewClient(connect.FromServer(srv))
-		t.Cleanup(func() { c.Close() })
-		if err := c.Do(ctx, "CLUSTER", "ADDSLOTSRANGE", r[0], r[1]).Err(); err != nil {
-			t.Skipf("CLUSTER ADDSLOTSRANGE (Redis 7 cluster support): %v", err)
-		}
-		addrs = append(addrs, srv.Addr())
-		nodes = append(nodes, c)
-	}
-	for _, a := range addrs[1:] {
-		host, port, _ := strings.Cut(a, ":")
-		if err := nodes[0].Do(ctx, "CLUSTER", "MEET", host, port).Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for _, c := range nodes {
-		for {
-			info := c.Do(ctx, "CLUSTER", "INFO").String()
-			if strings.Contains(info, "cluster_state:ok") && strings.Contains(info, "cluster_known_nodes:3") {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("cluster did not form: %s", info)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-	// connect builds single-server clients only (a cluster option comes
-	// with issue 16); the test makes its own cluster client.
-	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, Protocol: 2})
+	cl := localredis.ClusterForTest(t, localredis.ClusterOptions{Server: localredis.Options{Persistence: localredis.None}})
+	cc := connect.NewClient(connect.FromCluster(cl)).(*redis.ClusterClient)
 	t.Cleanup(func() { cc.Close() })
-	if err := cc.ForEachShard(ctx, func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() }); err != nil {
+	if err := cc.ForEachShard(context.Background(), func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() }); err != nil {
 		t.Fatal(err)
 	}
 	return cc

@@ -1,0 +1,324 @@
+// Command gatenoise measures rbench gate's false-alarm and detection rates
+// on this machine, the figures docs/gates.md quotes. On one throwaway
+// redis-server it makes, per round, three sides of identical order-flow
+// runs: a baseline A, a run B, and a run C during which a second client
+// sends DEBUG SLEEP in a loop (a real regression: each sleep lasts twice
+// the machine's typical write p99, measured by three calibration runs, and
+// the loop keeps the server asleep -blocked of the time). Each side is
+// -segments short runs interleaved with the others' (A1 B1 C1 A2 B2 C2
+// ...) and merged as repeats, with their noise model, as `rbench merge --as
+// repeats` does: a shared machine's load drifts over tens of seconds, and
+// interleaving makes the drift hit every side alike. B and C are gated
+// against A as `rbench gate --baseline A B` does (package gate, the same
+// code) at the default settings: B failing is a false alarm, C failing a
+// detection.
+//
+//	go run ./bench/gatenoise                    # 10 rounds, about 9 minutes
+//	go run ./bench/gatenoise -rounds 3 -keep
+//	go run ./bench/gatenoise -regate DIR        # judge kept results again
+//	make gatenoise
+//
+// Each round's line gives the write p99 of A, B and C, the gate's verdicts
+// (with what the statistical test alone said, as with --allow-partial, and
+// [invalid] when a run was INVALID, which the gate refuses by default) and
+// the load average. It is not part of make test: it runs for minutes and its
+// figures are the machine's, not a test's.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rbench/rbench/connect"
+	"github.com/rbench/rbench/gate"
+	"github.com/rbench/rbench/localredis"
+	"github.com/rbench/rbench/results"
+)
+
+type options struct {
+	rbench   string
+	rounds   int
+	duration time.Duration
+	segments int
+	rate     float64
+	workload string
+	blocked  float64
+	band     float64
+	keep     bool
+	regate   string
+	extra    []string
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.rbench, "rbench", "bin/rbench", "rbench binary (make build)")
+	flag.IntVar(&o.rounds, "rounds", 10, "rounds (each: baseline A, identical B, regressed C)")
+	flag.DurationVar(&o.duration, "duration", 3*time.Second, "measured time of each run")
+	flag.IntVar(&o.segments, "segments", 4, "interleaved runs per side and round (A1 B1 C1 A2 B2 C2 ...), merged as repeats")
+	flag.Float64Var(&o.rate, "rate", 1000, "open-loop rate of each run (ops/s)")
+	flag.StringVar(&o.workload, "workload", "order-flow", "workload of each run")
+	flag.Float64Var(&o.blocked, "blocked", 0.05, "share of time the DEBUG SLEEP loop keeps the server asleep in run C")
+	flag.Float64Var(&o.band, "max-regression", 0.10, "the gate's --max-regression (the default 10%)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the results files (their folder is printed)")
+	flag.StringVar(&o.regate, "regate", "", "gate the results a -keep run left in `DIR` again instead of running anything")
+	flag.Parse()
+	o.extra = flag.Args()
+	if o.rounds < 1 || o.segments < 1 || o.duration <= 0 || o.rate <= 0 || !(o.blocked > 0 && o.blocked < 0.5) {
+		fmt.Fprintln(os.Stderr, "gatenoise: -rounds, -duration and -rate must be positive, -blocked in (0, 0.5)")
+		os.Exit(2)
+	}
+	var err error
+	if o.regate != "" {
+		err = regate(o)
+	} else {
+		err = run(context.Background(), o)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gatenoise:", err)
+		os.Exit(1)
+	}
+}
+
+// tally counts a series of gate verdicts.
+type tally struct{ failed, failedTest, invalid, n int }
+
+func (t tally) String() string {
+	return fmt.Sprintf("%d of %d failed (statistical test alone: %d; runs INVALID: %d)", t.failed, t.n, t.failedTest, t.invalid)
+}
+
+func run(ctx context.Context, o options) error {
+	dir, err := os.MkdirTemp("", "gatenoise-")
+	if err != nil {
+		return err
+	}
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	srv, err := localredis.Start(ctx, localredis.Options{Args: []string{"--enable-debug-command", "local"}})
+	if err != nil {
+		return fmt.Errorf("throwaway server: %w", err)
+	}
+	defer srv.Stop()
+	// The regression: DEBUG SLEEPs twice the machine's typical write p99
+	// long (the median of three calibration runs), blocked of the time.
+	var p99s []float64
+	for k := 0; k < 3; k++ {
+		f := filepath.Join(dir, fmt.Sprintf("calibrate-%d.json", k))
+		if err := rbenchRun(ctx, o, srv, f); err != nil {
+			return err
+		}
+		r, err := results.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		v, err := gate.Value(r, mustMetric("write.p99"))
+		if err != nil {
+			return fmt.Errorf("calibration: write.p99: %w", err)
+		}
+		p99s = append(p99s, v)
+	}
+	slices.Sort(p99s)
+	sleep := min(time.Duration(2*p99s[1])*time.Microsecond, 500*time.Millisecond)
+	period := time.Duration(float64(sleep) / o.blocked)
+	fmt.Printf("gatenoise: %d rounds of %s %s --rate %g, each side %d interleaved runs of %s, on %s; C with DEBUG SLEEP %s every %s (typical p99 %s); load %s\n",
+		o.rounds, o.rbench, o.workload, o.rate, o.segments, o.duration, srv.Addr(), sleep.Round(time.Microsecond), period.Round(time.Millisecond),
+		gate.FormatDuration(p99s[1]), loadAvg())
+	var fa, det tally
+	for i := 1; i <= o.rounds; i++ {
+		var segs [3][]*results.Run
+		for k := 1; k <= o.segments; k++ {
+			for side, name := range []string{"a", "b", "c"} {
+				f := filepath.Join(dir, fmt.Sprintf("r%02d-%s-%d.json", i, name, k))
+				stop := func() {}
+				if name == "c" {
+					stop = sleepLoop(ctx, srv, sleep, period)
+				}
+				err := rbenchRun(ctx, o, srv, f)
+				stop()
+				if err != nil {
+					return err
+				}
+				r, err := results.ReadFile(f)
+				if err != nil {
+					return err
+				}
+				segs[side] = append(segs[side], r)
+			}
+		}
+		var files [3]string
+		for side, name := range []string{"a", "b", "c"} {
+			files[side] = filepath.Join(dir, fmt.Sprintf("r%02d-%s.json", i, name))
+			if err := mergeRepeats(segs[side], files[side]); err != nil {
+				return err
+			}
+		}
+		line, err := judgeRound(o, i, files[0], files[1], files[2], &fa, &det)
+		if err != nil {
+			return err
+		}
+		fmt.Println(line)
+	}
+	printTotals(fa, det)
+	if o.keep {
+		fmt.Printf("results kept in %s (go run ./bench/gatenoise -regate %s)\n", dir, dir)
+	}
+	return nil
+}
+
+// mergeRepeats merges one side's interleaved runs as rbench merge --as
+// repeats does, with their noise model, into out.
+func mergeRepeats(runs []*results.Run, out string) error {
+	m, err := results.MergeWith(results.MergeOptions{As: results.MergeRepeats}, runs...)
+	if err != nil {
+		return err
+	}
+	if m.Noise, err = results.EstimateNoise(m, runs, results.NoiseSeed); err != nil {
+		return err
+	}
+	return m.WriteFile(out)
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func regate(o options) error {
+	var fa, det tally
+	for i := 1; i <= 1000; i++ {
+		a := filepath.Join(o.regate, fmt.Sprintf("r%02d-a.json", i))
+		if _, err := os.Stat(a); err != nil {
+			break
+		}
+		line, err := judgeRound(o, i, a, strings.Replace(a, "-a.json", "-b.json", 1), strings.Replace(a, "-a.json", "-c.json", 1), &fa, &det)
+		if err != nil {
+			return err
+		}
+		fmt.Println(line)
+	}
+	printTotals(fa, det)
+	return nil
+}
+
+func printTotals(fa, det tally) {
+	fmt.Printf("false alarms (B vs A): %s\n", fa)
+	fmt.Printf("detections (C vs A):   %s\n", det)
+}
+
+func mustMetric(s string) gate.Metric {
+	m, err := gate.ParseMetric(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// judgeRound gates B and C against A and formats the round's line.
+func judgeRound(o options, i int, a, b, c string, fa, det *tally) (string, error) {
+	runs := make([]*results.Run, 3)
+	for k, p := range []string{a, b, c} {
+		r, err := results.ReadFile(p)
+		if err != nil {
+			return "", err
+		}
+		runs[k] = r
+	}
+	p99 := func(r *results.Run) string {
+		v, err := gate.Value(r, mustMetric("write.p99"))
+		if err != nil {
+			return "n/a"
+		}
+		return gate.FormatDuration(v)
+	}
+	verdict := func(cur *results.Run, t *tally) string {
+		rep := gate.CompareBaselineWith(runs[0], cur, gate.BaselineOptions{MaxRegression: o.band})
+		test := gate.CompareBaselineWith(runs[0], cur, gate.BaselineOptions{MaxRegression: o.band, AllowPartial: true})
+		t.n++
+		s := "pass"
+		if !rep.Passed() {
+			t.failed++
+			s = "FAIL"
+		}
+		if !test.Passed() {
+			t.failedTest++
+			var why []string
+			for _, r := range test.Results {
+				if !r.Pass {
+					why = append(why, r.Metric)
+				}
+			}
+			s += " (test: " + strings.Join(why, ",") + ")"
+		}
+		if len(rep.Incomplete) > 0 {
+			t.invalid++
+			s += " [invalid]"
+		}
+		return s
+	}
+	load := 0.0
+	if p := runs[2].Pacing; len(p) > 0 {
+		load = p[len(p)-1].LoadAvg
+	}
+	return fmt.Sprintf("round %2d: p99 A %s B %s C %s; B vs A %s; C vs A %s; load %.2f (now %s)",
+		i, p99(runs[0]), p99(runs[1]), p99(runs[2]), verdict(runs[1], fa), verdict(runs[2], det), load, loadAvg()), nil
+}
+
+func rbenchRun(ctx context.Context, o options, srv *localredis.Server, out string) error {
+	args := append([]string{"run", "--url", "redis://" + srv.Addr(), "-w", o.workload,
+		"--rate", fmt.Sprint(o.rate), "--duration", o.duration.String(), "--out", out, "-q"}, o.extra...)
+	cmd := exec.CommandContext(ctx, o.rbench, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		// Exit 1 with results written: operations failed; the gate judges it.
+		if errors.As(err, &ee) && ee.ExitCode() == 1 {
+			if _, serr := os.Stat(out); serr == nil {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s %s: %w\n%s", o.rbench, strings.Join(args, " "), err, stderr.String())
+	}
+	return nil
+}
+
+// sleepLoop sends DEBUG SLEEP d every period from its own connection until
+// stopped: the server serves nothing while it sleeps.
+func sleepLoop(ctx context.Context, srv *localredis.Server, d, period time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	client := connect.NewClient(connect.FromServer(srv))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = client.Do(ctx, "DEBUG", "SLEEP", fmt.Sprintf("%.6f", d.Seconds())).Err()
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		_ = client.Close()
+	}
+}
