@@ -7,7 +7,7 @@ COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN := bin/rbench
 
-.PHONY: build run test bench bench-sender versus gatenoise lint clean assets screenshots
+.PHONY: build run test bench bench-sender bench-rtt versus gatenoise lint clean assets screenshots
 
 build: assets
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/rbench
@@ -54,6 +54,13 @@ bench: build
 # goal <= 20 us; docs/performance.md quotes it.
 bench-sender:
 	$(GO) test -run '^$$' -bench 'SenderGap' -benchtime 1x -v ./workloads/ | grep -E 'gap-us|goal|^ok|FAIL'
+
+# The --project-rtt projection against a delayed link (docs/writer.md): netem
+# on a veth pair into a namespace it creates (root), or, where the kernel has
+# no netem, a userspace relay adding RTT/2 each way, which it says. A few
+# minutes; RBENCH_BENCH_RTT_DELAY=200us for another RTT (default 1ms).
+bench-rtt:
+	RBENCH_BENCH_RTT=1 $(GO) test -count=1 -timeout 30m -run '^TestProjectionAgainstDelayedLink$$' -v ./ceiling/ 2>&1 | grep -E 'netem|link|closed loop|capacity|paced|projected|bench-rtt|^ok|FAIL|panic'
 
 # rbench's raw workload against redis-benchmark on one throwaway server, in
 # alternating pairs; docs/performance.md quotes its medians.

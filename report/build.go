@@ -38,6 +38,8 @@ func buildPage(runs []*results.Run, o Options) (*page, error) {
 		b.summary(),   // summary.go: the verdicts, validity, pacing, errors
 		b.latency(),   // latency.go: percentile distributions, per step
 		b.timeline(),  // timeline.go: throughput and latency over time
+		b.writer(),    // writer.go: the node's writer, lag and queue over time
+		b.ceiling(),   // ceiling.go: --find-max, the ceiling per buffer interval
 		b.encodings(), // encodings.go: msgpack vs JSON
 		b.startup(),   // startup.go: the node's startup load
 		b.recovery(),  // recovery.go: restart cycles

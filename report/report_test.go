@@ -156,6 +156,7 @@ func goldenCases() []struct {
 			r.Recovery.Cycles[1].WriteErrors = 21
 			return []*results.Run{r}
 		}},
+		{"writer", writerRuns},
 		{"plan", func() []*results.Run {
 			r := planRun("msgpack")
 			r.Plan.Dangers = []results.Danger{{Kind: "maxmemory-policy", Message: "allkeys-lru evicts the node's keys: use noeviction"}}

@@ -79,6 +79,9 @@ type Run struct {
 	// (EstimateNoise), so a baseline carries its own noise; nil in files
 	// older than it.
 	Noise *Noise `json:"noise,omitempty"`
+	// Ceiling is rbench run --find-max's search (ceiling.go); the run's
+	// other sections are then the writer at the first search's ceiling.
+	Ceiling *Ceiling `json:"ceiling,omitempty"`
 }
 
 // Meta describes where, when and how a run was made.

@@ -69,6 +69,11 @@ type Writer struct {
 	// closed loop, where nothing is due before the writer asks for it).
 	// Buffered, a call is taken when its flush is sent.
 	QueueMax *int64 `json:"queue_max,omitempty"`
+	// QueueDepth is the queue depth sampled every QueueDepthEveryMS (50)
+	// over the measured phase, in order; only when the run asked for it
+	// (rbench run --find-max, which judges queue growth on it).
+	QueueDepth        []int64 `json:"queue_depth,omitempty"`
+	QueueDepthEveryMS float64 `json:"queue_depth_every_ms,omitempty"`
 	// Buffered only: Flushes counts the drains of the buffer, each one
 	// MULTI/EXEC for the Python node (a timer that found nothing queued
 	// sends none); a Rust node's update_order splits a drain into several

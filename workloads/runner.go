@@ -60,6 +60,11 @@ type Options struct {
 	// value turns the active wait off (sleep only).
 	// default: 0 (calibrate)
 	SpinMargin time.Duration
+	// QueueSamples keeps every sample of a paced writer's queue depth
+	// (results.Writer.QueueDepth, 50 ms apart), not only each second's
+	// maximum: rbench run --find-max fits the queue's growth to them.
+	// default: false
+	QueueSamples bool
 	// OnMeasure, when set, is called from Run's goroutine as each encoding
 	// pass's measured phase starts (start true) and ends (start false), so
 	// a caller can observe the server around exactly the measured part

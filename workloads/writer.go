@@ -165,6 +165,12 @@ type writerQueue struct {
 
 	mu      sync.Mutex
 	sampled []int64 // the sampler's max depth per second, -1 when none
+	// all keeps every sample, queueSampleEvery apart, when the run asked
+	// for them (Options.QueueSamples: rbench run --find-max judges a
+	// step's queue growth on them; a second's maximum is too coarse for a
+	// step of a few seconds).
+	keepAll bool
+	all     []int64
 }
 
 func (q *writerQueue) isDue(i uint64, t time.Duration) bool {
@@ -232,6 +238,9 @@ func (q *writerQueue) sample(start time.Time, stop <-chan struct{}) {
 				q.sampled = append(q.sampled, -1)
 			}
 			q.sampled[s] = max(q.sampled[s], d)
+			if q.keepAll {
+				q.all = append(q.all, d)
+			}
 			q.mu.Unlock()
 		}
 	}
@@ -253,7 +262,7 @@ func (ph *phase) startWriters() (stop func()) {
 	if ph.pacer == nil {
 		return func() {}
 	}
-	ph.wq = &writerQueue{pacer: ph.pacer, limit: uint64(ph.ops), dur: ph.dur}
+	ph.wq = &writerQueue{pacer: ph.pacer, limit: uint64(ph.ops), dur: ph.dur, keepAll: ph.p.opts.QueueSamples}
 	quit := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -606,6 +615,10 @@ func (ph *phase) writerResults(measured time.Duration, recs []*Recorder) *result
 		q.mu.Unlock()
 		qm := max(queueMax, 0)
 		out.QueueMax = &qm
+		if q.keepAll {
+			out.QueueDepth = append([]int64(nil), q.all...)
+			out.QueueDepthEveryMS = float64(queueSampleEvery) / float64(time.Millisecond)
+		}
 	}
 	for k, kr := range kinds {
 		if kr.calls == 0 && kr.tx == 0 {

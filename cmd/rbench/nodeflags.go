@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -21,7 +23,7 @@ func nodeFlags() []cli.Flag {
 	cat := nodeCategory
 	return []cli.Flag{
 		&cli.StringFlag{Name: "node", Value: string(d.Flavour), Usage: "the node flavour modelled: python (the TradingNode: Python payloads, one message per command, a sequential startup load) or rust (the LiveNode: serde payloads, its own add_order/update_order/add_position sequences, a concurrent pipelined startup load)", Category: cat},
-		&cli.DurationFlag{Name: "buffer-interval", Usage: "buffer_interval_ms: the writer sends everything queued as one MULTI/EXEC every `D` of wall time (0: each Redis command its own MULTI/EXEC)", Category: cat},
+		&cli.StringFlag{Name: "buffer-interval", Usage: "buffer_interval_ms: the writer sends everything queued as one MULTI/EXEC every `D` of wall time (0: each Redis command its own MULTI/EXEC); with --find-max a list, e.g. 0,10ms,50ms,100ms, one search per interval", Category: cat},
 		&cli.BoolFlag{Name: "persist-account-events", Value: d.PersistAccountEvents, Usage: "persist_account_events (false: add_account and update_account are never written)", Category: cat},
 		&cli.BoolFlag{Name: "timestamps-iso8601", Usage: "timestamps_as_iso8601: top-level ts_* fields as ISO-8601 strings instead of nanosecond decimals", Category: cat},
 		&cli.BoolFlag{Name: "use-instance-id", Usage: "use_instance_id: keys under trader-{id}:{instance id}: (a UUID4 derived from --seed)", Category: cat},
@@ -46,7 +48,11 @@ func applyNodeFlags(c *cli.Context, cfg *node.Config) error {
 		cfg.Flavour = node.Flavour(strings.ToLower(strings.TrimSpace(c.String("node"))))
 	}
 	if c.IsSet("buffer-interval") {
-		cfg.BufferInterval = c.Duration("buffer-interval")
+		list, err := bufferIntervals(c)
+		if err != nil {
+			return err
+		}
+		cfg.BufferInterval = list[0]
 	}
 	if c.IsSet("persist-account-events") {
 		cfg.PersistAccountEvents = c.Bool("persist-account-events")
@@ -76,4 +82,28 @@ func applyNodeFlags(c *cli.Context, cfg *node.Config) error {
 		cfg.InstrumentInfo = c.String("instrument-info")
 	}
 	return cfg.Validate()
+}
+
+// bufferIntervals reads --buffer-interval: one duration, or with
+// --find-max a comma-separated list of them (0 needs no unit).
+func bufferIntervals(c *cli.Context) ([]time.Duration, error) {
+	v := c.String("buffer-interval")
+	var out []time.Duration
+	var bad []string
+	for _, e := range strings.Split(v, ",") {
+		e = strings.TrimSpace(e)
+		d, err := time.ParseDuration(e)
+		if err != nil || d < 0 {
+			bad = append(bad, fmt.Sprintf("%q", e))
+			continue
+		}
+		out = append(out, d)
+	}
+	switch {
+	case len(bad) > 0:
+		return nil, fmt.Errorf("--buffer-interval %s: %s not a duration of 0 or more; give e.g. 10ms, or with --find-max a list such as 0,10ms,50ms,100ms", v, strings.Join(bad, ", "))
+	case len(out) > 1 && !findMaxSet(c):
+		return nil, fmt.Errorf("--buffer-interval %s: a list of intervals needs --find-max (one search per interval); give one interval for a run", v)
+	}
+	return out, nil
 }

@@ -34,7 +34,7 @@ Examples:
   rbench run --workload-file mix.yaml --rate 5000   # flags override the file
   rbench run --workload raw --ops 1000000 --report`,
 		Description: descriptionOfRun(),
-		Flags:       append(append(append(append(runFlags(), nodeFlags()...), scaleFlags()...), memtierFlags()...), withoutFlag(connectionFlags(), "encoding")...),
+		Flags:       append(append(append(append(append(runFlags(), nodeFlags()...), scaleFlags()...), findMaxFlags()...), memtierFlags()...), withoutFlag(connectionFlags(), "encoding")...),
 		Action:      runAction,
 	}
 }
@@ -108,7 +108,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "style", Usage: "startup-load: sequential (the Python TradingNode's load: one round trip after another), rust (the Rust LiveNode's: every collection at once, every read of a collection pipelined on one connection) or both (default)", Category: cat},
 		&cli.BoolFlag{Name: "purge", Usage: "order-flow: purge closed orders and positions, like purge_closed_orders", Category: cat},
 		&cli.StringSliceFlag{Name: "param", Usage: "workload-specific `KEY=VALUE` (repeatable)", Category: cat},
-		&cli.DurationFlag{Name: "target-p99", Value: workloads.DefaultTargetP99, Usage: "PASS/FAIL threshold of the response-time p99 in the final table", Category: "Output"},
+		&cli.DurationFlag{Name: "target-p99", Value: workloads.DefaultTargetP99, Usage: "PASS/FAIL threshold of the response-time p99 in the final table; with --find-max the writer's lag p99 bound (buffered: plus twice the interval)", Category: "Output"},
 		&cli.StringFlag{Name: "results-dir", Value: "results", Usage: "write a new run folder under `DIR`", Category: "Output"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the results to `FILE` instead of a run folder", Category: "Output"},
 		&cli.BoolFlag{Name: "report", Usage: "also write report.html next to the results", Category: "Output"},
@@ -151,7 +151,7 @@ func specFromFlags(in *inputs) workloads.Spec {
 		in.bad("--duration 0s: want a positive duration such as 10s, or --ops N for a fixed number of operations")
 	}
 	in.positiveDuration("target-p99")
-	in.nonNegativeDuration("buffer-interval", "warmup", "duration")
+	in.nonNegativeDuration("warmup", "duration")
 	set := func(name string) bool {
 		return !in.refused[name] && (c.IsSet(name) || (s.Workload == "" && name == "workload"))
 	}
@@ -269,6 +269,8 @@ type runInput struct {
 	threads int
 	scale   scaleInput
 	repeat  int // runs one after another, merged as repeats
+	// --find-max (findmax.go): the search instead of one run; nil without.
+	findMax *findMaxInput
 }
 
 // checkRun checks every input of rbench run and reports all problems at
@@ -300,6 +302,8 @@ func checkRun(c *cli.Context) (*runInput, error) {
 	}
 	ri.scale = checkScale(in, spec, def)
 	ri.repeat = checkRepeat(in)
+	// --find-max (findmax.go).
+	ri.findMax = checkFindMax(in, *spec, def)
 	probe := spec.WithDefaults()
 	validErr := probe.Validate()
 	in.add(validErr)
@@ -408,6 +412,10 @@ func runAction(c *cli.Context) error {
 	}
 	if !c.Bool("quiet") {
 		opts.Progress = progress
+	}
+	// --find-max (findmax.go): a search of many runs instead of one.
+	if ri.findMax != nil {
+		return findMax(c, ri.findMax, opts, time.Now())
 	}
 	target := time.Duration(spec.WithDefaults().TargetP99)
 	// The server view samples MEMORY USAGE of every node's keys.

@@ -141,7 +141,11 @@ func layoutCases() []reportCase {
 	rec.Recovery.Cycles[1].WriteErrors = 21
 	plan := fixture.Run(fixture.Options{Name: "plan", Seconds: 1, PerSecond: 10, NoSecondHistograms: true})
 	plan.Ops, plan.Pacing, plan.Payloads, plan.Startup, plan.Recovery, plan.Server = nil, nil, nil, nil, nil, nil
+	fm := fixture.Run(fixture.Options{Name: "find-max", Seconds: 4, PerSecond: 30})
+	fm.Recovery, fm.Plan, fm.Startup, fm.Payloads, fm.Server = nil, nil, nil, nil, nil
+	fm = fixture.WithWriter(fm)
 	return []reportCase{
+		{"find-max", []*results.Run{fm}, report.Options{Title: "rbench run --find-max"}},
 		{"overlay", fixtureRuns(), report.Options{Names: []string{"baseline", "current"}, Title: "rbench report: trading cache"}},
 		{"step", []*results.Run{step}, report.Options{Title: "rbench report: step schedule"}},
 		{"recover", []*results.Run{rec}, report.Options{Title: "rbench recover"}},
