@@ -294,31 +294,16 @@ func TestFoundationCLI(t *testing.T) {
 
 	t.Run("server runs until Ctrl-C and leaves nothing behind", func(t *testing.T) {
 		cmd := f.command(nil, "server")
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		stderr, err := cmd.StderrPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = cmd.Process.Kill() }()
-		errLine, err := bufio.NewReader(stderr).ReadString('\n')
+		url, stderr := startServerCommand(t, cmd)
+		errLine, err := stderr.ReadString('\n')
 		if err != nil {
 			t.Fatalf("reading the announcement: %v", err)
 		}
-		url, err := bufio.NewReader(stdout).ReadString('\n')
-		if err != nil {
-			t.Fatalf("reading the URL: %v", err)
-		}
 		addr, pid, dir := announced(t, errLine)
-		if strings.TrimSpace(url) != "redis://"+addr+"/0" {
+		if url != "redis://"+addr+"/0" {
 			t.Errorf("stdout %q, want the server's URL", url)
 		}
-		r := f.run([]string{"REDIS_URL=" + strings.TrimSpace(url)}, "ping")
+		r := f.run([]string{"REDIS_URL=" + url}, "ping")
 		if r.code != 0 {
 			t.Errorf("pinging the server: exit %d\n%s", r.code, r.all())
 		}
@@ -339,4 +324,28 @@ func TestFoundationCLI(t *testing.T) {
 			t.Errorf("dir %s left behind after Ctrl-C: %v", dir, err)
 		}
 	})
+}
+
+// startServerCommand starts cmd, an `rbench server ...`, and returns the
+// URL it prints on stdout and its stderr to read on; the process is killed
+// when the test ends, whatever the test did with it.
+func startServerCommand(t *testing.T, cmd *exec.Cmd) (url string, stderr *bufio.Reader) {
+	t.Helper()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	url, err = bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the URL: %v", err)
+	}
+	return strings.TrimSpace(url), bufio.NewReader(errPipe)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"io"
@@ -123,23 +122,7 @@ func TestTLSCommands(t *testing.T) {
 func TestClusterCommands(t *testing.T) {
 	dir := t.TempDir()
 	cmd := execCommand(t, dir, "server", "--cluster", "3", "--persistence", "none")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill() }()
-	url, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the URL: %v", err)
-	}
-	url = strings.TrimSpace(url)
+	url, br := startServerCommand(t, cmd)
 	if !strings.HasSuffix(url, "/0?cluster=true") {
 		t.Errorf("URL %q does not ask for a cluster", url)
 	}
@@ -150,7 +133,6 @@ func TestClusterCommands(t *testing.T) {
 	}
 	var nodes []node
 	nodeRE := regexp.MustCompile(`cluster primary 127\.0\.0\.1:\d+ \(pid (\d+), dir (\S+)\)`)
-	br := bufio.NewReader(stderr)
 	for len(nodes) < 3 {
 		line, err := br.ReadString('\n')
 		if err != nil {
@@ -305,29 +287,12 @@ func TestRESP3AndACLCommands(t *testing.T) {
 // uses as it is; Ctrl-C removes the certificates with the server.
 func TestServerTLS(t *testing.T) {
 	cmd := execCommand(t, t.TempDir(), "server", "--tls", "--tls-auth-clients", "--persistence", "none")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill() }()
-	url, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the URL: %v", err)
-	}
-	url = strings.TrimSpace(url)
+	url, br := startServerCommand(t, cmd)
 	for _, want := range []string{"rediss://127.0.0.1:", "tls_cacert=", "tls_cert=", "tls_key="} {
 		if !strings.Contains(url, want) {
 			t.Errorf("URL %q lacks %s", url, want)
 		}
 	}
-	br := bufio.NewReader(stderr)
 	var caDir string
 	caRE := regexp.MustCompile(`throwaway CA (\S+)/ca\.crt`)
 	for caDir == "" {
