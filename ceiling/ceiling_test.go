@@ -157,6 +157,66 @@ func TestSearch(t *testing.T) {
 	}
 }
 
+// TestSaturation: above a lag-bound ceiling the saturation search finds
+// the rate at which the queue starts to grow; where the ceiling's next
+// failed rate already grew the queue, it runs nothing more; where nothing
+// failed, nothing is searched.
+func TestSaturation(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		lagLimit, satLimit  float64
+		found, failed       float64
+		extraSteps          bool
+		confidence, because string
+	}{
+		{"lag first", 1000, 3300, 3100, 3330, true, "3,100/s passed 2 of 2 repeats; 3,330/s failed one (7% higher): the saturation lies between them", "queue grew"},
+		{"together", 1000, 1000, 1000, 1070, false, "already grew the queue", "queue grew"},
+		{"never fails", 1e9, 1e9, 4000, 0, false, "not searched", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			o := Options{Start: 500, Max: 4000, Precision: 0.1, Progress: &buf, Label: "[test]", Saturation: true,
+				Run: func(_ context.Context, rate float64, _ int) (*results.Run, error) {
+					p99, grow := 500.0, int64(0)
+					if rate > tc.lagLimit {
+						p99 = 5000
+					}
+					if rate > tc.satLimit {
+						grow = int64(rate / 100) // rate/5 calls a second more: the writer drains 80%
+					}
+					return stepRun(rate, p99, grow, 2000), nil
+				}}
+			res, err := Search(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sat := res.Search.Saturation
+			if sat == nil {
+				t.Fatalf("no saturation search:\n%s", buf.String())
+			}
+			if sat.Found != tc.found || sat.Failed != tc.failed || !strings.Contains(sat.Confidence, tc.confidence) ||
+				!strings.Contains(strings.Join(sat.FailedBecause, "; "), tc.because) {
+				t.Fatalf("saturation found %v failed %v (%s, %q), want %v, %v (%s, %q)\n%s", sat.Found, sat.Failed, sat.Confidence, sat.FailedBecause,
+					tc.found, tc.failed, tc.confidence, tc.because, buf.String())
+			}
+			if (len(sat.Steps) > 0) != tc.extraSteps {
+				t.Errorf("%d saturation steps, want steps %v", len(sat.Steps), tc.extraSteps)
+			}
+			for _, st := range sat.Steps {
+				if !strings.HasPrefix(st.Phase, "saturate ") || (st.Pass && st.Lag.P99 <= 500 && st.Rate > tc.lagLimit) {
+					t.Errorf("saturation step %+v: want a saturate phase, judged without the lag bound", st)
+				}
+			}
+			if tc.extraSteps && (sat.AtCeiling == nil || sat.AtCeiling.Rate != tc.found || sat.LagBoundUs != 0) {
+				t.Errorf("at saturation %+v, lag bound %v: want the figures at %v/s and no lag bound", sat.AtCeiling, sat.LagBoundUs, tc.found)
+			}
+			if !strings.Contains(buf.String(), "find-max [test]: saturation ") {
+				t.Errorf("no saturation summary in the progress:\n%s", buf.String())
+			}
+		})
+	}
+}
+
 func TestProject(t *testing.T) {
 	// An unbuffered writer at its ceiling: 1000 calls/s, 4 round trips of
 	// 100 us each per call (busy 40%), lag p99 1 ms (the bound).

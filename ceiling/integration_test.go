@@ -19,6 +19,12 @@ import (
 // stepper runs order-flow steps against srv, each at least 1.2x the calls
 // the p99 floor needs.
 func stepper(t *testing.T, srv *localredis.Server, interval time.Duration) ceiling.StepFunc {
+	return stepperFor(t, srv, interval, 1500*time.Millisecond, 200*time.Millisecond)
+}
+
+// stepperFor is stepper with each step's measured length (at least) and
+// warm-up, as rbench run --find-max-step and --find-max-warmup set them.
+func stepperFor(t *testing.T, srv *localredis.Server, interval, step, warmup time.Duration) ceiling.StepFunc {
 	o := connect.FromServer(srv)
 	o.PoolSize, o.MaxRetries = 1, -1
 	c := connect.NewClient(o).(*redis.Client)
@@ -26,7 +32,7 @@ func stepper(t *testing.T, srv *localredis.Server, interval time.Duration) ceili
 	return func(ctx context.Context, rate float64, _ int) (*results.Run, error) {
 		need := time.Duration(float64(results.MinSamples(0.99)) * 1.2 / rate * float64(time.Second))
 		spec := workloads.Spec{Workload: "order-flow", Connections: 1, Rate: rate,
-			Duration: workloads.Duration(max(1500*time.Millisecond, need)), Warmup: workloads.Duration(200 * time.Millisecond)}
+			Duration: workloads.Duration(max(step, need)), Warmup: workloads.Duration(warmup)}
 		spec.Node = node.DefaultConfig()
 		spec.Node.BufferInterval = interval
 		r, err := workloads.Run(ctx, workloads.Options{Client: c, Spec: spec, QueueSamples: true, CleanAfter: true})

@@ -53,6 +53,14 @@ type Options struct {
 	// generator ran out of CPU) is run again before it counts as failed.
 	// default: 0 (none); rbench run --find-max-retries (1)
 	Retries int
+	// Saturation also searches, above the ceiling, for the saturation
+	// rate: the highest at which the writer keeps up at all (its queue
+	// does not grow), whatever its lag (Search). Where the lag bound sets
+	// the ceiling (a tight target on a fast link), the writer has
+	// throughput to spare there, and the rate at which its queue grows
+	// without bound, the node's hard limit, lies higher. default: false;
+	// rbench run --find-max-saturation (true)
+	Saturation bool
 	// Progress receives one line per step and one per result. default: nil
 	Progress io.Writer
 	// Label prefixes the progress lines, e.g. "buffer 10ms".
@@ -97,7 +105,8 @@ type Result struct {
 // passes), then a bisection between the highest rate that passed and the
 // lowest that failed until they are within Precision. Rates are rounded to
 // two significant digits on the ramp and three in the bisection, so the
-// figures read as measured, not computed.
+// figures read as measured, not computed. With o.Saturation it then finds
+// the saturation rate (Saturate) above the ceiling.
 func Search(ctx context.Context, o Options) (Result, error) {
 	if o.Run == nil {
 		return Result{}, ErrNoRun
@@ -108,90 +117,174 @@ func Search(ctx context.Context, o Options) (Result, error) {
 		BufferIntervalMS: float64(o.Interval) / float64(time.Millisecond),
 		LagBoundUs:       float64(bound) / float64(time.Microsecond),
 	}}
+	b := &bracket{o: o, bound: bound, label: o.Label}
+	err := b.search(ctx, o.Start, "")
 	s := &res.Search
-	var found, failed float64
-	var failedWhy []string
-	// try runs every repeat of rate; the first failing repeat ends it.
-	try := func(rate float64, phase string) (bool, error) {
-		var runs []*results.Run
-		for k := 1; k <= o.Repeats; k++ {
-			var r *results.Run
-			var st results.CeilingStep
-			for attempt := 0; ; attempt++ {
-				var err error
-				r, err = o.Run(ctx, rate, k)
-				if err != nil {
-					return false, fmt.Errorf("step %d (%s/s, repeat %d): %w", len(s.Steps)+1, fmtRate(rate), k, err)
-				}
-				st = Judge(r, rate, bound)
-				st.N, st.Phase, st.Repeat, st.Retried = len(s.Steps)+1, phase, k, attempt > 0
-				s.Steps = append(s.Steps, st)
-				o.progress(st, o.Repeats, found, failed)
-				if st.Pass || !st.Machine || attempt >= o.Retries {
-					break
-				}
-			}
-			if !st.Pass {
-				if failed == 0 || rate <= failed {
-					failed, failedWhy = rate, st.Reasons
-				}
-				return false, nil
-			}
-			runs = append(runs, r)
-		}
-		if rate > found {
-			found, res.Runs = rate, runs
-		}
-		return true, nil
+	s.Steps, res.Runs = b.steps, b.runs
+	s.Found, s.Failed, s.FailedBecause = b.found, b.failed, b.failedWhy
+	s.Confidence = confidence(o, b.found, b.failed, "")
+	if b.found > 0 {
+		s.AtCeiling = atCeiling(b.found, s.Steps)
 	}
-	rate := round(o.Start, 2)
+	o.summary(*s, "ceiling")
+	if err != nil || !o.Saturation {
+		return res, err
+	}
+	s.Saturation, err = saturate(ctx, o, *s, b.growing)
+	return res, err
+}
+
+// noLagBound judges a saturation step on its queue alone.
+const noLagBound = time.Duration(math.MaxInt64)
+
+// saturate finds the saturation rate above the lag ceiling s: the highest
+// rate at which the writer keeps up at all (its queue does not grow, the
+// run is valid), whatever its lag, and the lowest at which its queue grew.
+// When the ceiling's own next failed rate already grew its queue
+// (growingAtFailed), the ceiling is the saturation and no step runs: the
+// lag bound and the writer's throughput give out together. Otherwise a
+// ramp from the failed rate, doubling, then a bisection, as Search, judged
+// without the lag bound. Where no rate failed the lag search up to Max,
+// there is nothing above to search.
+func saturate(ctx context.Context, o Options, s results.CeilingSearch, growingAtFailed bool) (*results.CeilingSearch, error) {
+	sat := &results.CeilingSearch{BufferIntervalMS: s.BufferIntervalMS}
+	switch {
+	case s.Failed == 0:
+		sat.Found = s.Found
+		sat.Confidence = fmt.Sprintf("not searched: no rate failed the lag bound up to the search's highest (%s/s), so the writer keeps up at least that far", fmtRate(o.Max))
+		sat.AtCeiling = s.AtCeiling
+		o.summary(*sat, "saturation")
+		return sat, nil
+	case growingAtFailed:
+		sat.Found, sat.Failed, sat.FailedBecause = s.Found, s.Failed, s.FailedBecause
+		sat.Confidence = fmt.Sprintf("the ceiling's next failed rate (%s/s) already grew the queue: the writer saturates between %s/s and %s/s, where the lag bound gives out too", fmtRate(s.Failed), fmtRate(s.Found), fmtRate(s.Failed))
+		sat.AtCeiling = s.AtCeiling
+		o.summary(*sat, "saturation")
+		return sat, nil
+	}
+	b := &bracket{o: o, bound: noLagBound, label: o.Label + " saturation", found: s.Found}
+	// The ceiling passed every check a saturation step makes, and more:
+	// it bounds the saturation from below without running again.
+	err := b.search(ctx, s.Failed, "saturate ")
+	sat.Steps = b.steps
+	sat.Found, sat.Failed, sat.FailedBecause = b.found, b.failed, b.failedWhy
+	sat.Confidence = confidence(o, b.found, b.failed, "the queue ")
+	if p := atCeiling(b.found, sat.Steps); p != nil {
+		sat.AtCeiling = p
+	} else if b.found == s.Found {
+		sat.AtCeiling = s.AtCeiling
+	}
+	o.summary(*sat, "saturation")
+	return sat, err
+}
+
+// bracket is one search's state: the steps run, the highest rate that
+// passed every repeat and the lowest at which one failed.
+type bracket struct {
+	o      Options
+	bound  time.Duration
+	label  string
+	steps  []results.CeilingStep
+	found  float64
+	failed float64
+	// failedWhy is why failed failed; growing whether its queue grew.
+	failedWhy []string
+	growing   bool
+	runs      []*results.Run
+}
+
+// try runs every repeat of rate; the first failing repeat ends it.
+func (b *bracket) try(ctx context.Context, rate float64, phase string) (bool, error) {
+	o := b.o
+	var runs []*results.Run
+	for k := 1; k <= o.Repeats; k++ {
+		var r *results.Run
+		var st results.CeilingStep
+		for attempt := 0; ; attempt++ {
+			var err error
+			r, err = o.Run(ctx, rate, k)
+			if err != nil {
+				return false, fmt.Errorf("step %d (%s/s, repeat %d): %w", len(b.steps)+1, fmtRate(rate), k, err)
+			}
+			st = Judge(r, rate, b.bound)
+			st.N, st.Phase, st.Repeat, st.Retried = len(b.steps)+1, phase, k, attempt > 0
+			b.steps = append(b.steps, st)
+			o.progress(b.label, st, o.Repeats, b.found, b.failed)
+			if st.Pass || !st.Machine || attempt >= o.Retries {
+				break
+			}
+		}
+		if !st.Pass {
+			if b.failed == 0 || rate <= b.failed {
+				b.failed, b.failedWhy, b.growing = rate, st.Reasons, Growing(st)
+			}
+			return false, nil
+		}
+		runs = append(runs, r)
+	}
+	if rate > b.found {
+		b.found, b.runs = rate, runs
+	}
+	return true, nil
+}
+
+// search ramps from start and bisects (see Search); phase prefixes the
+// steps' phases.
+func (b *bracket) search(ctx context.Context, start float64, phase string) error {
+	o := b.o
+	rate := round(start, 2)
 	for {
-		ok, err := try(rate, "ramp")
+		ok, err := b.try(ctx, rate, phase+"ramp")
 		if err != nil {
-			return res, err
+			return err
 		}
 		if !ok || rate >= o.Max {
 			break
 		}
 		rate = math.Min(round(rate*2, 2), o.Max)
 	}
-	if found == 0 {
-		for rate = round(failed/2, 2); rate >= o.Min; rate = round(rate/2, 2) {
-			ok, err := try(rate, "ramp")
+	if b.found == 0 {
+		for rate = round(b.failed/2, 2); rate >= o.Min; rate = round(rate/2, 2) {
+			ok, err := b.try(ctx, rate, phase+"ramp")
 			if err != nil {
-				return res, err
+				return err
 			}
 			if ok {
 				break
 			}
 		}
 	}
-	for found > 0 && failed > 0 && (failed-found)/found > o.Precision {
-		mid := round((found+failed)/2, 3)
-		if mid <= found || mid >= failed {
+	for b.found > 0 && b.failed > 0 && (b.failed-b.found)/b.found > o.Precision {
+		mid := round((b.found+b.failed)/2, 3)
+		if mid <= b.found || mid >= b.failed {
 			break
 		}
-		if _, err := try(mid, "bisect"); err != nil {
-			return res, err
+		if _, err := b.try(ctx, mid, phase+"bisect"); err != nil {
+			return err
 		}
 	}
-	s.Found, s.Failed, s.FailedBecause = found, failed, failedWhy
-	s.Confidence = confidence(o, found, failed)
-	if found > 0 {
-		s.AtCeiling = atCeiling(found, s.Steps)
-	}
-	o.summary(*s)
-	return res, nil
+	return nil
 }
 
-func confidence(o Options, found, failed float64) string {
+// Growing reports whether a step's queue grew (beyond its limit).
+func Growing(st results.CeilingStep) bool {
+	return st.QueueSamples >= 3 && st.QueueGrowth > st.QueueGrowthLimit
+}
+
+// confidence says how a search's figure is bounded; what names it ("the
+// queue " for the saturation search, "" for the ceiling).
+func confidence(o Options, found, failed float64, what string) string {
+	name := "the ceiling"
+	if what != "" {
+		name = "the saturation"
+	}
 	switch {
 	case found == 0 && failed > 0:
 		return fmt.Sprintf("no rate passed: the lowest tried, %s/s, failed", fmtRate(failed))
 	case failed == 0:
-		return fmt.Sprintf("%s/s passed %d of %d repeats and no rate failed up to the search's highest (%s/s): the ceiling is at least that", fmtRate(found), o.Repeats, o.Repeats, fmtRate(o.Max))
+		return fmt.Sprintf("%s/s passed %d of %d repeats and no rate failed up to the search's highest (%s/s): %s is at least that", fmtRate(found), o.Repeats, o.Repeats, fmtRate(o.Max), name)
 	default:
-		return fmt.Sprintf("%s/s passed %d of %d repeats; %s/s failed one (%.0f%% higher): the ceiling lies between them", fmtRate(found), o.Repeats, o.Repeats, fmtRate(failed), 100*(failed-found)/found)
+		return fmt.Sprintf("%s/s passed %d of %d repeats; %s/s failed one (%.0f%% higher): %s lies between them", fmtRate(found), o.Repeats, o.Repeats, fmtRate(failed), 100*(failed-found)/found, name)
 	}
 }
 
@@ -253,7 +346,7 @@ func round(v float64, d int) float64 {
 	return math.Round(v*p) / p
 }
 
-func (o Options) progress(st results.CeilingStep, repeats int, found, failed float64) {
+func (o Options) progress(label string, st results.CeilingStep, repeats int, found, failed float64) {
 	if o.Progress == nil {
 		return
 	}
@@ -278,18 +371,18 @@ func (o Options) progress(st results.CeilingStep, repeats int, found, failed flo
 		word += " (retry)"
 	}
 	fmt.Fprintf(o.Progress, "find-max %s step %d %-6s %8s/s repeat %d/%d: %s lag p50 %s p99 %s, queue %+.0f (limit %.0f), busy %.0f%%, achieved %s/s, send late p99 %s, load %.1f, bracket %s\n",
-		o.Label, st.N, st.Phase, fmtRate(st.Rate), st.Repeat, repeats, word, fmtUs(st.Lag.P50), fmtUs(st.Lag.P99),
+		label, st.N, st.Phase, fmtRate(st.Rate), st.Repeat, repeats, word, fmtUs(st.Lag.P50), fmtUs(st.Lag.P99),
 		st.QueueGrowth, st.QueueGrowthLimit, 100*st.Busy, fmtRate(st.AchievedRate), fmtUs(st.SendLateP99Us), st.LoadAvg, bracket)
 	for _, r := range st.Reasons {
 		fmt.Fprintf(o.Progress, "    %s\n", r)
 	}
 }
 
-func (o Options) summary(s results.CeilingSearch) {
+func (o Options) summary(s results.CeilingSearch, what string) {
 	if o.Progress == nil {
 		return
 	}
-	fmt.Fprintf(o.Progress, "find-max %s: ceiling %s/s, next failed %s; %s\n", o.Label, fmtRate(s.Found), failedText(s), s.Confidence)
+	fmt.Fprintf(o.Progress, "find-max %s: %s %s/s, next failed %s; %s\n", o.Label, what, fmtRate(s.Found), failedText(s), s.Confidence)
 }
 
 func failedText(s results.CeilingSearch) string {
@@ -303,11 +396,15 @@ func failedText(s results.CeilingSearch) string {
 // results file.
 func Method(o Options) []string {
 	o = o.withDefaults()
-	return []string{
+	m := []string{
 		fmt.Sprintf("each step runs the workload paced at one rate (calls/s) on a clean keyspace; a rate runs %d times and passes only if every repeat passes", o.Repeats),
 		fmt.Sprintf("a repeat passes when at least %d calls completed (the p99 floor), its lag p99 is under the bound (the target unbuffered; target + 2 x interval buffered), the queue did not grow (Theil-Sen slope of the 50 ms queue samples x the window under max(%d calls, %.0f%% of the calls due)), nothing was dropped and the run is valid (rate reached, generator not the bottleneck)", results.MinSamples(0.99), MinGrowthCalls, 100*GrowthShare),
 		fmt.Sprintf("ramp: from %s/s, doubling until a rate fails (at most %s/s); if the first fails, halving down to %s/s until one passes", fmtRate(o.Start), fmtRate(o.Max), fmtRate(o.Min)),
 		fmt.Sprintf("bisection between the highest rate that passed and the lowest that failed, until they are within %.0f%%", 100*o.Precision),
 		fmt.Sprintf("a repeat that failed only on rbench's own account (its send lateness over half the bound, its CPU: a busy machine, not the writer) runs again, up to %d times, before it counts", o.Retries),
 	}
+	if o.Saturation {
+		m = append(m, "saturation: above the ceiling, the same ramp (from the ceiling's next failed rate) and bisection judged without the lag bound, finds the highest rate at which the queue still does not grow (the writer keeps up, however late) and the lowest at which it grew; when the ceiling's next failed rate already grew the queue, that bracket is the saturation and no step runs")
+	}
+	return m
 }

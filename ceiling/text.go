@@ -43,6 +43,9 @@ func WriteTable(w io.Writer, c *results.Ceiling) error {
 	for _, s := range c.Searches {
 		fmt.Fprintf(w, "  %s: %s\n", intervalText(s.BufferIntervalMS), s.Confidence)
 	}
+	if err := writeSaturation(w, c); err != nil {
+		return err
+	}
 	fmt.Fprintln(w, "  crash-loss window: a call is lost by a crash of the node from its cache call until its MULTI/EXEC's reply, i.e. for its lag (which holds the wait for the flush); p99 is the lag p99 at the ceiling, worst the lag max, calls at risk the ceiling x the p99 window")
 	if len(c.Projections) == 0 {
 		return nil
@@ -60,6 +63,49 @@ func WriteTable(w io.Writer, c *results.Ceiling) error {
 	for _, a := range c.Assumptions {
 		fmt.Fprintf(w, "  - %s\n", a)
 	}
+	return nil
+}
+
+// writeSaturation prints each search's saturation rate, where searched.
+func writeSaturation(w io.Writer, c *results.Ceiling) error {
+	searched := false
+	for _, s := range c.Searches {
+		searched = searched || s.Saturation != nil
+	}
+	if !searched {
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "saturation\tkeeps up to/s\tqueue grew at/s\tx ceiling\tlag p50\tlag p99\tbusy\tfailed because")
+	for _, s := range c.Searches {
+		sat := s.Saturation
+		if sat == nil {
+			continue
+		}
+		row := []string{intervalText(s.BufferIntervalMS), fmtRate(sat.Found), "none", "-", "-", "-", "-", "-"}
+		if sat.Failed > 0 {
+			row[2] = fmtRate(sat.Failed)
+		}
+		if s.Found > 0 && sat.Found > 0 {
+			row[3] = fmt.Sprintf("%.1f", sat.Found/s.Found)
+		}
+		if p := sat.AtCeiling; p != nil {
+			row[4], row[5], row[6] = fmtUs(p.Lag.P50), fmtUs(p.Lag.P99), fmt.Sprintf("%.0f%%", 100*p.Busy)
+		}
+		if len(sat.FailedBecause) > 0 {
+			row[7] = sat.FailedBecause[0]
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, s := range c.Searches {
+		if s.Saturation != nil {
+			fmt.Fprintf(w, "  %s saturation: %s\n", intervalText(s.BufferIntervalMS), s.Saturation.Confidence)
+		}
+	}
+	fmt.Fprintln(w, "  saturation: the highest rate at which the writer still keeps up (its queue does not grow), however late; above it the queue, the lag and the crash-loss window grow without bound")
 	return nil
 }
 

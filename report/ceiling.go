@@ -43,6 +43,8 @@ func (b *builder) ceilingBlock(run int, c *results.Ceiling) block {
 	cats := make([]string, len(c.Searches))
 	found := make([]float64, len(c.Searches))
 	failed := make([]float64, len(c.Searches))
+	sat := make([]float64, len(c.Searches))
+	saturation := false
 	t := table{Caption: "at each interval's ceiling (its repeats merged); crash-loss window = the lag p99: a call is lost by a crash of the node from its cache call until its MULTI/EXEC's reply",
 		Head: []string{"buffer", "ceiling /s", "next failed /s", "lag p50", "lag p99", "lag bound", "calls per flush p50", "busy", "crash-loss p99", "worst", "calls at risk"}}
 	for k, s := range c.Searches {
@@ -51,6 +53,10 @@ func (b *builder) ceilingBlock(run int, c *results.Ceiling) block {
 		row := []cell{text(cats[k]), rate(s.Found), muted("none")}
 		if s.Failed > 0 {
 			row[2] = rate(s.Failed)
+		}
+		if s.Saturation != nil {
+			saturation = true
+			sat[k] = s.Saturation.Found
 		}
 		p := s.AtCeiling
 		if p == nil {
@@ -73,9 +79,39 @@ func (b *builder) ceilingBlock(run int, c *results.Ceiling) block {
 	for _, s := range c.Searches {
 		conf = append(conf, intervalName(s.BufferIntervalMS)+": "+s.Confidence+".")
 	}
+	tables := []table{t}
+	if saturation {
+		br.add(b.name(run, "saturation"), sat)
+		tables = append(tables, saturationTable(c))
+		conf = append(conf, "The saturation is the highest rate at which the writer still keeps up (its queue does not grow), however late: above it the queue, the lag and the crash-loss window grow without bound.")
+	}
 	return block{Title: joinName(b.runName(run), "ceiling per buffer interval"),
 		Note:  "The ceiling is the highest rate whose every repeat passed; the next failed rate bounds it from above. " + strings.Join(conf, " "),
-		Chart: b.addBar(br, heightBar), Tables: []table{t}}
+		Chart: b.addBar(br, heightBar), Tables: tables}
+}
+
+// saturationTable lists each search's saturation rate and the writer there.
+func saturationTable(c *results.Ceiling) table {
+	t := table{Caption: "saturation: the highest rate whose queue did not grow, whatever the lag, and the lowest whose queue grew",
+		Head: []string{"buffer", "keeps up to /s", "queue grew at /s", "lag p50", "lag p99", "busy", "how sure", "why it failed"}}
+	for _, s := range c.Searches {
+		sat := s.Saturation
+		if sat == nil {
+			continue
+		}
+		row := []cell{text(intervalName(s.BufferIntervalMS)), rate(sat.Found), muted("none")}
+		if sat.Failed > 0 {
+			row[2] = rate(sat.Failed)
+		}
+		if p := sat.AtCeiling; p != nil {
+			row = append(row, us(p.Lag.P50), us(p.Lag.P99), text(fmtPct(p.Busy)))
+		} else {
+			row = append(row, muted("-"), muted("-"), muted("-"))
+		}
+		row = append(row, text(sat.Confidence), text(strings.Join(sat.FailedBecause, "; ")))
+		t.Rows = append(t.Rows, row)
+	}
+	return t
 }
 
 // stepsBlock draws every step of every search (rate by step number) and
@@ -86,7 +122,14 @@ func (b *builder) stepsBlock(run int, c *results.Ceiling) block {
 		Head: []string{"buffer", "step", "phase", "rate /s", "repeat", "result", "achieved /s", "lag p50", "lag p99", "queue growth", "limit", "busy", "load", "why it failed"}}
 	for _, s := range c.Searches {
 		var pts []point
-		for _, st := range s.Steps {
+		steps := s.Steps
+		if s.Saturation != nil {
+			steps = append(append([]results.CeilingStep(nil), steps...), s.Saturation.Steps...)
+		}
+		for k, st := range steps {
+			if k >= len(s.Steps) {
+				st.N += len(s.Steps) // the saturation's steps follow the ceiling's
+			}
 			pts = append(pts, point{float64(st.N), st.Rate})
 			phase := st.Phase
 			if st.Retried {

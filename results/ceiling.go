@@ -48,6 +48,13 @@ type CeilingSearch struct {
 	// AtCeiling summarises the writer at Found (all its repeats merged).
 	AtCeiling *CeilingPoint `json:"at_ceiling,omitempty"`
 	Steps     []CeilingStep `json:"steps"`
+	// Saturation is the search above the ceiling for the rate at which the
+	// writer stops keeping up whatever its lag (its queue grows without
+	// bound): Found is the highest rate whose queue did not grow, Failed
+	// the lowest whose queue grew (or that failed otherwise, as
+	// FailedBecause says), LagBoundUs 0 (none). Nil when not searched
+	// (--find-max-saturation=false).
+	Saturation *CeilingSearch `json:"saturation,omitempty"`
 }
 
 // CeilingStep is one measured step of a search: one repeat at one rate.

@@ -43,6 +43,7 @@ func findMaxFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "find-max-max", Value: ceiling.DefaultMax, Usage: "the highest rate tried (calls/s)", Category: cat},
 		&cli.Float64Flag{Name: "find-max-min", Value: ceiling.DefaultMin, Usage: "the lowest rate tried when the first fails (the ramp halves down to it)", Category: cat},
 		&cli.Float64Flag{Name: "find-max-precision", Value: ceiling.DefaultPrecision, Usage: "stop bisecting when (failed - found) / found is at most this", Category: cat},
+		&cli.BoolFlag{Name: "find-max-saturation", Value: true, Usage: "also search above each ceiling for the saturation rate: the highest at which the writer's queue does not grow, whatever its lag (the node's hard limit; =false to skip)", Category: cat},
 		&cli.StringFlag{Name: "project-rtt", Usage: "with --find-max: project each ceiling and its lag to these round-trip times, e.g. 200us,1ms (assumptions printed)", Category: cat},
 	}
 }
@@ -62,7 +63,7 @@ type findMaxInput struct {
 func checkFindMax(in *inputs, spec workloads.Spec, def workloads.Definition) *findMaxInput {
 	c := in.c
 	if !findMaxSet(c) {
-		for _, n := range []string{"project-rtt", "find-max-step", "find-max-warmup", "find-max-repeats", "find-max-retries", "find-max-start", "find-max-max", "find-max-min", "find-max-precision"} {
+		for _, n := range []string{"project-rtt", "find-max-step", "find-max-warmup", "find-max-repeats", "find-max-retries", "find-max-start", "find-max-max", "find-max-min", "find-max-precision", "find-max-saturation"} {
 			if c.IsSet(n) {
 				in.bad("--%s: only with --find-max", n)
 			}
@@ -91,7 +92,7 @@ func checkFindMax(in *inputs, spec workloads.Spec, def workloads.Definition) *fi
 		in.bad("--find-max-warmup %v: want 0 or a positive duration", fm.warmup)
 	}
 	o := ceiling.Options{Repeats: c.Int("find-max-repeats"), Retries: c.Int("find-max-retries"), Start: c.Float64("find-max-start"), Max: c.Float64("find-max-max"),
-		Precision: c.Float64("find-max-precision"), Target: time.Duration(spec.WithDefaults().TargetP99)}
+		Precision: c.Float64("find-max-precision"), Target: time.Duration(spec.WithDefaults().TargetP99), Saturation: c.Bool("find-max-saturation")}
 	if o.Retries < 0 || o.Retries > 10 {
 		in.bad("--find-max-retries %d: want 0 to 10", o.Retries)
 	}
