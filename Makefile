@@ -7,7 +7,7 @@ COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN := bin/rbench
 
-.PHONY: build run test bench bench-sender bench-rtt versus gatenoise lint clean assets screenshots
+.PHONY: build run test bench bench-sender bench-rtt bench-ceiling versus gatenoise lint clean assets screenshots
 
 build: assets
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/rbench
@@ -62,6 +62,13 @@ bench-sender:
 bench-rtt:
 	RBENCH_BENCH_RTT=1 $(GO) test -count=1 -timeout 30m -run '^TestProjectionAgainstDelayedLink$$' -v ./ceiling/ 2>&1 | grep -E 'netem|link|closed loop|capacity|paced|projected|bench-rtt|^ok|FAIL|panic'
 
+# The writer's ceiling and saturation on this machine (docs/writer.md): the
+# default search at buffer 0 and 100 ms, then 10 s runs at 80% of each
+# ceiling (lag p99 under the bound) and 120% of each saturation rate (a
+# growing queue). About 8 minutes; run it on a quiet machine.
+bench-ceiling:
+	RBENCH_BENCH_CEILING=1 $(GO) test -count=1 -timeout 40m -run '^TestCeilingHoldsOnThisMachine$$' -v ./ceiling/ 2>&1 | grep -E 'bench-ceiling:|: ceiling |: saturation |Error|^ok|FAIL|panic'
+
 # rbench's raw workload against redis-benchmark on one throwaway server, in
 # alternating pairs; docs/performance.md quotes its medians.
 versus: build
@@ -69,7 +76,8 @@ versus: build
 
 # The gate's false-alarm and detection rates on this machine (docs/gates.md):
 # 10 rounds of identical order-flow runs on a throwaway server, the third of
-# each with a DEBUG SLEEP loop doubling its p99. About 6 minutes; not in test.
+# each with a DEBUG SLEEP loop doubling its p99; each side 20 interleaved 4 s
+# runs merged as repeats. About 42 minutes; not in test.
 gatenoise: build
 	$(GO) run ./bench/gatenoise $(GATENOISE_FLAGS)
 

@@ -197,7 +197,20 @@ func judgeBaseline(res *Result, m Metric, b, c float64, o BaselineOptions, nb, n
 			signedPct(100*delta), format(m.Kind, b), which, m.Name, bandPct)
 		return
 	}
-	iv := changeInterval(b, c, nb.RelSE, nc.RelSE, nb.DF, nc.DF, o.Confidence)
+	// With repeats the spread is that of the typical repeat's figure (the
+	// geometric mean), so that is what is compared; a run without repeats
+	// is its own figure.
+	tb, tc, basis := b, c, ""
+	if nb.Typical > 0 {
+		tb = nb.Typical
+	}
+	if nc.Typical > 0 {
+		tc = nc.Typical
+	}
+	if nb.Typical > 0 || nc.Typical > 0 {
+		basis = fmt.Sprintf("; compared as the typical repeat (geometric mean of the repeats' %s: baseline %s, run %s)", m.Stat, format(m.Kind, tb), format(m.Kind, tc))
+	}
+	iv := changeInterval(tb, tc, nb.RelSE, nc.RelSE, nb.DF, nc.DF, o.Confidence)
 	res.Actual = format(m.Kind, c)
 	change := fmt.Sprintf("%s ± %s", signedPct(100*iv.Change), fmtPct1(100*iv.HalfWidth))
 	worse := iv.Low > 0 // latency up, significantly
@@ -221,6 +234,7 @@ func judgeBaseline(res *Result, m Metric, b, c float64, o BaselineOptions, nb, n
 	default:
 		res.Note = fmt.Sprintf("no significant change (%s): baseline %s", change, format(m.Kind, b))
 	}
+	res.Note += basis
 }
 
 func fmtPct1(p float64) string { return fmt.Sprintf("%.1f%%", p) }

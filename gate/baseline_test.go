@@ -136,6 +136,64 @@ func TestBaselineUsesStoredNoise(t *testing.T) {
 	}
 }
 
+// repeatsSide merges n repeats of seriesRun with the repeats' noise model,
+// as rbench run --repeat and rbench merge --as repeats write it; the
+// repeat numbered stalled (from 0; -1: none) has every latency x3, a
+// machine stall that holds most of the samples above the merged p99.
+func repeatsSide(t *testing.T, seed uint64, n int, medianUs float64, stalled int) *results.Run {
+	t.Helper()
+	var reps []*results.Run
+	for i := 0; i < n; i++ {
+		m := medianUs
+		if i == stalled {
+			m *= 3
+		}
+		reps = append(reps, seriesRun(t, seed+uint64(i), 5, 1000, m, 0.1))
+	}
+	merged, err := results.MergeWith(results.MergeOptions{As: results.MergeRepeats}, reps...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merged.Noise, err = results.EstimateNoise(merged, reps, results.NoiseSeed); err != nil || merged.Noise.Method != results.NoiseRepeats {
+		t.Fatalf("noise %+v, %v", merged.Noise, err)
+	}
+	return merged
+}
+
+// With repeats on both sides the check compares the typical repeat (the
+// geometric means the spread is of), not the merged figures: one stalled
+// repeat of ten moves the merged p99 of identical sides by half or more,
+// and a real 2x change is still seen through a stalled baseline.
+func TestBaselineComparesTypicalRepeats(t *testing.T) {
+	base := repeatsSide(t, 100, 10, 200, -1)
+	stalled := repeatsSide(t, 200, 10, 200, 3)
+	p99 := func(rep Report) Result {
+		for _, r := range rep.Results {
+			if r.Metric == "write.p99 vs baseline" {
+				return r
+			}
+		}
+		t.Fatalf("no write.p99 check in %+v", rep.Results)
+		return Result{}
+	}
+	bv, sv := newView(base), newView(stalled)
+	mb, _ := ParseMetric("write.p99")
+	b, _ := bv.value(mb)
+	c, _ := sv.value(mb)
+	if c < 1.5*b {
+		t.Fatalf("merged p99 %v against %v: want the stalled repeat to drive the merged p99 up by half or more", c, b)
+	}
+	r := p99(CompareBaselineWith(base, stalled, BaselineOptions{MaxRegression: 0.1}))
+	if !r.Pass || !strings.Contains(r.Note, "compared as the typical repeat") {
+		t.Errorf("identical sides, one stalled repeat: pass %v, note %q; want a pass on the typical repeats", r.Pass, r.Note)
+	}
+	slower := repeatsSide(t, 300, 10, 400, -1)
+	r = p99(CompareBaselineWith(stalled, slower, BaselineOptions{MaxRegression: 0.1}))
+	if r.Pass || !strings.Contains(r.Note, "regression") {
+		t.Errorf("2x slower against a baseline with a stalled repeat: pass %v, note %q; want a regression", r.Pass, r.Note)
+	}
+}
+
 func TestTQuantile(t *testing.T) {
 	for _, tt := range []struct{ p, df, want float64 }{
 		{0.975, 1, 12.706}, {0.975, 2, 4.303}, {0.975, 3, 3.182}, {0.975, 5, 2.571}, {0.975, 10, 2.228},

@@ -83,6 +83,15 @@ type NoiseFigure struct {
 	// DF is the degrees of freedom of the spread: repeats - 1, or the
 	// bootstrapped seconds - 1; a test uses the t distribution with them.
 	DF int `json:"df"`
+	// Typical is, for NoiseRepeats, the geometric mean of the repeats'
+	// figures: the typical repeat's figure, the quantity RelSE is the
+	// standard error of (the mean of ln(figure)). A baseline check of two
+	// runs with repeats compares these, not the merged figures: a merged
+	// p99 follows its worst repeat (one repeat hit by a machine stall
+	// holds most of the samples above it), so its run-to-run spread is
+	// far wider than the repeats' mean and no longer the one RelSE gives.
+	// Zero for a bootstrap (the run's own figure is the estimate).
+	Typical float64 `json:"typical,omitempty"`
 }
 
 // Figure returns the spread of metric, or false.
@@ -119,6 +128,7 @@ func validateNoise(p *problems, n *Noise) {
 		}
 		p.nonNeg(where, "value", f.Value, maxLatencyUs)
 		p.nonNeg(where, "rel_se", f.RelSE, maxNoiseRelSE)
+		p.nonNeg(where, "typical", f.Typical, maxLatencyUs)
 		if f.DF < 1 || f.DF > 10_000_000 {
 			p.add(where, "df", f.DF, "degrees of freedom from 1 to 10000000")
 		}
@@ -222,10 +232,10 @@ func noiseFromRepeats(run *Run, repeats []*Run) (*Noise, error) {
 			if mean <= 0 || !ok {
 				continue
 			}
-			// The merged figure is about the mean of the repeats': its
-			// standard error is theirs over sqrt(N).
+			// The mean of ln(figure) over N repeats has a standard error
+			// of their spread over sqrt(N); its exp is Typical.
 			n.Figures = append(n.Figures, NoiseFigure{Metric: class + "." + stat, Value: mean,
-				RelSE: math.Min(sd/math.Sqrt(float64(len(vs))), maxNoiseRelSE), DF: len(vs) - 1})
+				RelSE: math.Min(sd/math.Sqrt(float64(len(vs))), maxNoiseRelSE), DF: len(vs) - 1, Typical: GeoMean(vs)})
 		}
 	}
 	if len(n.Figures) == 0 {
@@ -246,6 +256,16 @@ func meanSD(vs []float64) (mean, sd float64) {
 		sd = math.Sqrt(sd / float64(len(vs)-1))
 	}
 	return mean, sd
+}
+
+// GeoMean is the geometric mean of positive vs: the typical repeat's
+// figure (NoiseFigure.Typical).
+func GeoMean(vs []float64) float64 {
+	var sum float64
+	for _, v := range vs {
+		sum += math.Log(v)
+	}
+	return math.Exp(sum / float64(len(vs)))
 }
 
 // logSD is the standard deviation of ln(v) over vs; false when a value is

@@ -104,6 +104,12 @@ func TestEstimateNoiseRepeats(t *testing.T) {
 	if f.RelSE < 0.03 || f.RelSE > 0.1 {
 		t.Errorf("p50 spread %g, want about 0.06", f.RelSE)
 	}
+	// Typical is the geometric mean of the repeats' own p50s, the quantity
+	// the spread is of: (200 x 220 x 240 x 260 x 280)^(1/5) = 238.8 us,
+	// give or take each repeat's sampling.
+	if f.Typical < 0.97*238.8 || f.Typical > 1.03*238.8 {
+		t.Errorf("p50 typical %g, want about 238.8 (the geometric mean of 200..280)", f.Typical)
+	}
 	// Fewer repeats: the bootstrap over their merged seconds.
 	m2, _ := MergeWith(MergeOptions{As: MergeRepeats}, reps[:2]...)
 	if n, _ := EstimateNoise(m2, reps[:2], NoiseSeed); n == nil || n.Method != NoiseBootstrap {

@@ -3,8 +3,8 @@
 // redis-server it makes, per round, three sides of identical order-flow
 // runs: a baseline A, a run B, and a run C during which a second client
 // sends DEBUG SLEEP in a loop (a real regression: each sleep lasts twice
-// the machine's typical write p99, measured by three calibration runs, and
-// the loop keeps the server asleep -blocked of the time). Each side is
+// the machine's typical write p99, the geometric mean of five calibration
+// runs', and the loop keeps the server asleep -blocked of the time). Each side is
 // -segments short runs interleaved with the others' (A1 B1 C1 A2 B2 C2
 // ...) and merged as repeats, with their noise model, as `rbench merge --as
 // repeats` does: a shared machine's load drifts over tens of seconds, and
@@ -13,12 +13,13 @@
 // code) at the default settings: B failing is a false alarm, C failing a
 // detection.
 //
-//	go run ./bench/gatenoise                    # 10 rounds, about 9 minutes
+//	go run ./bench/gatenoise                    # 10 rounds, about 42 minutes
 //	go run ./bench/gatenoise -rounds 3 -keep
-//	go run ./bench/gatenoise -regate DIR        # judge kept results again
+//	go run ./bench/gatenoise -regate DIR        # merge and judge kept results again
 //	make gatenoise
 //
-// Each round's line gives the write p99 of A, B and C, the gate's verdicts
+// Each round's line gives the write p99 of A, B and C (merged, and in
+// brackets the typical repeat's, which the gate compares), the verdicts
 // (with what the statistical test alone said, as with --allow-partial, and
 // [invalid] when a run was INVALID, which the gate refuses by default) and
 // the load average. It is not part of make test: it runs for minutes and its
@@ -33,7 +34,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -61,9 +61,9 @@ func main() {
 	var o options
 	flag.StringVar(&o.rbench, "rbench", "bin/rbench", "rbench binary (make build)")
 	flag.IntVar(&o.rounds, "rounds", 10, "rounds (each: baseline A, identical B, regressed C)")
-	flag.DurationVar(&o.duration, "duration", 3*time.Second, "measured time of each run")
-	flag.IntVar(&o.segments, "segments", 4, "interleaved runs per side and round (A1 B1 C1 A2 B2 C2 ...), merged as repeats")
-	flag.Float64Var(&o.rate, "rate", 1000, "open-loop rate of each run (ops/s)")
+	flag.DurationVar(&o.duration, "duration", 4*time.Second, "measured time of each run")
+	flag.IntVar(&o.segments, "segments", 20, "interleaved runs per side and round (A1 B1 C1 A2 B2 C2 ...), merged as repeats")
+	flag.Float64Var(&o.rate, "rate", 500, "open-loop rate of each run (ops/s)")
 	flag.StringVar(&o.workload, "workload", "order-flow", "workload of each run")
 	flag.Float64Var(&o.blocked, "blocked", 0.05, "share of time the DEBUG SLEEP loop keeps the server asleep in run C")
 	flag.Float64Var(&o.band, "max-regression", 0.10, "the gate's --max-regression (the default 10%)")
@@ -108,9 +108,10 @@ func run(ctx context.Context, o options) error {
 	}
 	defer srv.Stop()
 	// The regression: DEBUG SLEEPs twice the machine's typical write p99
-	// long (the median of three calibration runs), blocked of the time.
+	// long (the geometric mean of five calibration runs', the typical
+	// repeat the gate compares), blocked of the time.
 	var p99s []float64
-	for k := 0; k < 3; k++ {
+	for k := 0; k < 5; k++ {
 		f := filepath.Join(dir, fmt.Sprintf("calibrate-%d.json", k))
 		if err := rbenchRun(ctx, o, srv, f); err != nil {
 			return err
@@ -125,12 +126,12 @@ func run(ctx context.Context, o options) error {
 		}
 		p99s = append(p99s, v)
 	}
-	slices.Sort(p99s)
-	sleep := min(time.Duration(2*p99s[1])*time.Microsecond, 500*time.Millisecond)
+	typical := results.GeoMean(p99s)
+	sleep := min(time.Duration(2*typical)*time.Microsecond, 500*time.Millisecond)
 	period := time.Duration(float64(sleep) / o.blocked)
 	fmt.Printf("gatenoise: %d rounds of %s %s --rate %g, each side %d interleaved runs of %s, on %s; C with DEBUG SLEEP %s every %s (typical p99 %s); load %s\n",
 		o.rounds, o.rbench, o.workload, o.rate, o.segments, o.duration, srv.Addr(), sleep.Round(time.Microsecond), period.Round(time.Millisecond),
-		gate.FormatDuration(p99s[1]), loadAvg())
+		gate.FormatDuration(typical), loadAvg())
 	var fa, det tally
 	for i := 1; i <= o.rounds; i++ {
 		var segs [3][]*results.Run
@@ -205,6 +206,9 @@ func regate(o options) error {
 		if _, err := os.Stat(a); err != nil {
 			break
 		}
+		if err := remerge(o, i); err != nil {
+			return err
+		}
 		line, err := judgeRound(o, i, a, strings.Replace(a, "-a.json", "-b.json", 1), strings.Replace(a, "-a.json", "-c.json", 1), &fa, &det)
 		if err != nil {
 			return err
@@ -212,6 +216,32 @@ func regate(o options) error {
 		fmt.Println(line)
 	}
 	printTotals(fa, det)
+	return nil
+}
+
+// remerge merges round i's kept runs again (at most -segments of them per
+// side), so that a folder an older build left is judged with this build's
+// noise model.
+func remerge(o options, i int) error {
+	for _, name := range []string{"a", "b", "c"} {
+		var runs []*results.Run
+		for k := 1; k <= o.segments; k++ {
+			r, err := results.ReadFile(filepath.Join(o.regate, fmt.Sprintf("r%02d-%s-%d.json", i, name, k)))
+			if errors.Is(err, os.ErrNotExist) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			runs = append(runs, r)
+		}
+		if len(runs) == 0 {
+			continue // a folder of merged sides only: judged as they are
+		}
+		if err := mergeRepeats(runs, filepath.Join(o.regate, fmt.Sprintf("r%02d-%s.json", i, name))); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -238,12 +268,18 @@ func judgeRound(o options, i int, a, b, c string, fa, det *tally) (string, error
 		}
 		runs[k] = r
 	}
+	// The merged p99 and, in brackets, the typical repeat's (the geometric
+	// mean the gate compares when a side has repeats).
 	p99 := func(r *results.Run) string {
 		v, err := gate.Value(r, mustMetric("write.p99"))
 		if err != nil {
 			return "n/a"
 		}
-		return gate.FormatDuration(v)
+		s := gate.FormatDuration(v)
+		if f, ok := r.Noise.Figure("write.p99"); ok && f.Typical > 0 {
+			s += " (" + gate.FormatDuration(f.Typical) + ")"
+		}
+		return s
 	}
 	verdict := func(cur *results.Run, t *tally) string {
 		rep := gate.CompareBaselineWith(runs[0], cur, gate.BaselineOptions{MaxRegression: o.band})
