@@ -217,6 +217,34 @@ func TestSaturation(t *testing.T) {
 	}
 }
 
+// TestSaturationNotTheWriter: a saturation step that fails while its
+// queue stays flat and the writer idles is rbench not making the rate, not
+// the writer giving out; the search says so instead of calling it the
+// saturation.
+func TestSaturationNotTheWriter(t *testing.T) {
+	o := Options{Start: 500, Max: 8000, Precision: 0.1, Saturation: true,
+		Run: func(_ context.Context, rate float64, _ int) (*results.Run, error) {
+			p99 := 500.0
+			if rate > 1000 {
+				p99 = 5000
+			}
+			r := stepRun(rate, p99, 0, 2000)
+			if rate > 3000 {
+				r.Writer[0].Busy = 0.2
+				r.Validity = &results.Validity{Problems: []results.Problem{{Kind: results.ProblemRateNotReached, Severity: results.SeverityInvalid, Message: "target rate not reached"}}}
+			}
+			return r, nil
+		}}
+	res, err := Search(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sat := res.Search.Saturation
+	if sat == nil || !sat.NotWriter || sat.Found < 2700 || sat.Found > 3000 || !strings.Contains(sat.Confidence, "rbench could not make the rate") {
+		t.Fatalf("saturation %+v: want it bounded below about 3,000/s and marked as rbench's limit, not the writer's", sat)
+	}
+}
+
 func TestProject(t *testing.T) {
 	// An unbuffered writer at its ceiling: 1000 calls/s, 4 round trips of
 	// 100 us each per call (busy 40%), lag p99 1 ms (the bound).

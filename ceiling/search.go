@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -130,7 +131,7 @@ func Search(ctx context.Context, o Options) (Result, error) {
 	if err != nil || !o.Saturation {
 		return res, err
 	}
-	s.Saturation, err = saturate(ctx, o, *s, b.growing)
+	s.Saturation, err = saturate(ctx, o, *s, Growing(b.failedStep))
 	return res, err
 }
 
@@ -169,6 +170,18 @@ func saturate(ctx context.Context, o Options, s results.CeilingSearch, growingAt
 	sat.Steps = b.steps
 	sat.Found, sat.Failed, sat.FailedBecause = b.found, b.failed, b.failedWhy
 	sat.Confidence = confidence(o, b.found, b.failed, "the queue ")
+	if b.failed > 0 && !Growing(b.failedStep) {
+		// It failed, but its queue did not grow: not the writer giving
+		// out. Where rbench itself could not make the rate (its CPU, its
+		// sender, calls built too slowly while the writer idled) the
+		// writer's saturation is only known to lie above the rate found.
+		why := "its queue did not grow; it failed on " + strings.Join(b.failedWhy, "; ")
+		if GeneratorLimited(b.failedStep) || b.failedStep.Busy < 0.5 {
+			why = fmt.Sprintf("the writer was busy %.0f%% there: rbench could not make the rate, so the saturation is higher still", 100*b.failedStep.Busy)
+		}
+		sat.Confidence += fmt.Sprintf(" (but at %s/s %s)", fmtRate(b.failed), why)
+		sat.NotWriter = true
+	}
 	if p := atCeiling(b.found, sat.Steps); p != nil {
 		sat.AtCeiling = p
 	} else if b.found == s.Found {
@@ -187,10 +200,10 @@ type bracket struct {
 	steps  []results.CeilingStep
 	found  float64
 	failed float64
-	// failedWhy is why failed failed; growing whether its queue grew.
-	failedWhy []string
-	growing   bool
-	runs      []*results.Run
+	// failedWhy is why failed failed, failedStep its failing repeat.
+	failedWhy  []string
+	failedStep results.CeilingStep
+	runs       []*results.Run
 }
 
 // try runs every repeat of rate; the first failing repeat ends it.
@@ -216,7 +229,7 @@ func (b *bracket) try(ctx context.Context, rate float64, phase string) (bool, er
 		}
 		if !st.Pass {
 			if b.failed == 0 || rate <= b.failed {
-				b.failed, b.failedWhy, b.growing = rate, st.Reasons, Growing(st)
+				b.failed, b.failedWhy, b.failedStep = rate, st.Reasons, st
 			}
 			return false, nil
 		}

@@ -65,6 +65,8 @@ func TestCeilingHoldsOnThisMachine(t *testing.T) {
 			switch {
 			case share < 1 && st.Lag.P99 > float64(bound.Microseconds()):
 				t.Errorf("%v: a run at 80%% of the ceiling (%.0f/s) had lag p99 %.0fus over the bound %v", iv, rate, st.Lag.P99, bound)
+			case share > 1 && what == "saturation" && s.Saturation.NotWriter:
+				t.Logf("%v: the saturation search stopped where rbench could not make the rate (%s): no growing queue is expected at 120%%", iv, s.Saturation.Confidence)
 			case share > 1 && what == "saturation" && !ceiling.Growing(st):
 				t.Errorf("%v: a run at 120%% of the saturation (%.0f/s) did not grow its queue (growth %.0f, limit %.0f)", iv, rate, st.QueueGrowth, st.QueueGrowthLimit)
 			}

@@ -55,6 +55,10 @@ type CeilingSearch struct {
 	// FailedBecause says), LagBoundUs 0 (none). Nil when not searched
 	// (--find-max-saturation=false).
 	Saturation *CeilingSearch `json:"saturation,omitempty"`
+	// NotWriter marks a saturation search whose Failed rate failed without
+	// its queue growing (rbench could not make the rate, or the run was
+	// invalid): the writer's saturation lies above Found, how far unknown.
+	NotWriter bool `json:"not_writer,omitempty"`
 }
 
 // CeilingStep is one measured step of a search: one repeat at one rate.
