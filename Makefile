@@ -66,6 +66,7 @@ bench-rtt:
 # default search at buffer 0 and 100 ms, then 10 s runs at 80% of each
 # ceiling (lag p99 under the bound) and 120% of each saturation rate (a
 # growing queue). About 8 minutes; run it on a quiet machine.
+# RBENCH_BENCH_CEILING_TARGET=5ms for another lag target.
 bench-ceiling:
 	RBENCH_BENCH_CEILING=1 $(GO) test -count=1 -timeout 40m -run '^TestCeilingHoldsOnThisMachine$$' -v ./ceiling/ 2>&1 | grep -E 'bench-ceiling:|: ceiling |: saturation |Error|^ok|FAIL|panic'
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -170,16 +169,13 @@ func saturate(ctx context.Context, o Options, s results.CeilingSearch, growingAt
 	sat.Steps = b.steps
 	sat.Found, sat.Failed, sat.FailedBecause = b.found, b.failed, b.failedWhy
 	sat.Confidence = confidence(o, b.found, b.failed, "the queue ")
-	if b.failed > 0 && !Growing(b.failedStep) {
-		// It failed, but its queue did not grow: not the writer giving
-		// out. Where rbench itself could not make the rate (its CPU, its
-		// sender, calls built too slowly while the writer idled) the
-		// writer's saturation is only known to lie above the rate found.
-		why := "its queue did not grow; it failed on " + strings.Join(b.failedWhy, "; ")
-		if GeneratorLimited(b.failedStep) || b.failedStep.Busy < 0.5 {
-			why = fmt.Sprintf("the writer was busy %.0f%% there: rbench could not make the rate, so the saturation is higher still", 100*b.failedStep.Busy)
-		}
-		sat.Confidence += fmt.Sprintf(" (but at %s/s %s)", fmtRate(b.failed), why)
+	if st := b.failedStep; b.failed > 0 && !Growing(st) && (GeneratorLimited(st) || st.Busy < 0.5) {
+		// It failed with a flat queue while the writer had time to spare:
+		// rbench could not make the rate (its CPU, its sender, calls built
+		// too slowly), so the writer's saturation is only known to lie
+		// above the rate found. (A busy writer that missed the rate without
+		// a slope is the writer: the calls it never took are its queue.)
+		sat.Confidence += fmt.Sprintf(" (but at %s/s the writer was busy %.0f%% and its queue did not grow: rbench could not make the rate, so the saturation is higher still)", fmtRate(b.failed), 100*st.Busy)
 		sat.NotWriter = true
 	}
 	if p := atCeiling(b.found, sat.Steps); p != nil {
