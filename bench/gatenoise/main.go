@@ -57,6 +57,7 @@ type options struct {
 	blocked  float64
 	band     float64
 	retries  int
+	sleep    time.Duration
 	keep     bool
 	regate   string
 	extra    []string
@@ -73,6 +74,7 @@ func main() {
 	flag.Float64Var(&o.blocked, "blocked", 0.05, "share of time the DEBUG SLEEP loop keeps the server asleep in run C")
 	flag.Float64Var(&o.band, "max-regression", 0.10, "the gate's --max-regression (the default 10%)")
 	flag.IntVar(&o.retries, "retries", 1, "run again, up to `N` times, a run that is INVALID only on the machine's account (rbench's CPU or sender, the client side slow while Redis was not), as a CI job re-measures such a run")
+	flag.DurationVar(&o.sleep, "sleep", 0, "C's DEBUG SLEEP `D` instead of calibrating it (a host busy during the calibration sizes it far too long)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the results files (their folder is printed)")
 	flag.StringVar(&o.regate, "regate", "", "gate the results a -keep run left in `DIR` again instead of running anything")
 	flag.Parse()
@@ -119,27 +121,20 @@ func run(ctx context.Context, o options) error {
 	// the plain median (the rise is about proportional to the sleep:
 	// calls that arrive during one wait for its rest). Medians, so that a
 	// run or two caught by a busy host do not size it.
-	plain, err := calibrate(ctx, o, srv, dir, "calibrate", 0)
-	if err != nil {
-		return err
+	sleep, typical := o.sleep, 0.0
+	if sleep <= 0 {
+		if sleep, typical, err = sizeSleep(ctx, o, srv, dir); err != nil {
+			return err
+		}
 	}
-	trial := min(time.Duration(plain)*time.Microsecond, 500*time.Millisecond)
-	c, err := calibrate(ctx, o, srv, dir, "calibrate-sleep", trial)
-	if err != nil {
-		return err
-	}
-	sleep := trial * 4 // the trial sleep hardly showed: a much longer one
-	if c > 1.1*plain {
-		sleep = time.Duration(float64(trial) * plain / (c - plain))
-	}
-	sleep = min(max(sleep, 100*time.Microsecond), 500*time.Millisecond)
-	fmt.Printf("gatenoise: calibration: median write p99 %s plain, %s under a DEBUG SLEEP of %s: the sleep that doubles it is about %s\n",
-		gate.FormatDuration(plain), gate.FormatDuration(c), trial.Round(time.Microsecond), sleep.Round(time.Microsecond))
-	typical := plain
 	period := time.Duration(float64(sleep) / o.blocked)
-	fmt.Printf("gatenoise: %d rounds of %s %s --rate %g, each side %d interleaved runs of %s, on %s; C with DEBUG SLEEP %s every %s (typical p99 %s); load %s\n",
+	sized := "pinned by -sleep"
+	if typical > 0 {
+		sized = "typical p99 " + gate.FormatDuration(typical)
+	}
+	fmt.Printf("gatenoise: %d rounds of %s %s --rate %g, each side %d interleaved runs of %s, on %s; C with DEBUG SLEEP %s every %s (%s); load %s\n",
 		o.rounds, o.rbench, o.workload, o.rate, o.segments, o.duration, srv.Addr(), sleep.Round(time.Microsecond), period.Round(time.Millisecond),
-		gate.FormatDuration(typical), loadAvg())
+		sized, loadAvg())
 	var fa, det tally
 	for i := 1; i <= o.rounds; i++ {
 		retried := 0
@@ -222,6 +217,28 @@ func machineInvalid(r *results.Run) bool {
 		}
 	}
 	return true
+}
+
+// sizeSleep measures the DEBUG SLEEP that doubles the typical write p99
+// (see run) and returns it with that p99.
+func sizeSleep(ctx context.Context, o options, srv *localredis.Server, dir string) (time.Duration, float64, error) {
+	plain, err := calibrate(ctx, o, srv, dir, "calibrate", 0)
+	if err != nil {
+		return 0, 0, err
+	}
+	trial := min(time.Duration(plain)*time.Microsecond, 500*time.Millisecond)
+	c, err := calibrate(ctx, o, srv, dir, "calibrate-sleep", trial)
+	if err != nil {
+		return 0, 0, err
+	}
+	sleep := trial * 4 // the trial sleep hardly showed: a much longer one
+	if c > 1.1*plain {
+		sleep = time.Duration(float64(trial) * plain / (c - plain))
+	}
+	sleep = min(max(sleep, 100*time.Microsecond), 500*time.Millisecond)
+	fmt.Printf("gatenoise: calibration: median write p99 %s plain, %s under a DEBUG SLEEP of %s: the sleep that doubles it is about %s\n",
+		gate.FormatDuration(plain), gate.FormatDuration(c), trial.Round(time.Microsecond), sleep.Round(time.Microsecond))
+	return sleep, plain, nil
 }
 
 // calibrate makes five runs (under DEBUG SLEEP d every d/blocked when d >
