@@ -106,7 +106,7 @@ type Result struct {
 // lowest that failed until they are within Precision. Rates are rounded to
 // two significant digits on the ramp and three in the bisection, so the
 // figures read as measured, not computed. With o.Saturation it then finds
-// the saturation rate (Saturate) above the ceiling.
+// the saturation rate above the ceiling (saturate).
 func Search(ctx context.Context, o Options) (Result, error) {
 	if o.Run == nil {
 		return Result{}, ErrNoRun
@@ -122,7 +122,7 @@ func Search(ctx context.Context, o Options) (Result, error) {
 	s := &res.Search
 	s.Steps, res.Runs = b.steps, b.runs
 	s.Found, s.Failed, s.FailedBecause = b.found, b.failed, b.failedWhy
-	s.Confidence = confidence(o, b.found, b.failed, "")
+	s.Confidence = confidence(o, b.found, b.failed, "the ceiling")
 	if b.found > 0 {
 		s.AtCeiling = atCeiling(b.found, s.Steps)
 	}
@@ -168,7 +168,7 @@ func saturate(ctx context.Context, o Options, s results.CeilingSearch, growingAt
 	err := b.search(ctx, s.Failed, "saturate ")
 	sat.Steps = b.steps
 	sat.Found, sat.Failed, sat.FailedBecause = b.found, b.failed, b.failedWhy
-	sat.Confidence = confidence(o, b.found, b.failed, "the queue ")
+	sat.Confidence = confidence(o, b.found, b.failed, "the saturation")
 	if st := b.failedStep; b.failed > 0 && !Growing(st) && (GeneratorLimited(st) || st.Busy < 0.5) {
 		// It failed with a flat queue while the writer had time to spare:
 		// rbench could not make the rate (its CPU, its sender, calls built
@@ -280,13 +280,8 @@ func Growing(st results.CeilingStep) bool {
 	return st.QueueSamples >= 3 && st.QueueGrowth > st.QueueGrowthLimit
 }
 
-// confidence says how a search's figure is bounded; what names it ("the
-// queue " for the saturation search, "" for the ceiling).
-func confidence(o Options, found, failed float64, what string) string {
-	name := "the ceiling"
-	if what != "" {
-		name = "the saturation"
-	}
+// confidence says how a search's figure (name: "the ceiling") is bounded.
+func confidence(o Options, found, failed float64, name string) string {
 	switch {
 	case found == 0 && failed > 0:
 		return fmt.Sprintf("no rate passed: the lowest tried, %s/s, failed", fmtRate(failed))

@@ -13,7 +13,8 @@
 // code) at the default settings: B failing is a false alarm, C failing a
 // detection.
 //
-//	go run ./bench/gatenoise                    # 10 rounds, about 42 minutes
+//	go run ./bench/gatenoise                    # 10 rounds, about 43 minutes
+//	go run ./bench/gatenoise -sleep 4ms         # C's sleep pinned, not calibrated
 //	go run ./bench/gatenoise -rounds 3 -keep
 //	go run ./bench/gatenoise -regate DIR        # merge and judge kept results again
 //	make gatenoise
@@ -25,8 +26,10 @@
 // the load average. A run INVALID only on the machine's account (the
 // validity checks' generator_cpu, generator_slow, machine_busy,
 // sender_late: a busy host, not Redis) is run again, once (-retries), as a
-// CI job would re-measure it; the line counts them. It is not part of make test: it runs for minutes and its
-// figures are the machine's, not a test's.
+// CI job would re-measure it, and left out of its side's merge when it is
+// INVALID again (-drop-invalid); the line counts both. It is not part of
+// make test: it runs for minutes and its figures are the machine's, not a
+// test's.
 package main
 
 import (
@@ -58,9 +61,11 @@ type options struct {
 	band     float64
 	retries  int
 	sleep    time.Duration
-	keep     bool
-	regate   string
-	extra    []string
+	// dropInvalid leaves a side's machine-INVALID runs out of its merge.
+	dropInvalid bool
+	keep        bool
+	regate      string
+	extra       []string
 }
 
 func main() {
@@ -75,6 +80,7 @@ func main() {
 	flag.Float64Var(&o.band, "max-regression", 0.10, "the gate's --max-regression (the default 10%)")
 	flag.IntVar(&o.retries, "retries", 1, "run again, up to `N` times, a run that is INVALID only on the machine's account (rbench's CPU or sender, the client side slow while Redis was not), as a CI job re-measures such a run")
 	flag.DurationVar(&o.sleep, "sleep", 0, "C's DEBUG SLEEP `D` instead of calibrating it (a host busy during the calibration sizes it far too long)")
+	flag.BoolVar(&o.dropInvalid, "drop-invalid", true, "leave out of a side's merge the runs still INVALID on the machine's account after -retries (at least 5 runs remain)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the results files (their folder is printed)")
 	flag.StringVar(&o.regate, "regate", "", "gate the results a -keep run left in `DIR` again instead of running anything")
 	flag.Parse()
@@ -137,7 +143,7 @@ func run(ctx context.Context, o options) error {
 		sized, loadAvg())
 	var fa, det tally
 	for i := 1; i <= o.rounds; i++ {
-		retried := 0
+		retried, dropped := 0, 0
 		var segs [3][]*results.Run
 		for k := 1; k <= o.segments; k++ {
 			for side, name := range []string{"a", "b", "c"} {
@@ -167,9 +173,11 @@ func run(ctx context.Context, o options) error {
 		var files [3]string
 		for side, name := range []string{"a", "b", "c"} {
 			files[side] = filepath.Join(dir, fmt.Sprintf("r%02d-%s.json", i, name))
-			if err := mergeRepeats(segs[side], files[side]); err != nil {
+			n, err := mergeRepeats(o, segs[side], files[side])
+			if err != nil {
 				return err
 			}
+			dropped += n
 		}
 		line, err := judgeRound(o, i, files[0], files[1], files[2], &fa, &det)
 		if err != nil {
@@ -177,6 +185,9 @@ func run(ctx context.Context, o options) error {
 		}
 		if retried > 0 {
 			line += fmt.Sprintf("; %d runs INVALID on the machine's account run again", retried)
+		}
+		if dropped > 0 {
+			line += fmt.Sprintf("; %d still INVALID so, left out", dropped)
 		}
 		fmt.Println(line)
 	}
@@ -188,16 +199,25 @@ func run(ctx context.Context, o options) error {
 }
 
 // mergeRepeats merges one side's interleaved runs as rbench merge --as
-// repeats does, with their noise model, into out.
-func mergeRepeats(runs []*results.Run, out string) error {
+// repeats does, with their noise model, into out. With -drop-invalid it
+// leaves out the runs still INVALID on the machine's account after their
+// retries (as a CI job would leave out a run the tool says did not measure
+// Redis), as long as NoiseMinRepeats remain, and returns how many.
+func mergeRepeats(o options, runs []*results.Run, out string) (dropped int, err error) {
+	if o.dropInvalid {
+		kept := slices.DeleteFunc(slices.Clone(runs), machineInvalid)
+		if len(kept) >= results.NoiseMinRepeats {
+			dropped, runs = len(runs)-len(kept), kept
+		}
+	}
 	m, err := results.MergeWith(results.MergeOptions{As: results.MergeRepeats}, runs...)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if m.Noise, err = results.EstimateNoise(m, runs, results.NoiseSeed); err != nil {
-		return err
+		return 0, err
 	}
-	return m.WriteFile(out)
+	return dropped, m.WriteFile(out)
 }
 
 // machineInvalid reports whether r is INVALID only for problems the
@@ -307,12 +327,16 @@ func regate(o options) error {
 		if _, err := os.Stat(a); err != nil {
 			break
 		}
-		if err := remerge(o, i); err != nil {
+		dropped, err := remerge(o, i)
+		if err != nil {
 			return err
 		}
 		line, err := judgeRound(o, i, a, strings.Replace(a, "-a.json", "-b.json", 1), strings.Replace(a, "-a.json", "-c.json", 1), &fa, &det)
 		if err != nil {
 			return err
+		}
+		if dropped > 0 {
+			line += fmt.Sprintf("; %d runs INVALID on the machine's account left out", dropped)
 		}
 		fmt.Println(line)
 	}
@@ -323,7 +347,7 @@ func regate(o options) error {
 // remerge merges round i's kept runs again (at most -segments of them per
 // side), so that a folder an older build left is judged with this build's
 // noise model.
-func remerge(o options, i int) error {
+func remerge(o options, i int) (dropped int, err error) {
 	for _, name := range []string{"a", "b", "c"} {
 		var runs []*results.Run
 		for k := 1; k <= o.segments; k++ {
@@ -332,18 +356,20 @@ func remerge(o options, i int) error {
 				break
 			}
 			if err != nil {
-				return err
+				return 0, err
 			}
 			runs = append(runs, r)
 		}
 		if len(runs) == 0 {
 			continue // a folder of merged sides only: judged as they are
 		}
-		if err := mergeRepeats(runs, filepath.Join(o.regate, fmt.Sprintf("r%02d-%s.json", i, name))); err != nil {
-			return err
+		n, err := mergeRepeats(o, runs, filepath.Join(o.regate, fmt.Sprintf("r%02d-%s.json", i, name)))
+		if err != nil {
+			return 0, err
 		}
+		dropped += n
 	}
-	return nil
+	return dropped, nil
 }
 
 func printTotals(fa, det tally) {
