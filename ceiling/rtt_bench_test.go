@@ -38,14 +38,7 @@ func TestProjectionAgainstDelayedLink(t *testing.T) {
 	if os.Getenv("RBENCH_BENCH_RTT") == "" {
 		t.Skip("set RBENCH_BENCH_RTT=1 (make bench-rtt): a few minutes of measurement")
 	}
-	rtt := 1 * time.Millisecond
-	if v := os.Getenv("RBENCH_BENCH_RTT_DELAY"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			t.Fatalf("RBENCH_BENCH_RTT_DELAY %q: %v", v, err)
-		}
-		rtt = d
-	}
+	rtt := envDuration(t, "RBENCH_BENCH_RTT_DELAY", time.Millisecond)
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
 	direct := clientTo(t, srv.Addr(), srv.Password())
 

@@ -28,24 +28,10 @@ func TestCeilingHoldsOnThisMachine(t *testing.T) {
 	if os.Getenv("RBENCH_BENCH_CEILING") == "" {
 		t.Skip("set RBENCH_BENCH_CEILING=1 (make bench-ceiling): several minutes of measurement")
 	}
-	check := 10 * time.Second
-	if v := os.Getenv("RBENCH_BENCH_CEILING_CHECK"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			t.Fatalf("RBENCH_BENCH_CEILING_CHECK %q: %v", v, err)
-		}
-		check = d
-	}
+	check := envDuration(t, "RBENCH_BENCH_CEILING_CHECK", 10*time.Second)
 	srv := localredis.ForTest(t, localredis.Options{Persistence: localredis.None})
 	ctx := context.Background()
-	target := time.Millisecond
-	if v := os.Getenv("RBENCH_BENCH_CEILING_TARGET"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			t.Fatalf("RBENCH_BENCH_CEILING_TARGET %q: %v", v, err)
-		}
-		target = d
-	}
+	target := envDuration(t, "RBENCH_BENCH_CEILING_TARGET", time.Millisecond)
 	var rows []string
 	for _, iv := range []time.Duration{0, 100 * time.Millisecond} {
 		res, err := ceiling.Search(ctx, ceiling.Options{Run: stepperFor(t, srv, iv, 3*time.Second, 500*time.Millisecond), Interval: iv,
@@ -95,6 +81,21 @@ func TestCeilingHoldsOnThisMachine(t *testing.T) {
 	for _, r := range rows {
 		fmt.Println("bench-ceiling:", r)
 	}
+}
+
+// envDuration is the duration in the environment variable name, or def
+// when it is unset.
+func envDuration(t *testing.T, name string, def time.Duration) time.Duration {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		t.Fatalf("%s %q: %v", name, v, err)
+	}
+	return d
 }
 
 // testLog writes progress lines to the test's log.
